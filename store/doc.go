@@ -1,0 +1,28 @@
+// Package store is the embedded state store of ocppgw: versioned resources in a
+// bbolt file, one global revision, an event log and resumable watches.
+//
+// Contract:
+//   - Every write is one bbolt transaction and takes one or more consecutive
+//     revisions from the events bucket's sequence, the single global revision.
+//     A multi-object Txn is all or nothing.
+//   - Spec writes (Create, Update, Delete, Txn) are committed and fsynced before
+//     they return. Status writes through QueueStatus are coalesced: the latest
+//     status per object is written every StatusFlushInterval in one transaction,
+//     and skipped when it did not change, so poll rate never becomes fsync rate.
+//   - generation starts at 1 and moves only when the canonical spec changes.
+//     Status writes never move it. Update with a stale resourceVersion fails
+//     with ErrConflict; Create of an existing name with ErrExists.
+//   - Watch from revision N replays the events after N from the log, then
+//     follows live events, in revision order, with no gap and no duplicate.
+//     N below the compacted revision fails with ErrCompacted. Events are
+//     published after commit, under the store's writer lock, so they are never
+//     seen out of order or before they are durable.
+//   - Reads (Get, List) come from an in-memory cache of the objects bucket,
+//     updated under the same lock that publishes events.
+//   - Compaction drops old events, keeping at least CompactKeepEvents events
+//     and every event younger than CompactKeepAge.
+//
+// Layout: backend.go opens the file, schema.go names the buckets and keys,
+// txn.go holds the object rules, watch.go the fan-out, status.go the coalescer,
+// compact.go the event-log compaction.
+package store

@@ -1,0 +1,14 @@
+package store
+
+import "errors"
+
+// Sentinel errors. Callers test them with errors.Is; the returned errors wrap
+// them with the kind, name and revisions involved.
+var (
+	ErrNotFound  = errors.New("store: not found")
+	ErrExists    = errors.New("store: already exists")
+	ErrConflict  = errors.New("store: conflict")
+	ErrCompacted = errors.New("store: required revision has been compacted")
+	ErrInvalid   = errors.New("store: invalid object")
+	ErrClosed    = errors.New("store: closed")
+)

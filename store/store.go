@@ -1,0 +1,207 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Options tune a Store. The zero value gives the defaults.
+type Options struct {
+	// NoSync skips fsync. Only for tests and benchmarks: a crash loses writes.
+	NoSync bool
+	// StatusFlushInterval is how often queued status writes are committed.
+	StatusFlushInterval time.Duration
+	// CompactKeepEvents and CompactKeepAge bound the event log: compaction
+	// keeps at least this many events and every event younger than this.
+	CompactKeepEvents int
+	CompactKeepAge    time.Duration
+	// CompactInterval is how often the log is compacted; negative disables it.
+	CompactInterval time.Duration
+	// WatchBuffer is the number of undelivered events a watcher may lag by
+	// before it is closed and must resume from its last revision.
+	WatchBuffer int
+	// BookmarkInterval is the idle time after which a watcher that asked for
+	// bookmarks gets one.
+	BookmarkInterval time.Duration
+	Logger           *slog.Logger
+	// now is replaced in tests of age-based compaction.
+	now func() time.Time
+}
+
+func (o *Options) setDefaults() {
+	if o.StatusFlushInterval <= 0 {
+		o.StatusFlushInterval = 200 * time.Millisecond
+	}
+	if o.CompactKeepEvents <= 0 {
+		o.CompactKeepEvents = 10000
+	}
+	if o.CompactKeepAge <= 0 {
+		o.CompactKeepAge = time.Hour
+	}
+	if o.CompactInterval == 0 {
+		o.CompactInterval = time.Minute
+	}
+	if o.WatchBuffer <= 0 {
+		o.WatchBuffer = 1024
+	}
+	if o.BookmarkInterval <= 0 {
+		o.BookmarkInterval = 30 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+}
+
+// Store is the embedded resource store. It is safe for concurrent use.
+type Store struct {
+	db   *bolt.DB
+	opts Options
+	log  *slog.Logger
+
+	// wmu serialises writers so that commit, cache update and publication
+	// happen in revision order (bbolt runs OnCommit after releasing its lock).
+	wmu sync.Mutex
+
+	// cmu guards the cache and the revisions; readers never wait for fsync.
+	cmu        sync.RWMutex
+	cache      map[string]map[string]*v1alpha1.Object // kind → name → object; never mutated in place
+	rev        int64
+	compactRev int64
+	closed     bool
+
+	watchers map[*Watcher]struct{} // guarded by wmu
+
+	pmu     sync.Mutex
+	pending map[objKey]json.RawMessage // queued status writes
+
+	stop      chan struct{}
+	done      sync.WaitGroup
+	closeOnce sync.Once
+}
+
+type objKey struct{ kind, name string }
+
+// Open opens or creates the store file at path and starts its background
+// status flusher and compactor.
+func Open(path string, opts Options) (*Store, error) {
+	opts.setDefaults()
+	db, err := openBolt(path, opts.NoSync)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{
+		db:       db,
+		opts:     opts,
+		log:      opts.Logger,
+		cache:    map[string]map[string]*v1alpha1.Object{},
+		watchers: map[*Watcher]struct{}{},
+		pending:  map[objKey]json.RawMessage{},
+		stop:     make(chan struct{}),
+	}
+	if err := db.View(s.load); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load store %s: %w", path, err)
+	}
+	s.done.Add(1)
+	go s.flushLoop()
+	if opts.CompactInterval > 0 {
+		s.done.Add(1)
+		go s.compactLoop()
+	}
+	return s, nil
+}
+
+func (s *Store) load(tx *bolt.Tx) error {
+	s.rev = int64(tx.Bucket(bucketEvents).Sequence())
+	s.compactRev = readCompactRev(tx)
+	return tx.Bucket(bucketObjects).ForEachBucket(func(kind []byte) error {
+		m := map[string]*v1alpha1.Object{}
+		err := tx.Bucket(bucketObjects).Bucket(kind).ForEach(func(name, v []byte) error {
+			o := &v1alpha1.Object{}
+			if err := json.Unmarshal(v, o); err != nil {
+				return fmt.Errorf("decode %s/%s: %w", kind, name, err)
+			}
+			m[string(name)] = o
+			return nil
+		})
+		s.cache[string(kind)] = m
+		return err
+	})
+}
+
+// Close flushes queued status writes, ends every watch and closes the file.
+// Writes after Close fail with ErrClosed.
+func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() { err = s.close() })
+	return err
+}
+
+func (s *Store) close() error {
+	close(s.stop)
+	s.done.Wait()
+	flushErr := s.flush()
+	s.wmu.Lock()
+	s.cmu.Lock()
+	s.closed = true
+	s.cmu.Unlock()
+	for w := range s.watchers {
+		w.close(ErrClosed)
+		delete(s.watchers, w)
+	}
+	s.wmu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return flushErr
+}
+
+// Revision returns the latest committed global revision.
+func (s *Store) Revision() int64 {
+	s.cmu.RLock()
+	defer s.cmu.RUnlock()
+	return s.rev
+}
+
+// CompactedRevision returns the revision up to which events were dropped.
+// A watch must start at or above it.
+func (s *Store) CompactedRevision() int64 {
+	s.cmu.RLock()
+	defer s.cmu.RUnlock()
+	return s.compactRev
+}
+
+// Get returns a copy of the named object.
+func (s *Store) Get(kind, name string) (*v1alpha1.Object, error) {
+	s.cmu.RLock()
+	o := s.cache[kind][name]
+	s.cmu.RUnlock()
+	if o == nil {
+		return nil, fmt.Errorf("%w: %s %q", ErrNotFound, kind, name)
+	}
+	return o.DeepCopy(), nil
+}
+
+// List returns copies of every object of kind, sorted by name, and the
+// revision they were read at: a watch from that revision misses nothing.
+func (s *Store) List(kind string) ([]*v1alpha1.Object, int64) {
+	s.cmu.RLock()
+	out := make([]*v1alpha1.Object, 0, len(s.cache[kind]))
+	for _, o := range s.cache[kind] {
+		out = append(out, o.DeepCopy())
+	}
+	rev := s.rev
+	s.cmu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Metadata.Name < out[j].Metadata.Name })
+	return out, rev
+}
