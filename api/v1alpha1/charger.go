@@ -1,0 +1,187 @@
+package v1alpha1
+
+// Charger is one physical charger, presented to a CSMS as one OCPP 2.0.1
+// Charging Station.
+type Charger struct {
+	APIVersion string        `json:"apiVersion"`
+	Kind       string        `json:"kind"`
+	Metadata   ObjectMeta    `json:"metadata"`
+	Spec       ChargerSpec   `json:"spec"`
+	Status     ChargerStatus `json:"status"`
+}
+
+// ChargerSpec declares how to reach a charger, how to read it and who it is on
+// the OCPP side.
+type ChargerSpec struct {
+	// TemplateRef names the Template that maps this charger's registers or EPCs.
+	TemplateRef string `json:"templateRef"`
+	// Connection says how the device is reached; exactly one member is set.
+	Connection ChargerConnection `json:"connection"`
+	// PollInterval is how often the device is read. Default "5s", at least 100ms.
+	PollInterval Duration `json:"pollInterval,omitempty"`
+	// FailureThreshold is the number of consecutive failed polls after which
+	// the charger is reported Faulted. Default 3.
+	FailureThreshold int `json:"failureThreshold,omitempty"`
+	// OCPP is the charger's identity towards a CSMS. Without it the charger is
+	// polled but not presented to any CSMS.
+	OCPP *ChargerOCPP `json:"ocpp,omitempty"`
+	// EVSEs is the EVSE/connector layout. Default: EVSE 1 with connector 1 (cType2).
+	EVSEs []EVSE `json:"evses,omitempty"`
+}
+
+// ChargerConnection holds exactly one way of reaching the device.
+type ChargerConnection struct {
+	ModbusTCP *ModbusTCPConnection `json:"modbusTCP,omitempty"`
+	ModbusRTU *ModbusRTUConnection `json:"modbusRTU,omitempty"`
+	Echonet   *EchonetConnection   `json:"echonet,omitempty"`
+}
+
+// ModbusTCPConnection reaches a device over Modbus TCP. Devices at the same
+// host and port share one connection.
+type ModbusTCPConnection struct {
+	Host string `json:"host"`
+	// Port defaults to 502.
+	Port int `json:"port,omitempty"`
+	// UnitID is 0..255 and defaults to 1. A pointer because 0 is a unit id some
+	// gateways use; after admission it is never nil.
+	UnitID *int `json:"unitId,omitempty"`
+	// Timeout is the per-request timeout. Default "1s".
+	Timeout Duration `json:"timeout,omitempty"`
+}
+
+// ModbusRTUConnection reaches a device on an RS-485 line declared by a Bus.
+type ModbusRTUConnection struct {
+	BusRef string `json:"busRef"`
+	// UnitID is the slave address, 1..247.
+	UnitID int `json:"unitId"`
+}
+
+// EchonetConnection reaches an ECHONET Lite device object over UDP.
+type EchonetConnection struct {
+	// Address is the device's IP address.
+	Address string `json:"address"`
+	// EOJ is the object: class group, class, instance in hex, "0x02A101" or "02A101".
+	EOJ string `json:"eoj"`
+	// Port defaults to 3610; other values are for tests.
+	Port int `json:"port,omitempty"`
+	// Interface is the network interface to use, e.g. "eth0"; empty = any.
+	Interface string `json:"interface,omitempty"`
+	// Timeout is how long to wait for a response before retransmitting. Default "2s".
+	Timeout Duration `json:"timeout,omitempty"`
+}
+
+// ChargerOCPP is the charger's identity towards its CSMS.
+type ChargerOCPP struct {
+	// StationID is the OCPP identity (the last URL segment and the Basic-auth
+	// user). Default metadata.name; at most 48 characters, no ':' or '/'.
+	StationID string `json:"stationId,omitempty"`
+	// CSMSRef names the CSMS this station connects to.
+	CSMSRef string `json:"csmsRef"`
+	// The BootNotification chargingStation fields. When empty the controller
+	// uses the Template's manufacturer and model.
+	VendorName      string `json:"vendorName,omitempty"`
+	Model           string `json:"model,omitempty"`
+	SerialNumber    string `json:"serialNumber,omitempty"`
+	FirmwareVersion string `json:"firmwareVersion,omitempty"`
+	// Variables are initial device-model values. Values the CSMS sets later
+	// win and are kept in status.ocpp.variables.
+	Variables []OCPPVariable `json:"variables,omitempty"`
+}
+
+// OCPPVariable addresses one attribute of one variable of one component of
+// the OCPP device model, with its value.
+type OCPPVariable struct {
+	Component        string    `json:"component"`
+	Instance         string    `json:"instance,omitempty"`
+	EVSE             *OCPPEVSE `json:"evse,omitempty"`
+	Variable         string    `json:"variable"`
+	VariableInstance string    `json:"variableInstance,omitempty"`
+	// Attribute is Actual, Target, MinSet or MaxSet. Default Actual.
+	Attribute string `json:"attribute,omitempty"`
+	// Value is the attribute value; numbers and booleans are accepted and kept
+	// as their text, since OCPP attribute values are strings.
+	Value AttributeValue `json:"value"`
+}
+
+// OCPPEVSE is the OCPP EVSEType: an EVSE id and optionally a connector on it.
+type OCPPEVSE struct {
+	ID          int `json:"id"`
+	ConnectorID int `json:"connectorId,omitempty"`
+}
+
+// EVSE is one OCPP EVSE with its connectors.
+type EVSE struct {
+	// ID is 1.. and defaults to the position in the list plus one.
+	ID         int         `json:"id,omitempty"`
+	Connectors []Connector `json:"connectors,omitempty"`
+}
+
+// Connector is one connector of an EVSE.
+type Connector struct {
+	// ID is 1.. and defaults to the position in the list plus one.
+	ID int `json:"id,omitempty"`
+	// Type is an OCPP ConnectorEnumType value. Default cType2.
+	Type string `json:"type,omitempty"`
+}
+
+// ChargerStatus is what the controllers observe.
+type ChargerStatus struct {
+	CommonStatus
+	Device     *DeviceStatus      `json:"device,omitempty"`
+	Connectors []ConnectorStatus  `json:"connectors,omitempty"`
+	OCPP       *ChargerOCPPStatus `json:"ocpp,omitempty"`
+}
+
+// DeviceStatus describes the device side. It changes only when polls fail, so
+// a healthy charger causes no status writes here.
+type DeviceStatus struct {
+	ConsecutiveFailures int    `json:"consecutiveFailures,omitempty"`
+	LastError           string `json:"lastError,omitempty"`
+	LastErrorTime       string `json:"lastErrorTime,omitempty"`
+}
+
+// ConnectorStatus is the state of one connector.
+type ConnectorStatus struct {
+	EVSEID      int `json:"evseId"`
+	ConnectorID int `json:"connectorId"`
+	// Status is an OCPP ConnectorStatusEnumType value.
+	Status string `json:"status,omitempty"`
+	// Signals maps canonical signal names (SignalNames) to their current values.
+	Signals map[string]any `json:"signals,omitempty"`
+}
+
+// The OCPP connection states of ChargerOCPPStatus.State.
+const (
+	OCPPStateRegistered = "Registered"
+	OCPPStatePending    = "Pending"
+	OCPPStateRejected   = "Rejected"
+	OCPPStateOffline    = "Offline"
+)
+
+// ChargerOCPPStatus is the station's OCPP state, including what the CSMS set
+// and a restart must not lose.
+type ChargerOCPPStatus struct {
+	// State is Registered, Pending, Rejected or Offline.
+	State  string `json:"state,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// LastBootTime is when the last BootNotification was accepted.
+	LastBootTime string `json:"lastBootTime,omitempty"`
+	// HeartbeatInterval is the interval in seconds the CSMS gave at boot.
+	HeartbeatInterval int    `json:"heartbeatInterval,omitempty"`
+	LastConnectTime   string `json:"lastConnectTime,omitempty"`
+	// Variables are the device-model values set by the CSMS (SetVariables).
+	Variables []OCPPVariable `json:"variables,omitempty"`
+	// Availability is what ChangeAvailability set, per EVSE/connector.
+	Availability []AvailabilityStatus `json:"availability,omitempty"`
+	// BasicAuthPasswordSecretRef points at the password the CSMS set, which
+	// replaces the one of the CSMS resource for this station.
+	BasicAuthPasswordSecretRef *SecretKeyRef `json:"basicAuthPasswordSecretRef,omitempty"`
+}
+
+// AvailabilityStatus records an OperationalStatusEnumType (Operative or
+// Inoperative) for the station (evseId 0), an EVSE or a connector.
+type AvailabilityStatus struct {
+	EVSEID            int    `json:"evseId"`
+	ConnectorID       int    `json:"connectorId,omitempty"`
+	OperationalStatus string `json:"operationalStatus"`
+}
