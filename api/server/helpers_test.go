@@ -1,0 +1,194 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/store"
+)
+
+// Minimal valid manifests, one per kind used here.
+const (
+	secretYAML = `apiVersion: ocppgw.dev/v1alpha1
+kind: Secret
+metadata: {name: pw}
+spec:
+  type: basic-auth
+  data: {password: hunter2}
+`
+	csmsYAML = `apiVersion: ocppgw.dev/v1alpha1
+kind: CSMS
+metadata: {name: csms1}
+spec:
+  url: ws://csms.example:9000/ocpp
+  basicAuthPasswordSecretRef: {name: pw}
+`
+	templateYAML = `apiVersion: ocppgw.dev/v1alpha1
+kind: Template
+metadata: {name: tpl}
+spec:
+  protocol: modbus
+`
+	chargerYAML = `apiVersion: ocppgw.dev/v1alpha1
+kind: Charger
+metadata: {name: ch-1, labels: {site: a}}
+spec:
+  templateRef: tpl
+  connection:
+    modbusTCP: {host: 10.0.0.5}
+  ocpp: {csmsRef: csms1}
+`
+	busYAML = `apiVersion: ocppgw.dev/v1alpha1
+kind: Bus
+metadata: {name: rs485-0}
+spec:
+  device: /dev/ttyUSB0
+`
+)
+
+const waitFor = 10 * time.Second
+
+type env struct {
+	t   *testing.T
+	st  *store.Store
+	c   *client.Client
+	url string
+}
+
+func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
+	t.Helper()
+	sopts.NoSync = true
+	if sopts.CompactInterval == 0 {
+		sopts.CompactInterval = -1
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "gw.db"), sopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Store = st
+	ts := httptest.NewServer(New(opts).Handler())
+	// Cleanups run last-first: the store closes first, which ends any watch
+	// a failed test left open, so the server's Close does not wait forever.
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() { _ = st.Close() })
+	c, err := client.New(&client.Config{Server: ts.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, st: st, c: c, url: ts.URL}
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), waitFor)
+	t.Cleanup(cancel)
+	return c
+}
+
+// obj decodes a YAML manifest into an Object.
+func obj(t *testing.T, y string) *v1alpha1.Object {
+	t.Helper()
+	var o v1alpha1.Object
+	if err := yaml.Unmarshal([]byte(y), &o); err != nil {
+		t.Fatalf("manifest: %v", err)
+	}
+	return &o
+}
+
+func (e *env) create(y string) *v1alpha1.Object {
+	e.t.Helper()
+	out, err := e.c.Create(ctx(e.t), obj(e.t, y))
+	if err != nil {
+		e.t.Fatalf("create: %v", err)
+	}
+	return out
+}
+
+// createBase stores the Secret, CSMS and Template a Charger needs.
+func (e *env) createBase() {
+	e.t.Helper()
+	for _, y := range []string{secretYAML, csmsYAML, templateYAML} {
+		e.create(y)
+	}
+}
+
+// raw makes a request without the client, for what the client cannot send.
+func (e *env) raw(method, path, contentType, body string) (int, v1alpha1.APIStatus, []byte) {
+	e.t.Helper()
+	req, err := http.NewRequestWithContext(ctx(e.t), method, e.url+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var st v1alpha1.APIStatus
+	_ = json.Unmarshal(b, &st)
+	return resp.StatusCode, st, b
+}
+
+func statusOf(t *testing.T, err error) v1alpha1.APIStatus {
+	t.Helper()
+	var se *client.StatusError
+	if !errors.As(err, &se) {
+		t.Fatalf("want a *client.StatusError, got %T: %v", err, err)
+	}
+	return se.Status
+}
+
+// hasCause reports whether st names field with a message containing text.
+func hasCause(st v1alpha1.APIStatus, doc int, field, text string) bool {
+	if st.Details == nil {
+		return false
+	}
+	for _, c := range st.Details.Causes {
+		if c.Field == field && c.Document == doc && strings.Contains(c.Message, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func join(docs ...string) []byte {
+	var b bytes.Buffer
+	for i, d := range docs {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		b.WriteString(d)
+	}
+	return b.Bytes()
+}
+
+// next receives one event or fails after waitFor.
+func next(t *testing.T, w *client.Watch) v1alpha1.Event {
+	t.Helper()
+	select {
+	case ev, ok := <-w.Events():
+		if !ok {
+			t.Fatalf("watch ended: %v", w.Err())
+		}
+		return ev
+	case <-time.After(waitFor):
+		t.Fatal("no event within 10s")
+	}
+	return v1alpha1.Event{}
+}

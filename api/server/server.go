@@ -1,0 +1,170 @@
+package server
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/store"
+)
+
+// maxBodyBytes bounds every request body; a manifest bigger than this is a
+// mistake, not a configuration.
+const maxBodyBytes = 8 << 20
+
+// defaultBookmarkInterval is how long a watch may stay silent before it gets
+// a BOOKMARK, when the client asked for bookmarks.
+const defaultBookmarkInterval = 30 * time.Second
+
+// prefix is the path of the one API group and version served.
+const prefix = "/apis/" + v1alpha1.Group + "/" + v1alpha1.Version
+
+// Options configure a Server.
+type Options struct {
+	Store  *store.Store
+	Logger *slog.Logger
+	// Version and Commit are reported by GET /version.
+	Version, Commit string
+	// BookmarkInterval is the idle time after which a watch that allows
+	// bookmarks gets one. Default 30s.
+	BookmarkInterval time.Duration
+}
+
+// Server is the admin API. It keeps no state of its own beyond its options:
+// everything lives in the store.
+type Server struct {
+	store    *store.Store
+	log      *slog.Logger
+	version  string
+	commit   string
+	bookmark time.Duration
+	mux      *http.ServeMux
+	handler  http.Handler
+}
+
+// New returns a Server for opts.Store.
+func New(opts Options) *Server {
+	s := &Server{
+		store:    opts.Store,
+		log:      opts.Logger,
+		version:  opts.Version,
+		commit:   opts.Commit,
+		bookmark: opts.BookmarkInterval,
+		mux:      http.NewServeMux(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.bookmark <= 0 {
+		s.bookmark = defaultBookmarkInterval
+	}
+	s.routes()
+	s.handler = s.logRequests(s.mux)
+	return s
+}
+
+// Handler returns the HTTP handler of the API, with request logging.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// ServeHTTP lets a Server be used directly as a handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /version", s.handleVersion)
+	m.HandleFunc("GET /healthz", s.handleHealthz)
+	m.HandleFunc("GET "+prefix, s.handleDiscovery)
+	m.HandleFunc("GET "+prefix+"/{$}", s.handleDiscovery)
+	m.HandleFunc("POST "+prefix+"/apply", s.handleApply)
+	m.HandleFunc("GET "+prefix+"/{plural}", s.handleCollectionGet)
+	m.HandleFunc("POST "+prefix+"/{plural}", s.handleCreate)
+	m.HandleFunc("GET "+prefix+"/{plural}/{name}", s.handleGet)
+	m.HandleFunc("PUT "+prefix+"/{plural}/{name}", s.handleUpdate)
+	m.HandleFunc("DELETE "+prefix+"/{plural}/{name}", s.handleDelete)
+	m.HandleFunc("GET "+prefix+"/{plural}/{name}/status", s.handleGet)
+	m.HandleFunc("PUT "+prefix+"/{plural}/{name}/status", s.handleUpdateStatus)
+
+	// Method-less patterns catch what the ones above do not, so that every
+	// answer is an APIStatus rather than the mux's plain text. (GET /apply
+	// falls to {plural} and is an unknown resource type.)
+	allow := map[string]string{
+		prefix + "/{plural}":               "GET, POST",
+		prefix + "/{plural}/{name}":        "GET, PUT, DELETE",
+		prefix + "/{plural}/{name}/status": "GET, PUT",
+		"/version":                         "GET",
+		"/healthz":                         "GET",
+	}
+	for pattern, methods := range allow {
+		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", methods)
+			s.writeStatus(w, r, newStatus(http.StatusMethodNotAllowed, reasonMethodNotAllowed,
+				"method "+r.Method+" is not allowed on "+r.URL.Path+"; allowed: "+methods))
+		})
+	}
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "no API at "+r.URL.Path))
+	})
+}
+
+// kindFor resolves the {plural} path segment. Only the plural is accepted,
+// as in Kubernetes; short names are a CLI convenience.
+func kindFor(r *http.Request) (v1alpha1.KindInfo, error) {
+	plural := r.PathValue("plural")
+	k, ok := v1alpha1.LookupKind(plural)
+	if !ok || k.Plural != plural {
+		return v1alpha1.KindInfo{}, &apiError{newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound,
+			"unknown resource type "+quote(plural))}
+	}
+	return k, nil
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code = http.StatusInternalServerError
+		b, _ = json.Marshal(newStatus(code, v1alpha1.ReasonInternalError, "encode response: "+err.Error()))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// statusRecorder remembers the response code for the request log. Unwrap lets
+// http.ResponseController reach the real writer's Flush.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.String("query", r.URL.RawQuery),
+			slog.Int("code", rec.code),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote", r.RemoteAddr))
+	})
+}
