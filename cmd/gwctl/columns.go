@@ -1,0 +1,336 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// view is one object with spec and status decoded generically, so the columns
+// need no typed structs and keep working when a kind gains fields.
+type view struct {
+	obj    *v1alpha1.Object
+	spec   map[string]any
+	status map[string]any
+	now    time.Time
+}
+
+func newView(o *v1alpha1.Object, now time.Time) *view {
+	return &view{obj: o, spec: decodeMap(o.Spec), status: decodeMap(o.Status), now: now}
+}
+
+// decodeMap decodes a JSON object keeping numbers exact; anything else is empty.
+func decodeMap(raw json.RawMessage) map[string]any {
+	m := map[string]any{}
+	if len(raw) == 0 {
+		return m
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// lookup follows a dotted path through nested maps; nil when any step is missing.
+func lookup(m map[string]any, path string) any {
+	var cur any = m
+	for _, k := range strings.Split(path, ".") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[k]
+	}
+	return cur
+}
+
+// first returns the first path that has a value, formatted; "-" if none does.
+// Several paths tolerate the spellings a field has had.
+func first(m map[string]any, paths ...string) string {
+	for _, p := range paths {
+		if v := lookup(m, p); v != nil {
+			if s := format(v); s != "" {
+				return s
+			}
+		}
+	}
+	return "-"
+}
+
+// format renders a scalar as a person would write it; a reference object
+// ({name: x}) as its name; anything else as compact JSON.
+func format(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return fmt.Sprint(x)
+	case map[string]any:
+		if n, ok := x["name"].(string); ok && len(x) == 1 {
+			return n
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// conditions returns status.conditions; malformed entries are skipped.
+func (v *view) conditions() []v1alpha1.Condition {
+	raw, ok := v.status["conditions"]
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil
+	}
+	var conds []v1alpha1.Condition
+	if json.Unmarshal(b, &conds) != nil {
+		return nil
+	}
+	return conds
+}
+
+// readyCondition is Ready, or the kind's own readiness condition (TemplateReady).
+func (v *view) readyCondition() *v1alpha1.Condition {
+	conds := v.conditions()
+	for _, t := range []string{"Ready", v.obj.Kind + "Ready"} {
+		if c := v1alpha1.FindCondition(conds, t); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+func (v *view) ready() string {
+	if c := v.readyCondition(); c != nil {
+		return string(c.Status)
+	}
+	return "-"
+}
+
+func (v *view) readyReason() string {
+	if c := v.readyCondition(); c != nil && c.Reason != "" {
+		return c.Reason
+	}
+	return "-"
+}
+
+// column is one printer column of a kind, like a CRD additionalPrinterColumn.
+type column struct {
+	header string
+	wide   bool
+	value  func(v *view) string
+}
+
+// kindColumns are the columns between NAME and AGE (and, when wide, after AGE).
+var kindColumns = map[string][]column{
+	"Charger": {
+		{header: "TEMPLATE", value: func(v *view) string { return first(v.spec, "templateRef") }},
+		{header: "CONNECTION", value: chargerConnection},
+		{header: "OCPP", value: func(v *view) string { return first(v.status, "ocpp.state") }},
+		{header: "READY", value: (*view).ready},
+		{header: "STATION-ID", wide: true, value: func(v *view) string { return first(v.spec, "ocpp.stationId") }},
+		{header: "CSMS", wide: true, value: func(v *view) string {
+			return first(v.spec, "ocpp.csmsRef")
+		}},
+		{header: "POLL", wide: true, value: func(v *view) string { return first(v.spec, "pollInterval") }},
+		{header: "EVSES", wide: true, value: func(v *view) string { return count(lookup(v.spec, "evses")) }},
+		{header: "CONNECTORS", wide: true, value: connectorStates},
+		{header: "POWER", wide: true, value: func(v *view) string { return connectorSignal(v, "powerW", "W") }},
+		{header: "ENERGY", wide: true, value: func(v *view) string { return connectorSignal(v, "energyWh", "Wh") }},
+	},
+	"Template": {
+		{header: "PROTOCOL", value: func(v *view) string { return first(v.spec, "protocol") }},
+		{header: "EXTENDS", value: func(v *view) string { return first(v.spec, "extends") }},
+		{header: "READY", value: (*view).ready},
+		{header: "REASON", value: (*view).readyReason},
+	},
+	"CSMS": {
+		{header: "URL", value: func(v *view) string { return first(v.spec, "url") }},
+		{header: "PROFILE", value: func(v *view) string { return first(v.spec, "securityProfile") }},
+	},
+	"Bus": {
+		{header: "DEVICE", value: func(v *view) string { return first(v.spec, "device") }},
+		{header: "BAUD", value: func(v *view) string { return first(v.spec, "baudRate") }},
+		{header: "PARITY", value: func(v *view) string { return first(v.spec, "parity") }},
+	},
+	"Secret": {
+		{header: "TYPE", value: func(v *view) string { return first(v.spec, "type") }},
+		{header: "KEYS", value: secretKeys},
+	},
+	"ChargingProfile": {
+		{header: "CHARGER", value: func(v *view) string { return first(v.spec, "chargerRef") }},
+		{header: "EVSE", value: func(v *view) string { return first(v.spec, "evseId") }},
+		{header: "PURPOSE", value: func(v *view) string { return first(v.spec, "chargingProfilePurpose") }},
+		{header: "STACK", value: func(v *view) string { return first(v.spec, "stackLevel") }},
+	},
+	"Transaction": {
+		{header: "CHARGER", value: func(v *view) string { return first(v.spec, "chargerRef") }},
+		{header: "EVSE", value: func(v *view) string { return first(v.spec, "evseId") }},
+		{header: "TXID", value: func(v *view) string { return first(v.spec, "transactionId") }},
+		{header: "STATE", value: transactionState},
+	},
+}
+
+// transactionState is the charging state, or Ended once the session is over.
+func transactionState(v *view) string {
+	if first(v.status, "endedAt") != "-" {
+		return "Ended"
+	}
+	return first(v.status, "chargingState")
+}
+
+// columnsFor returns NAME, the kind's columns, AGE, then the wide-only ones,
+// the order kubectl uses.
+func columnsFor(kind string, wide bool) []column {
+	cols := []column{{header: "NAME", value: func(v *view) string { return v.obj.Metadata.Name }}}
+	var extra []column
+	for _, c := range kindColumns[kind] {
+		switch {
+		case !c.wide:
+			cols = append(cols, c)
+		case wide:
+			extra = append(extra, c)
+		}
+	}
+	cols = append(cols, column{header: "AGE", value: func(v *view) string { return age(v.obj.Metadata.CreationTimestamp, v.now) }})
+	return append(cols, extra...)
+}
+
+func headerOf(cols []column) []string {
+	h := make([]string, len(cols))
+	for i, c := range cols {
+		h[i] = c.header
+	}
+	return h
+}
+
+// rowOf renders one object; with kindPrefix the name reads "charger/ch-1", as
+// kubectl does when one listing mixes kinds.
+func rowOf(cols []column, o *v1alpha1.Object, kindPrefix bool, now time.Time) []string {
+	v := newView(o, now)
+	r := make([]string, len(cols))
+	for i, c := range cols {
+		r[i] = c.value(v)
+	}
+	if kindPrefix {
+		r[0] = resourceName(o.Kind, o.Metadata.Name)
+	}
+	return r
+}
+
+// objectTable renders objects of one kind.
+func objectTable(kind string, objs []*v1alpha1.Object, wide, kindPrefix bool, now time.Time) table {
+	cols := columnsFor(kind, wide)
+	t := table{header: headerOf(cols)}
+	for _, o := range objs {
+		t.rows = append(t.rows, rowOf(cols, o, kindPrefix, now))
+	}
+	return t
+}
+
+func count(v any) string {
+	switch x := v.(type) {
+	case []any:
+		return fmt.Sprint(len(x))
+	case map[string]any:
+		return fmt.Sprint(len(x))
+	}
+	return "-"
+}
+
+// chargerConnection summarises how the gateway reaches the charger:
+// "tcp host:port/unit", "rtu bus/unit" or "el address".
+func chargerConnection(v *view) string {
+	if c, ok := lookup(v.spec, "connection.modbusTCP").(map[string]any); ok {
+		s := "tcp " + first(c, "host")
+		if p := first(c, "port"); p != "-" {
+			s += ":" + p
+		}
+		return s + unitSuffix(c)
+	}
+	if c, ok := lookup(v.spec, "connection.modbusRTU").(map[string]any); ok {
+		return "rtu " + first(c, "busRef") + unitSuffix(c)
+	}
+	if c, ok := lookup(v.spec, "connection.echonet").(map[string]any); ok {
+		return "el " + first(c, "address")
+	}
+	return "-"
+}
+
+func unitSuffix(c map[string]any) string {
+	if u := first(c, "unitId"); u != "-" {
+		return "/" + u
+	}
+	return ""
+}
+
+// statusConnectors returns status.connectors as maps.
+func statusConnectors(v *view) []map[string]any {
+	list, _ := lookup(v.status, "connectors").([]any)
+	var out []map[string]any
+	for _, c := range list {
+		if m, ok := c.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// connectorStates lists each connector's OCPP status, e.g. "1/1:Available".
+func connectorStates(v *view) string {
+	var parts []string
+	for _, c := range statusConnectors(v) {
+		parts = append(parts, first(c, "evseId")+"/"+first(c, "connectorId")+":"+first(c, "status"))
+	}
+	return joinFew(parts, 3)
+}
+
+// connectorSignal shows one live signal of every connector that reports it,
+// with its unit, e.g. "7400W" or "7400W,0W" for two connectors.
+func connectorSignal(v *view, signal, unit string) string {
+	var parts []string
+	for _, c := range statusConnectors(v) {
+		if val := lookup(c, "signals."+signal); val != nil {
+			parts = append(parts, format(val)+unit)
+		}
+	}
+	return joinFew(parts, 3)
+}
+
+// secretKeys names the keys a Secret holds; values never reach a table.
+func secretKeys(v *view) string {
+	var keys []string
+	m, _ := v.spec["data"].(map[string]any)
+	keys = append(keys, slices.Sorted(maps.Keys(m))...)
+	if len(keys) == 0 {
+		return "-"
+	}
+	return strings.Join(keys, ",")
+}
+
+func joinFew(parts []string, n int) string {
+	if len(parts) == 0 {
+		return "-"
+	}
+	if len(parts) > n {
+		parts = append(parts[:n:n], fmt.Sprintf("+%d", len(parts)-n))
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// lastAppliedAnnotation is what apply stores; describe hides it as noise.
+const lastAppliedAnnotation = "ocppgw.dev/last-applied"
+
+// describeOptions holds the flags of `gwctl describe`.
+type describeOptions struct {
+	root     *rootOptions
+	streams  IOStreams
+	selector string
+
+	refs   []resourceRef
+	client *client.Client
+	now    func() time.Time
+}
+
+func newDescribeCmd(root *rootOptions, streams IOStreams) *cobra.Command {
+	o := &describeOptions{root: root, streams: streams, now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "describe KIND [NAME...] | KIND/NAME...",
+		Short: "Show details of resources",
+		Long: `Show a readable summary of resources: metadata, spec, status and conditions.
+Without a name, every object of the kind (matching -l) is described.`,
+		Example: `  gwctl describe charger ch-1
+  gwctl describe tpl/abb-terra`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVarP(&o.selector, "selector", "l", "", "label selector when no name is given")
+	return cmd
+}
+
+// Complete resolves the kind and builds the client.
+func (o *describeOptions) Complete(args []string) error {
+	refs, err := parseResourceArgs(args, false)
+	if err != nil {
+		return err
+	}
+	o.refs = refs
+	o.client, err = o.root.newClient()
+	return err
+}
+
+// Validate rejects a selector next to names.
+func (o *describeOptions) Validate() error {
+	for _, r := range o.refs {
+		if o.selector != "" && len(r.names) > 0 {
+			return errors.New("a label selector (-l) cannot be combined with names")
+		}
+	}
+	return nil
+}
+
+// Run fetches and describes each object, blank-line separated.
+func (o *describeOptions) Run(ctx context.Context) error {
+	var errs []error
+	n := 0
+	for _, ref := range o.refs {
+		objs, err := o.fetch(ctx, ref)
+		errs = append(errs, err...)
+		for _, obj := range objs {
+			var b bytes.Buffer
+			if n > 0 {
+				b.WriteString("\n\n")
+			}
+			n++
+			describeObject(&b, obj, o.now())
+			if _, err := o.streams.Out.Write(b.Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+	return reportErrors(o.streams.ErrOut, errs)
+}
+
+func (o *describeOptions) fetch(ctx context.Context, ref resourceRef) ([]*v1alpha1.Object, []error) {
+	var objs []*v1alpha1.Object
+	var errs []error
+	if len(ref.names) == 0 {
+		rctx, cancel := o.root.requestContext(ctx)
+		defer cancel()
+		l, err := o.client.List(rctx, ref.kind.Kind, o.selector)
+		if err != nil {
+			return nil, []error{fmt.Errorf("list %s: %w", ref.kind.Plural, err)}
+		}
+		for i := range l.Items {
+			objs = append(objs, &l.Items[i])
+		}
+		return objs, nil
+	}
+	for _, name := range ref.names {
+		rctx, cancel := o.root.requestContext(ctx)
+		obj, err := o.client.Get(rctx, ref.kind.Kind, name)
+		cancel()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		objs = append(objs, obj)
+	}
+	return objs, errs
+}
+
+// describeObject writes the human summary of one object.
+func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time) {
+	m := obj.Metadata
+	field := func(label, value string) { fmt.Fprintf(w, "%-18s%s\n", label+":", value) }
+	field("Name", m.Name)
+	field("Kind", obj.Kind)
+	writeMap(w, "Labels", m.Labels, "")
+	writeMap(w, "Annotations", m.Annotations, lastAppliedAnnotation)
+	created := "<unknown>"
+	if m.CreationTimestamp != "" {
+		created = fmt.Sprintf("%s (%s ago)", m.CreationTimestamp, age(m.CreationTimestamp, now))
+	}
+	field("Created", created)
+	field("Generation", fmt.Sprint(m.Generation))
+	field("Resource Version", m.ResourceVersion)
+	field("UID", m.UID)
+
+	spec := decodeMap(obj.Spec)
+	if obj.Kind == "Secret" {
+		hideSecretValues(spec)
+	}
+	writeSection(w, "Spec", spec)
+	status := decodeMap(obj.Status)
+	delete(status, "conditions")
+	writeSection(w, "Status", status)
+	writeConditions(w, newView(obj, now).conditions(), now)
+}
+
+// writeMap prints key=value pairs, one per line, under a label.
+func writeMap(w io.Writer, label string, m map[string]string, skip string) {
+	var keys []string
+	for k := range m {
+		if k != skip {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		fmt.Fprintf(w, "%-18s<none>\n", label+":")
+		return
+	}
+	for i, k := range keys {
+		lead := ""
+		if i == 0 {
+			lead = label + ":"
+		}
+		fmt.Fprintf(w, "%-18s%s=%s\n", lead, k, m[k])
+	}
+}
+
+// writeSection prints a map as YAML indented under a heading.
+func writeSection(w io.Writer, label string, m map[string]any) {
+	if len(m) == 0 {
+		fmt.Fprintf(w, "%-18s<none>\n", label+":")
+		return
+	}
+	fmt.Fprintf(w, "%s:\n", label)
+	b, err := yaml.Marshal(m)
+	if err != nil {
+		fmt.Fprintf(w, "  <cannot render: %v>\n", err)
+		return
+	}
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
+}
+
+// hideSecretValues keeps a Secret's key names but not its values, in case a
+// server ever returns them.
+func hideSecretValues(spec map[string]any) {
+	for _, f := range []string{"data", "stringData"} {
+		m, ok := spec[f].(map[string]any)
+		if !ok {
+			continue
+		}
+		for k := range m {
+			m[k] = "<hidden>"
+		}
+	}
+}
+
+// writeConditions prints the conditions table (TYPE STATUS REASON AGE MESSAGE).
+func writeConditions(w io.Writer, conds []v1alpha1.Condition, now time.Time) {
+	if len(conds) == 0 {
+		fmt.Fprintf(w, "%-18s<none>\n", "Conditions:")
+		return
+	}
+	fmt.Fprintln(w, "Conditions:")
+	tw := newTabWriter(w)
+	fmt.Fprintln(tw, "  TYPE\tSTATUS\tREASON\tAGE\tMESSAGE")
+	for _, c := range conds {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Type, c.Status, dash(c.Reason), age(c.LastTransitionTime, now), dash(c.Message))
+	}
+	tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

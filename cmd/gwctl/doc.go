@@ -1,0 +1,2 @@
+// Command gwctl is the kubectl-style command line client of the gwd admin API.
+package main

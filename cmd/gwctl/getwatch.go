@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// maxRewatches bounds how often `get -w` re-watches without seeing an event in
+// between, so a server that keeps failing ends the command instead of spinning.
+const maxRewatches = 5
+
+// watchSession is the state of `get -w` that outlives one watch request: where
+// to resume and whether the initial objects have been shown.
+type watchSession struct {
+	o      *getOptions
+	kind   v1alpha1.KindInfo
+	names  map[string]bool
+	cols   []column
+	table  *streamTable
+	rv     string
+	listed bool                 // the initial-events-end bookmark has arrived
+	held   []*v1alpha1.Object   // initial objects, printed together so they align
+	events []v1alpha1.EventType // event type per held object
+}
+
+// runWatch prints the current objects and then every change until the context
+// is cancelled (SIGINT/SIGTERM) or the server ends the stream. A watch that
+// expires is resumed from the last revision seen, or re-listed if that is gone.
+func (o *getOptions) runWatch(ctx context.Context) error {
+	ref := o.refs[0]
+	s := &watchSession{o: o, kind: ref.kind, names: map[string]bool{}, cols: columnsFor(ref.kind.Kind, o.output == outputWide)}
+	for _, n := range ref.names {
+		s.names[n] = true
+	}
+	header := headerOf(s.cols)
+	if o.watchEvents {
+		header = append([]string{"EVENT"}, header...)
+	}
+	s.table = &streamTable{out: o.streams.Out, header: header}
+
+	for failures := 0; ; {
+		progressed, again, err := s.watchOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil || !again {
+			return err
+		}
+		if progressed {
+			failures = 0
+		}
+		if failures++; failures > maxRewatches {
+			return fmt.Errorf("watch %s: gave up after %d attempts in a row that delivered no event", s.kind.Plural, failures)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Duration(failures) * 200 * time.Millisecond):
+		}
+	}
+}
+
+// watchOnce runs one watch request. It reports whether any event arrived,
+// whether to watch again, and a fatal error.
+func (s *watchSession) watchOnce(ctx context.Context) (progressed, again bool, err error) {
+	if s.rv == "" {
+		s.relist()
+	}
+	opts := client.WatchOptions{ResourceVersion: s.rv, LabelSelector: s.o.selector, Bookmarks: true}
+	w, err := s.o.client.Watch(ctx, s.kind.Kind, opts)
+	if err != nil {
+		if client.IsGone(err) && s.rv != "" {
+			s.rv = ""
+			return false, true, nil
+		}
+		return false, false, fmt.Errorf("watch %s: %w", s.kind.Plural, err)
+	}
+	defer w.Stop()
+	for ev := range w.Events() {
+		progressed = true
+		if err := s.handle(ev); err != nil {
+			return progressed, false, err
+		}
+	}
+	if ctx.Err() != nil {
+		return progressed, false, nil
+	}
+	// The client turns an ERROR event into Err; a 410 means the server could
+	// not keep up or compacted, so resume from the last revision seen.
+	switch err := w.Err(); {
+	case err == nil, errors.Is(err, client.ErrStreamEnded):
+		return progressed, false, nil
+	case client.IsGone(err):
+		return progressed, true, nil
+	default:
+		return progressed, false, fmt.Errorf("watch %s: %w", s.kind.Plural, err)
+	}
+}
+
+// relist forgets the resume point: the next watch starts with initial events.
+func (s *watchSession) relist() {
+	s.rv = ""
+	s.listed = false
+	s.held, s.events = nil, nil
+}
+
+func (s *watchSession) handle(ev v1alpha1.Event) error {
+	if ev.Object == nil {
+		return nil
+	}
+	rv := ev.Object.Metadata.ResourceVersion
+	if ev.Type == v1alpha1.Bookmark {
+		switch {
+		case !s.listed && ev.Object.Metadata.Annotations[v1alpha1.InitialEventsEndAnnotation] == "true":
+			s.rv = rv
+			return s.endInitial()
+		case s.listed && rv != "":
+			s.rv = rv
+		}
+		return nil
+	}
+	if !s.listed {
+		if ev.Type == v1alpha1.Added {
+			// Initial objects come in name order, not revision order, so
+			// their revisions are no resume point; the closing bookmark is.
+			if s.wanted(ev.Object) {
+				s.held = append(s.held, ev.Object)
+				s.events = append(s.events, ev.Type)
+			}
+			return nil
+		}
+		// A change before the end-of-list bookmark means the server sends
+		// none; show what was held rather than hold events back.
+		if err := s.endInitial(); err != nil {
+			return err
+		}
+	}
+	if rv != "" {
+		s.rv = rv
+	}
+	if !s.wanted(ev.Object) {
+		return nil
+	}
+	return s.print([]*v1alpha1.Object{ev.Object}, []v1alpha1.EventType{ev.Type})
+}
+
+func (s *watchSession) wanted(obj *v1alpha1.Object) bool {
+	return len(s.names) == 0 || s.names[obj.Metadata.Name]
+}
+
+// endInitial prints the held initial objects, unless --watch-only.
+func (s *watchSession) endInitial() error {
+	s.listed = true
+	held, events := s.held, s.events
+	s.held, s.events = nil, nil
+	if s.o.watchOnly {
+		return nil
+	}
+	return s.print(held, events)
+}
+
+// print writes objects in the chosen format, one Write per call so each event
+// shows up at once.
+func (s *watchSession) print(objs []*v1alpha1.Object, types []v1alpha1.EventType) error {
+	if len(objs) == 0 {
+		return nil
+	}
+	now := s.o.now()
+	switch s.o.output {
+	case outputTable, outputWide:
+		rows := make([][]string, len(objs))
+		for i, obj := range objs {
+			rows[i] = rowOf(s.cols, obj, false, now)
+			if s.o.watchEvents {
+				rows[i] = append([]string{string(types[i])}, rows[i]...)
+			}
+		}
+		return s.table.write(rows)
+	}
+	var b bytes.Buffer
+	for i, obj := range objs {
+		var v any = obj
+		if s.o.watchEvents {
+			v = v1alpha1.Event{Type: types[i], Object: obj}
+		}
+		var err error
+		switch s.o.output {
+		case outputYAML:
+			b.WriteString("---\n")
+			err = printYAML(&b, v)
+		case outputJSON:
+			err = printJSON(&b, v)
+		case outputName:
+			if s.o.watchEvents {
+				fmt.Fprintf(&b, "%s ", types[i])
+			}
+			fmt.Fprintln(&b, resourceName(obj.Kind, obj.Metadata.Name))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err := s.o.streams.Out.Write(b.Bytes())
+	return err
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ocppgw/ocppgw/api/client"
+)
+
+// rootOptions are the persistent flags every command shares.
+type rootOptions struct {
+	configPath     string
+	server         string
+	requestTimeout time.Duration
+}
+
+// newRootCmd builds the whole command tree around streams.
+func newRootCmd(streams IOStreams) *cobra.Command {
+	o := &rootOptions{}
+	cmd := &cobra.Command{
+		Use:   "gwctl",
+		Short: "gwctl controls the ocppgw gateway",
+		Long: `gwctl controls the ocppgw gateway through its admin API.
+
+It finds the gateway through a gwctl.yaml written by gwd: --config, then
+$GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
+/var/lib/ocppgw/gwctl.yaml.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetFlagErrorFunc(usageError)
+	cmd.SetIn(streams.In)
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
+	f := cmd.PersistentFlags()
+	f.StringVar(&o.configPath, "config", "", "path to gwctl.yaml")
+	f.StringVar(&o.server, "server", "", "admin API address, overrides the config's server (e.g. http://127.0.0.1:8443)")
+	f.DurationVar(&o.requestTimeout, "request-timeout", 30*time.Second, "time limit for one API request, 0 for none (watches are not limited)")
+
+	cmd.AddCommand(
+		newApplyCmd(o, streams),
+		newGetCmd(o, streams),
+		newDescribeCmd(o, streams),
+		newDeleteCmd(o, streams),
+		newDiffCmd(o, streams),
+		newVersionCmd(o, streams),
+	)
+	return cmd
+}
+
+// newClient loads the configuration and builds a client; nothing is sent
+// yet. Commands call it only once local checks pass, so `version --client`
+// and invalid manifests never need a configured server.
+func (o *rootOptions) newClient() (*client.Client, error) {
+	cfg, err := o.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if o.server != "" {
+		cfg.Server = o.server
+	}
+	if cfg.Server == "" {
+		return nil, errors.New("no server configured: pass --server or --config, or set $GWCTL_CONFIG")
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("client for %s: %w", cfg.Server, err)
+	}
+	return c, nil
+}
+
+// loadConfig returns the first configuration found. A path the user named
+// (--config, $GWCTL_CONFIG) must exist; the default locations may not.
+func (o *rootOptions) loadConfig() (*client.Config, error) {
+	explicit := o.configPath
+	if explicit == "" {
+		explicit = os.Getenv("GWCTL_CONFIG")
+	}
+	if explicit != "" {
+		cfg, err := client.LoadConfig(explicit)
+		if err != nil {
+			return nil, fmt.Errorf("load config %s: %w", explicit, err)
+		}
+		return cfg, nil
+	}
+	paths := client.ConfigPaths("")
+	for _, p := range paths {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		cfg, err := client.LoadConfig(p)
+		if err != nil {
+			return nil, fmt.Errorf("load config %s: %w", p, err)
+		}
+		return cfg, nil
+	}
+	if o.server != "" {
+		return &client.Config{}, nil
+	}
+	return nil, fmt.Errorf("no gwctl config found (looked in %s); pass --server or --config", strings.Join(paths, ", "))
+}
+
+// requestContext bounds one non-watch request by --request-timeout.
+func (o *rootOptions) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if o.requestTimeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, o.requestTimeout)
+}
+
+// usageError points at --help after a flag error, as kubectl does.
+func usageError(c *cobra.Command, err error) error {
+	return fmt.Errorf("%w\nSee '%s --help' for usage.", err, c.CommandPath())
+}
