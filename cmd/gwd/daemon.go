@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/server"
+	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/controllers/charger"
+	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/store"
+)
+
+// storeFile is the name of the bbolt file inside the data directory.
+const storeFile = "state.db"
+
+// runDaemon runs gwd until ctx is done: store, API, controllers, config sync.
+func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.Signal) error {
+	ln, err := listenLoopback(o.apiListen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	st, err := store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store")})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing store", "err", err)
+		}
+	}()
+
+	srv := &http.Server{
+		Handler:           server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	cfgPath := filepath.Join(o.dataDir, "gwctl.yaml")
+	if err := (&client.Config{Server: url}).Save(cfgPath); err != nil {
+		return fmt.Errorf("write client config: %w", err)
+	}
+	log.Info("gwd started", "version", version, "api", url, "dataDir", o.dataDir, "clientConfig", cfgPath, "revision", st.Revision())
+
+	mgr := controllers.NewManager(st, log.With("component", "controllers"))
+	if err := template.Setup(mgr, st, log); err != nil {
+		return fmt.Errorf("template controller: %w", err)
+	}
+	if err := charger.Setup(mgr, st, log); err != nil {
+		return fmt.Errorf("charger controller: %w", err)
+	}
+	mgrCtx, stopMgr := context.WithCancel(ctx)
+	mgrDone := make(chan error, 1)
+	go func() { mgrDone <- mgr.Run(mgrCtx) }()
+
+	sync := &configSync{dir: o.configDir, server: url, log: log.With("component", "config-sync")}
+	sync.run(ctx)
+
+	var runErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-hup:
+			log.Info("SIGHUP: applying the configuration directory again")
+			sync.run(ctx)
+		case err := <-serveErr:
+			runErr = fmt.Errorf("admin API: %w", err)
+			break loop
+		case err := <-mgrDone:
+			runErr = fmt.Errorf("controllers stopped: %w", err)
+			mgrDone = nil
+			break loop
+		}
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("admin API shutdown", "err", err)
+	}
+	stopMgr()
+	if mgrDone != nil {
+		if err := <-mgrDone; err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("controllers shutdown", "err", err)
+		}
+	}
+	return runErr
+}
+
+// listenLoopback listens on addr and refuses any address that is not loopback:
+// the API has no authentication until HTTPS and tokens are configured.
+func listenLoopback(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("--api-listen %q: %w", addr, err)
+	}
+	ip := net.ParseIP(host)
+	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("--api-listen %q: only loopback addresses are allowed until HTTPS and tokens are configured", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--api-listen: %w", err)
+	}
+	return ln, nil
+}
