@@ -1,0 +1,5 @@
+// Package strictcsms runs the npm ocpp-rpc server in strictMode as an
+// independent OCPP 2.0.1 CSMS for tests: it validates every frame a station
+// sends, and every reply it gets, against the OCA schemas, and reports each
+// failure as an event the test can fail on.
+package strictcsms

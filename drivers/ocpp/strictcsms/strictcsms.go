@@ -1,0 +1,259 @@
+package strictcsms
+
+import (
+	"bufio"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+//go:embed csms.js
+var script []byte
+
+// Event is one line the CSMS reports. Ev is one of listening, connect,
+// rejected, disconnect, call (a CALL from a station), strictValidationFailure,
+// badMessage or reply (to a command).
+type Event struct {
+	Ev       string          `json:"ev"`
+	Identity string          `json:"identity,omitempty"`
+	Method   string          `json:"method,omitempty"`
+	Params   json.RawMessage `json:"params,omitempty"`
+	Result   json.RawMessage `json:"result,omitempty"`
+	Password *string         `json:"password,omitempty"`
+	Protocol string          `json:"protocol,omitempty"`
+	Outbound bool            `json:"outbound,omitempty"`
+	IsCall   bool            `json:"isCall,omitempty"`
+	Error    string          `json:"error,omitempty"`
+	Details  json.RawMessage `json:"details,omitempty"`
+	Code     any             `json:"code,omitempty"`
+	Message  string          `json:"message,omitempty"`
+	Port     int             `json:"port,omitempty"`
+	Ref      *int            `json:"ref,omitempty"`
+}
+
+// Settings change how the CSMS answers; nil fields are left as they are.
+type Settings struct {
+	BootStatus string `json:"bootStatus,omitempty"` // Accepted (default), Pending or Rejected
+	Interval   int    `json:"interval,omitempty"`   // BootNotification interval, seconds
+	// Passwords, when set, are the only Basic-auth passwords accepted, per identity.
+	Passwords map[string]string `json:"passwords,omitempty"`
+	// Replies fix the reply to a station's CALL by action.
+	Replies map[string]any `json:"replies,omitempty"`
+}
+
+// CSMS is one running ocpp-rpc strict server on loopback.
+type CSMS struct {
+	// URL is the base a station appends "/<stationId>" to.
+	URL string
+
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	done  chan struct{}
+
+	mu      sync.Mutex
+	events  []Event
+	changed chan struct{} // closed and replaced on every new event
+	waiting map[int]chan Event
+	nextRef int
+	stderr  strings.Builder
+}
+
+// Start installs the peer if needed and starts it on a free loopback port.
+func Start(ctx context.Context) (*CSMS, error) {
+	dir, err := Install()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "csms.js")
+	if err := os.WriteFile(path, script, 0o644); err != nil {
+		return nil, fmt.Errorf("strictcsms: %w", err)
+	}
+	c := &CSMS{done: make(chan struct{}), changed: make(chan struct{}), waiting: map[int]chan Event{}}
+	c.cmd = exec.Command("node", path)
+	c.cmd.Env = append(os.Environ(), "OCPP_RPC_DIR="+dir)
+	c.cmd.Stderr = &lockedWriter{mu: &c.mu, b: &c.stderr}
+	out, err := c.cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("strictcsms: %w", err)
+	}
+	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
+		return nil, fmt.Errorf("strictcsms: %w", err)
+	}
+	if err := c.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("strictcsms: start node: %w", err)
+	}
+	go c.read(out)
+	ev, err := c.WaitEvent(ctx, func(e Event) bool { return e.Ev == "listening" })
+	if err != nil {
+		c.Stop()
+		return nil, fmt.Errorf("strictcsms: not listening: %w (stderr: %s)", err, c.Stderr())
+	}
+	c.URL = fmt.Sprintf("ws://127.0.0.1:%d", ev.Port)
+	return c, nil
+}
+
+func (c *CSMS) read(r io.Reader) {
+	defer close(c.done)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	for sc.Scan() {
+		var e Event
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			e = Event{Ev: "unparsed", Message: sc.Text()}
+		}
+		c.mu.Lock()
+		if e.Ev == "reply" && e.Ref != nil {
+			if ch := c.waiting[*e.Ref]; ch != nil {
+				ch <- e
+				delete(c.waiting, *e.Ref)
+			}
+		} else {
+			c.events = append(c.events, e)
+			close(c.changed)
+			c.changed = make(chan struct{})
+		}
+		c.mu.Unlock()
+	}
+}
+
+// Events returns a copy of every event so far.
+func (c *CSMS) Events() []Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Event(nil), c.events...)
+}
+
+// Failures returns every strict validation failure and bad message so far:
+// a conformant station causes none.
+func (c *CSMS) Failures() []Event {
+	var out []Event
+	for _, e := range c.Events() {
+		if e.Ev == "strictValidationFailure" || e.Ev == "badMessage" || e.Ev == "unparsed" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// WaitEvent waits for the first event, past or future, that match accepts.
+func (c *CSMS) WaitEvent(ctx context.Context, match func(Event) bool) (Event, error) {
+	seen := 0
+	for {
+		c.mu.Lock()
+		for ; seen < len(c.events); seen++ {
+			if match(c.events[seen]) {
+				e := c.events[seen]
+				c.mu.Unlock()
+				return e, nil
+			}
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		select {
+		case <-changed:
+		case <-c.done:
+			return Event{}, errors.New("strictcsms: the CSMS process ended")
+		case <-ctx.Done():
+			return Event{}, ctx.Err()
+		}
+	}
+}
+
+// Set changes how the CSMS answers from now on.
+func (c *CSMS) Set(ctx context.Context, s Settings) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	m["op"] = "set"
+	_, err = c.command(ctx, m)
+	return err
+}
+
+// Call sends a CALL to a connected station and returns its CALLRESULT
+// payload. A CALLERROR, or a reply that fails strict validation, is an error.
+func (c *CSMS) Call(ctx context.Context, identity, method string, params any) (json.RawMessage, error) {
+	ev, err := c.command(ctx, map[string]any{"op": "call", "identity": identity, "method": method, "params": params})
+	if err != nil {
+		return nil, err
+	}
+	return ev.Result, nil
+}
+
+// Disconnect closes the connection of one station from the CSMS side.
+func (c *CSMS) Disconnect(ctx context.Context, identity string) error {
+	_, err := c.command(ctx, map[string]any{"op": "close", "identity": identity})
+	return err
+}
+
+func (c *CSMS) command(ctx context.Context, m map[string]any) (Event, error) {
+	ch := make(chan Event, 1)
+	c.mu.Lock()
+	c.nextRef++
+	ref := c.nextRef
+	c.waiting[ref] = ch
+	c.mu.Unlock()
+	m["ref"] = ref
+	b, err := json.Marshal(m)
+	if err != nil {
+		return Event{}, err
+	}
+	if _, err := c.stdin.Write(append(b, '\n')); err != nil {
+		return Event{}, fmt.Errorf("strictcsms: send command: %w", err)
+	}
+	select {
+	case ev := <-ch:
+		if ev.Error != "" {
+			return ev, fmt.Errorf("strictcsms: %s %v: %s", m["op"], ev.Code, ev.Error)
+		}
+		return ev, nil
+	case <-c.done:
+		return Event{}, errors.New("strictcsms: the CSMS process ended")
+	case <-ctx.Done():
+		return Event{}, ctx.Err()
+	}
+}
+
+// Stderr is what node wrote to its standard error.
+func (c *CSMS) Stderr() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stderr.String()
+}
+
+// Stop ends the CSMS: closing stdin makes it close every connection and
+// exit; it is killed if it has not exited within five seconds.
+func (c *CSMS) Stop() {
+	c.stdin.Close()
+	select {
+	case <-c.done:
+	case <-time.After(5 * time.Second):
+		c.cmd.Process.Kill()
+		<-c.done
+	}
+	c.cmd.Wait()
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	b  *strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
