@@ -1,0 +1,201 @@
+package devicemodel
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// GetStatus is an OCPP GetVariableStatusEnumType; SetStatus a
+// SetVariableStatusEnumType.
+type (
+	GetStatus string
+	SetStatus string
+)
+
+// The status values of GetVariables and SetVariables results.
+const (
+	GetAccepted                  GetStatus = "Accepted"
+	GetRejected                  GetStatus = "Rejected"
+	GetUnknownComponent          GetStatus = "UnknownComponent"
+	GetUnknownVariable           GetStatus = "UnknownVariable"
+	GetNotSupportedAttributeType GetStatus = "NotSupportedAttributeType"
+
+	SetAccepted                  SetStatus = "Accepted"
+	SetRejected                  SetStatus = "Rejected"
+	SetUnknownComponent          SetStatus = "UnknownComponent"
+	SetUnknownVariable           SetStatus = "UnknownVariable"
+	SetNotSupportedAttributeType SetStatus = "NotSupportedAttributeType"
+	SetRebootRequired            SetStatus = "RebootRequired"
+)
+
+// GetResult answers one GetVariableData. Reason is the reasonCode of
+// attributeStatusInfo and Detail its additionalInfo, set when not Accepted.
+type GetResult struct {
+	Status GetStatus
+	Value  string
+	Reason string
+	Detail string
+}
+
+// SetResult answers one SetVariableData.
+type SetResult struct {
+	Status SetStatus
+	Reason string
+	Detail string
+}
+
+type varKey struct {
+	Component Component
+	Variable  Variable
+}
+
+// Model is one station's device model. It is safe for concurrent use.
+type Model struct {
+	defs  []Definition
+	index map[varKey]int
+	comps map[Component]bool
+
+	mu        sync.Mutex
+	values    map[Key]string
+	overrides map[Key]bool
+}
+
+// New builds the model of a layout with the catalog's initial values.
+func New(l Layout) *Model {
+	m := &Model{defs: Catalog(l), index: map[varKey]int{}, comps: map[Component]bool{},
+		values: map[Key]string{}, overrides: map[Key]bool{}}
+	for i, d := range m.defs {
+		m.index[varKey{d.Component, d.Variable}] = i
+		m.comps[d.Component] = true
+		for _, a := range d.Attributes {
+			m.values[Key{d.Component, d.Variable, a.Type}] = a.Value
+		}
+	}
+	return m
+}
+
+// lookup finds the definition and attribute of k, or the status that says
+// why there is none.
+func (m *Model) lookup(k Key) (*Definition, *AttributeDef, string) {
+	i, ok := m.index[varKey{k.Component, k.Variable}]
+	if !ok {
+		if !m.comps[k.Component] {
+			return nil, nil, "UnknownComponent"
+		}
+		return nil, nil, "UnknownVariable"
+	}
+	d := &m.defs[i]
+	for j := range d.Attributes {
+		if d.Attributes[j].Type == k.attribute() {
+			return d, &d.Attributes[j], ""
+		}
+	}
+	return d, nil, "NotSupportedAttributeType"
+}
+
+// Get answers one GetVariableData (B06).
+func (m *Model) Get(k Key) GetResult {
+	_, a, why := m.lookup(k)
+	if why != "" {
+		return GetResult{Status: GetStatus(why), Reason: why, Detail: k.String()}
+	}
+	if a.Mutability == WriteOnly {
+		return GetResult{Status: GetRejected, Reason: "WriteOnly", Detail: k.String() + " is write-only"}
+	}
+	if a.Dynamic != nil {
+		return GetResult{Status: GetAccepted, Value: a.Dynamic()}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return GetResult{Status: GetAccepted, Value: m.values[Key{k.Component, k.Variable, a.Type}]}
+}
+
+// Set answers one SetVariableData from the CSMS (B05) and, when accepted,
+// stores the value as an override.
+func (m *Model) Set(k Key, value string) SetResult {
+	d, a, why := m.lookup(k)
+	if why != "" {
+		return SetResult{Status: SetStatus(why), Reason: why, Detail: k.String()}
+	}
+	if a.Mutability == ReadOnly || a.Dynamic != nil {
+		return SetResult{Status: SetRejected, Reason: "ReadOnly", Detail: k.String() + " is read-only"}
+	}
+	if problem := check(d.Chars, value); problem != "" {
+		return SetResult{Status: SetRejected, Reason: "InvalidValue", Detail: problem}
+	}
+	key := Key{k.Component, k.Variable, a.Type}
+	m.mu.Lock()
+	m.values[key] = value
+	m.overrides[key] = true
+	m.mu.Unlock()
+	if d.RebootRequired {
+		return SetResult{Status: SetRebootRequired}
+	}
+	return SetResult{Status: SetAccepted}
+}
+
+// Update sets a value the station itself observes (availability, power), not
+// an override: it is not persisted and mutability does not apply.
+func (m *Model) Update(k Key, value string) error {
+	_, a, why := m.lookup(k)
+	if why != "" {
+		return fmt.Errorf("device model: %s: %s", k, why)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.values[Key{k.Component, k.Variable, a.Type}] = value
+	return nil
+}
+
+// Value returns the Actual value of a variable, "" if there is none.
+func (m *Model) Value(c Component, v Variable) string {
+	r := m.Get(Key{Component: c, Variable: v})
+	return r.Value
+}
+
+// Int returns the Actual value of an integer variable, or def when it is
+// unset or not a number.
+func (m *Model) Int(c Component, v Variable, def int) int {
+	n, err := strconv.Atoi(m.Value(c, v))
+	if err != nil {
+		return def
+	}
+	return n
+}
+
+// Secret returns the value of a write-only variable for the station's own
+// use (the Basic-auth password), which Get never reveals.
+func (m *Model) Secret(c Component, v Variable) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.values[Key{c, v, Actual}]
+}
+
+// Definitions returns the catalog the model was built from, in report order.
+func (m *Model) Definitions() []Definition { return slices.Clone(m.defs) }
+
+// apiKey converts the resource form of an address.
+func apiKey(v v1alpha1.OCPPVariable) Key {
+	k := Key{Component: Component{Name: v.Component, Instance: v.Instance},
+		Variable: Variable{Name: v.Variable, Instance: v.VariableInstance}, Attribute: Attribute(v.Attribute)}
+	if v.EVSE != nil {
+		k.Component.EVSE, k.Component.Connector = v.EVSE.ID, v.EVSE.ConnectorID
+	}
+	return k
+}
+
+func resourceVariable(k Key, value string) v1alpha1.OCPPVariable {
+	v := v1alpha1.OCPPVariable{Component: k.Component.Name, Instance: k.Component.Instance,
+		Variable: k.Variable.Name, VariableInstance: k.Variable.Instance, Value: v1alpha1.AttributeValue(value)}
+	if k.Attribute != Actual {
+		v.Attribute = string(k.Attribute)
+	}
+	if k.Component.EVSE != 0 {
+		v.EVSE = &v1alpha1.OCPPEVSE{ID: k.Component.EVSE, ConnectorID: k.Component.Connector}
+	}
+	return v
+}

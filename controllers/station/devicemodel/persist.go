@@ -1,0 +1,60 @@
+package devicemodel
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// Initialize applies the Charger spec's initial values. They follow the rules
+// of a SetVariables, so an operator cannot declare what the CSMS could not
+// set, but they are not overrides: a later CSMS value wins over them. Each
+// value that does not apply is returned as an error naming it and why; the
+// others are applied.
+func (m *Model) Initialize(vars []v1alpha1.OCPPVariable) []error {
+	return m.apply(vars, false)
+}
+
+// Restore applies values the CSMS set earlier (status.ocpp.variables), as
+// overrides again. A value that no longer applies (the layout changed, or a
+// limit did) is skipped and reported.
+func (m *Model) Restore(vars []v1alpha1.OCPPVariable) []error {
+	return m.apply(vars, true)
+}
+
+func (m *Model) apply(vars []v1alpha1.OCPPVariable, override bool) []error {
+	var errs []error
+	for i, v := range vars {
+		k := apiKey(v)
+		r := m.Set(k, string(v.Value))
+		if r.Status != SetAccepted && r.Status != SetRebootRequired {
+			errs = append(errs, fmt.Errorf("variables[%d] %s: %s: %s", i, k, r.Status, r.Detail))
+			continue
+		}
+		if !override {
+			m.mu.Lock()
+			delete(m.overrides, Key{k.Component, k.Variable, k.attribute()})
+			m.mu.Unlock()
+		}
+	}
+	return errs
+}
+
+// Overrides returns the values the CSMS set, in catalog order, for the
+// station to persist in status.ocpp.variables. The write-only Basic-auth
+// password is left out: the station keeps it in a Secret instead.
+func (m *Model) Overrides() []v1alpha1.OCPPVariable {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []v1alpha1.OCPPVariable
+	for _, d := range m.defs {
+		for _, a := range d.Attributes {
+			k := Key{d.Component, d.Variable, a.Type}
+			if m.overrides[k] && a.Mutability != WriteOnly {
+				out = append(out, resourceVariable(k, m.values[k]))
+			}
+		}
+	}
+	return slices.Clip(out)
+}
