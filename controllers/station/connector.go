@@ -1,0 +1,107 @@
+package station
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// The ConnectorStatusEnumType values of StatusNotification.
+const (
+	ConnectorAvailable   = "Available"
+	ConnectorOccupied    = "Occupied"
+	ConnectorReserved    = "Reserved"
+	ConnectorUnavailable = "Unavailable"
+	ConnectorFaulted     = "Faulted"
+)
+
+// ConnectorInput is what decides one connector's OCPP status.
+type ConnectorInput struct {
+	// Signals are the charger's canonical signals for the connector.
+	Signals map[string]any
+	// DeviceReachable is false once the device failed its retries.
+	DeviceReachable bool
+	// Inoperative is true when ChangeAvailability made the station, the
+	// EVSE or the connector Inoperative.
+	Inoperative bool
+	Reserved    bool
+}
+
+// ConnectorStatus derives the status in this order: a fault (of the device
+// or the charger) outranks everything, then unavailability (set by the CSMS
+// or reported by the charger), then a plugged-in EV, then a reservation.
+// A missing signal counts as its safe default: not faulted, operative, no EV.
+func ConnectorStatus(in ConnectorInput) string {
+	switch {
+	case !in.DeviceReachable || flag(in.Signals, "faulted", false):
+		return ConnectorFaulted
+	case in.Inoperative || !flag(in.Signals, "operative", true):
+		return ConnectorUnavailable
+	case flag(in.Signals, "evConnected", false):
+		return ConnectorOccupied
+	case in.Reserved:
+		return ConnectorReserved
+	}
+	return ConnectorAvailable
+}
+
+func flag(signals map[string]any, name string, def bool) bool {
+	if v, ok := signals[name].(bool); ok {
+		return v
+	}
+	return def
+}
+
+// ConnectorRef names one connector.
+type ConnectorRef struct{ EVSE, Connector int }
+
+// Reporter decides which StatusNotifications to send. It remembers what the
+// CSMS was last told, so a change is sent once, and applies the rules of use
+// case B04 after a reconnect.
+type Reporter struct {
+	sent map[ConnectorRef]string
+	// offlineSince is when the connection was lost; zero while connected.
+	offlineSince time.Time
+}
+
+// NewReporter starts with nothing sent: the first connection reports all.
+func NewReporter() *Reporter { return &Reporter{sent: map[ConnectorRef]string{}} }
+
+// Disconnected records when the connection was lost.
+func (r *Reporter) Disconnected(at time.Time) {
+	if r.offlineSince.IsZero() {
+		r.offlineSince = at
+	}
+}
+
+// Connected returns the notifications to send after a boot or reconnect. If
+// the station was offline longer than offlineThreshold, every connector is
+// reported (B04.FR.01); otherwise only those whose status changed while
+// offline (B04.FR.02). After a boot (reboot true) every connector is reported.
+func (r *Reporter) Connected(now time.Time, offlineThreshold time.Duration, reboot bool, current map[ConnectorRef]string) []ConnectorRef {
+	all := reboot || r.offlineSince.IsZero() || now.Sub(r.offlineSince) > offlineThreshold
+	r.offlineSince = time.Time{}
+	if all {
+		clear(r.sent)
+	}
+	return r.Changed(current)
+}
+
+// Changed returns the connectors whose status differs from what was last
+// sent, in the order of EVSE then connector. Call Sent after each is
+// acknowledged.
+func (r *Reporter) Changed(current map[ConnectorRef]string) []ConnectorRef {
+	var out []ConnectorRef
+	for ref, status := range current {
+		if r.sent[ref] != status {
+			out = append(out, ref)
+		}
+	}
+	slices.SortFunc(out, func(a, b ConnectorRef) int {
+		return cmp.Or(cmp.Compare(a.EVSE, b.EVSE), cmp.Compare(a.Connector, b.Connector))
+	})
+	return out
+}
+
+// Sent records that the CSMS acknowledged a status.
+func (r *Reporter) Sent(ref ConnectorRef, status string) { r.sent[ref] = status }

@@ -1,0 +1,102 @@
+package station
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestBackoffSchedule(t *testing.T) {
+	b := NewBackoff(10*time.Second, 0, 3, 1)
+	var got []time.Duration
+	for range 6 {
+		got = append(got, b.Next())
+	}
+	want := []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, 80 * time.Second, 80 * time.Second, 80 * time.Second}
+	if !slices.Equal(got, want) {
+		t.Fatalf("waits %v, want %v", got, want)
+	}
+	b.Reset()
+	if w := b.Next(); w != 10*time.Second {
+		t.Fatalf("after Reset the wait is %v", w)
+	}
+}
+
+// TestBackoffSpread: stations with different seeds draw different random
+// parts, each within [WaitMinimum, WaitMinimum+RandomRange].
+func TestBackoffSpread(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for seed := range uint64(100) {
+		w := NewBackoff(10*time.Second, 10*time.Second, 5, seed).Next()
+		if w < 10*time.Second || w > 20*time.Second {
+			t.Fatalf("seed %d: first wait %v outside [10s, 20s]", seed, w)
+		}
+		seen[w] = true
+	}
+	if len(seen) < 90 {
+		t.Fatalf("100 stations drew only %d distinct first waits", len(seen))
+	}
+}
+
+func TestBackoffDoesNotOverflow(t *testing.T) {
+	b := NewBackoff(2*time.Hour, 0, 20, 1)
+	for range 25 {
+		if w := b.Next(); w <= 0 {
+			t.Fatalf("wait overflowed to %v", w)
+		}
+	}
+}
+
+func TestConnectorStatus(t *testing.T) {
+	cases := []struct {
+		name string
+		in   ConnectorInput
+		want string
+	}{
+		{"idle", ConnectorInput{DeviceReachable: true}, ConnectorAvailable},
+		{"ev plugged", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": true}}, ConnectorOccupied},
+		{"charger fault", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": true, "faulted": true}}, ConnectorFaulted},
+		{"device gone", ConnectorInput{DeviceReachable: false, Inoperative: true}, ConnectorFaulted},
+		{"inoperative by CSMS", ConnectorInput{DeviceReachable: true, Inoperative: true, Signals: map[string]any{"evConnected": true}}, ConnectorUnavailable},
+		{"charger not operative", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"operative": false}}, ConnectorUnavailable},
+		{"reserved", ConnectorInput{DeviceReachable: true, Reserved: true}, ConnectorReserved},
+		{"reserved and plugged", ConnectorInput{DeviceReachable: true, Reserved: true, Signals: map[string]any{"evConnected": true}}, ConnectorOccupied},
+		{"non-bool signal ignored", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": "yes"}}, ConnectorAvailable},
+	}
+	for _, c := range cases {
+		if got := ConnectorStatus(c.in); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestReporterOfflineRules(t *testing.T) {
+	a, b := ConnectorRef{1, 1}, ConnectorRef{2, 1}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := NewReporter()
+	cur := map[ConnectorRef]string{b: ConnectorAvailable, a: ConnectorAvailable}
+	first := r.Connected(t0, time.Minute, true, cur)
+	if !slices.Equal(first, []ConnectorRef{a, b}) {
+		t.Fatalf("boot reports %v, want both in order", first)
+	}
+	for _, ref := range first {
+		r.Sent(ref, cur[ref])
+	}
+	if got := r.Changed(cur); len(got) != 0 {
+		t.Fatalf("nothing changed, yet %v", got)
+	}
+
+	// Short outage: only the connector that changed is reported.
+	r.Disconnected(t0)
+	cur[a] = ConnectorOccupied
+	if got := r.Connected(t0.Add(30*time.Second), time.Minute, false, cur); !slices.Equal(got, []ConnectorRef{a}) {
+		t.Fatalf("after a short outage %v, want only %v", got, a)
+	}
+	r.Sent(a, ConnectorOccupied)
+
+	// Long outage: everything is reported again, changed or not.
+	r.Disconnected(t0.Add(time.Minute))
+	if got := r.Connected(t0.Add(3*time.Minute), time.Minute, false, cur); !slices.Equal(got, []ConnectorRef{a, b}) {
+		t.Fatalf("after a long outage %v, want all", got)
+	}
+}
