@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	smb "github.com/simonvetter/modbus"
+)
+
+// startSim runs `gwsim run` in-process and returns the control URL and the
+// addresses of the n devices it printed.
+func startSim(t *testing.T, devices string, n int) (string, map[string]string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"run", "--devices", devices, "--base-port", "0", "--control", "127.0.0.1:0", "--tick", "20ms"}, pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("gwsim run exited %d", code)
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	var control string
+	addrs := map[string]string{}
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 2 && f[0] == "control:":
+			control = f[1]
+		case len(f) >= 3 && f[0] != "NAME":
+			addrs[f[0]] = f[2]
+		}
+		if len(addrs) == n {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	return control, addrs
+}
+
+func ctl(t *testing.T, control string, args ...string) (string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"ctl", "--server", control}, args...), &out, &errOut)
+	return out.String() + errOut.String(), code
+}
+
+func TestRunAndControl(t *testing.T) {
+	control, addrs := startSim(t, "abb-terra-ac:1", 1)
+	addr := addrs["abb-terra-ac-1"]
+	if control == "" || addr == "" {
+		t.Fatalf("control %q, devices %v", control, addrs)
+	}
+	cl, err := smb.NewClient(&smb.ClientConfiguration{URL: "tcp://" + addr, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	lock := func() uint32 {
+		v, err := cl.ReadUint32(0x400A, smb.HOLDING_REGISTER)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if lock() != 0 {
+		t.Fatal("an EV is plugged in before plug")
+	}
+	if out, code := ctl(t, control, "plug", "abb-terra-ac-1"); code != 0 || !strings.Contains(out, `"plugged": true`) {
+		t.Fatalf("ctl plug: %d %s", code, out)
+	}
+	if lock() < 0x0101 {
+		t.Fatal("the register map does not show the plugged EV")
+	}
+	if out, code := ctl(t, control, "list"); code != 0 || !strings.Contains(out, "abb-terra-ac-1") || !strings.Contains(out, "true") {
+		t.Fatalf("ctl list: %d %s", code, out)
+	}
+	if out, code := ctl(t, control, "fault", "abb-terra-ac-1", "exception"); code != 0 {
+		t.Fatalf("ctl fault: %s", out)
+	}
+	if _, err := cl.ReadUint32(0x400A, smb.HOLDING_REGISTER); err == nil {
+		t.Fatal("exception fault: the read succeeded")
+	}
+	if out, code := ctl(t, control, "fault", "abb-terra-ac-1", "melted"); code == 0 || !strings.Contains(out, "unknown fault") {
+		t.Fatalf("unknown fault: %d %s", code, out)
+	}
+	if out, code := ctl(t, control, "plug", "nope"); code == 0 || !strings.Contains(out, `no device "nope"`) {
+		t.Fatalf("unknown device: %d %s", code, out)
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	for _, bad := range []string{"tesla:1", "abb-terra-ac:0", "abb-terra-ac:x", "abb-terra-ac:99999"} {
+		if _, err := parseSpec(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	s, err := parseSpec("abb-terra-ac:3, alfen-eve")
+	if err != nil || len(s) != 2 || s[0][1] != "3" || s[1] != [2]string{"alfen-eve", "1"} {
+		t.Fatalf("%v %v", s, err)
+	}
+}
