@@ -131,3 +131,26 @@ func passesThrough(parent map[string]string, from, target string) bool {
 	}
 	return false
 }
+
+// Resolve returns the named template with its extends chain merged in
+// (v1alpha1.MergeTemplate), root first, and the chain nearest first. It fails
+// with the chain's problem when a parent is missing or the chain has a cycle.
+func Resolve(templates *controllers.Informer, name string) (v1alpha1.TemplateSpec, []string, error) {
+	res := resolve(cacheLookup(templates), name)
+	if !res.ok() {
+		return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: %s: %s", name, res.reason, res.detail)
+	}
+	var merged v1alpha1.TemplateSpec
+	for i := len(res.chain) - 1; i >= 0; i-- {
+		obj, ok := templates.Get(res.chain[i])
+		if !ok {
+			return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: %s vanished while resolving", name, res.chain[i])
+		}
+		var s v1alpha1.TemplateSpec
+		if err := json.Unmarshal(obj.Spec, &s); err != nil {
+			return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: decode spec: %w", res.chain[i], err)
+		}
+		merged = v1alpha1.MergeTemplate(merged, s)
+	}
+	return merged, res.chain, nil
+}

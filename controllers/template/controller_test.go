@@ -172,3 +172,25 @@ func TestDependents(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveMergesChain(t *testing.T) {
+	f := newFixture(t)
+	f.Create(Kind, "base", v1alpha1.TemplateSpec{Protocol: v1alpha1.ProtocolModbus, Manufacturer: "ABB",
+		Signals: map[string]string{"faulted": "false", "charging": "true"}})
+	f.Create(Kind, "model", v1alpha1.TemplateSpec{Extends: "base", Model: "Terra AC",
+		Signals: map[string]string{"faulted": "regs[\"s\"][0] != 0"}})
+	f.WaitCondition(Kind, "model", ConditionReady, v1alpha1.ConditionTrue, ReasonResolved)
+	spec, chain, err := Resolve(f.Manager.Informer(Kind), "model")
+	if err != nil || !slices.Equal(chain, []string{"model", "base"}) {
+		t.Fatalf("chain %v, %v", chain, err)
+	}
+	if spec.Protocol != v1alpha1.ProtocolModbus || spec.Manufacturer != "ABB" || spec.Model != "Terra AC" ||
+		spec.Signals["faulted"] != `regs["s"][0] != 0` || spec.Signals["charging"] != "true" || spec.Extends != "" {
+		t.Fatalf("resolved %+v", spec)
+	}
+	f.Update(Kind, "base", v1alpha1.TemplateSpec{Extends: "model", Protocol: v1alpha1.ProtocolModbus})
+	f.WaitCondition(Kind, "model", ConditionReady, v1alpha1.ConditionFalse, ReasonExtendsCycle)
+	if _, _, err := Resolve(f.Manager.Informer(Kind), "model"); err == nil || !strings.Contains(err.Error(), ReasonExtendsCycle) {
+		t.Fatalf("a cycle resolved: %v", err)
+	}
+}
