@@ -25,10 +25,22 @@ run: build
 # then the whole suite with the race detector.
 test: deps check unit
 
-# Installs what the tests need on a fresh Debian machine. Go modules come
-# from the module proxy; later peers (apt, npm) are added here.
+# Debian packages the tests use as independent peers: socat pty pairs and
+# pymodbus for Modbus RTU, ip netns for ECHONET Lite, node for the npm peers
+# (ocpp-rpc, echonet-lite), which the tests install at pinned versions into
+# $OCPPGW_PEERS_DIR (default ~/.cache/ocppgw-peers).
+APT_PACKAGES := socat python3-pymodbus iproute2
+
+# Installs what the tests need on a fresh Debian machine.
 deps:
 	$(GO) mod download
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+		command -v node >/dev/null && command -v npm >/dev/null || echo nodejs npm); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		echo "installing:" $$missing; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 check: fmt-check vet
 
