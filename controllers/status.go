@@ -126,3 +126,21 @@ func UpdateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (bo
 	}
 	return true, nil
 }
+
+// QueueStatusMerge queues, through the store's coalesced status path, a
+// change to the fields and conditions owner keeps in an object's status.
+// edit runs at flush time on the status as then stored, so it must only set
+// what owner owns; the rest is kept as stored. This is the path for frequent
+// writes (device polls); UpdateStatusIfChanged is for reconcilers.
+func QueueStatusMerge(st *store.Store, kind, name, owner string, edit func(*Status) error) {
+	st.QueueStatusPatch(kind, name, owner, func(cur json.RawMessage) (json.RawMessage, error) {
+		s, err := DecodeStatus(cur)
+		if err != nil {
+			return nil, err
+		}
+		if err := edit(s); err != nil {
+			return nil, err
+		}
+		return s.Encode()
+	})
+}

@@ -3,6 +3,7 @@ package controllers
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -88,5 +89,33 @@ func TestUpdateStatusIfChanged(t *testing.T) {
 	_, err = UpdateStatusIfChanged(st, obj, build(obj, v1alpha1.ConditionFalse))
 	if !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("stale write: err=%v, want store.ErrConflict", err)
+	}
+}
+
+func TestQueueStatusMergeKeepsOthersFields(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "s.db"), store.Options{StatusFlushInterval: 1 << 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	obj, _ := st.Create(&v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: "Charger", Metadata: v1alpha1.ObjectMeta{Name: "c"}, Spec: json.RawMessage(`{}`)})
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	QueueStatusMerge(st, "Charger", "c", "poller", func(s *Status) error {
+		s.SetCondition(v1alpha1.Condition{Type: "DeviceReachable", Status: v1alpha1.ConditionTrue, Reason: "Polled"}, now)
+		return s.Set("device", map[string]int{"polls": 1})
+	})
+	// Another controller writes its own condition before the flush.
+	s, _ := DecodeStatus(obj.Status)
+	s.SetCondition(v1alpha1.Condition{Type: "TemplateReady", Status: v1alpha1.ConditionTrue, Reason: "TemplateReady"}, now)
+	if _, err := UpdateStatusIfChanged(st, obj, s); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := st.Get("Charger", "c")
+	merged, _ := DecodeStatus(got.Status)
+	if merged.Condition("TemplateReady") == nil || merged.Condition("DeviceReachable") == nil || string(merged.Field("device")) != `{"polls":1}` {
+		t.Fatalf("merged status %s", got.Status)
 	}
 }

@@ -6,9 +6,12 @@
 //     revisions from the events bucket's sequence, the single global revision.
 //     A multi-object Txn is all or nothing.
 //   - Spec writes (Create, Update, Delete, Txn) are committed and fsynced before
-//     they return. Status writes through QueueStatus are coalesced: the latest
-//     status per object is written every StatusFlushInterval in one transaction,
-//     and skipped when it did not change, so poll rate never becomes fsync rate.
+//     they return. Status writes through QueueStatus and QueueStatusPatch are
+//     coalesced: the latest patch per object and owner is applied to the stored
+//     status every StatusFlushInterval in one transaction, and the write is
+//     skipped when nothing changed, so poll rate never becomes fsync rate. A
+//     patch runs against the status as stored at flush time, so owners of
+//     different fields never undo each other's writes.
 //   - generation starts at 1 and moves only when the canonical spec changes.
 //     Status writes never move it. Update with a stale resourceVersion fails
 //     with ErrConflict; Create of an existing name with ErrExists.

@@ -82,7 +82,7 @@ type Store struct {
 	watchers map[*Watcher]struct{} // guarded by wmu
 
 	pmu     sync.Mutex
-	pending map[objKey]json.RawMessage // queued status writes
+	pending map[objKey]map[string]StatusPatch // queued status writes, by owner
 
 	stop      chan struct{}
 	done      sync.WaitGroup
@@ -105,7 +105,7 @@ func Open(path string, opts Options) (*Store, error) {
 		log:      opts.Logger,
 		cache:    map[string]map[string]*v1alpha1.Object{},
 		watchers: map[*Watcher]struct{}{},
-		pending:  map[objKey]json.RawMessage{},
+		pending:  map[objKey]map[string]StatusPatch{},
 		stop:     make(chan struct{}),
 	}
 	if err := db.View(s.load); err != nil {

@@ -238,3 +238,46 @@ func TestQueuedStatusCoalesces(t *testing.T) {
 		t.Errorf("unchanged queued status was written")
 	}
 }
+
+// TestQueuedPatchesMerge: two owners patch different fields of one status;
+// a direct status write lands between queueing and flushing. The flush keeps
+// all three, in one revision.
+func TestQueuedPatchesMerge(t *testing.T) {
+	s, _ := openTest(t, Options{StatusFlushInterval: 1 << 40})
+	s.Create(obj("Charger", "ch-1", `{}`))
+	setField := func(field, value string) StatusPatch {
+		return func(cur json.RawMessage) (json.RawMessage, error) {
+			m := map[string]json.RawMessage{}
+			if len(cur) > 0 {
+				if err := json.Unmarshal(cur, &m); err != nil {
+					return nil, err
+				}
+			}
+			m[field] = json.RawMessage(value)
+			return json.Marshal(m)
+		}
+	}
+	s.QueueStatusPatch("Charger", "ch-1", "poller", setField("signals", `{"n":1}`))
+	s.QueueStatusPatch("Charger", "ch-1", "poller", setField("signals", `{"n":2}`))
+	s.QueueStatusPatch("Charger", "ch-1", "station", setField("ocpp", `"Registered"`))
+	cur, _ := s.Get("Charger", "ch-1")
+	cur.Status = json.RawMessage(`{"conditions":[]}`)
+	if _, err := s.UpdateStatus(cur); err != nil {
+		t.Fatal(err)
+	}
+	rev := s.Revision()
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get("Charger", "ch-1")
+	if string(got.Status) != `{"conditions":[],"ocpp":"Registered","signals":{"n":2}}` {
+		t.Fatalf("merged status %s", got.Status)
+	}
+	if s.Revision() != rev+1 {
+		t.Fatalf("the flush took %d revisions", s.Revision()-rev)
+	}
+	s.QueueStatusPatch("Charger", "ch-1", "bad", func(json.RawMessage) (json.RawMessage, error) { return nil, errors.New("boom") })
+	if err := s.Flush(); err != nil || s.Revision() != rev+1 {
+		t.Fatalf("a failing patch: %v, revision moved %d", err, s.Revision()-rev)
+	}
+}
