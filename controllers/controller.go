@@ -61,6 +61,10 @@ type ControllerOptions struct {
 	Workers int          // concurrent reconciles of distinct names; default 1
 	Clock   Clock        // for the queue's delays; RealClock when nil
 	Logger  *slog.Logger // the manager's logger when nil
+	// OnStop runs once the manager has stopped every worker, so a
+	// controller that runs goroutines of its own (device pollers, station
+	// connections) ends them before the store closes.
+	OnStop func()
 }
 
 // Stats is a snapshot of a controller's counters and queue.
@@ -91,6 +95,7 @@ type Controller struct {
 	log     *slog.Logger
 	ownLog  bool // log came from the options; the manager keeps it
 	watches []watch
+	onStop  func()
 
 	reconciles atomic.Uint64
 	errors     atomic.Uint64
@@ -109,6 +114,7 @@ func NewController(name, kind string, r Reconciler, opts ControllerOptions) *Con
 		r:       r,
 		workers: opts.Workers,
 		queue:   NewQueue(QueueOptions{Clock: opts.Clock}),
+		onStop:  opts.OnStop,
 	}
 	if opts.Logger != nil {
 		c.log = opts.Logger.With("controller", name)
@@ -216,3 +222,6 @@ func (c *Controller) reconcile(ctx context.Context, name string) (res Result, er
 	}()
 	return c.r.Reconcile(ctx, name)
 }
+
+// Reconciler returns the controller's reconciler.
+func (c *Controller) Reconciler() Reconciler { return c.r }

@@ -209,5 +209,10 @@ func (m *Manager) stop(cancel context.CancelFunc) {
 	m.runCtx = nil
 	m.mu.Unlock()
 	m.wg.Wait()
+	for _, c := range m.controllers {
+		if c.onStop != nil {
+			c.onStop()
+		}
+	}
 	m.log.Info("controllers stopped")
 }
