@@ -168,9 +168,13 @@ func deviceData(b *builder, l Layout) {
 	}
 }
 
+// security: BasicAuthPassword takes 16 to 64 characters (errata 2025-01 let
+// the maximum grow from 40 to the variable's maxLimit of up to 64), and
+// AllowCSMSTLSWildcards (errata 2025-02) defaults to false.
 func security(b *builder, profile int) {
 	c := Component{Name: "SecurityCtrlr"}
-	b.add(c, "BasicAuthPassword", Characteristics{DataType: String, MinLimit: limit(16), MaxLimit: limit(40)},
+	b.add(c, "AllowCSMSTLSWildcards", boolean, actual(ReadWrite, "false"))
+	b.add(c, "BasicAuthPassword", Characteristics{DataType: String, MinLimit: limit(16), MaxLimit: limit(64)},
 		AttributeDef{Type: Actual, Mutability: WriteOnly, Persistent: true})
 	b.add(c, "CertificateEntries", integer(0, 1000, ""), actual(ReadOnly, "0"))
 	b.add(c, "OrganizationName", Characteristics{DataType: String, MaxLimit: limit(50)}, actual(ReadWrite, ""))

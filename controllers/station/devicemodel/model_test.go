@@ -75,7 +75,7 @@ func TestSet(t *testing.T) {
 		{Key{Component: Component{Name: "Nope"}, Variable: heartbeat}, "1", SetUnknownComponent, ""},
 		{Key{Component: sec, Variable: Variable{Name: "SecurityProfile"}}, "3", SetRejected, "read-only"},
 		{Key{Component: sec, Variable: Variable{Name: "BasicAuthPassword"}}, "short", SetRejected, "below the minimum 16"},
-		{Key{Component: sec, Variable: Variable{Name: "BasicAuthPassword"}}, strings.Repeat("p", 41), SetRejected, "exceeds the maximum 40"},
+		{Key{Component: sec, Variable: Variable{Name: "BasicAuthPassword"}}, strings.Repeat("p", 65), SetRejected, "exceeds the maximum 64"},
 		{Key{Component: sec, Variable: Variable{Name: "BasicAuthPassword"}}, "a-good-long-password", SetAccepted, ""},
 		{Key{Component: tx, Variable: Variable{Name: "TxStartPoint"}}, "EVConnected,Authorized", SetAccepted, ""},
 		{Key{Component: tx, Variable: Variable{Name: "TxStartPoint"}}, "EVConnected,Teleported", SetRejected, `"Teleported" is not one of`},
