@@ -1,0 +1,123 @@
+package ocpp
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	ocppschema "github.com/ocppgw/ocppgw/schemas/ocpp"
+)
+
+// ValidateRequest checks a CALL payload of the given action against the
+// project schema. It returns nil or an *Error carrying the Part 4 code a
+// CALLERROR must use; see violation.go for the mapping. An unknown action is
+// NotImplemented, a known one without Go types NotSupported.
+func ValidateRequest(action string, payload []byte) error {
+	return validate(action, "Request", payload)
+}
+
+// ValidateResponse checks a CALLRESULT payload the same way.
+func ValidateResponse(action string, payload []byte) error {
+	return validate(action, "Response", payload)
+}
+
+// compiled holds every project schema, compiled once on first use, and the
+// raw documents, which error descriptions consult for limits and names.
+// Compiled schemas are read-only, so concurrent validation is safe.
+type compiled struct {
+	schemas map[string]*jsonschema.Schema // "<Action>Request" → schema
+	raw     map[string]any                // schema URL → decoded document
+}
+
+var loadSchemas = sync.OnceValues(compileSchemas)
+
+func compileSchemas() (*compiled, error) {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft7
+	c.AssertFormat = true
+	out := &compiled{schemas: map[string]*jsonschema.Schema{}, raw: map[string]any{}}
+	names, err := fs.Glob(ocppschema.FS(), "*.json")
+	if err != nil {
+		return nil, fmt.Errorf("ocpp: schemas: %w", err)
+	}
+	for _, name := range names {
+		b, err := ocppschema.File(name)
+		if err != nil {
+			return nil, fmt.Errorf("ocpp: schema %s: %w", name, err)
+		}
+		url := ocppschema.BaseURL + name
+		if err := c.AddResource(url, bytes.NewReader(b)); err != nil {
+			return nil, fmt.Errorf("ocpp: schema %s: %w", name, err)
+		}
+		doc, err := decodeJSON(b)
+		if err != nil {
+			return nil, fmt.Errorf("ocpp: schema %s: %w", name, err)
+		}
+		out.raw[url] = doc
+	}
+	for _, name := range names {
+		s, err := c.Compile(ocppschema.BaseURL + name)
+		if err != nil {
+			return nil, fmt.Errorf("ocpp: compile %s: %w", name, err)
+		}
+		out.schemas[strings.TrimSuffix(name, ".json")] = s
+	}
+	return out, nil
+}
+
+func validate(action, kind string, payload []byte) error {
+	info, known := registry[action]
+	if !known {
+		return Errorf(NotImplemented, "unknown action %q", action)
+	}
+	if !info.HasTypes() {
+		return Errorf(NotSupported, "action %s is not supported by this gateway", action)
+	}
+	c, err := loadSchemas()
+	if err != nil {
+		// The schemas are embedded and tested; this is a build defect.
+		return Errorf(InternalError, "%v", err)
+	}
+	s, ok := c.schemas[action+kind]
+	if !ok {
+		return Errorf(InternalError, "no project schema for %s%s", action, kind)
+	}
+	doc, err := decodeJSON(payload)
+	if err != nil {
+		return Errorf(FormatViolation, "payload is not valid JSON: %v", err)
+	}
+	if _, isObject := doc.(map[string]any); !isObject {
+		return Errorf(FormatViolation, "payload must be a JSON object, got %s", jsonType(doc))
+	}
+	err = s.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return Errorf(InternalError, "validating %s%s: %v", action, kind, err)
+	}
+	return c.violation(doc, ve)
+}
+
+// decodeJSON decodes exactly one JSON value, keeping numbers exact so that
+// integer and range checks see what the peer sent.
+func decodeJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("data after the JSON value at offset %d", dec.InputOffset())
+	}
+	return v, nil
+}
