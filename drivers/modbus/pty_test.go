@@ -1,0 +1,170 @@
+package modbus
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const (
+	pythonPath  = "/usr/bin/python3" // Debian's, the one python3-pymodbus installs into
+	installHint = "apt-get install -y socat python3-pymodbus"
+)
+
+// missingPeer skips a test whose external peer is not installed, except in
+// CI, where the peers are part of the contract and their absence fails.
+func missingPeer(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s not available (CI is set, so this fails instead of skipping); install with: %s", what, installHint)
+	}
+	t.Skipf("%s not available; install with: %s", what, installHint)
+}
+
+func needSocat(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("socat")
+	if err != nil {
+		missingPeer(t, "socat")
+	}
+	return p
+}
+
+func needPymodbus(t testing.TB) {
+	t.Helper()
+	out, err := exec.Command(pythonPath, "-c", "import pymodbus; print(pymodbus.__version__)").CombinedOutput()
+	if err != nil {
+		missingPeer(t, "python3-pymodbus for "+pythonPath+" ("+strings.TrimSpace(string(out))+")")
+	}
+}
+
+var ptyLine = regexp.MustCompile(`PTY is (\S+)`)
+
+// startPtyPair runs socat with two linked ptys and returns their paths,
+// read from socat's -d -d log on stderr. socat is killed in cleanup.
+func startPtyPair(t testing.TB) (string, string) {
+	t.Helper()
+	cmd := exec.Command(needSocat(t), "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start socat: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	paths := make(chan string, 2)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := ptyLine.FindStringSubmatch(sc.Text()); m != nil {
+				paths <- m[1]
+			}
+		}
+	}()
+	var got []string
+	deadline := time.After(10 * time.Second)
+	for len(got) < 2 {
+		select {
+		case p := <-paths:
+			got = append(got, p)
+		case <-deadline:
+			t.Fatalf("socat did not report two ptys (got %v)", got)
+		}
+	}
+	return got[0], got[1]
+}
+
+// startPymodbus runs testdata/rtu_server.py on port until cleanup. The
+// server exits when its stdin closes, so it cannot outlive the test binary.
+func startPymodbus(t testing.TB, port, parity, units string) {
+	t.Helper()
+	needPymodbus(t)
+	cmd := exec.Command(pythonPath, "testdata/rtu_server.py", port, "19200", parity, units)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start pymodbus server: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = stdin.Close()
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	ready := make(chan bool, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		ready <- strings.TrimSpace(line) == "ready"
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatalf("pymodbus server did not start: %s", stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("pymodbus server not ready: %s", stderr.String())
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// fakeClock drives the arbiter's back-off decisions; serial timeouts stay
+// on the real clock.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}

@@ -1,0 +1,177 @@
+package modbus
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	gmodbus "github.com/goburrow/modbus"
+)
+
+// tcpConn is one Modbus TCP connection shared by every unit id behind an
+// address.
+//
+// goburrow's TCPClientHandler locks only its socket I/O: the unit id
+// (SlaveId) and Timeout are plain fields read by Encode and Send outside that
+// lock, so two goroutines with different units race and can send each
+// other's unit id. The lock below therefore covers the whole exchange, from
+// setting the unit id to decoding the reply. It is a channel so a caller
+// waiting for it can give up when its context ends.
+type tcpConn struct {
+	addr    string
+	timeout time.Duration
+	pool    TCPPoolConfig
+	lock    chan struct{}
+	handler *gmodbus.TCPClientHandler
+	client  gmodbus.Client
+	stats   counters
+
+	// Guarded by lock.
+	closed  bool
+	backoff time.Duration
+	dialErr error
+
+	// Written under lock and mu, so snapshot can read them under mu alone
+	// while a request holds lock for a whole timeout.
+	mu        sync.Mutex
+	connected bool
+	retryAt   time.Time
+	dials     uint64
+
+	refs int // guarded by TCPPool.mu
+}
+
+func newTCPConn(addr string, timeout time.Duration, pool TCPPoolConfig) *tcpConn {
+	h := gmodbus.NewTCPClientHandler(addr)
+	// The pool owns the connection's lifetime; goburrow's idle timer would
+	// close it from its own goroutine behind our back.
+	h.IdleTimeout = 0
+	h.Timeout = timeout
+	return &tcpConn{
+		addr: addr, timeout: timeout, pool: pool,
+		lock:    make(chan struct{}, 1),
+		handler: h, client: gmodbus.NewClient(h),
+	}
+}
+
+// exchange runs one request with the connection to itself.
+func (c *tcpConn) exchange(ctx context.Context, unit byte, r request) ([]uint16, error) {
+	select {
+	case c.lock <- struct{}{}:
+	case <-ctx.Done():
+		return nil, canceled(c.addr, unit, r, ctx.Err())
+	}
+	defer func() { <-c.lock }()
+	if c.closed {
+		return nil, &Error{Device: c.addr, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count, Kind: KindClosed}
+	}
+	timeout, err := budget(ctx, c.timeout)
+	if err != nil {
+		return nil, canceled(c.addr, unit, r, err)
+	}
+	c.handler.Timeout = timeout
+	if err := c.connect(unit, r); err != nil {
+		return nil, err
+	}
+	c.handler.SlaveId = unit
+	vals, err := r.do(c.client)
+	c.stats.outcome(err)
+	if err == nil {
+		return vals, nil
+	}
+	if kind, _ := classify(err); kind != KindException {
+		// After a timeout or a garbled reply the stream may still hold a
+		// late or partial answer; only a fresh socket is known to be in step.
+		_ = c.handler.Close()
+		c.setConnected(false)
+	}
+	return nil, newError(c.addr, unit, r, err, 1)
+}
+
+// connect dials when there is no connection, unless a failed dial put the
+// address in back-off. A connection that broke is redialled at once; only a
+// failed dial starts the back-off, doubling up to MaxBackoff.
+func (c *tcpConn) connect(unit byte, r request) error {
+	if c.connected {
+		return nil
+	}
+	now := time.Now()
+	c.mu.Lock()
+	retryAt := c.retryAt
+	c.mu.Unlock()
+	if now.Before(retryAt) {
+		c.stats.add(func(s *Counters) { s.BackedOff++ })
+		return &Error{Device: c.addr, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count,
+			Kind: KindConnection, Until: retryAt, Err: backoffErr{retryAt, c.dialErr}}
+	}
+	if err := c.handler.Connect(); err != nil {
+		c.backoff = min(max(2*c.backoff, c.pool.MinBackoff), c.pool.MaxBackoff)
+		c.dialErr = err
+		c.mu.Lock()
+		c.retryAt = now.Add(c.backoff)
+		c.mu.Unlock()
+		c.stats.add(func(s *Counters) { s.ConnErrors++ })
+		return &Error{Device: c.addr, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count,
+			Kind: KindConnection, Until: now.Add(c.backoff), Err: err}
+	}
+	c.backoff, c.dialErr = 0, nil
+	c.mu.Lock()
+	c.connected, c.retryAt = true, time.Time{}
+	c.dials++
+	c.mu.Unlock()
+	return nil
+}
+
+type backoffErr struct {
+	until time.Time
+	last  error
+}
+
+func (e backoffErr) Error() string {
+	return "not dialling until " + e.until.Format(time.RFC3339Nano) + " after: " + e.last.Error()
+}
+func (e backoffErr) Unwrap() error { return e.last }
+
+func (c *tcpConn) setConnected(v bool) {
+	c.mu.Lock()
+	c.connected = v
+	c.mu.Unlock()
+}
+
+func (c *tcpConn) close() error {
+	c.lock <- struct{}{}
+	defer func() { <-c.lock }()
+	c.closed = true
+	c.setConnected(false)
+	return c.handler.Close()
+}
+
+func (c *tcpConn) snapshot() ConnStats {
+	c.mu.Lock()
+	s := ConnStats{Addr: c.addr, RetryAt: c.retryAt, Dials: c.dials, Connected: c.connected}
+	c.mu.Unlock()
+	s.Counters = c.stats.snapshot()
+	return s
+}
+
+// budget is the time a request may take: the configured timeout, cut short
+// by the caller's deadline.
+func budget(ctx context.Context, timeout time.Duration) (time.Duration, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		if d := time.Until(dl); d < timeout {
+			if d <= 0 {
+				return 0, context.DeadlineExceeded
+			}
+			return d, nil
+		}
+	}
+	return timeout, nil
+}
+
+// canceled reports a request the caller gave up on before it was sent.
+func canceled(dev string, unit byte, r request, err error) *Error {
+	return &Error{Device: dev, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count, Kind: KindCanceled, Err: err}
+}
