@@ -1,0 +1,235 @@
+package cel
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// ErrUnsupported is returned for a command the template does not implement.
+// The caller answers the CSMS NotSupported rather than guessing.
+var ErrUnsupported = errors.New("cel: not supported by the template")
+
+// Input is what one poll read, as expressions see it.
+type Input struct {
+	// Regs holds each Modbus read block by name; coils and discrete inputs
+	// as 0/1.
+	Regs map[string][]uint16
+	// EPC holds ECHONET Lite property data by property code.
+	EPC map[byte][]byte
+	// Prev holds the signals of the previous poll (bool, float64, string);
+	// nil is an empty map.
+	Prev map[string]any
+	// ConnectorID is the connector the signals or command concern.
+	ConnectorID int
+}
+
+// Args are a command's arguments. Each command sees only its own:
+// setCurrentLimit limitA, setPowerLimit limitW, setAvailable available.
+type Args struct {
+	LimitA    float64
+	LimitW    float64
+	Available bool
+}
+
+// activation resolves the declared variables without building a map per
+// evaluation; one activation serves every signal of a poll.
+type activation struct {
+	regs, epc, prev ref.Val
+	connectorID     types.Int
+	args            Args
+	// bounded is whether the input is within the sizes the cost estimate
+	// assumed (sizes.go).
+	bounded bool
+}
+
+var _ interpreter.Activation = (*activation)(nil)
+
+func newActivation(protocol string, in *Input, args Args) *activation {
+	if in == nil {
+		in = &Input{}
+	}
+	a := &activation{connectorID: types.Int(in.ConnectorID), args: args, bounded: withinDeclaredSizes(in)}
+	switch protocol {
+	case v1alpha1.ProtocolModbus:
+		m := make(map[string]ref.Val, len(in.Regs))
+		for name, words := range in.Regs {
+			// int64 is what the register functions read without boxing.
+			ws := make([]int64, len(words))
+			for i, w := range words {
+				ws[i] = int64(w)
+			}
+			m[name] = types.NewList(types.DefaultTypeAdapter, ws)
+		}
+		a.regs = types.NewMap(types.DefaultTypeAdapter, m)
+	case v1alpha1.ProtocolEchonet:
+		m := make(map[int64][]byte, len(in.EPC))
+		for code, data := range in.EPC {
+			m[int64(code)] = data
+		}
+		a.epc = types.NewMap(types.DefaultTypeAdapter, m)
+	}
+	prev := in.Prev
+	if prev == nil {
+		prev = map[string]any{}
+	}
+	a.prev = types.NewStringInterfaceMap(types.DefaultTypeAdapter, prev)
+	return a
+}
+
+func (a *activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case VarRegs:
+		return a.regs, a.regs != nil
+	case VarEPC:
+		return a.epc, a.epc != nil
+	case VarPrev:
+		return a.prev, true
+	case VarConnectorID:
+		return a.connectorID, true
+	case VarLimitA:
+		return types.Double(a.args.LimitA), true
+	case VarLimitW:
+		return types.Double(a.args.LimitW), true
+	case VarAvailable:
+		return types.Bool(a.args.Available), true
+	}
+	return nil, false
+}
+
+func (a *activation) Parent() interpreter.Activation { return nil }
+
+// Mapping is a resolved template compiled: a program per signal and per
+// command. Building one compiles everything; evaluating compiles nothing.
+type Mapping struct {
+	protocol string
+	signals  []namedProgram // sorted by name, so errors come in a stable order
+	commands map[string]*Program
+}
+
+type namedProgram struct {
+	name, field string
+	prg         *Program
+}
+
+// NewMapping compiles every expression of a resolved (extends already
+// applied) template spec. It returns all problems at once, each naming its
+// field (spec.signals.<name>, spec.commands.<name>.expr), and a nil Mapping
+// if there are any.
+func NewMapping(spec *v1alpha1.TemplateSpec) (*Mapping, []error) {
+	p := spec.Protocol
+	if p != v1alpha1.ProtocolModbus && p != v1alpha1.ProtocolEchonet {
+		return nil, []error{fmt.Errorf("spec.protocol: must be %q or %q, got %q", v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet, p)}
+	}
+	m := &Mapping{protocol: p, commands: map[string]*Program{}}
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(spec.Signals)) {
+		field := "spec.signals." + name
+		want, ok := SignalOutput(name)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: unknown signal %q", field, name))
+			continue
+		}
+		prg, err := compileField(SignalEnv(p), field, spec.Signals[name], want, spec.Read, &errs)
+		if err == nil {
+			m.signals = append(m.signals, namedProgram{name, field, prg})
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(spec.Commands)) {
+		field := "spec.commands." + name + ".expr"
+		if !slices.Contains(v1alpha1.CommandNames, name) {
+			errs = append(errs, fmt.Errorf("spec.commands.%s: unknown command %q", name, name))
+			continue
+		}
+		prg, err := compileField(CommandEnv(p, name), field, spec.Commands[name].Expr, OutputWrites, spec.Read, &errs)
+		if err == nil {
+			m.commands[name] = prg
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return m, nil
+}
+
+// compileField compiles one expression, appending each of its problems to
+// errs with the field set.
+func compileField(kind EnvKind, field, expr string, want OutputType, read *v1alpha1.TemplateRead, errs *[]error) (*Program, error) {
+	prg, err := Compile(kind, expr, want)
+	if err == nil {
+		err = checkReads(prg, expr, read)
+	}
+	if err == nil {
+		return prg, nil
+	}
+	for _, e := range flatten(err) {
+		var ce *Error
+		if errors.As(e, &ce) {
+			c := *ce // the cached original stays field-free
+			c.Field = field
+			e = &c
+		} else {
+			e = fmt.Errorf("%s: %w", field, e)
+		}
+		*errs = append(*errs, e)
+	}
+	return nil, err
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// Signals returns the names of the signals the mapping produces, sorted.
+func (m *Mapping) Signals() []string {
+	names := make([]string, len(m.signals))
+	for i, s := range m.signals {
+		names[i] = s.name
+	}
+	return names
+}
+
+// HasCommand reports whether the template implements the command.
+func (m *Mapping) HasCommand(name string) bool { return m.commands[name] != nil }
+
+// EvalSignals evaluates every signal over one poll's input. A signal whose
+// expression fails is left out of the map and reported in the errors, named
+// by field; the others are still returned.
+func (m *Mapping) EvalSignals(in *Input) (map[string]any, []error) {
+	act := newActivation(m.protocol, in, Args{})
+	out := make(map[string]any, len(m.signals))
+	var errs []error
+	for _, s := range m.signals {
+		v, err := s.prg.eval(act)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.field, err))
+			continue
+		}
+		out[s.name] = v
+	}
+	return out, errs
+}
+
+// EvalCommand computes the writes of a command from the last input and the
+// command's arguments. A command the template lacks yields ErrUnsupported.
+func (m *Mapping) EvalCommand(name string, in *Input, args Args) ([]Write, error) {
+	prg := m.commands[name]
+	if prg == nil {
+		return nil, fmt.Errorf("command %q: %w", name, ErrUnsupported)
+	}
+	v, err := prg.eval(newActivation(m.protocol, in, args))
+	if err != nil {
+		return nil, fmt.Errorf("spec.commands.%s.expr: %w", name, err)
+	}
+	return v.([]Write), nil
+}

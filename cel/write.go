@@ -1,0 +1,201 @@
+package cel
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+
+	celgo "cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// WriteKind says which device operation a Write is.
+type WriteKind string
+
+// The write kinds.
+const (
+	WriteRegisters WriteKind = "registers" // Modbus FC16, Write Multiple Registers
+	WriteCoil      WriteKind = "coil"      // Modbus FC05, Write Single Coil
+	WriteEPC       WriteKind = "epc"       // ECHONET Lite SetC of one property
+)
+
+// Write is one device write a command computed. It is the contract with the
+// drivers: every field is range-checked when the expression builds it, so a
+// driver can send it as is.
+type Write struct {
+	Kind WriteKind
+	// Unit overrides the charger's Modbus unit id (0..255); nil keeps it.
+	Unit    *int
+	Address uint16   // Modbus PDU address (registers, coil)
+	Words   []uint16 // registers: 1..123 values written from Address on
+	Coil    bool     // coil: the state to write
+	EPC     byte     // epc: property code, 0x80..0xFF
+	Data    []byte   // epc: property data, 1..255 bytes
+}
+
+func (w Write) String() string {
+	unit := ""
+	if w.Unit != nil {
+		unit = fmt.Sprintf(" unit %d", *w.Unit)
+	}
+	switch w.Kind {
+	case WriteRegisters:
+		return fmt.Sprintf("write%s %d %v", unit, w.Address, w.Words)
+	case WriteCoil:
+		return fmt.Sprintf("writeCoil%s %d %t", unit, w.Address, w.Coil)
+	case WriteEPC:
+		return fmt.Sprintf("setEPC 0x%02X % X", w.EPC, w.Data)
+	}
+	return "write of unknown kind " + string(w.Kind)
+}
+
+// Limits of one write, from the Modbus and ECHONET Lite frame formats.
+const (
+	maxWriteWords = 123 // FC16 quantity limit
+	maxEPCData    = 255 // PDC is one byte
+)
+
+// writeType is the CEL type of a Write; templates never name it, they only
+// build values of it and return them in a list.
+var writeType = celgo.OpaqueType("ocppgw.Write")
+
+// writeVal carries a Write through CEL.
+type writeVal struct{ w Write }
+
+func (v writeVal) ConvertToNative(t reflect.Type) (any, error) {
+	if t == reflect.TypeOf(Write{}) {
+		return v.w, nil
+	}
+	return nil, fmt.Errorf("cel: cannot convert a write to %v", t)
+}
+
+func (v writeVal) ConvertToType(t ref.Type) ref.Val {
+	if t == types.TypeType {
+		return writeType
+	}
+	return types.NewErr("cannot convert a write to %s", t.TypeName())
+}
+
+func (v writeVal) Equal(other ref.Val) ref.Val {
+	o, ok := other.(writeVal)
+	return types.Bool(ok && reflect.DeepEqual(v.w, o.w))
+}
+
+func (v writeVal) Type() ref.Type { return writeType }
+func (v writeVal) Value() any     { return v.w }
+
+// writeFuncs are the write builders of protocol. Each protocol gets only its
+// own, so a Modbus template cannot compile a setEPC.
+func writeFuncs(protocol string) []celgo.EnvOption {
+	i := celgo.IntType
+	if protocol == v1alpha1.ProtocolEchonet {
+		return []celgo.EnvOption{celgo.Function("setEPC",
+			celgo.Overload("setEPC_int_bytes", []*celgo.Type{i, celgo.BytesType}, writeType,
+				celgo.BinaryBinding(setEPC)))}
+	}
+	return []celgo.EnvOption{
+		celgo.Function("write",
+			celgo.Overload("write_int_list", []*celgo.Type{i, celgo.ListType(i)}, writeType,
+				celgo.BinaryBinding(writeRegisters)), noListGuard),
+		celgo.Function("writeCoil",
+			celgo.Overload("writeCoil_int_bool", []*celgo.Type{i, celgo.BoolType}, writeType,
+				celgo.BinaryBinding(writeCoil))),
+		celgo.Function("unit",
+			celgo.MemberOverload("write_unit_int", []*celgo.Type{writeType, i}, writeType,
+				celgo.BinaryBinding(withUnit))),
+	}
+}
+
+func address(fn string, v ref.Val) (uint16, ref.Val) {
+	ax, ok := v.(types.Int)
+	if !ok {
+		return 0, types.NewErr("%s: address must be an int, got %s", fn, v.Type().TypeName())
+	}
+	a := int64(ax)
+	if a < 0 || a > 0xFFFF {
+		return 0, types.NewErr("%s: address %d out of range 0..65535", fn, a)
+	}
+	return uint16(a), nil
+}
+
+func writeRegisters(addr, words ref.Val) ref.Val {
+	a, err := address("write", addr)
+	if err != nil {
+		return err
+	}
+	l, ok := words.(traits.Lister)
+	if !ok {
+		return types.NewErr("write: want a list of words, got %s", words.Type().TypeName())
+	}
+	n := int64(l.Size().(types.Int))
+	if n < 1 || n > maxWriteWords {
+		return types.NewErr("write: %d words, want 1..%d", n, maxWriteWords)
+	}
+	if int64(a)+n > 0x10000 {
+		return types.NewErr("write: registers %d..%d run past address 65535", a, int64(a)+n-1)
+	}
+	w := Write{Kind: WriteRegisters, Address: a, Words: make([]uint16, n)}
+	for k := range n {
+		r, err := wordsAt("write", l, types.Int(k), 1)
+		if err != nil {
+			return err
+		}
+		w.Words[k] = r[0]
+	}
+	return writeVal{w}
+}
+
+func writeCoil(addr, on ref.Val) ref.Val {
+	a, err := address("writeCoil", addr)
+	if err != nil {
+		return err
+	}
+	return writeVal{Write{Kind: WriteCoil, Address: a, Coil: bool(on.(types.Bool))}}
+}
+
+func withUnit(target, unit ref.Val) ref.Val {
+	w := target.(writeVal).w
+	u := int(unit.(types.Int))
+	if u < 0 || u > 255 {
+		return types.NewErr("unit: unit id %d out of range 0..255", u)
+	}
+	w.Unit = &u
+	return writeVal{w}
+}
+
+func setEPC(code, data ref.Val) ref.Val {
+	c := int64(code.(types.Int))
+	if c < 0x80 || c > 0xFF {
+		return types.NewErr("setEPC: EPC 0x%X out of range 0x80..0xFF", c)
+	}
+	d := []byte(data.(types.Bytes))
+	if len(d) < 1 || len(d) > maxEPCData {
+		return types.NewErr("setEPC: %d data bytes, want 1..%d", len(d), maxEPCData)
+	}
+	return writeVal{Write{Kind: WriteEPC, EPC: byte(c), Data: slices.Clone(d)}}
+}
+
+// writesOf converts a command's result (one write or a list of them) to Go.
+func writesOf(out ref.Val) ([]Write, error) {
+	if w, ok := out.(writeVal); ok {
+		return []Write{w.w}, nil
+	}
+	l, ok := out.(traits.Lister)
+	if !ok {
+		return nil, fmt.Errorf("result is %s, want a list of writes", out.Type().TypeName())
+	}
+	n := int(l.Size().(types.Int))
+	ws := make([]Write, 0, n)
+	for k := range n {
+		w, ok := l.Get(types.Int(k)).(writeVal)
+		if !ok {
+			return nil, fmt.Errorf("result element %d is %s, want a write", k, l.Get(types.Int(k)).Type().TypeName())
+		}
+		ws = append(ws, w.w)
+	}
+	return ws, nil
+}
