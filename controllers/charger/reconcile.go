@@ -8,16 +8,19 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/store"
 )
 
-// Reconciler brings one Charger's status in line with the declared state.
-// Today it checks the template reference; device polling joins here later
-// (read the device, merge signals, RequeueAfter the poll interval).
+// Reconciler brings one Charger's status in line with the declared state:
+// the TemplateReady condition, and through devices the poller that reads the
+// device (when an Opener is configured).
 type Reconciler struct {
 	st        *store.Store
 	chargers  *controllers.Informer
 	templates *controllers.Informer
+	buses     *controllers.Informer
+	devices   *devices // nil: no device access (tests of the template rules)
 	now       func() time.Time
 }
 
@@ -34,9 +37,12 @@ func decodeSpec(obj *v1alpha1.Object) (v1alpha1.ChargerSpec, error) {
 
 // Reconcile reads the named charger from the cache, works out its conditions
 // and writes its status if that changed. A deleted charger needs nothing yet.
-func (r *Reconciler) Reconcile(_ context.Context, name string) (controllers.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Result, error) {
 	obj, ok := r.chargers.Get(name)
 	if !ok {
+		if r.devices != nil {
+			r.devices.remove(name)
+		}
 		return controllers.Result{}, nil
 	}
 	sp, err := decodeSpec(obj)
@@ -53,5 +59,29 @@ func (r *Reconciler) Reconcile(_ context.Context, name string) (controllers.Resu
 	if _, err := controllers.UpdateStatusIfChanged(r.st, obj, status); err != nil {
 		return controllers.Result{}, err
 	}
-	return controllers.Result{}, nil
+	if r.devices == nil {
+		return controllers.Result{}, nil
+	}
+	return controllers.Result{RequeueAfter: r.devices.ensure(ctx, name, r.desired(sp))}, nil
+}
+
+// desired resolves what the charger's poller is built from.
+func (r *Reconciler) desired(sp v1alpha1.ChargerSpec) desired {
+	w := desired{spec: sp}
+	w.template, _, w.tplErr = template.Resolve(r.templates, sp.TemplateRef)
+	if rtu := sp.Connection.ModbusRTU; rtu != nil {
+		w.busName = rtu.BusRef
+		obj, ok := r.buses.Get(rtu.BusRef)
+		if !ok {
+			w.busErr = fmt.Errorf("bus %q not found", rtu.BusRef)
+			return w
+		}
+		var bus v1alpha1.BusSpec
+		if err := json.Unmarshal(obj.Spec, &bus); err != nil {
+			w.busErr = fmt.Errorf("bus %q: decode spec: %w", rtu.BusRef, err)
+			return w
+		}
+		w.bus = &bus
+	}
+	return w
 }

@@ -1,11 +1,14 @@
 package charger
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/store"
@@ -14,11 +17,15 @@ import (
 // Kind is the resource kind this package reconciles.
 const Kind = "Charger"
 
+// BusKind is the kind of the RS-485 lines Modbus RTU chargers sit on.
+const BusKind = "Bus"
+
 // New returns the charger controller. Besides its own kind it watches
 // Templates: a template change (including its status, written by the template
 // controller) re-queues every charger whose templateRef is that template or
-// one that extends it.
-func New(m *controllers.Manager, st *store.Store, log *slog.Logger) *controllers.Controller {
+// one that extends it; and Buses, whose changes re-queue the chargers on
+// them. With a nil opener it only checks templates and polls no device.
+func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opener) *controllers.Controller {
 	if log == nil {
 		log = m.Logger()
 	}
@@ -26,19 +33,57 @@ func New(m *controllers.Manager, st *store.Store, log *slog.Logger) *controllers
 		st:        st,
 		chargers:  m.Informer(Kind),
 		templates: m.Informer(template.Kind),
+		buses:     m.Informer(BusKind),
 		now:       time.Now,
 	}
-	c := controllers.NewController("charger", Kind, r, controllers.ControllerOptions{
-		Workers: 2,
-		Logger:  log,
-	})
+	opts := controllers.ControllerOptions{Workers: 2, Logger: log}
+	if opener != nil {
+		r.devices = &devices{opener: opener, st: st, now: time.Now, running: map[string]*running{}}
+		opts.OnStop = r.devices.stopAll
+	}
+	c := controllers.NewController("charger", Kind, r, opts)
 	c.Watches(template.Kind, r.chargersUsing)
+	c.Watches(BusKind, r.chargersOnBus)
 	return c
 }
 
-// Setup adds the charger controller to m.
+// Setup adds the charger controller to m, without device access.
 func Setup(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
-	return m.Add(New(m, st, log))
+	return m.Add(New(m, st, log, nil))
+}
+
+// SetupWith returns a setup that adds the charger controller polling devices
+// through opener, and hands the reconciler to use for commands.
+func SetupWith(opener Opener, out **Reconciler) func(*controllers.Manager, *store.Store, *slog.Logger) error {
+	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
+		c := New(m, st, log, opener)
+		if out != nil {
+			*out = c.Reconciler().(*Reconciler)
+		}
+		return m.Add(c)
+	}
+}
+
+// chargersOnBus maps a changed bus to the chargers on it.
+func (r *Reconciler) chargersOnBus(bus *v1alpha1.Object) []string {
+	var out []string
+	for _, ch := range r.chargers.List() {
+		sp, err := decodeSpec(ch)
+		if err == nil && sp.Connection.ModbusRTU != nil && sp.Connection.ModbusRTU.BusRef == bus.Metadata.Name {
+			out = append(out, ch.Metadata.Name)
+		}
+	}
+	return out
+}
+
+// Command runs a canonical command (start, stop, setCurrentLimit, …) on a
+// charger's device through its template. Its error wraps ErrUnsupported,
+// ErrRejected, ErrTimeout or ErrNoDevice when the outcome is one of those.
+func (r *Reconciler) Command(ctx context.Context, charger, command string, connector int, args cel.Args) error {
+	if r.devices == nil {
+		return fmt.Errorf("charger %q: %w", charger, ErrNoDevice)
+	}
+	return r.devices.command(ctx, charger, command, connector, args)
 }
 
 // chargersUsing maps a changed template to the chargers that depend on it.

@@ -1,0 +1,52 @@
+package charger
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+)
+
+// Device is one charger's device connection, as the poller and commands use
+// it. Implementations are safe for concurrent use: a command may run while a
+// poll is in flight (the driver orders them; RTU writes go before polls).
+type Device interface {
+	// Read does one poll: the template's register blocks or EPCs.
+	Read(ctx context.Context) (*cel.Input, error)
+	// Write runs a command's writes in order and stops at the first failure.
+	Write(ctx context.Context, writes []cel.Write) error
+	Close() error
+}
+
+// DeviceConfig is what an Opener needs to reach one charger's device.
+type DeviceConfig struct {
+	Charger    string
+	Connection v1alpha1.ChargerConnection
+	// Bus is the RS-485 line of a Modbus RTU charger; nil otherwise.
+	Bus     *v1alpha1.BusSpec
+	BusName string
+	// Read is the resolved template's read section.
+	Read *v1alpha1.TemplateRead
+}
+
+// Opener connects to devices: the Modbus and ECHONET Lite drivers behind one
+// interface. Open must not block on the network for long; a device that is
+// down is reported by Read.
+type Opener interface {
+	Open(ctx context.Context, cfg DeviceConfig) (Device, error)
+}
+
+// The outcomes of a command other than success. Device adapters wrap driver
+// errors in them so the station can answer the CSMS truthfully.
+var (
+	// ErrUnsupported: the template has no such command.
+	ErrUnsupported = cel.ErrUnsupported
+	// ErrRejected: the device refused the write (a Modbus exception, an
+	// ECHONET Lite SetC_SNA).
+	ErrRejected = errors.New("rejected by the device")
+	// ErrTimeout: the device did not answer in time.
+	ErrTimeout = errors.New("device did not answer")
+	// ErrNoDevice: the charger has no running device connection.
+	ErrNoDevice = errors.New("no device connection")
+)
