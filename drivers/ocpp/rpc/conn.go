@@ -1,0 +1,312 @@
+package rpc
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+)
+
+// Errors a Conn reports. Every reason a Conn closes wraps ErrClosed.
+var (
+	ErrClosed        = errors.New("rpc: connection closed")
+	ErrTimeout       = errors.New("rpc: no answer within MessageTimeout")
+	ErrPongTimeout   = errors.New("rpc: peer did not answer the WebSocket ping")
+	ErrMessageTooBig = errors.New("rpc: frame exceeds the hard size limit")
+)
+
+// Conn is one OCPP-J connection. Both ends may Call and serve CALLs; at
+// most one CALL is outstanding per direction. A Conn costs one goroutine
+// (the reader) while idle, plus one while a handler runs.
+type Conn struct {
+	ws      *websocket.Conn
+	station string
+	opts    Options
+	handler atomic.Pointer[Handler]
+
+	ctx    context.Context // cancelled when the Conn closes; parent of handler contexts
+	cancel context.CancelFunc
+	done   chan struct{}
+	// reading is set once the reader runs; before that (inside a Server's
+	// OnConnect) Close must not wait for it.
+	reading atomic.Bool
+
+	callSlot chan struct{} // holds the one outstanding CALL; waiters queue in order
+	writeMu  sync.Mutex    // gorilla allows one writer at a time
+
+	// call and timer belong to whoever holds callSlot; reusing them keeps
+	// a Call free of per-call channel and timer allocations.
+	call  pendingCall
+	timer *time.Timer
+
+	mu      sync.Mutex
+	pending *pendingCall
+	inbox   []frame // CALLs waiting for the handler goroutine
+	serving bool
+	err     error
+	ping    *time.Timer
+}
+
+type pendingCall struct {
+	id     string
+	action string
+	result chan callResult // buffered 1: the reader never blocks on it
+}
+
+type callResult struct {
+	payload json.RawMessage
+	err     error
+}
+
+func newConn(ws *websocket.Conn, station string, opts Options) *Conn {
+	c := &Conn{ws: ws, station: station, opts: opts,
+		done: make(chan struct{}), callSlot: make(chan struct{}, 1)}
+	c.call.result = make(chan callResult, 1)
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	if opts.Handler != nil {
+		h := opts.Handler
+		c.handler.Store(&h)
+	}
+	ws.SetReadLimit(opts.MaxMessageSize * hardLimitFactor)
+	if opts.PingInterval > 0 {
+		ws.SetPongHandler(func(string) error { return c.extendReadDeadline() })
+	}
+	return c
+}
+
+// start runs the reader in its own goroutine (the station side).
+func (c *Conn) start() {
+	c.armPing()
+	c.reading.Store(true) // before the goroutine, so an early Close waits for it
+	go c.readLoop()
+}
+
+// StationID is the station this connection belongs to.
+func (c *Conn) StationID() string { return c.station }
+
+// SetHandler replaces the handler for CALLs received from now on.
+func (c *Conn) SetHandler(h Handler) { c.handler.Store(&h) }
+
+// Done is closed once the connection is closed and the reader has stopped.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Err is why the connection closed (wrapping ErrClosed), or nil while open.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Close sends a normal WebSocket close and tears the connection down. It
+// waits for the reader to stop, except when called before the reader
+// started (from a Server's OnConnect), where the reader then stops at once.
+func (c *Conn) Close() error {
+	deadline := time.Now().Add(time.Second)
+	_ = c.ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
+	c.closeWith(ErrClosed)
+	if c.reading.Load() {
+		<-c.done
+	}
+	return nil
+}
+
+// closeWith records the first reason and releases everything that waits on
+// the connection. Closing the socket makes the reader return.
+func (c *Conn) closeWith(err error) {
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		return
+	}
+	if !errors.Is(err, ErrClosed) {
+		err = fmt.Errorf("%w: %w", ErrClosed, err)
+	}
+	c.err = err
+	if c.ping != nil {
+		c.ping.Stop()
+	}
+	c.mu.Unlock()
+	c.cancel()
+	_ = c.ws.Close()
+}
+
+// Call sends a CALL and waits for its CALLRESULT payload. request is
+// []byte / json.RawMessage (sent as is) or a value for json.Marshal. A
+// received CALLERROR is returned as *ocpp.Error; no answer within
+// MessageTimeout is ErrTimeout, and a result arriving later is dropped.
+// Calls made while another is outstanding wait, in order.
+func (c *Conn) Call(ctx context.Context, action string, request any) (json.RawMessage, error) {
+	payload, err := marshalPayload(request)
+	if err != nil {
+		return nil, fmt.Errorf("rpc: %s request: %w", action, err)
+	}
+	if v := c.opts.Validator; v != nil {
+		if err := v.ValidateRequest(action, payload); err != nil {
+			return nil, fmt.Errorf("rpc: own %s request invalid: %w", action, err)
+		}
+	}
+	select {
+	case c.callSlot <- struct{}{}:
+		defer func() { <-c.callSlot }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("rpc: %s waiting to send: %w", action, ctx.Err())
+	case <-c.done:
+		return nil, fmt.Errorf("rpc: %s: %w", action, c.Err())
+	}
+	p := &c.call
+	p.id, p.action = newID(), action
+	if err := c.setPending(p); err != nil {
+		return nil, fmt.Errorf("rpc: %s: %w", action, err)
+	}
+	if err := c.send(appendCall(nil, p.id, action, payload)); err != nil {
+		c.clearPending(p)
+		return nil, fmt.Errorf("rpc: %s send: %w", action, err)
+	}
+	res, err := c.wait(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if v := c.opts.Validator; v != nil {
+		if err := v.ValidateResponse(action, res); err != nil {
+			return nil, fmt.Errorf("rpc: %s response from peer invalid: %w", action, err)
+		}
+	}
+	return res, nil
+}
+
+func (c *Conn) wait(ctx context.Context, p *pendingCall) (json.RawMessage, error) {
+	if c.timer == nil {
+		c.timer = time.NewTimer(c.opts.MessageTimeout)
+	} else {
+		c.timer.Reset(c.opts.MessageTimeout)
+	}
+	defer c.timer.Stop()
+	var cause error
+	select {
+	case r := <-p.result:
+		return r.payload, r.err
+	case <-c.timer.C:
+		cause = fmt.Errorf("rpc: %s (id %s): %w (%v)", p.action, p.id, ErrTimeout, c.opts.MessageTimeout)
+	case <-ctx.Done():
+		cause = fmt.Errorf("rpc: %s (id %s): %w", p.action, p.id, ctx.Err())
+	case <-c.done:
+		cause = fmt.Errorf("rpc: %s (id %s): %w", p.action, p.id, c.Err())
+	}
+	if !c.clearPending(p) {
+		// The reader took the call between the wake-up and the lock: its
+		// result is (about to be) in the channel, is the honest answer, and
+		// must be drained before the slot is reused.
+		r := <-p.result
+		return r.payload, r.err
+	}
+	return nil, cause
+}
+
+func (c *Conn) setPending(p *pendingCall) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return c.err
+	}
+	c.pending = p
+	return nil
+}
+
+// clearPending forgets p; false means the reader already took it.
+func (c *Conn) clearPending(p *pendingCall) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pending != p {
+		return false
+	}
+	c.pending = nil
+	return true
+}
+
+// send writes one text frame. A failed write leaves a gorilla connection
+// unusable, so it closes the Conn.
+func (c *Conn) send(b []byte) error {
+	c.writeMu.Lock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
+	err := c.ws.WriteMessage(websocket.TextMessage, b)
+	c.writeMu.Unlock()
+	if err != nil {
+		err = fmt.Errorf("rpc: write to %s: %w", c.station, err)
+		c.closeWith(err)
+	}
+	return err
+}
+
+// armPing schedules the next ping with time.AfterFunc rather than a ticker
+// goroutine, so an idle Conn keeps only its reader.
+func (c *Conn) armPing() {
+	if c.opts.PingInterval <= 0 {
+		return
+	}
+	_ = c.extendReadDeadline()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		c.ping = time.AfterFunc(c.opts.PingInterval, c.sendPing)
+	}
+}
+
+func (c *Conn) sendPing() {
+	err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.opts.WriteTimeout))
+	if err != nil {
+		c.closeWith(fmt.Errorf("rpc: ping %s: %w", c.station, err))
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		c.ping.Reset(c.opts.PingInterval)
+	}
+}
+
+// extendReadDeadline gives the peer one more interval plus the pong
+// timeout; any frame or pong from it proves it alive.
+func (c *Conn) extendReadDeadline() error {
+	return c.ws.SetReadDeadline(time.Now().Add(c.opts.PingInterval + c.opts.PongTimeout))
+}
+
+func marshalPayload(request any) ([]byte, error) {
+	var b []byte
+	switch r := request.(type) {
+	case nil:
+		return []byte("{}"), nil
+	case []byte:
+		b = r
+	case json.RawMessage:
+		b = r
+	default:
+		var err error
+		if b, err = json.Marshal(r); err != nil {
+			return nil, err
+		}
+		if !isObject(b) {
+			return nil, fmt.Errorf("payload %T is not a JSON object", request)
+		}
+		return b, nil
+	}
+	if !isObject(b) || !json.Valid(b) {
+		return nil, errors.New("payload is not a JSON object")
+	}
+	return b, nil
+}
+
+// asOCPPError keeps an *ocpp.Error and wraps anything else with fallback.
+func asOCPPError(err error, fallback ocpp.ErrorCode) *ocpp.Error {
+	var oe *ocpp.Error
+	if errors.As(err, &oe) {
+		return oe
+	}
+	return &ocpp.Error{Code: fallback, Description: err.Error()}
+}

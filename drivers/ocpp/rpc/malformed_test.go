@@ -1,0 +1,142 @@
+package rpc
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+)
+
+// TestMalformedFrames sends the station every kind of bad frame and checks
+// the exact answer (or that nothing is answered), then that a good CALL
+// still gets its CALLRESULT on the same connection.
+func TestMalformedFrames(t *testing.T) {
+	v, noSchemas := findSchemas(t) // only the schema rows need them
+	oneMiB := `[2,"big","DataTransfer",{"vendorId":"v","data":"` + strings.Repeat("x", 1<<20) + `"}]`
+	tests := []struct {
+		name   string
+		frame  string
+		binary bool
+		wantID string         // "" means the frame must be dropped
+		want   ocpp.ErrorCode // the CALLERROR code otherwise
+	}{
+		{"not JSON", `this is not json`, false, unknownID, ocpp.RpcFrameworkError},
+		{"JSON but not an array", `{"hello":1}`, false, unknownID, ocpp.RpcFrameworkError},
+		{"CALL with 3 elements", `[2,"m1","Reset"]`, false, "m1", ocpp.RpcFrameworkError},
+		{"CALL with 5 elements", `[2,"m2","Reset",{"type":"OnIdle"},{}]`, false, "m2", ocpp.RpcFrameworkError},
+		{"CALL id not a string", `[2,42,"Reset",{"type":"OnIdle"}]`, false, unknownID, ocpp.RpcFrameworkError},
+		{"unknown message type", `[7,"m3","Reset",{}]`, false, "m3", ocpp.MessageTypeNotSupported},
+		{"payload not an object", `[2,"m4","Reset","Immediate"]`, false, "m4", ocpp.FormatViolation},
+		{"field of wrong type", `[2,"m5","Reset",{"type":5}]`, false, "m5", ocpp.TypeConstraintViolation},
+		{"missing required field", `[2,"m6","Reset",{}]`, false, "m6", ocpp.OccurrenceConstraintViolation},
+		{"over-long string", `[2,"m7","DataTransfer",{"vendorId":"` + strings.Repeat("v", 256) + `"}]`, false, "m7", ocpp.FormatViolation},
+		{"unknown property", `[2,"m8","Reset",{"type":"OnIdle","x":1}]`, false, "m8", ocpp.PropertyConstraintViolation},
+		{"unknown action", `[2,"m9","FlyToTheMoon",{}]`, false, "m9", ocpp.NotImplemented},
+		{"1 MiB CALL", oneMiB, false, "big", ocpp.FormatViolation},
+		{"CALLRESULT for unknown id", `[3,"nobody",{}]`, false, "", ""},
+		{"CALLERROR for unknown id", `[4,"nobody","GenericError","",{}]`, false, "", ""},
+		{"malformed CALLRESULT", `[3,"x"]`, false, "", ""},
+		{"binary frame", `[2,"bin","Reset",{"type":"OnIdle"}]`, true, "", ""},
+		{"1 MiB CALLRESULT", `[3,"huge",{"d":"` + strings.Repeat("x", 1<<20) + `"}]`, false, "", ""},
+	}
+	url, peers := startRawPeer(t, true)
+	opts := Options{Handler: stationHandler}
+	if v != nil {
+		opts.Validator = v
+	}
+	st := dialStation(t, url, "CS-M", opts)
+	peer := recvConn(t, peers)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if schemaRows[tc.name] && v == nil {
+				t.Skip(noSchemas)
+			}
+			mt := websocket.TextMessage
+			if tc.binary {
+				mt = websocket.BinaryMessage
+			}
+			if err := peer.ws.WriteMessage(mt, []byte(tc.frame)); err != nil {
+				t.Fatalf("write: %v", err)
+			}
+			if tc.wantID != "" {
+				got := peer.read(t)
+				if len(got) != 5 || string(got[0]) != "4" || str(t, got[1]) != tc.wantID ||
+					str(t, got[2]) != string(tc.want) || string(got[4]) != "{}" {
+					t.Fatalf("answer %s, want [4,%q,%q,...,{}]", got, tc.wantID, tc.want)
+				}
+			}
+			// A good CALL right after: its answer must be the very next frame,
+			// which also proves a dropped frame got no answer.
+			peer.write(t, `[2,"ok","Reset",{"type":"Immediate"}]`)
+			got := peer.read(t)
+			if string(got[0]) != "3" || str(t, got[1]) != "ok" || string(got[2]) != `{"status":"Accepted"}` {
+				t.Fatalf("follow-up answer %s, want CALLRESULT for ok", got)
+			}
+		})
+	}
+	if st.Err() != nil {
+		t.Fatalf("station connection closed: %v", st.Err())
+	}
+}
+
+// schemaRows are the cases whose answer comes from the Validator.
+var schemaRows = map[string]bool{"field of wrong type": true, "missing required field": true,
+	"over-long string": true, "unknown property": true, "unknown action": true}
+
+// TestFrameOverHardLimit: a frame past 64 × MaxMessageSize is not drained
+// forever; the connection closes with ErrMessageTooBig (gorilla sends close
+// code 1009) and the station reconnects like after any drop.
+func TestFrameOverHardLimit(t *testing.T) {
+	url, peers := startRawPeer(t, true)
+	st := dialStation(t, url, "CS-B", Options{MaxMessageSize: 1 << 10})
+	peer := recvConn(t, peers)
+	// 32 KiB is over MaxMessageSize but under the hard limit: answered.
+	peer.write(t, `[2,"mid","Reset",{"d":"`+strings.Repeat("x", 32<<10)+`"}]`)
+	if got := peer.read(t); str(t, got[2]) != string(ocpp.FormatViolation) {
+		t.Fatalf("32 KiB frame answered %s, want FormatViolation", got)
+	}
+	_ = peer.ws.WriteMessage(websocket.TextMessage, []byte(`[2,"huge","Reset",{"d":"`+strings.Repeat("x", 128<<10)+`"}]`))
+	select {
+	case <-st.Done():
+	case <-time.After(wait):
+		t.Fatal("connection survived a frame over the hard limit")
+	}
+	if err := st.Err(); !errors.Is(err, ErrMessageTooBig) {
+		t.Fatalf("got %v, want ErrMessageTooBig", err)
+	}
+}
+
+// TestTooManyQueuedCalls: a peer that does not wait for answers gets
+// RpcFrameworkError past MaxQueuedCalls, the queued ones are answered.
+func TestTooManyQueuedCalls(t *testing.T) {
+	url, peers := startRawPeer(t, true)
+	release := make(chan struct{})
+	st := dialStation(t, url, "CS-Q", Options{MaxQueuedCalls: 1, Handler: blockingHandler(release)})
+	peer := recvConn(t, peers)
+	peer.write(t, `[2,"q1","Reset",{}]`) // taken by the handler goroutine, blocks
+	for {
+		// Wait until q1 left the queue; then q2 queues and q3 overflows.
+		st.mu.Lock()
+		busy := st.serving && len(st.inbox) == 0
+		st.mu.Unlock()
+		if busy {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	peer.write(t, `[2,"q2","Reset",{}]`)
+	peer.write(t, `[2,"q3","Reset",{}]`)
+	got := peer.read(t)
+	if str(t, got[1]) != "q3" || str(t, got[2]) != string(ocpp.RpcFrameworkError) {
+		t.Fatalf("overflow answered %s, want RpcFrameworkError for q3", got)
+	}
+	close(release)
+	for _, id := range []string{"q1", "q2"} {
+		if got := peer.read(t); string(got[0]) != "3" || str(t, got[1]) != id {
+			t.Fatalf("got %s, want CALLRESULT for %s", got, id)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package rpc
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Subprotocol is the only WebSocket subprotocol this package speaks.
+const Subprotocol = "ocpp2.0.1"
+
+// Handler answers an incoming CALL. The payload is the raw JSON object,
+// already accepted by the Validator. The response may be []byte or
+// json.RawMessage (sent as is) or any value json.Marshal accepts; nil means
+// an empty object. Returning an *ocpp.Error sends that CALLERROR; any other
+// error sends InternalError without leaking its text to the peer.
+type Handler func(ctx context.Context, action string, payload json.RawMessage) (response any, err error)
+
+// Validator checks payloads against the message schemas. Errors should be
+// *ocpp.Error carrying the Part 4 code (FormatViolation,
+// OccurrenceConstraintViolation, ...); an unknown action is NotImplemented.
+// A plain error is treated as FormatViolation.
+type Validator interface {
+	ValidateRequest(action string, payload []byte) error
+	ValidateResponse(action string, payload []byte) error
+}
+
+// Defaults used when an Options field is zero.
+const (
+	DefaultMessageTimeout = 30 * time.Second
+	DefaultWriteTimeout   = 10 * time.Second
+	// DefaultMaxMessageSize bounds a buffered frame. It is the value to
+	// report as DeviceDataCtrlr.BytesPerMessage; OCPP 2.0.1 Core traffic to
+	// a station stays far below it.
+	DefaultMaxMessageSize = 64 << 10
+	// DefaultMaxQueuedCalls bounds incoming CALLs waiting for the handler
+	// when a peer does not wait for answers (Part 4 §4.1.1 says it should).
+	DefaultMaxQueuedCalls = 4
+)
+
+// hardLimitFactor sets where a frame stops being drained and the socket is
+// closed instead: MaxMessageSize × hardLimitFactor.
+const hardLimitFactor = 64
+
+// Options configure a Conn. The zero value is usable: no validation, no
+// handler (every CALL gets NotImplemented), no pings.
+type Options struct {
+	Handler   Handler
+	Validator Validator
+	// MessageTimeout is how long Call waits for the answer
+	// (OCPPCommCtrlr.MessageTimeout). It also bounds a handler's context.
+	MessageTimeout time.Duration
+	// PingInterval is OCPPCommCtrlr.WebSocketPingInterval; 0 disables pings.
+	PingInterval time.Duration
+	// PongTimeout is how long after a ping the peer may stay silent before
+	// the Conn closes with ErrPongTimeout. Zero means PingInterval.
+	PongTimeout time.Duration
+	// WriteTimeout bounds one frame write.
+	WriteTimeout time.Duration
+	// MaxMessageSize is the largest frame buffered. A larger one is drained
+	// unbuffered and answered with FormatViolation (a CALL) or dropped; one
+	// over 64 × MaxMessageSize closes the connection with ErrMessageTooBig.
+	MaxMessageSize int64
+	// MaxQueuedCalls bounds incoming CALLs waiting behind the one being
+	// handled; more get RpcFrameworkError.
+	MaxQueuedCalls int
+	// Logger receives dropped frames and handler failures. Nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) normalize() (Options, error) {
+	if o.MessageTimeout < 0 || o.PingInterval < 0 || o.PongTimeout < 0 || o.WriteTimeout < 0 ||
+		o.MaxMessageSize < 0 || o.MaxQueuedCalls < 0 {
+		return o, fmt.Errorf("rpc: options: durations and sizes must not be negative")
+	}
+	if o.MessageTimeout == 0 {
+		o.MessageTimeout = DefaultMessageTimeout
+	}
+	if o.PongTimeout == 0 {
+		o.PongTimeout = o.PingInterval
+	}
+	if o.WriteTimeout == 0 {
+		o.WriteTimeout = DefaultWriteTimeout
+	}
+	if o.MaxMessageSize == 0 {
+		o.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if o.MaxQueuedCalls == 0 {
+		o.MaxQueuedCalls = DefaultMaxQueuedCalls
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o, nil
+}
