@@ -197,33 +197,39 @@ func (c *Conn) serve() {
 }
 
 func (c *Conn) answer(f frame) {
-	resp, oe := c.dispatch(f)
+	resp, then, oe := c.dispatch(f)
 	if oe != nil {
 		_ = c.send(appendError(nil, f.ID, oe))
 		return
 	}
-	_ = c.send(appendResult(nil, f.ID, resp))
+	if err := c.send(appendResult(nil, f.ID, resp)); err == nil && then != nil {
+		then()
+	}
 }
 
 // dispatch validates, runs the handler and validates its answer.
-func (c *Conn) dispatch(f frame) ([]byte, *ocpp.Error) {
+func (c *Conn) dispatch(f frame) ([]byte, func(), *ocpp.Error) {
 	if v := c.opts.Validator; v != nil {
 		if err := v.ValidateRequest(f.Action, f.Payload); err != nil {
-			return nil, asOCPPError(err, ocpp.FormatViolation)
+			return nil, nil, asOCPPError(err, ocpp.FormatViolation)
 		}
 	}
 	hp := c.handler.Load()
 	if hp == nil {
-		return nil, ocpp.Errorf(ocpp.NotImplemented, "%s is not implemented", f.Action)
+		return nil, nil, ocpp.Errorf(ocpp.NotImplemented, "%s is not implemented", f.Action)
 	}
 	resp, err := c.runHandler(*hp, f)
 	if err != nil {
 		var oe *ocpp.Error
 		if errors.As(err, &oe) {
-			return nil, oe
+			return nil, nil, oe
 		}
 		c.opts.Logger.Error("rpc: handler failed", "station", c.station, "action", f.Action, "error", err)
-		return nil, ocpp.Errorf(ocpp.InternalError, "%s failed", f.Action)
+		return nil, nil, ocpp.Errorf(ocpp.InternalError, "%s failed", f.Action)
+	}
+	var then func()
+	if r, ok := resp.(Reply); ok {
+		resp, then = r.Payload, r.Then
 	}
 	b, err := marshalPayload(resp)
 	if err == nil && c.opts.Validator != nil {
@@ -232,9 +238,9 @@ func (c *Conn) dispatch(f frame) ([]byte, *ocpp.Error) {
 	if err != nil {
 		c.opts.Logger.Error("rpc: own response invalid, sent InternalError", "station", c.station,
 			"action", f.Action, "error", err)
-		return nil, ocpp.Errorf(ocpp.InternalError, "%s response failed validation", f.Action)
+		return nil, nil, ocpp.Errorf(ocpp.InternalError, "%s response failed validation", f.Action)
 	}
-	return b, nil
+	return b, then, nil
 }
 
 // runHandler turns a handler panic into an InternalError: one bad message
