@@ -176,6 +176,19 @@ type ChargerOCPPStatus struct {
 	// BasicAuthPasswordSecretRef points at the password the CSMS set, which
 	// replaces the one of the CSMS resource for this station.
 	BasicAuthPasswordSecretRef *SecretKeyRef `json:"basicAuthPasswordSecretRef,omitempty"`
+	// NetworkProfiles are the connection profiles the CSMS set with
+	// SetNetworkProfile, by configuration slot. Slot 0 is the CSMS resource.
+	NetworkProfiles []NetworkProfile `json:"networkProfiles,omitempty"`
+}
+
+// NetworkProfile is one OCPP NetworkConnectionProfile the station may
+// connect with, as OCPPCommCtrlr.NetworkConfigurationPriority orders them.
+type NetworkProfile struct {
+	Slot            int    `json:"slot"`
+	URL             string `json:"url"`
+	SecurityProfile int    `json:"securityProfile"`
+	// MessageTimeout is in seconds.
+	MessageTimeout int `json:"messageTimeout,omitempty"`
 }
 
 // AvailabilityStatus records an OperationalStatusEnumType (Operative or

@@ -15,7 +15,7 @@ type Layout struct {
 	// *Measurands variables.
 	Measurands []string
 	// Now is the station clock (CSMS time when a Heartbeat has set the offset).
-	Now func() time.Time
+	Now func() time.Time `json:"-"`
 	// ItemsPerMessage and BytesPerMessage are the station's limits for
 	// GetReport, GetVariables and SetVariables; defaults 20 and 8192.
 	ItemsPerMessage, BytesPerMessage int

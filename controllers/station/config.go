@@ -1,0 +1,66 @@
+package station
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+)
+
+// Config is everything one station is built from. Two stations with equal
+// Keys behave the same; a change of Key makes the controller replace the
+// station (disconnect, connect with the new settings).
+type Config struct {
+	Charger   string // the Charger resource
+	StationID string
+	// URL is the CSMS endpoint; the station id is appended.
+	URL             string
+	SecurityProfile int
+	// Password is the Basic-auth password (profiles 1 and 2): the one the
+	// CSMS set through SetVariables if any, else the CSMS resource's.
+	Password string `json:"-"`
+	// RootCAs is the CSMS root bundle (PEM) of profiles 2 and 3; ClientCert
+	// and ClientKey the station certificate of profile 3. The TLS
+	// configuration is built from them at each dial, with the wildcard rule
+	// of SecurityCtrlr.AllowCSMSTLSWildcards as it is then.
+	RootCAs, ClientCert, ClientKey []byte `json:"-"`
+	// TLSKey identifies the TLS inputs in Key: a digest.
+	TLSKey string
+	Boot   ocpp.ChargingStationType
+	Layout devicemodel.Layout
+	// Variables are initial device-model values, CSMS resource first, then
+	// the Charger's spec.ocpp.variables.
+	Variables []v1alpha1.OCPPVariable
+	// Seed makes the random part of the reconnect back-off this station's
+	// own. The back-off itself is OCPPCommCtrlr.RetryBackOff*.
+	Seed uint64
+}
+
+// Key identifies the configuration but for the password, which a running
+// station takes with SetPassword (it reconnects, it does not reboot). The
+// TLS inputs count through TLSKey.
+func (c Config) Key() string {
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// Persisted is what the CSMS set for a station that must survive a restart:
+// it is loaded from the Charger's status.ocpp when the station starts.
+type Persisted struct {
+	Variables       []v1alpha1.OCPPVariable
+	Availability    []v1alpha1.AvailabilityStatus
+	NetworkProfiles []v1alpha1.NetworkProfile
+}
+
+// digest names secret inputs in a Key without holding them.
+func digest(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}

@@ -1,0 +1,170 @@
+package station
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
+)
+
+// handle answers one CALL from the CSMS. It runs on the connection's
+// goroutine, so it only answers and hands anything that sends CALLs to the
+// session loop through rpc.Reply's Then, which runs once the CALLRESULT is
+// on the wire: a triggered message never overtakes the answer.
+func (s *Station) handle(ctx context.Context, action string, payload json.RawMessage) (any, error) {
+	s.mu.Lock()
+	reg := s.registration
+	s.mu.Unlock()
+	if reg != ocpp.RegistrationStatusAccepted && reg != ocpp.RegistrationStatusPending {
+		// B03.FR.07 / TC_B_30: a rejected (or not yet registered) station
+		// answers nothing but SecurityError.
+		return nil, ocpp.Errorf(ocpp.SecurityError, "%s refused: the station is not registered (%s)", action, orNone(string(reg)))
+	}
+	info, _ := ocpp.Lookup(action)
+	req := info.NewRequest()
+	if req == nil {
+		return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
+	}
+	if err := json.Unmarshal(payload, req); err != nil {
+		return nil, ocpp.Errorf(ocpp.FormatViolation, "%s: %v", action, err)
+	}
+	switch r := req.(type) {
+	case *ocpp.GetVariablesRequest:
+		return s.onGetVariables(r)
+	case *ocpp.SetVariablesRequest:
+		return s.onSetVariables(r)
+	case *ocpp.GetBaseReportRequest:
+		return s.onGetBaseReport(r)
+	case *ocpp.ResetRequest:
+		return s.onReset(r)
+	case *ocpp.ChangeAvailabilityRequest:
+		return s.onChangeAvailability(ctx, r)
+	case *ocpp.TriggerMessageRequest:
+		return s.onTriggerMessage(r)
+	case *ocpp.DataTransferRequest:
+		return &ocpp.DataTransferResponse{Status: ocpp.DataTransferStatusUnknownVendorId}, nil
+	case *ocpp.SetNetworkProfileRequest:
+		return s.onSetNetworkProfile(r)
+	}
+	return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no BootNotification answered yet"
+	}
+	return s
+}
+
+// reconnect ends the session; Run connects again at once, without a reboot.
+func reconnect(context.Context, *rpc.Conn) error { return errReconnect }
+
+// later queues follow-up work for the session loop, to run after the answer.
+func (s *Station) later(a action) func() {
+	return func() {
+		select {
+		case s.actions <- a:
+		default:
+			s.log.Warn("station busy: follow-up dropped")
+		}
+	}
+}
+
+// itemLimit enforces ItemsPerMessage[instance] of DeviceDataCtrlr (B05.FR.?/
+// B06.FR.?): more items than the station takes is an occurrence violation.
+func (s *Station) itemLimit(instance string, n int) error {
+	limit := s.model.Int(devicemodel.Component{Name: "DeviceDataCtrlr"}, devicemodel.Variable{Name: "ItemsPerMessage", Instance: instance}, 20)
+	if n > limit {
+		return ocpp.Errorf(ocpp.OccurrenceConstraintViolation, "%d items exceed ItemsPerMessage%s of %d", n, "["+instance+"]", limit)
+	}
+	return nil
+}
+
+func (s *Station) onGetVariables(r *ocpp.GetVariablesRequest) (any, error) {
+	if err := s.itemLimit("GetVariables", len(r.GetVariableData)); err != nil {
+		return nil, err
+	}
+	return getVariables(s.model, r), nil
+}
+
+// onSetVariables applies, persists before answering, and then acts on what
+// changed: a new Basic-auth password makes the station reconnect with it.
+func (s *Station) onSetVariables(r *ocpp.SetVariablesRequest) (any, error) {
+	if err := s.itemLimit("SetVariables", len(r.SetVariableData)); err != nil {
+		return nil, err
+	}
+	resp, changed := setVariables(s.model, r)
+	if len(changed) == 0 {
+		return resp, nil
+	}
+	passwordKey := devicemodel.Key{Component: devicemodel.Component{Name: "SecurityCtrlr"}, Variable: devicemodel.Variable{Name: "BasicAuthPassword"}, Attribute: devicemodel.Actual}
+	newPassword := slices.ContainsFunc(changed, func(k devicemodel.Key) bool {
+		return k.Component == passwordKey.Component && k.Variable == passwordKey.Variable
+	})
+	if newPassword {
+		password := s.model.Secret(passwordKey.Component, passwordKey.Variable)
+		ref, err := s.host.SavePassword(password)
+		if err != nil {
+			return nil, fmt.Errorf("store the new password: %w", err)
+		}
+		s.mu.Lock()
+		s.passwordRef, s.cfg.Password = ref, password
+		s.mu.Unlock()
+	}
+	if err := s.persist(); err != nil {
+		return nil, err
+	}
+	s.poke() // a new HeartbeatInterval restarts the timer
+	if newPassword {
+		// A01: reconnect with the new password, once the answer is sent.
+		return rpc.Reply{Payload: resp, Then: s.later(reconnect)}, nil
+	}
+	return resp, nil
+}
+
+// persist stores the CSMS's variables and availability, durably.
+func (s *Station) persist() error {
+	s.mu.Lock()
+	s.persisted.Variables = s.model.Overrides()
+	s.persisted.Availability = s.availabilityList()
+	p := s.persisted
+	s.mu.Unlock()
+	s.writeStatus() // queues the patch that carries p; Persist makes it durable
+	if err := s.host.Persist(p); err != nil {
+		return fmt.Errorf("persist what the CSMS set: %w", err)
+	}
+	return nil
+}
+
+// onGetBaseReport answers at once and sends the report afterwards in
+// NotifyReport parts of ItemsPerMessage[GetReport] items (B07).
+func (s *Station) onGetBaseReport(r *ocpp.GetBaseReportRequest) (any, error) {
+	items, err := s.model.Report(string(r.ReportBase))
+	if err != nil {
+		return &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusNotSupported}, nil
+	}
+	if len(items) == 0 {
+		return &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusEmptyResultSet}, nil
+	}
+	per := s.model.Int(devicemodel.Component{Name: "DeviceDataCtrlr"}, devicemodel.Variable{Name: "ItemsPerMessage", Instance: "GetReport"}, 20)
+	parts := devicemodel.Chunk(reportData(items), per)
+	send := func(ctx context.Context, c *rpc.Conn) error {
+		generated := ocpp.NewDateTime(s.now())
+		for i, part := range parts {
+			tbc := i < len(parts)-1
+			req := ocpp.NotifyReportRequest{RequestID: r.RequestID, GeneratedAt: generated, ReportData: part, SeqNo: i}
+			if tbc {
+				req.Tbc = &tbc
+			}
+			if err := call(ctx, c, ocpp.ActionNotifyReport, req, &ocpp.NotifyReportResponse{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return rpc.Reply{Payload: &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusAccepted}, Then: s.later(send)}, nil
+}

@@ -1,0 +1,67 @@
+package station
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/store"
+)
+
+// host is a station's view of the controller: status through the store's
+// coalesced patches, persistence through a flush, its password Secret, and
+// commands through the charger controller.
+type host struct {
+	r    *Reconciler
+	name string
+}
+
+func (h *host) Status(edit func(*controllers.Status) error) {
+	controllers.QueueStatusMerge(h.r.st, Kind, h.name, statusOwner, edit)
+}
+
+// Persist flushes the station's latest status patch, which carries p (the
+// station queues it before calling): a CSMS request is acknowledged only
+// once what it set is on disk.
+func (h *host) Persist(Persisted) error {
+	return h.r.st.Flush()
+}
+
+// passwordSecret names the Secret holding the password the CSMS set.
+func passwordSecret(charger string) string { return charger + "-ocpp-password" }
+
+// SavePassword writes the station's own password Secret, creating it the
+// first time. The store encrypts Secrets at rest.
+func (h *host) SavePassword(password string) (*v1alpha1.SecretKeyRef, error) {
+	name := passwordSecret(h.name)
+	spec, err := json.Marshal(v1alpha1.SecretSpec{Type: v1alpha1.SecretBasicAuth, Data: map[string]string{"password": password}})
+	if err != nil {
+		return nil, err
+	}
+	obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: "Secret", Spec: spec,
+		Metadata: v1alpha1.ObjectMeta{Name: name, Labels: map[string]string{"ocppgw.dev/charger": h.name},
+			Annotations: map[string]string{"ocppgw.dev/owner": "station: BasicAuthPassword set by the CSMS"}}}
+	cur, err := h.r.st.Get("Secret", name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		_, err = h.r.st.Create(obj)
+	case err == nil:
+		obj.Metadata.ResourceVersion = cur.Metadata.ResourceVersion
+		_, err = h.r.st.Update(obj)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("secret %q: %w", name, err)
+	}
+	return &v1alpha1.SecretKeyRef{Name: name, Key: "password"}, nil
+}
+
+func (h *host) Command(ctx context.Context, name string, connector int, args cel.Args) error {
+	if h.r.commands == nil {
+		return fmt.Errorf("charger %q: %w", h.name, cel.ErrUnsupported)
+	}
+	return h.r.commands.Command(ctx, h.name, name, connector, args)
+}

@@ -1,0 +1,108 @@
+package station
+
+import (
+	"context"
+
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
+)
+
+// onReset is a virtual reboot (B11/B12): the connection closes and the
+// station boots again with reason RemoteReset. OnIdle waits while a session
+// runs (Scheduled). A reset of one EVSE re-reports its connectors.
+func (s *Station) onReset(r *ocpp.ResetRequest) (any, error) {
+	if r.EVSEID != nil && *r.EVSEID != 0 {
+		target := ConnectorRef{EVSE: *r.EVSEID}
+		if !s.knownTarget(target) {
+			return &ocpp.ResetResponse{Status: ocpp.ResetStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil
+		}
+		return rpc.Reply{Payload: &ocpp.ResetResponse{Status: ocpp.ResetStatusAccepted}, Then: s.later(s.resendEVSE(target))}, nil
+	}
+	s.mu.Lock()
+	busy := s.inUseLocked(ConnectorRef{})
+	if r.Type == ocpp.ResetOnIdle && busy {
+		s.resetPending = true
+		s.mu.Unlock()
+		return &ocpp.ResetResponse{Status: ocpp.ResetStatusScheduled}, nil
+	}
+	s.mu.Unlock()
+	return rpc.Reply{Payload: &ocpp.ResetResponse{Status: ocpp.ResetStatusAccepted}, Then: s.later(s.reboot)}, nil
+}
+
+// reboot ends the session as a reboot: the next connection boots again.
+func (s *Station) reboot(context.Context, *rpc.Conn) error {
+	s.mu.Lock()
+	s.booted, s.registration, s.bootReason, s.resetPending = false, "", ocpp.BootReasonRemoteReset, false
+	s.mu.Unlock()
+	s.reporter = NewReporter() // after a boot every connector is reported again
+	return errReboot
+}
+
+// resetIfIdle performs a scheduled OnIdle reset once nothing charges.
+func (s *Station) resetIfIdle() {
+	s.mu.Lock()
+	due := s.resetPending && !s.inUseLocked(ConnectorRef{})
+	s.mu.Unlock()
+	if due {
+		s.later(s.reboot)()
+	}
+}
+
+// resendEVSE reports the connectors of one EVSE again, whatever was sent.
+func (s *Station) resendEVSE(target ConnectorRef) action {
+	return func(ctx context.Context, c *rpc.Conn) error {
+		var refs []ConnectorRef
+		for _, ref := range s.connectors() {
+			if covers(target, ref) {
+				refs = append(refs, ref)
+			}
+		}
+		return s.sendStatuses(ctx, c, refs)
+	}
+}
+
+// onTriggerMessage (F06): what the station can send is Accepted and sent
+// after the answer; the rest is NotImplemented (TC_F_27).
+func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
+	accepted := func(a action) (any, error) {
+		return rpc.Reply{Payload: &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted}, Then: s.later(a)}, nil
+	}
+	switch r.RequestedMessage {
+	case ocpp.MessageTriggerBootNotification:
+		s.mu.Lock()
+		accepted := s.registration == ocpp.RegistrationStatusAccepted
+		s.mu.Unlock()
+		if accepted {
+			// F06.FR.17: no BootNotification once accepted.
+			return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected,
+				StatusInfo: statusInfo("AlreadyAccepted", "the BootNotification was accepted already")}, nil
+		}
+		return rpc.Reply{Payload: &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted},
+			Then: s.later(func(ctx context.Context, c *rpc.Conn) error { _, err := s.boot(ctx, c); return err })}, nil
+	case ocpp.MessageTriggerHeartbeat:
+		return accepted(s.heartbeat)
+	case ocpp.MessageTriggerStatusNotification:
+		target := ConnectorRef{}
+		if r.EVSE != nil {
+			target.EVSE = r.EVSE.ID
+			if r.EVSE.ConnectorID != nil {
+				target.Connector = *r.EVSE.ConnectorID
+			}
+		}
+		if !s.knownTarget(target) {
+			return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE or connector")}, nil
+		}
+		return accepted(s.resendEVSE(target))
+	case ocpp.MessageTriggerFirmwareStatusNotification:
+		return accepted(func(ctx context.Context, c *rpc.Conn) error {
+			return call(ctx, c, ocpp.ActionFirmwareStatusNotification, ocpp.FirmwareStatusNotificationRequest{Status: ocpp.FirmwareStatusIdle},
+				&ocpp.FirmwareStatusNotificationResponse{})
+		})
+	case ocpp.MessageTriggerLogStatusNotification:
+		return accepted(func(ctx context.Context, c *rpc.Conn) error {
+			return call(ctx, c, ocpp.ActionLogStatusNotification, ocpp.LogStatusNotificationRequest{Status: ocpp.UploadLogStatusIdle},
+				&ocpp.LogStatusNotificationResponse{})
+		})
+	}
+	return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusNotImplemented}, nil
+}

@@ -1,0 +1,183 @@
+package station
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/store"
+)
+
+// Kind is the resource kind this controller reconciles.
+const Kind = "Charger"
+
+// statusOwner names the station's status patches in the store.
+const statusOwner = "station"
+
+// Commander runs canonical commands on chargers' devices (the charger
+// controller).
+type Commander interface {
+	Command(ctx context.Context, charger, command string, connector int, args cel.Args) error
+}
+
+// Reconciler runs one Station per Charger that names a CSMS and replaces
+// it when its configuration changes. A charger without spec.ocpp, or one
+// that is deleted, has its station stopped (the connection closes cleanly).
+type Reconciler struct {
+	st       *store.Store
+	chargers *controllers.Informer
+	resolver resolver
+	commands Commander
+	log      *slog.Logger
+
+	mu      sync.Mutex
+	running map[string]*runningStation
+}
+
+type runningStation struct {
+	version string // the inputs' versions the config was built from
+	key     string // the config's Key
+	station *Station
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// Reconcile makes the named charger's station match its spec.
+func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Result, error) {
+	obj, ok := r.chargers.Get(name)
+	if !ok {
+		r.stop(name)
+		return controllers.Result{}, nil
+	}
+	var spec v1alpha1.ChargerSpec
+	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
+		return controllers.Result{}, controllers.TerminalError(fmt.Errorf("charger %q: decode spec: %w", name, err))
+	}
+	if spec.OCPP == nil {
+		r.stop(name)
+		return controllers.Result{}, nil
+	}
+	var status v1alpha1.ChargerStatus
+	if len(obj.Status) > 0 {
+		if err := json.Unmarshal(obj.Status, &status); err != nil {
+			return controllers.Result{}, controllers.TerminalError(fmt.Errorf("charger %q: decode status: %w", name, err))
+		}
+	}
+	saved, passwordRef := persistedOf(status)
+	in, err := r.resolver.gather(obj, spec, passwordRef)
+	if err != nil {
+		r.refuse(name, err)
+		return controllers.Result{}, nil // the CSMS, Secret and Template watches bring it back
+	}
+	r.mu.Lock()
+	cur := r.running[name]
+	r.mu.Unlock()
+	if cur == nil || cur.version != in.version() {
+		cfg, err := r.resolver.config(in, passwordRef)
+		if err != nil {
+			r.refuse(name, err)
+			return controllers.Result{}, nil
+		}
+		cur = r.ensure(name, cfg, saved, passwordRef, in.version())
+	}
+	cur.station.Observe(observation(status))
+	return controllers.Result{}, nil
+}
+
+// ensure starts the station of cfg unless one with the same Key runs; a
+// changed password is handed to the running station, which reconnects.
+func (r *Reconciler) ensure(name string, cfg Config, saved Persisted, passwordRef *v1alpha1.SecretKeyRef, version string) *runningStation {
+	r.mu.Lock()
+	cur := r.running[name]
+	r.mu.Unlock()
+	if cur != nil && cur.key == cfg.Key() {
+		cur.version = version
+		cur.station.SetPassword(cfg.Password)
+		return cur
+	}
+	r.stop(name)
+	st := New(cfg, saved, passwordRef, &host{r: r, name: name}, r.log)
+	ctx, cancel := context.WithCancel(context.Background())
+	rs := &runningStation{version: version, key: cfg.Key(), station: st, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(rs.done)
+		st.Run(ctx)
+	}()
+	r.mu.Lock()
+	r.running[name] = rs
+	r.mu.Unlock()
+	r.log.Info("station started", "charger", name, "stationId", cfg.StationID, "csms", cfg.URL)
+	return rs
+}
+
+// stop ends a charger's station and waits until its connection closed.
+func (r *Reconciler) stop(name string) {
+	r.mu.Lock()
+	rs := r.running[name]
+	delete(r.running, name)
+	r.mu.Unlock()
+	if rs != nil {
+		rs.cancel()
+		<-rs.done
+	}
+}
+
+func (r *Reconciler) stopAll() {
+	r.mu.Lock()
+	var names []string
+	for n := range r.running {
+		names = append(names, n)
+	}
+	r.mu.Unlock()
+	for _, n := range names {
+		r.stop(n)
+	}
+}
+
+// refuse stops the station of a charger whose configuration cannot be
+// built and says why in its Registered condition and status.ocpp.
+func (r *Reconciler) refuse(name string, err error) {
+	r.stop(name)
+	msg := err.Error()
+	now := time.Now()
+	controllers.QueueStatusMerge(r.st, Kind, name, statusOwner, func(cs *controllers.Status) error {
+		cs.SetCondition(v1alpha1.Condition{Type: ConditionRegistered, Status: v1alpha1.ConditionFalse, Reason: "ConfigInvalid", Message: msg}, now)
+		var o v1alpha1.ChargerOCPPStatus
+		if raw := cs.Field("ocpp"); len(raw) > 0 {
+			if err := json.Unmarshal(raw, &o); err != nil {
+				return err
+			}
+		}
+		o.State, o.Reason = v1alpha1.OCPPStateOffline, msg
+		return cs.Set("ocpp", o)
+	})
+}
+
+func persistedOf(s v1alpha1.ChargerStatus) (Persisted, *v1alpha1.SecretKeyRef) {
+	if s.OCPP == nil {
+		return Persisted{}, nil
+	}
+	return Persisted{Variables: s.OCPP.Variables, Availability: s.OCPP.Availability, NetworkProfiles: s.OCPP.NetworkProfiles},
+		s.OCPP.BasicAuthPasswordSecretRef
+}
+
+// observation reads the device side's part of a charger status. The device
+// counts as reachable unless the charger controller said it is not.
+func observation(s v1alpha1.ChargerStatus) Observation {
+	o := Observation{Reachable: true, Signals: map[ConnectorRef]map[string]any{}}
+	for _, c := range s.Conditions {
+		if c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionFalse {
+			o.Reachable = false
+		}
+	}
+	for _, c := range s.Connectors {
+		o.Signals[ConnectorRef{c.EVSEID, c.ConnectorID}] = c.Signals
+	}
+	return o
+}

@@ -1,0 +1,228 @@
+package station
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
+	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+)
+
+// measurandOf names the OCPP measurand a canonical signal provides; the
+// *Measurands variables offer exactly what the template can read.
+var measurandOf = []struct{ signal, measurand string }{
+	{"energyWh", "Energy.Active.Import.Register"},
+	{"powerW", "Power.Active.Import"},
+	{"currentA1", "Current.Import"},
+	{"voltageV1", "Voltage"},
+	{"socPercent", "SoC"},
+	{"currentLimitA", "Current.Offered"},
+}
+
+// inputs are the objects a station's configuration is built from; their
+// resource versions tell whether it must be built again.
+type inputs struct {
+	charger  *v1alpha1.Object
+	spec     v1alpha1.ChargerSpec
+	csms     *v1alpha1.Object
+	secrets  []*v1alpha1.Object
+	template []*v1alpha1.Object
+}
+
+// version identifies the inputs cheaply: a status write of the charger
+// (every poll that changed a signal) must not rebuild the configuration.
+func (in inputs) version() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", in.charger.Metadata.Generation)
+	for _, o := range append(append([]*v1alpha1.Object{in.csms}, in.secrets...), in.template...) {
+		if o != nil {
+			fmt.Fprintf(&b, "/%s:%s", o.Metadata.Name, o.Metadata.ResourceVersion)
+		}
+	}
+	return b.String()
+}
+
+// resolver builds station configurations from the informer caches.
+type resolver struct {
+	csmss, secrets, templates *controllers.Informer
+}
+
+// gather collects the inputs of a charger, or says which is missing.
+func (r *resolver) gather(obj *v1alpha1.Object, spec v1alpha1.ChargerSpec, passwordRef *v1alpha1.SecretKeyRef) (inputs, error) {
+	in := inputs{charger: obj, spec: spec}
+	csms, ok := r.csmss.Get(spec.OCPP.CSMSRef)
+	if !ok {
+		return in, fmt.Errorf("CSMS %q not found", spec.OCPP.CSMSRef)
+	}
+	in.csms = csms
+	cs, err := decode[v1alpha1.CSMSSpec](csms)
+	if err != nil {
+		return in, err
+	}
+	for _, name := range secretNames(cs, passwordRef) {
+		sec, ok := r.secrets.Get(name)
+		if !ok {
+			return in, fmt.Errorf("secret %q not found", name)
+		}
+		in.secrets = append(in.secrets, sec)
+	}
+	_, chain, _ := template.Resolve(r.templates, spec.TemplateRef)
+	for _, n := range chain {
+		if t, ok := r.templates.Get(n); ok {
+			in.template = append(in.template, t)
+		}
+	}
+	return in, nil
+}
+
+func secretNames(cs v1alpha1.CSMSSpec, passwordRef *v1alpha1.SecretKeyRef) []string {
+	var names []string
+	for _, ref := range []*v1alpha1.SecretKeyRef{cs.BasicAuthPasswordSecretRef, cs.CASecretRef, passwordRef} {
+		if ref != nil {
+			names = append(names, ref.Name)
+		}
+	}
+	if cs.ClientCertificateSecretRef != nil {
+		names = append(names, cs.ClientCertificateSecretRef.Name)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+func decode[T any](obj *v1alpha1.Object) (T, error) {
+	var v T
+	if err := json.Unmarshal(obj.Spec, &v); err != nil {
+		return v, fmt.Errorf("%s %q: decode spec: %w", obj.Kind, obj.Metadata.Name, err)
+	}
+	return v, nil
+}
+
+func (r *resolver) secretValue(ref *v1alpha1.SecretKeyRef, key string) (string, error) {
+	if ref == nil {
+		return "", nil
+	}
+	obj, ok := r.secrets.Get(ref.Name)
+	if !ok {
+		return "", fmt.Errorf("secret %q not found", ref.Name)
+	}
+	sec, err := decode[v1alpha1.SecretSpec](obj)
+	if err != nil {
+		return "", err
+	}
+	if ref.Key != "" {
+		key = ref.Key
+	}
+	v, ok := sec.Data[key]
+	if !ok {
+		return "", fmt.Errorf("secret %q has no key %q", ref.Name, key)
+	}
+	return v, nil
+}
+
+// config builds the station configuration of gathered inputs.
+func (r *resolver) config(in inputs, passwordRef *v1alpha1.SecretKeyRef) (Config, error) {
+	cs, err := decode[v1alpha1.CSMSSpec](in.csms)
+	if err != nil {
+		return Config{}, err
+	}
+	o := in.spec.OCPP
+	cfg := Config{Charger: in.charger.Metadata.Name, StationID: o.StationID, URL: cs.URL, SecurityProfile: cs.SecurityProfile}
+	ref := cs.BasicAuthPasswordSecretRef
+	if passwordRef != nil {
+		ref = passwordRef // the CSMS set this station's own password (A01)
+	}
+	if cfg.Password, err = r.secretValue(ref, "password"); err != nil {
+		return cfg, fmt.Errorf("Basic-auth password: %w", err)
+	}
+	if cs.SecurityProfile >= 2 {
+		if err := r.tlsInputs(&cfg, cs); err != nil {
+			return cfg, err
+		}
+	}
+	tpl, _, _ := template.Resolve(r.templates, in.spec.TemplateRef)
+	cfg.Boot = ocpp.ChargingStationType{
+		VendorName: truncate(firstOf(o.VendorName, tpl.Manufacturer, "unknown"), 50), Model: truncate(firstOf(o.Model, tpl.Model, "unknown"), 20),
+		SerialNumber: truncate(o.SerialNumber, 25), FirmwareVersion: truncate(o.FirmwareVersion, 50),
+	}
+	cfg.Layout = devicemodel.Layout{SecurityProfile: cs.SecurityProfile}
+	for _, e := range in.spec.EVSEs {
+		el := devicemodel.EVSELayout{ID: e.ID}
+		for _, c := range e.Connectors {
+			el.Connectors = append(el.Connectors, devicemodel.ConnectorLayout{ID: c.ID, Type: c.Type})
+		}
+		cfg.Layout.EVSEs = append(cfg.Layout.EVSEs, el)
+	}
+	for _, m := range measurandOf {
+		if _, ok := tpl.Signals[m.signal]; ok {
+			cfg.Layout.Measurands = append(cfg.Layout.Measurands, m.measurand)
+		}
+	}
+	cfg.Variables = append(csmsVariables(cs), o.Variables...)
+	h := fnv.New64a()
+	h.Write([]byte(cfg.StationID))
+	cfg.Seed = h.Sum64()
+	return cfg, nil
+}
+
+func (r *resolver) tlsInputs(cfg *Config, cs v1alpha1.CSMSSpec) error {
+	cfg.RootCAs = []byte(cs.CABundle)
+	if cs.CASecretRef != nil {
+		ca, err := r.secretValue(cs.CASecretRef, "ca.crt")
+		if err != nil {
+			return fmt.Errorf("CSMS root certificate: %w", err)
+		}
+		cfg.RootCAs = []byte(ca)
+	}
+	if cs.SecurityProfile == 3 && cs.ClientCertificateSecretRef != nil {
+		ref := &v1alpha1.SecretKeyRef{Name: cs.ClientCertificateSecretRef.Name}
+		crt, err := r.secretValue(ref, "tls.crt")
+		if err != nil {
+			return fmt.Errorf("station certificate: %w", err)
+		}
+		key, err := r.secretValue(ref, "tls.key")
+		if err != nil {
+			return fmt.Errorf("station certificate: %w", err)
+		}
+		cfg.ClientCert, cfg.ClientKey = []byte(crt), []byte(key)
+	}
+	cfg.TLSKey = digest(cfg.RootCAs, cfg.ClientCert, cfg.ClientKey)
+	return nil
+}
+
+// csmsVariables are the device-model values the CSMS resource declares:
+// initial values, which the CSMS may override through SetVariables.
+func csmsVariables(cs v1alpha1.CSMSSpec) []v1alpha1.OCPPVariable {
+	secs := func(d v1alpha1.Duration) v1alpha1.AttributeValue {
+		return v1alpha1.AttributeValue(strconv.Itoa(int(d.Duration().Seconds())))
+	}
+	comm := func(name, instance string, v v1alpha1.AttributeValue) v1alpha1.OCPPVariable {
+		return v1alpha1.OCPPVariable{Component: "OCPPCommCtrlr", Variable: name, VariableInstance: instance, Value: v}
+	}
+	vars := []v1alpha1.OCPPVariable{
+		comm("MessageTimeout", "Default", secs(cs.MessageTimeout)),
+		comm("WebSocketPingInterval", "", secs(cs.PingInterval)),
+		comm("RetryBackOffWaitMinimum", "", secs(cs.RetryBackOff.WaitMinimum)),
+		comm("RetryBackOffRandomRange", "", secs(cs.RetryBackOff.RandomRange)),
+		{Component: "SecurityCtrlr", Variable: "AllowCSMSTLSWildcards", Value: v1alpha1.AttributeValue(strconv.FormatBool(cs.AllowWildcards))},
+	}
+	if cs.RetryBackOff.RepeatTimes != nil {
+		vars = append(vars, comm("RetryBackOffRepeatTimes", "", v1alpha1.AttributeValue(strconv.Itoa(*cs.RetryBackOff.RepeatTimes))))
+	}
+	return vars
+}
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

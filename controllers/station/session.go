@@ -1,0 +1,270 @@
+package station
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
+)
+
+// validator checks frames against the project's OCPP schemas.
+type validator struct{}
+
+func (validator) ValidateRequest(action string, payload []byte) error {
+	return ocpp.ValidateRequest(action, payload)
+}
+
+func (validator) ValidateResponse(action string, payload []byte) error {
+	return ocpp.ValidateResponse(action, payload)
+}
+
+// call sends one CALL and decodes its CALLRESULT into resp. The request is
+// validated first: the station never sends what the schema forbids.
+func call(ctx context.Context, c *rpc.Conn, action string, req, resp any) error {
+	b, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("%s: encode: %w", action, err)
+	}
+	if err := ocpp.ValidateRequest(action, b); err != nil {
+		return fmt.Errorf("%s: own request invalid: %w", action, err)
+	}
+	raw, err := c.Call(ctx, action, json.RawMessage(b))
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	if err := ocpp.ValidateResponse(action, raw); err != nil {
+		return fmt.Errorf("%s: CSMS answer invalid: %w", action, err)
+	}
+	if err := json.Unmarshal(raw, resp); err != nil {
+		return fmt.Errorf("%s: decode answer: %w", action, err)
+	}
+	return nil
+}
+
+// session serves one connection: boot until accepted, then heartbeats,
+// connector status and the follow-ups of CSMS requests, until the
+// connection ends.
+func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := s.bootUntilAccepted(ctx, c); err != nil {
+		return err
+	}
+	s.backoff.Reset()
+	accepted()
+	if err := s.afterAccepted(ctx, c); err != nil {
+		return err
+	}
+	for {
+		hb := time.NewTimer(s.heartbeatInterval())
+		select {
+		case <-ctx.Done():
+			hb.Stop()
+			return ctx.Err()
+		case <-c.Done():
+			hb.Stop()
+			return c.Err()
+		case <-s.wake:
+			hb.Stop()
+			if err := s.sendChanged(ctx, c); err != nil {
+				return err
+			}
+		case act := <-s.actions:
+			hb.Stop()
+			if err := act(ctx, c); err != nil {
+				return err
+			}
+		case <-hb.C:
+			if err := s.heartbeat(ctx, c); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (s *Station) heartbeatInterval() time.Duration {
+	n := s.model.Int(devicemodel.Component{Name: "OCPPCommCtrlr"}, devicemodel.Variable{Name: "HeartbeatInterval"}, 300)
+	return time.Duration(max(n, 1)) * time.Second
+}
+
+// bootUntilAccepted sends BootNotification and, while the CSMS answers
+// Pending or Rejected, again after the interval it gives (B01–B03). While
+// waiting it serves the follow-ups of what the CSMS asks meanwhile (a
+// Pending CSMS may configure the station and trigger a BootNotification).
+func (s *Station) bootUntilAccepted(ctx context.Context, c *rpc.Conn) error {
+	s.mu.Lock()
+	booted := s.booted
+	s.mu.Unlock()
+	if booted {
+		return nil // a reconnect, not a reboot: no BootNotification (B04)
+	}
+	for {
+		interval, err := s.boot(ctx, c)
+		if err != nil || interval == 0 {
+			return err
+		}
+		t := time.NewTimer(interval)
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-c.Done():
+				t.Stop()
+				return c.Err()
+			case act := <-s.actions:
+				if err := act(ctx, c); err != nil {
+					t.Stop()
+					return err
+				}
+				if s.isBooted() {
+					t.Stop()
+					return nil // a triggered BootNotification was accepted
+				}
+			case <-t.C:
+				break wait
+			}
+		}
+	}
+}
+
+func (s *Station) isBooted() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.booted
+}
+
+// boot sends one BootNotification. It returns 0 when accepted, or how long
+// to wait before the next one.
+func (s *Station) boot(ctx context.Context, c *rpc.Conn) (time.Duration, error) {
+	s.mu.Lock()
+	req := ocpp.BootNotificationRequest{ChargingStation: s.cfg.Boot, Reason: s.bootReason}
+	s.mu.Unlock()
+	var resp ocpp.BootNotificationResponse
+	sent := time.Now()
+	if err := call(ctx, c, ocpp.ActionBootNotification, req, &resp); err != nil {
+		var oe *ocpp.Error
+		if errors.As(err, &oe) {
+			return 30 * time.Second, nil // a CALLERROR: try again later, as for Pending
+		}
+		return 0, err
+	}
+	s.setClock(resp.CurrentTime.Time, sent)
+	interval := time.Duration(resp.Interval) * time.Second
+	s.mu.Lock()
+	s.registration = resp.Status
+	s.mu.Unlock()
+	switch resp.Status {
+	case ocpp.RegistrationStatusAccepted:
+		if resp.Interval > 0 {
+			// The interval of an accepted boot is the heartbeat interval (B01.FR.04).
+			_ = s.model.Update(devicemodel.Key{Component: devicemodel.Component{Name: "OCPPCommCtrlr"},
+				Variable: devicemodel.Variable{Name: "HeartbeatInterval"}}, fmt.Sprint(resp.Interval))
+		}
+		s.mu.Lock()
+		s.booted = true
+		s.state.LastBootTime = time.Now().UTC().Format(time.RFC3339)
+		s.state.HeartbeatInterval = int(s.heartbeatIntervalLocked().Seconds())
+		s.mu.Unlock()
+		s.setState(v1alpha1.OCPPStateRegistered, ReasonAccepted, "BootNotification accepted")
+		return 0, nil
+	case ocpp.RegistrationStatusPending:
+		s.setState(v1alpha1.OCPPStatePending, ReasonPending, "the CSMS answered Pending"+statusInfoText(resp.StatusInfo))
+	default:
+		s.setState(v1alpha1.OCPPStateRejected, ReasonRejected, "the CSMS answered Rejected"+statusInfoText(resp.StatusInfo))
+	}
+	if interval <= 0 {
+		interval = 30 * time.Second // the CSMS gave none; do not hammer it
+	}
+	return interval, nil
+}
+
+func (s *Station) heartbeatIntervalLocked() time.Duration {
+	n := s.model.Int(devicemodel.Component{Name: "OCPPCommCtrlr"}, devicemodel.Variable{Name: "HeartbeatInterval"}, 300)
+	return time.Duration(max(n, 1)) * time.Second
+}
+
+func statusInfoText(si *ocpp.StatusInfoType) string {
+	if si == nil {
+		return ""
+	}
+	if si.AdditionalInfo != "" {
+		return fmt.Sprintf(" (%s: %s)", si.ReasonCode, si.AdditionalInfo)
+	}
+	return " (" + si.ReasonCode + ")"
+}
+
+// setClock takes the CSMS's time, corrected by half the round trip.
+func (s *Station) setClock(csms, sent time.Time) {
+	if csms.IsZero() {
+		return
+	}
+	rtt := time.Since(sent)
+	s.mu.Lock()
+	s.offset = csms.Add(rtt / 2).Sub(time.Now())
+	s.mu.Unlock()
+}
+
+func (s *Station) heartbeat(ctx context.Context, c *rpc.Conn) error {
+	var resp ocpp.HeartbeatResponse
+	sent := time.Now()
+	if err := call(ctx, c, ocpp.ActionHeartbeat, ocpp.HeartbeatRequest{}, &resp); err != nil {
+		return err
+	}
+	s.setClock(resp.CurrentTime.Time, sent)
+	return nil
+}
+
+// afterAccepted sends what waited for the connection: security events
+// raised while offline, then connector status per B04.
+func (s *Station) afterAccepted(ctx context.Context, c *rpc.Conn) error {
+	s.mu.Lock()
+	events := s.events
+	s.events = nil
+	s.mu.Unlock()
+	for i, e := range events {
+		if err := call(ctx, c, ocpp.ActionSecurityEventNotification, e, &ocpp.SecurityEventNotificationResponse{}); err != nil {
+			s.mu.Lock()
+			s.events = append(events[i:], s.events...)
+			s.mu.Unlock()
+			return err
+		}
+	}
+	threshold := time.Duration(s.model.Int(commCtrlr, devicemodel.Variable{Name: "OfflineThreshold"}, 60)) * time.Second
+	return s.sendStatuses(ctx, c, s.reporter.Connected(time.Now(), threshold, false, s.connectorStatuses()))
+}
+
+// sendChanged reports connectors whose status changed, and applies
+// availability changes that waited for a connector to become idle.
+func (s *Station) sendChanged(ctx context.Context, c *rpc.Conn) error {
+	s.applyScheduled(ctx)
+	s.resetIfIdle()
+	return s.sendStatuses(ctx, c, s.reporter.Changed(s.connectorStatuses()))
+}
+
+func (s *Station) sendStatuses(ctx context.Context, c *rpc.Conn, refs []ConnectorRef) error {
+	current := s.connectorStatuses()
+	for _, ref := range refs {
+		status := current[ref]
+		req := ocpp.StatusNotificationRequest{Timestamp: ocpp.NewDateTime(s.now()), ConnectorStatus: ocpp.ConnectorStatusEnumType(status),
+			EVSEID: ref.EVSE, ConnectorID: ref.Connector}
+		if err := call(ctx, c, ocpp.ActionStatusNotification, req, &ocpp.StatusNotificationResponse{}); err != nil {
+			return err
+		}
+		s.reporter.Sent(ref, status)
+		s.mu.Lock()
+		s.reported[ref] = status
+		s.mu.Unlock()
+	}
+	if len(refs) > 0 {
+		s.writeStatus()
+	}
+	return nil
+}
