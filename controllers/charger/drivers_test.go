@@ -1,0 +1,118 @@
+package charger
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/ocppgw/ocppgw/api/manifest"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/cmd/gwsim/sim"
+	"github.com/ocppgw/ocppgw/drivers/echonet"
+)
+
+// exampleTemplate returns a Template of examples/site.yaml, merged with the
+// template it extends.
+func exampleTemplate(t *testing.T, name string) v1alpha1.TemplateSpec {
+	t.Helper()
+	docs, err := manifest.ReadFiles([]string{"../../examples/site.yaml"}, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := map[string]v1alpha1.TemplateSpec{}
+	for _, d := range docs {
+		if d.Object.Kind == "Template" {
+			var s v1alpha1.TemplateSpec
+			if err := yaml.Unmarshal(d.Object.Spec, &s); err != nil {
+				t.Fatal(err)
+			}
+			specs[d.Object.Metadata.Name] = s
+		}
+	}
+	s, ok := specs[name]
+	if !ok {
+		t.Fatalf("no template %q in the examples", name)
+	}
+	if s.Extends != "" {
+		return v1alpha1.MergeTemplate(specs[s.Extends], s)
+	}
+	return s
+}
+
+// TestABBTemplateOverModbusTCP reads the simulated ABB Terra AC through the
+// real Modbus TCP driver and the example template, and drives its current
+// limit through the template's command.
+func TestABBTemplateOverModbusTCP(t *testing.T) {
+	now := time.Now()
+	c := sim.NewCharger(sim.Config{MaxCurrentA: 32, Phases: 3}, now)
+	srv, err := sim.ServeTCP("127.0.0.1:0", &sim.ABB{C: c, Unit: 1, Serial: "TAC1"}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	host, port := splitHostPort(t, srv.Addr)
+	tpl := exampleTemplate(t, "abb-terra-ac")
+	mapping, errs := cel.NewMapping(&tpl)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	d := NewDrivers(echonet.Config{})
+	defer d.Close()
+	unit := 1
+	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "abb",
+		Connection: v1alpha1.ChargerConnection{ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: "1s"}},
+		Read:       tpl.Read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+
+	c.Plug(true)
+	c.Step(now.Add(time.Second))
+	in, err := dev.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signals, evalErrs := mapping.EvalSignals(in)
+	if len(evalErrs) > 0 {
+		t.Fatal(evalErrs)
+	}
+	want := map[string]any{"evConnected": true, "charging": true, "suspended": false, "faulted": false, "operative": true,
+		"currentLimitA": 32.0, "currentA1": 32.0, "voltageV1": 230.0, "powerW": 32.0 * 230 * 3}
+	for k, v := range want {
+		if signals[k] != v {
+			t.Errorf("%s = %v, want %v", k, signals[k], v)
+		}
+	}
+	writes, err := mapping.EvalCommand("setCurrentLimit", in, cel.Args{LimitA: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dev.Write(context.Background(), writes); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Snapshot(); s.SetpointA != 10 {
+		t.Fatalf("setpoint after setCurrentLimit(10): %v", s.SetpointA)
+	}
+	c.SetFault(sim.FaultException)
+	if _, err := dev.Read(context.Background()); !errors.Is(err, ErrRejected) {
+		t.Fatalf("a busy exception reads as %v, want ErrRejected", err)
+	}
+	if err := dev.Write(context.Background(), writes); !errors.Is(err, ErrRejected) {
+		t.Fatalf("a refused write: %v", err)
+	}
+}
+
+func splitHostPort(t *testing.T, addr string) (string, int) {
+	t.Helper()
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ap.Addr().String(), int(ap.Port())
+}
