@@ -335,3 +335,17 @@ func reasonForCode(code int) v1alpha1.StatusReason {
 	}
 	return v1alpha1.StatusReason(strconv.Itoa(code))
 }
+
+// MappingTest reads a charger's device once through gwd and returns the raw
+// values, the signals and the OCPP payloads they make.
+func (c *Client) MappingTest(ctx context.Context, charger string) (*v1alpha1.MappingTest, error) {
+	p, err := itemPath("Charger", charger)
+	if err != nil {
+		return nil, err
+	}
+	var out v1alpha1.MappingTest
+	if err := c.do(ctx, http.MethodGet, p+"/mappingtest", nil, nil, "", &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -30,6 +31,9 @@ type Options struct {
 	// BookmarkInterval is the idle time after which a watch that allows
 	// bookmarks gets one. Default 30s.
 	BookmarkInterval time.Duration
+	// MappingTest reads a charger's device once and returns what its
+	// mapping makes of it (GET .../chargers/{name}/mappingtest); nil: 404.
+	MappingTest func(ctx context.Context, charger string) (any, error)
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -40,6 +44,7 @@ type Server struct {
 	version  string
 	commit   string
 	bookmark time.Duration
+	mapping  func(ctx context.Context, charger string) (any, error)
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -52,6 +57,7 @@ func New(opts Options) *Server {
 		version:  opts.Version,
 		commit:   opts.Commit,
 		bookmark: opts.BookmarkInterval,
+		mapping:  opts.MappingTest,
 		mux:      http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -85,6 +91,7 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE "+prefix+"/{plural}/{name}", s.handleDelete)
 	m.HandleFunc("GET "+prefix+"/{plural}/{name}/status", s.handleGet)
 	m.HandleFunc("PUT "+prefix+"/{plural}/{name}/status", s.handleUpdateStatus)
+	m.HandleFunc("GET "+prefix+"/chargers/{name}/mappingtest", s.handleMappingTest)
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply

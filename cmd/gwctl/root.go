@@ -51,6 +51,7 @@ $GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
 		newDeleteCmd(o, streams),
 		newDiffCmd(o, streams),
 		newVersionCmd(o, streams),
+		newMappingCmd(o, streams),
 	)
 	return cmd
 }

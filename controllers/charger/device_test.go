@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -272,5 +273,36 @@ func TestMissingBusThenCreated(t *testing.T) {
 	f.WaitCondition(Kind, "ch1", ConditionDeviceReachable, v1alpha1.ConditionTrue, ReasonPolled)
 	if d := o.device(0); d.cfg.Bus == nil || d.cfg.Bus.BaudRate != 19200 || d.cfg.BusName != "line-1" {
 		t.Fatalf("opened with %+v", d.cfg)
+	}
+}
+
+func TestProbe(t *testing.T) {
+	o := &fakeOpener{initial: map[string][]uint16{"s": {1, 3680, 0, 0}}}
+	f, r := deviceFixture(t, o)
+	f.Create(template.Kind, "m", modbusTemplate)
+	f.Create(Kind, "ch1", tcpCharger(3))
+	f.WaitCondition(Kind, "ch1", ConditionDeviceReachable, v1alpha1.ConditionTrue, ReasonPolled)
+	p, err := r.Probe(context.Background(), "ch1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Template != "m" || p.Protocol != "modbus" || fmt.Sprint(p.Raw.Registers["s"]) != "[1 3680 0 0]" {
+		t.Fatalf("probe %+v", p)
+	}
+	if len(p.Connectors) != 1 || p.Connectors[0].Signals["powerW"] != 3680.0 || p.Connectors[0].Signals["evConnected"] != true {
+		t.Fatalf("signals %+v", p.Connectors)
+	}
+	if !slices.Contains(p.UnsupportedSignals, "energyWh") || slices.Contains(p.UnsupportedSignals, "powerW") {
+		t.Fatalf("unsupported signals %v", p.UnsupportedSignals)
+	}
+	if !slices.Equal(p.Commands, []string{"setCurrentLimit"}) || !slices.Contains(p.UnsupportedCommands, "unlock") {
+		t.Fatalf("commands %v / %v", p.Commands, p.UnsupportedCommands)
+	}
+	o.device(0).set(func(d *fakeDevice) { d.readErr = errors.New("i/o timeout") })
+	if _, err := r.Probe(context.Background(), "ch1"); err == nil || !strings.Contains(err.Error(), "i/o timeout") {
+		t.Fatalf("a failed read: %v", err)
+	}
+	if _, err := r.Probe(context.Background(), "nope"); !errors.Is(err, ErrNoDevice) {
+		t.Fatalf("unknown charger: %v", err)
 	}
 }

@@ -124,7 +124,8 @@ func (d *devices) ensure(ctx context.Context, name string, w desired) time.Durat
 	interval := max(w.spec.PollInterval.Duration(), minPollInterval)
 	// A read that takes longer than the poll interval counts as failed; the
 	// driver's own per-request timeouts and retries fit inside it.
-	p := &poller{state: r.state, dev: dev, mapping: mapping, interval: interval, timeout: max(interval, minPollTimeout)}
+	p := &poller{state: r.state, dev: dev, mapping: mapping, interval: interval, timeout: max(interval, minPollTimeout),
+		templateRef: w.spec.TemplateRef, protocol: w.template.Protocol}
 	d.mu.Lock()
 	old := r.poller
 	r.poller, r.key = p, key

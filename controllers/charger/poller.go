@@ -19,6 +19,8 @@ type poller struct {
 	mapping  *cel.Mapping
 	interval time.Duration
 	timeout  time.Duration
+	// templateRef and protocol describe the mapping, for Probe.
+	templateRef, protocol string
 
 	cancel context.CancelFunc
 	done   chan struct{}

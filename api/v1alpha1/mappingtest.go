@@ -1,0 +1,37 @@
+package v1alpha1
+
+import "encoding/json"
+
+// MappingTest is the answer of GET .../chargers/{name}/mappingtest
+// (`gwctl mapping test`): one live read of the charger's device through its
+// template, and what the station would send the CSMS for it.
+type MappingTest struct {
+	Charger  string         `json:"charger"`
+	Template string         `json:"template"`
+	Protocol string         `json:"protocol"`
+	Raw      MappingTestRaw `json:"raw"`
+	// Connectors holds the signals per connector, in layout order.
+	Connectors []MappingTestConnector `json:"connectors"`
+	// Errors are the signals whose expression failed on this read.
+	Errors              []string `json:"errors,omitempty"`
+	UnsupportedSignals  []string `json:"unsupportedSignals"`
+	Commands            []string `json:"commands"`
+	UnsupportedCommands []string `json:"unsupportedCommands"`
+	// OCPP holds the StatusNotification and MeterValues payloads the
+	// station would send for these signals.
+	OCPP json.RawMessage `json:"ocpp,omitempty"`
+}
+
+// MappingTestRaw is what the device answered: registers by block, or EPC
+// data in hex by EPC.
+type MappingTestRaw struct {
+	Registers map[string][]uint16 `json:"registers,omitempty"`
+	EPC       map[string]string   `json:"epc,omitempty"`
+}
+
+// MappingTestConnector is one connector's signals.
+type MappingTestConnector struct {
+	EVSEID      int            `json:"evseId"`
+	ConnectorID int            `json:"connectorId"`
+	Signals     map[string]any `json:"signals"`
+}
