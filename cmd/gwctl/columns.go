@@ -143,8 +143,10 @@ var kindColumns = map[string][]column{
 	"Charger": {
 		{header: "TEMPLATE", value: func(v *view) string { return first(v.spec, "templateRef") }},
 		{header: "CONNECTION", value: chargerConnection},
+		{header: "DEVICE", value: func(v *view) string { return conditionShort(v, "DeviceReachable", "Reachable") }},
+		{header: "EV", value: func(v *view) string { return connectorFlag(v, "evConnected") }},
 		{header: "OCPP", value: func(v *view) string { return first(v.status, "ocpp.state") }},
-		{header: "READY", value: (*view).ready},
+		{header: "REASON", value: func(v *view) string { return conditionShort(v, "Registered", "") }},
 		{header: "STATION-ID", wide: true, value: func(v *view) string { return first(v.spec, "ocpp.stationId") }},
 		{header: "CSMS", wide: true, value: func(v *view) string {
 			return first(v.spec, "ocpp.csmsRef")
@@ -152,6 +154,7 @@ var kindColumns = map[string][]column{
 		{header: "POLL", wide: true, value: func(v *view) string { return first(v.spec, "pollInterval") }},
 		{header: "EVSES", wide: true, value: func(v *view) string { return count(lookup(v.spec, "evses")) }},
 		{header: "CONNECTORS", wide: true, value: connectorStates},
+		{header: "CHARGING", wide: true, value: func(v *view) string { return connectorFlag(v, "charging") }},
 		{header: "POWER", wide: true, value: func(v *view) string { return connectorSignal(v, "powerW", "W") }},
 		{header: "ENERGY", wide: true, value: func(v *view) string { return connectorSignal(v, "energyWh", "Wh") }},
 	},
@@ -298,6 +301,38 @@ func connectorStates(v *view) string {
 	var parts []string
 	for _, c := range statusConnectors(v) {
 		parts = append(parts, first(c, "evseId")+"/"+first(c, "connectorId")+":"+first(c, "status"))
+	}
+	return joinFew(parts, 3)
+}
+
+// conditionShort shows a condition in one word: whenTrue (or its reason)
+// when it holds, else its reason; "-" before anyone set it.
+func conditionShort(v *view, typ, whenTrue string) string {
+	c := v1alpha1.FindCondition(v.conditions(), typ)
+	switch {
+	case c == nil:
+		return "-"
+	case c.Status == v1alpha1.ConditionTrue && whenTrue != "":
+		return whenTrue
+	case c.Reason != "":
+		return c.Reason
+	}
+	return string(c.Status)
+}
+
+// connectorFlag shows a boolean signal per connector: "yes", "no", or "-"
+// where the template does not map it.
+func connectorFlag(v *view, signal string) string {
+	var parts []string
+	for _, c := range statusConnectors(v) {
+		switch lookup(c, "signals."+signal) {
+		case true:
+			parts = append(parts, "yes")
+		case false:
+			parts = append(parts, "no")
+		default:
+			parts = append(parts, "-")
+		}
 	}
 	return joinFew(parts, 3)
 }

@@ -151,7 +151,7 @@ func TestGetWatchPrintsLaterChanges(t *testing.T) {
 	out, stop := e.watchRun("get", "chargers", "-w", "--output-watch-events")
 	waitFor(t, "the initial chargers", func() bool {
 		s := out.String()
-		return hasLine(s, `EVENT\s+NAME\s+TEMPLATE\s+CONNECTION\s+OCPP\s+READY\s+AGE`) &&
+		return hasLine(s, `EVENT\s+NAME\s+TEMPLATE\s+CONNECTION\s+DEVICE\s+EV\s+OCPP\s+REASON\s+AGE`) &&
 			hasLine(s, `ADDED\s+ch-1\s+wallbox\s+.*`) && hasLine(s, `ADDED\s+ch-2\s+.*`)
 	})
 	e.runStdin(chargerDoc("ch-3", "10.0.0.3"), "apply", "-f", "-")
@@ -198,9 +198,9 @@ func TestApplyExamplesThenGetWide(t *testing.T) {
 	}
 	out = e.mustRun("get", "chargers", "-o", "wide")
 	for _, re := range []string{
-		`NAME\s+TEMPLATE\s+CONNECTION\s+OCPP\s+READY\s+AGE\s+STATION-ID\s+CSMS\s+POLL\s+EVSES\s+CONNECTORS\s+POWER\s+ENERGY`,
-		`wb-garage-1\s+abb-terra-ac\s+tcp 192.168.10.21:502/1\s+-\s+-\s+\S+\s+DEMO-GARAGE-1\s+main-csms\s+1s\s+1\s+.*`,
-		`wb-garage-2\s+abb-terra-ac\s+tcp 192.168.10.22:502/1\s+.*\s+main-csms\s+.*`,
+		`NAME\s+TEMPLATE\s+CONNECTION\s+DEVICE\s+EV\s+OCPP\s+REASON\s+AGE\s+STATION-ID\s+CSMS\s+POLL\s+EVSES\s+CONNECTORS\s+CHARGING\s+POWER\s+ENERGY`,
+		`wb-garage-1\s+abb-terra-ac\s+tcp 127.0.0.1:15020/1\s+(\S+\s+){5}DEMO-GARAGE-1\s+main-csms\s+1s\s+1\s+.*`,
+		`wb-garage-2\s+abb-terra-ac\s+tcp 127.0.0.1:15021/1\s+.*\s+main-csms\s+.*`,
 		`wb-yard-1\s+abb-terra-ac\s+rtu rs485-0/3\s+.*\s+main-csms\s+2s\s+.*`,
 	} {
 		if !hasLine(out, re) {
