@@ -20,7 +20,8 @@ func startSim(t *testing.T, devices string, n int) (string, map[string]string) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"run", "--devices", devices, "--base-port", "0", "--control", "127.0.0.1:0", "--tick", "20ms"}, pw, io.Discard)
+		done <- run(ctx, []string{"run", "--devices", devices, "--base-port", "0", "--control", "127.0.0.1:0", "--tick", "20ms",
+			"--el-listen", "127.0.0.1:0", "--el-group", "127.0.0.1:9"}, pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -103,7 +104,7 @@ func TestRunAndControl(t *testing.T) {
 }
 
 func TestParseSpec(t *testing.T) {
-	for _, bad := range []string{"tesla:1", "abb-terra-ac:0", "abb-terra-ac:x", "abb-terra-ac:99999"} {
+	for _, bad := range []string{"tesla:1", "abb-terra-ac:0", "abb-terra-ac:x", "abb-terra-ac:99999", "abb-terra-ac-rtu:248"} {
 		if _, err := parseSpec(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

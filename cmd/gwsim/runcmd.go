@@ -18,6 +18,8 @@ type runOptions struct {
 	devices  string
 	host     string
 	basePort int
+	elListen string
+	elGroup  string
 	control  string
 	tick     time.Duration
 }
@@ -27,27 +29,42 @@ func newRunCmd(out, errOut io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run simulated chargers until interrupted",
+		Long: `Run simulated chargers until interrupted.
+
+Modbus TCP models (abb-terra-ac, alfen-eve, keba-p30, schneider-evlink) get
+one server each, on consecutive ports from --base-port. abb-terra-ac-rtu
+devices are units 1..N on one Modbus RTU bus served on a pseudo-terminal;
+its path (/dev/pts/N) is printed as their address: point a Bus resource's
+device at it. ECHONET Lite models (el-02a1, el-027e) are instances 1..N of
+their class on one EL node at --el-listen, which announces changes (INF) to
+--el-group.`,
 		Example: `  gwsim run --devices abb-terra-ac:5,alfen-eve:5 --base-port 15020
+  gwsim run --devices keba-p30:2,schneider-evlink:1,el-02a1:3,el-027e:1,abb-terra-ac-rtu:3
   gwsim run --devices abb-terra-ac:1000 --base-port 0   # any free ports`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), out) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), out, errOut) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.devices, "devices", "abb-terra-ac:1", "devices to run, model:count[,model:count]; models: "+strings.Join(modelNames(), ", "))
 	f.StringVar(&o.host, "host", "127.0.0.1", "address the devices listen on")
 	f.IntVar(&o.basePort, "base-port", 15020, "first Modbus TCP port; devices take consecutive ports (0: any free port)")
+	// Not 3610: a gateway on the same host owns that port, and devices answer
+	// the requester's port anyway.
+	f.StringVar(&o.elListen, "el-listen", "127.0.0.1:13610", "UDP address of the ECHONET Lite node (all EL devices, as instances)")
+	f.StringVar(&o.elGroup, "el-group", "127.0.0.1:3610", "where the EL node sends INF announcements (224.0.23.0:3610 for multicast)")
 	f.StringVar(&o.control, "control", "127.0.0.1:8900", "address of the control API")
 	f.DurationVar(&o.tick, "tick", 200*time.Millisecond, "physics step")
 	return cmd
 }
 
-func (o *runOptions) run(ctx context.Context, out io.Writer) error {
+func (o *runOptions) run(ctx context.Context, out, errOut io.Writer) error {
 	spec, err := parseSpec(o.devices)
 	if err != nil {
 		return err
 	}
 	f := &fleet{}
-	if err := f.start(spec, o.host, o.basePort, time.Now()); err != nil {
+	cfg := fleetConfig{host: o.host, basePort: o.basePort, elListen: o.elListen, elGroup: o.elGroup}
+	if err := f.start(spec, cfg, time.Now()); err != nil {
 		return err
 	}
 	defer f.close()
@@ -60,9 +77,9 @@ func (o *runOptions) run(ctx context.Context, out io.Writer) error {
 	defer srv.Close()
 
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "control: http://%s\nNAME\tMODEL\tADDRESS\tUNITS\n", ln.Addr())
+	fmt.Fprintf(tw, "control: http://%s\nNAME\tMODEL\tADDRESS\tUNITS/EOJ\n", ln.Addr())
 	for _, d := range f.devices {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", d.Name, d.Model, d.Address, d.Units)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Model, d.Address, d.where())
 	}
 	tw.Flush()
 
@@ -76,7 +93,9 @@ func (o *runOptions) run(ctx context.Context, out io.Writer) error {
 			}
 			return ctx.Err()
 		case now := <-t.C:
-			f.step(now)
+			if err := f.step(now); err != nil {
+				fmt.Fprintf(errOut, "step: %v\n", err)
+			}
 		}
 	}
 }

@@ -50,8 +50,11 @@ type EV struct {
 
 // State is a snapshot of the simulated charger.
 type State struct {
-	Plugged   bool    `json:"plugged"`
-	Available bool    `json:"available"`
+	Plugged   bool `json:"plugged"`
+	Available bool `json:"available"`
+	// Paused is a charge stopped by command (EL standby, KEBA disable); the
+	// EV stays plugged and no current flows until resumed.
+	Paused    bool    `json:"paused"`
 	Charging  bool    `json:"charging"`
 	Suspended bool    `json:"suspended"`
 	SoC       float64 `json:"socPercent"`
@@ -137,7 +140,7 @@ func (c *Charger) Step(now time.Time) {
 		st.LimitA = c.cfg.SafeCurrentA
 	}
 	st.CurrentA = 0
-	if st.Plugged && st.Available && st.Fault != FaultCharger && st.SoC < 100 && st.LimitA >= c.minCurrentA {
+	if st.Plugged && st.Available && !st.Paused && st.Fault != FaultCharger && st.SoC < 100 && st.LimitA >= c.minCurrentA {
 		st.CurrentA = min(st.LimitA, c.cfg.EV.MaxCurrentA)
 	}
 	st.PowerW = st.CurrentA * st.VoltageV * float64(st.Phases)
@@ -205,4 +208,19 @@ func (c *Charger) SetFault(f Fault) error {
 		c.frozen = &s
 	}
 	return nil
+}
+
+// SetPaused stops (true) or resumes charging by command.
+func (c *Charger) SetPaused(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st.Paused = on
+}
+
+// Feed restarts the watchdog without changing the setpoint, as a keep-alive
+// write (KEBA failsafe timeout, Schneider lifebit) does.
+func (c *Charger) Feed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.setpointAt = c.now
 }

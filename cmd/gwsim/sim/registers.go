@@ -78,3 +78,15 @@ func (r regs) window(addr, qty, lo, hi uint16, fill uint16) ([]uint16, error) {
 }
 
 func words32(values []uint16) uint32 { return uint32(values[0])<<16 | uint32(values[1]) }
+
+// u32ws writes v least significant register first (word-swapped).
+func (r regs) u32ws(addr uint16, v uint32) {
+	r[addr], r[addr+1] = uint16(v), uint16(v>>16)
+}
+
+func (r regs) f32ws(addr uint16, v float32) { r.u32ws(addr, math.Float32bits(v)) }
+
+func (r regs) u64ws(addr uint16, v uint64) {
+	r.u32ws(addr, uint32(v))
+	r.u32ws(addr+2, uint32(v>>32))
+}
