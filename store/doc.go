@@ -24,8 +24,27 @@
 //     updated under the same lock that publishes events.
 //   - Compaction drops old events, keeping at least CompactKeepEvents events
 //     and every event younger than CompactKeepAge.
+//   - Secrets, and only Secrets, are sealed at rest with Options.EncryptionKey
+//     (AES-256-GCM), in the objects bucket and in the event log alike. The
+//     sealed form is "ocppgw-enc:v1:" | key id (8 bytes, the start of
+//     SHA-256 over a label and the key) | random nonce (12 bytes) |
+//     ciphertext and tag of the object's JSON. The additional data is the
+//     header (prefix, version, key id) and "Secret/<name>", so a sealed value
+//     moved to another object, or altered, fails to open. In the objects
+//     bucket the value is the sealed bytes; a Secret's event is
+//     {"type","ts","kind","name","sealed": base64 of the same bytes}.
+//     Reads open them: the cache, Get, List, Tx reads and watch events carry
+//     plain objects, so callers see no difference.
+//   - Open fails, naming the Secret, when a stored Secret cannot be opened:
+//     ErrNoKey without a key, ErrWrongKey for another key id, ErrTampered
+//     when authentication fails. A logged event that cannot be opened ends
+//     the watch replaying it with the same error. Without a key every Secret
+//     write fails with ErrNoKey. A Secret stored as plain JSON before
+//     encryption existed is read as is, with or without a key, and sealed by
+//     its next write; its older events stay plain until compaction drops them.
 //
 // Layout: backend.go opens the file, schema.go names the buckets and keys,
-// txn.go holds the object rules, watch.go the fan-out, status.go the coalescer,
-// compact.go the event-log compaction.
+// txn.go holds the object rules, codec.go the stored forms, seal.go the
+// encryption, watch.go the fan-out, status.go the coalescer, compact.go the
+// event-log compaction.
 package store

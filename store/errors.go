@@ -12,3 +12,10 @@ var (
 	ErrInvalid   = errors.New("store: invalid object")
 	ErrClosed    = errors.New("store: closed")
 )
+
+// Sentinel errors of the at-rest encryption of Secrets (seal.go).
+var (
+	ErrNoKey    = errors.New("store: no encryption key")
+	ErrWrongKey = errors.New("store: wrong encryption key")
+	ErrTampered = errors.New("store: encrypted data failed authentication")
+)

@@ -13,8 +13,8 @@ const schemaVersion = 1
 
 var (
 	bucketMeta    = []byte("meta")
-	bucketObjects = []byte("objects") // nested: objects/<Kind>/<name> = object JSON
-	bucketEvents  = []byte("events")  // <rev u64 BE> = eventRecord JSON; its sequence is the revision
+	bucketObjects = []byte("objects") // nested: objects/<Kind>/<name> = object JSON, sealed for Secrets
+	bucketEvents  = []byte("events")  // <rev u64 BE> = eventDoc JSON; its sequence is the revision
 
 	keySchema     = []byte("schema")
 	keyCompactRev = []byte("compactRev")

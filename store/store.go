@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -31,6 +30,11 @@ type Options struct {
 	// bookmarks gets one.
 	BookmarkInterval time.Duration
 	Logger           *slog.Logger
+	// EncryptionKey (KeySize random bytes) seals Secrets at rest. Without
+	// it, Secrets stored in plain JSON before encryption existed are still
+	// read, but every Secret write fails with ErrNoKey and a sealed Secret
+	// fails Open.
+	EncryptionKey []byte
 	// now is replaced in tests of age-based compaction.
 	now func() time.Time
 }
@@ -64,9 +68,10 @@ func (o *Options) setDefaults() {
 
 // Store is the embedded resource store. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	opts Options
-	log  *slog.Logger
+	db     *bolt.DB
+	opts   Options
+	log    *slog.Logger
+	sealer *sealer
 
 	// wmu serialises writers so that commit, cache update and publication
 	// happen in revision order (bbolt runs OnCommit after releasing its lock).
@@ -95,6 +100,10 @@ type objKey struct{ kind, name string }
 // status flusher and compactor.
 func Open(path string, opts Options) (*Store, error) {
 	opts.setDefaults()
+	seal, err := newSealer(opts.EncryptionKey)
+	if err != nil {
+		return nil, err
+	}
 	db, err := openBolt(path, opts.NoSync)
 	if err != nil {
 		return nil, err
@@ -102,6 +111,7 @@ func Open(path string, opts Options) (*Store, error) {
 	s := &Store{
 		db:       db,
 		opts:     opts,
+		sealer:   seal,
 		log:      opts.Logger,
 		cache:    map[string]map[string]*v1alpha1.Object{},
 		watchers: map[*Watcher]struct{}{},
@@ -127,9 +137,9 @@ func (s *Store) load(tx *bolt.Tx) error {
 	return tx.Bucket(bucketObjects).ForEachBucket(func(kind []byte) error {
 		m := map[string]*v1alpha1.Object{}
 		err := tx.Bucket(bucketObjects).Bucket(kind).ForEach(func(name, v []byte) error {
-			o := &v1alpha1.Object{}
-			if err := json.Unmarshal(v, o); err != nil {
-				return fmt.Errorf("decode %s/%s: %w", kind, name, err)
+			o, err := s.decodeObject(string(kind), string(name), v)
+			if err != nil {
+				return err
 			}
 			m[string(name)] = o
 			return nil

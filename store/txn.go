@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -18,11 +17,12 @@ import (
 // errDryRun rolls back a dry-run transaction.
 var errDryRun = errors.New("store: dry run")
 
-// eventRecord is one entry of the events bucket.
+// eventRecord is one entry of the events bucket, decoded; eventDoc is its
+// stored form.
 type eventRecord struct {
-	Type   v1alpha1.EventType `json:"type"`
-	Time   int64              `json:"ts"` // unix nanoseconds, for age-based compaction
-	Object *v1alpha1.Object   `json:"object"`
+	Type   v1alpha1.EventType
+	Time   int64 // unix nanoseconds, for age-based compaction
+	Object *v1alpha1.Object
 	rev    int64
 }
 
@@ -116,11 +116,7 @@ func (tx *Tx) Get(kind, name string) (*v1alpha1.Object, error) {
 	if v == nil {
 		return nil, fmt.Errorf("%w: %s %q", ErrNotFound, kind, name)
 	}
-	o := &v1alpha1.Object{}
-	if err := json.Unmarshal(v, o); err != nil {
-		return nil, fmt.Errorf("store: decode %s %q: %w", kind, name, err)
-	}
-	return o, nil
+	return tx.s.decodeObject(kind, name, v)
 }
 
 // List reads every object of kind as this transaction sees it, sorted by name.
@@ -131,9 +127,9 @@ func (tx *Tx) List(kind string) ([]*v1alpha1.Object, error) {
 		return out, nil
 	}
 	err := b.ForEach(func(k, v []byte) error {
-		o := &v1alpha1.Object{}
-		if err := json.Unmarshal(v, o); err != nil {
-			return fmt.Errorf("store: decode %s %q: %w", kind, k, err)
+		o, err := tx.s.decodeObject(kind, string(k), v)
+		if err != nil {
+			return err
 		}
 		out = append(out, o)
 		return nil
@@ -148,8 +144,12 @@ func (tx *Tx) Create(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 	if err := checkIdentity(obj); err != nil {
 		return nil, err
 	}
+	// Only a proven absence allows the create: a stored object that cannot
+	// be read (damaged, or sealed with another key) must not be overwritten.
 	if _, err := tx.Get(obj.Kind, obj.Metadata.Name); err == nil {
 		return nil, fmt.Errorf("%w: %s %q", ErrExists, obj.Kind, obj.Metadata.Name)
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
 	}
 	spec, err := v1alpha1.Canonical(obj.Spec)
 	if err != nil {
@@ -252,7 +252,9 @@ func (tx *Tx) current(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 }
 
 // write takes the next revision, stores o (or removes it for Deleted) and
-// appends the event, all inside the bbolt transaction.
+// appends the event, all inside the bbolt transaction. The object is encoded
+// (and, for a Secret, sealed) once: the event carries the same stored bytes,
+// so the log never holds a form the objects bucket does not.
 func (tx *Tx) write(typ v1alpha1.EventType, o *v1alpha1.Object) error {
 	events := tx.btx.Bucket(bucketEvents)
 	seq, err := events.NextSequence()
@@ -260,6 +262,10 @@ func (tx *Tx) write(typ v1alpha1.EventType, o *v1alpha1.Object) error {
 		return fmt.Errorf("store: next revision: %w", err)
 	}
 	o.Metadata.ResourceVersion = strconv.FormatUint(seq, 10)
+	stored, err := tx.s.encodeObject(o)
+	if err != nil {
+		return err
+	}
 	b, err := tx.bucket(o.Kind, true)
 	if err != nil {
 		return err
@@ -267,18 +273,15 @@ func (tx *Tx) write(typ v1alpha1.EventType, o *v1alpha1.Object) error {
 	if typ == v1alpha1.Deleted {
 		err = b.Delete([]byte(o.Metadata.Name))
 	} else {
-		var v []byte
-		if v, err = json.Marshal(o); err == nil {
-			err = b.Put([]byte(o.Metadata.Name), v)
-		}
+		err = b.Put([]byte(o.Metadata.Name), stored)
 	}
 	if err != nil {
 		return fmt.Errorf("store: write %s: %w", o.Key(), err)
 	}
 	rec := &eventRecord{Type: typ, Time: tx.now.UnixNano(), Object: o, rev: int64(seq)}
-	v, err := json.Marshal(rec)
+	v, err := encodeEvent(rec, stored)
 	if err != nil {
-		return fmt.Errorf("store: encode event: %w", err)
+		return err
 	}
 	if err := events.Put(u64Key(seq), v); err != nil {
 		return fmt.Errorf("store: append event %d: %w", seq, err)

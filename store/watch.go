@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -258,9 +257,9 @@ func (s *Store) readEvents(from, to int64, max int) ([]*eventRecord, error) {
 			if rev > to {
 				break
 			}
-			rec := &eventRecord{rev: rev}
-			if err := json.Unmarshal(v, rec); err != nil {
-				return fmt.Errorf("store: decode event %d: %w", rev, err)
+			rec, err := s.decodeEvent(rev, v)
+			if err != nil {
+				return err
 			}
 			out = append(out, rec)
 		}

@@ -70,11 +70,14 @@ func (s *Server) readApply(w http.ResponseWriter, r *http.Request) (*applyReques
 	if len(req.docs) == 0 {
 		return nil, badRequest("the request body holds no objects to apply")
 	}
+	if err := redactionMarkers(req.docs); err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
 // apply writes every document, and prunes, in one store transaction: either
-// all of it is stored or none of it.
+// all of it is stored or none of it. The result is redacted (redact.go).
 func (s *Server) apply(req *applyRequest) (*v1alpha1.ApplyResult, error) {
 	desired := make([]*v1alpha1.Object, len(req.docs))
 	inRequest := make(map[string]bool, len(req.docs))
@@ -116,6 +119,9 @@ func (s *Server) apply(req *applyRequest) (*v1alpha1.ApplyResult, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	for i := range res.Items {
+		redactApplyItem(&res.Items[i])
 	}
 	return res, nil
 }

@@ -61,6 +61,9 @@ spec:
 
 const waitFor = 10 * time.Second
 
+// testKey seals the Secrets of the test stores.
+var testKey = bytes.Repeat([]byte{0x42}, store.KeySize)
+
 type env struct {
 	t   *testing.T
 	st  *store.Store
@@ -71,6 +74,9 @@ type env struct {
 func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
 	t.Helper()
 	sopts.NoSync = true
+	if sopts.EncryptionKey == nil {
+		sopts.EncryptionKey = testKey
+	}
 	if sopts.CompactInterval == 0 {
 		sopts.CompactInterval = -1
 	}

@@ -49,7 +49,7 @@ func (s *Server) handleCollectionGet(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, o := range objs {
 		if sel.Matches(o.Metadata.Labels) {
-			list.Items = append(list.Items, *o)
+			list.Items = append(list.Items, *redact(o))
 		}
 	}
 	writeJSON(w, http.StatusOK, list)
@@ -69,7 +69,7 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
-	writeJSON(w, http.StatusOK, obj)
+	writeJSON(w, http.StatusOK, redact(obj))
 }
 
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
@@ -95,7 +95,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, obj.Metadata.Name)
 		return
 	}
-	writeJSON(w, http.StatusCreated, out)
+	writeJSON(w, http.StatusCreated, redact(out))
 }
 
 // handleUpdate replaces spec, labels and annotations. Status in the body is
@@ -124,7 +124,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, redact(out))
 }
 
 // handleUpdateStatus replaces status only. Status belongs to controllers and
@@ -151,7 +151,7 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, redact(out))
 }
 
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +171,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, redact(out))
 }
 
 // admittedBody decodes a POST or PUT body and admits it: schema, defaults
@@ -184,6 +184,9 @@ func (s *Server) admittedBody(w http.ResponseWriter, r *http.Request, k v1alpha1
 	obj.Status = nil
 	if err := manifest.Admit(obj); err != nil {
 		return nil, err
+	}
+	if ve := markerError(obj); ve != nil {
+		return nil, ve
 	}
 	return obj, nil
 }

@@ -73,6 +73,7 @@ func (s *Server) pump(ctx context.Context, st *stream, wt *store.Watcher, opts s
 				last = ev.Object.Metadata.ResourceVersion
 			}
 			if out, pass := f.translate(ev); pass {
+				out.Object = redact(out.Object)
 				if !st.send(out) {
 					return
 				}

@@ -85,3 +85,28 @@ func TestDiffHidesSecretValues(t *testing.T) {
 		t.Errorf("diff shows a secret value:\n%s", r.out)
 	}
 }
+
+// TestSecretRedactedButDiffClean: the server never returns a Secret's values,
+// get shows its keys, and diff after apply still finds no difference.
+func TestSecretRedactedButDiffClean(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun("apply", "-f", "../../examples")
+	if r := e.run("diff", "-f", "../../examples"); r.code != 0 || r.out != "" {
+		t.Fatalf("diff after apply of examples: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	if r := e.runStdin(secretDoc("pass-9d2e"), "apply", "-f", "-"); r.code != 0 {
+		t.Fatalf("apply secret: %s", r.err)
+	}
+	out := e.mustRun("get", "secret", "csms-auth", "-o", "yaml")
+	for _, want := range []string{"    password: <redacted>\n", "    username: <redacted>\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("get -o yaml lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "pass-9d2e") {
+		t.Errorf("get shows the value:\n%s", out)
+	}
+	if r := e.runStdin(secretDoc("pass-9d2e"), "diff", "-f", "-"); r.code != 0 || r.out != "" {
+		t.Errorf("diff of the applied secret: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}

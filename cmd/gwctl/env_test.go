@@ -31,7 +31,8 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true})
+	key := bytes.Repeat([]byte{0x7e}, store.KeySize)
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, EncryptionKey: key})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
