@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
 
@@ -123,6 +125,7 @@ func (s *Station) setAvailability(ctx context.Context, target ConnectorRef, st o
 		}
 	}
 	s.mu.Unlock()
+	s.syncModel()
 	if err := s.persist(); err != nil {
 		return err
 	}
@@ -160,5 +163,47 @@ func (s *Station) applyScheduled(ctx context.Context) {
 		if err := s.setAvailability(ctx, t, st); err != nil {
 			s.log.Warn("scheduled availability change failed", "target", t, "err", err)
 		}
+	}
+}
+
+// syncModel sets the AvailabilityState and Available variables of the
+// station, its EVSEs and connectors (ReadOnly: the CSMS reads them with
+// GetVariables and reports) from the availability and connector statuses.
+func (s *Station) syncModel() {
+	statuses := s.connectorStatuses()
+	set := func(c devicemodel.Component, state string, available bool) {
+		for name, v := range map[string]string{"AvailabilityState": state, "Available": strconv.FormatBool(available)} {
+			if err := s.model.Update(devicemodel.Key{Component: c, Variable: devicemodel.Variable{Name: name}}, v); err != nil {
+				s.log.Warn("availability not reflected in the device model", "err", err)
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stationOff := s.availability[ConnectorRef{}] == ocpp.OperationalStatusInoperative
+	stationState := ConnectorAvailable
+	if stationOff {
+		stationState = ConnectorUnavailable
+	}
+	set(devicemodel.Component{Name: "ChargingStation"}, stationState, !stationOff)
+	for _, e := range s.cfg.Layout.EVSEs {
+		evseOff := stationOff || s.availability[ConnectorRef{EVSE: e.ID}] == ocpp.OperationalStatusInoperative
+		state := ""
+		for _, c := range e.Connectors {
+			ref := ConnectorRef{e.ID, c.ID}
+			set(devicemodel.Component{Name: "Connector", EVSE: e.ID, Connector: c.ID}, statuses[ref], !s.inoperativeLocked(ref))
+			switch {
+			case state == "" || state == statuses[ref]:
+				state = statuses[ref]
+			case state == ConnectorOccupied || statuses[ref] == ConnectorOccupied:
+				state = ConnectorOccupied // connectors disagree: one in use makes the EVSE so
+			default:
+				state = ConnectorAvailable
+			}
+		}
+		if evseOff {
+			state = ConnectorUnavailable
+		}
+		set(devicemodel.Component{Name: "EVSE", EVSE: e.ID}, cmp.Or(state, ConnectorAvailable), !evseOff)
 	}
 }

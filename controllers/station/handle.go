@@ -60,8 +60,18 @@ func orNone(s string) string {
 	return s
 }
 
-// reconnect ends the session; Run connects again at once, without a reboot.
-func reconnect(context.Context, *rpc.Conn) error { return errReconnect }
+// reconnect ends a session made with an old password; Run connects again
+// at once, without a reboot. A password that changed while offline was
+// used for the connection already, so it is not dropped again.
+func (s *Station) reconnect(context.Context, *rpc.Conn) error {
+	s.mu.Lock()
+	stale := s.connPassword != s.cfg.Password
+	s.mu.Unlock()
+	if stale {
+		return errReconnect
+	}
+	return nil
+}
 
 // later queues follow-up work for the session loop, to run after the answer.
 func (s *Station) later(a action) func() {
@@ -121,7 +131,7 @@ func (s *Station) onSetVariables(r *ocpp.SetVariablesRequest) (any, error) {
 	s.poke() // a new HeartbeatInterval restarts the timer
 	if newPassword {
 		// A01: reconnect with the new password, once the answer is sent.
-		return rpc.Reply{Payload: resp, Then: s.later(reconnect)}, nil
+		return rpc.Reply{Payload: resp, Then: s.later(s.reconnect)}, nil
 	}
 	return resp, nil
 }

@@ -103,6 +103,9 @@ func (r *Reconciler) ensure(name string, cfg Config, saved Persisted, passwordRe
 	}
 	r.stop(name)
 	st := New(cfg, saved, passwordRef, &host{r: r, name: name}, r.log)
+	if cur != nil {
+		st.adoptEvents(cur.station)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	rs := &runningStation{version: version, key: cfg.Key(), station: st, cancel: cancel, done: make(chan struct{})}
 	go func() {

@@ -24,22 +24,13 @@ func (validator) ValidateResponse(action string, payload []byte) error {
 	return ocpp.ValidateResponse(action, payload)
 }
 
-// call sends one CALL and decodes its CALLRESULT into resp. The request is
-// validated first: the station never sends what the schema forbids.
+// call sends one CALL and decodes its CALLRESULT into resp. The connection
+// validates both against the schemas (rpc.Options.Validator): the station
+// never sends what the schema forbids, nor takes an invalid answer.
 func call(ctx context.Context, c *rpc.Conn, action string, req, resp any) error {
-	b, err := json.Marshal(req)
-	if err != nil {
-		return fmt.Errorf("%s: encode: %w", action, err)
-	}
-	if err := ocpp.ValidateRequest(action, b); err != nil {
-		return fmt.Errorf("%s: own request invalid: %w", action, err)
-	}
-	raw, err := c.Call(ctx, action, json.RawMessage(b))
+	raw, err := c.Call(ctx, action, req)
 	if err != nil {
 		return fmt.Errorf("%s: %w", action, err)
-	}
-	if err := ocpp.ValidateResponse(action, raw); err != nil {
-		return fmt.Errorf("%s: CSMS answer invalid: %w", action, err)
 	}
 	if err := json.Unmarshal(raw, resp); err != nil {
 		return fmt.Errorf("%s: decode answer: %w", action, err)
@@ -102,7 +93,10 @@ func (s *Station) bootUntilAccepted(ctx context.Context, c *rpc.Conn) error {
 	booted := s.booted
 	s.mu.Unlock()
 	if booted {
-		return nil // a reconnect, not a reboot: no BootNotification (B04)
+		// A reconnect, not a reboot: no BootNotification (B04), and the
+		// station is registered again.
+		s.setState(v1alpha1.OCPPStateRegistered, ReasonAccepted, "reconnected; the BootNotification was accepted before")
+		return nil
 	}
 	for {
 		interval, err := s.boot(ctx, c)
@@ -250,6 +244,7 @@ func (s *Station) sendChanged(ctx context.Context, c *rpc.Conn) error {
 }
 
 func (s *Station) sendStatuses(ctx context.Context, c *rpc.Conn, refs []ConnectorRef) error {
+	s.syncModel()
 	current := s.connectorStatuses()
 	for _, ref := range refs {
 		status := current[ref]

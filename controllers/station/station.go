@@ -78,6 +78,7 @@ type Station struct {
 	events       []ocpp.SecurityEventNotificationRequest
 	persisted    Persisted
 	passwordRef  *v1alpha1.SecretKeyRef
+	connPassword string // the password the current connection was made with
 	state        stateInfo
 	reported     map[ConnectorRef]string // the status last acknowledged per connector
 	resetPending bool                    // an OnIdle reset waits for charging to end
@@ -139,7 +140,7 @@ func (s *Station) SetPassword(password string) {
 	s.cfg.Password = password
 	s.mu.Unlock()
 	if !same {
-		s.later(reconnect)()
+		s.later(s.reconnect)()
 	}
 }
 
@@ -218,6 +219,7 @@ func (s *Station) connectAndServe(ctx context.Context) error {
 func (s *Station) dialOptions(ep endpoint) (rpc.DialOptions, error) {
 	s.mu.Lock()
 	password := s.cfg.Password
+	s.connPassword = password
 	s.mu.Unlock()
 	o := rpc.DialOptions{URL: ep.url, StationID: s.cfg.StationID,
 		Options: rpc.Options{Handler: s.handle, Validator: validator{}, Logger: s.log,
@@ -280,6 +282,18 @@ func (s *Station) raiseSecurityEvent(err error) {
 	}
 	s.events = append(s.events, ocpp.SecurityEventNotificationRequest{Type: typ,
 		Timestamp: ocpp.NewDateTime(time.Now().Add(s.offset)), TechInfo: truncate(err.Error(), 255)})
+}
+
+// adoptEvents takes over the security events a replaced station could not
+// send yet: the new configuration is often the fix of the failure that
+// raised them (a CA bundle, TC_A_05), and the CSMS is still owed the event.
+func (s *Station) adoptEvents(old *Station) {
+	old.mu.Lock()
+	events := old.events
+	old.mu.Unlock()
+	s.mu.Lock()
+	s.events = append(events, s.events...)
+	s.mu.Unlock()
 }
 
 // setState records the OCPP connection state and writes it to the Charger.

@@ -145,6 +145,7 @@ func (c *CSMS) Failures() []Event {
 }
 
 // WaitEvent waits for the first event, past or future, that match accepts.
+// match runs under the CSMS's lock: it must not call the CSMS.
 func (c *CSMS) WaitEvent(ctx context.Context, match func(Event) bool) (Event, error) {
 	seen := 0
 	for {
