@@ -15,7 +15,9 @@ import (
 	"github.com/ocppgw/ocppgw/api/server"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
+	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -29,10 +31,7 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 		return err
 	}
 	defer ln.Close()
-	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
-	st, err := store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store")})
+	st, err := openStore(o, log)
 	if err != nil {
 		return err
 	}
@@ -42,8 +41,23 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 		}
 	}()
 
+	mgr := controllers.NewManager(st, log.With("component", "controllers"))
+	if err := template.Setup(mgr, st, log); err != nil {
+		return fmt.Errorf("template controller: %w", err)
+	}
+	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface})
+	defer drivers.Close()
+	var chargers *charger.Reconciler
+	if err := charger.SetupWith(drivers, &chargers)(mgr, st, log); err != nil {
+		return fmt.Errorf("charger controller: %w", err)
+	}
+	if err := station.Setup(chargers)(mgr, st, log); err != nil {
+		return fmt.Errorf("station controller: %w", err)
+	}
+
 	srv := &http.Server{
-		Handler:           server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit}).Handler(),
+		Handler: server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
+			MappingTest: mappingTest(st, chargers)}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	serveErr := make(chan error, 1)
@@ -55,13 +69,6 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 	}
 	log.Info("gwd started", "version", version, "api", url, "dataDir", o.dataDir, "clientConfig", cfgPath, "revision", st.Revision())
 
-	mgr := controllers.NewManager(st, log.With("component", "controllers"))
-	if err := template.Setup(mgr, st, log); err != nil {
-		return fmt.Errorf("template controller: %w", err)
-	}
-	if err := charger.Setup(mgr, st, log); err != nil {
-		return fmt.Errorf("charger controller: %w", err)
-	}
 	mgrCtx, stopMgr := context.WithCancel(ctx)
 	mgrDone := make(chan error, 1)
 	go func() { mgrDone <- mgr.Run(mgrCtx) }()
@@ -99,6 +106,22 @@ loop:
 		}
 	}
 	return runErr
+}
+
+// openStore opens the store in the data directory with its encryption key.
+func openStore(o *options, log *slog.Logger) (*store.Store, error) {
+	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	keyPath, create := o.keyFile, o.keyFile == ""
+	if create {
+		keyPath = filepath.Join(o.dataDir, keyFile)
+	}
+	key, err := loadEncryptionKey(keyPath, create)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key})
 }
 
 // listenLoopback listens on addr and refuses any address that is not loopback:

@@ -29,8 +29,12 @@ type options struct {
 	dataDir   string
 	apiListen string
 	configDir string
+	keyFile   string // empty: <data-dir>/secret.key, created if missing
 	logLevel  string
 	logFormat string
+
+	echonetListen    string
+	echonetInterface string
 }
 
 func parseFlags(args []string, errOut io.Writer) (*options, error) {
@@ -40,6 +44,9 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	fs.StringVar(&o.dataDir, "data-dir", client.DefaultDataDir(), "directory of the state store and gwctl.yaml")
 	fs.StringVar(&o.apiListen, "api-listen", "127.0.0.1:8443", "address of the admin API (loopback only until HTTPS and tokens are configured)")
 	fs.StringVar(&o.configDir, "config-dir", "", "directory of YAML resources applied at start and on SIGHUP")
+	fs.StringVar(&o.keyFile, "encryption-key-file", "", "file of the 32-byte key that encrypts Secrets in the store, mode 0600 (default <data-dir>/"+keyFile+", created if missing)")
+	fs.StringVar(&o.echonetListen, "echonet-listen", ":3610", "UDP address of the ECHONET Lite client (opened when the first EL charger is applied)")
+	fs.StringVar(&o.echonetInterface, "echonet-interface", "", "network interface for ECHONET Lite multicast; empty lets the kernel choose")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	showVersion := fs.Bool("version", false, "print the version and exit")

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/charger"
+	"github.com/ocppgw/ocppgw/controllers/station"
+	"github.com/ocppgw/ocppgw/store"
+)
+
+// mappingTest answers `gwctl mapping test`: one live read through the
+// charger controller, plus the StatusNotification and MeterValues payloads
+// the station would send for what was read.
+func mappingTest(st *store.Store, chargers *charger.Reconciler) func(context.Context, string) (any, error) {
+	return func(ctx context.Context, name string) (any, error) {
+		res, err := chargers.Probe(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := st.Get("Charger", name)
+		if err != nil {
+			return nil, err
+		}
+		var spec v1alpha1.ChargerSpec
+		if err := json.Unmarshal(obj.Spec, &spec); err != nil {
+			return nil, fmt.Errorf("charger %q: decode spec: %w", name, err)
+		}
+		signals := map[station.ConnectorRef]map[string]any{}
+		for _, c := range res.Connectors {
+			signals[station.ConnectorRef{EVSE: c.EVSEID, Connector: c.ConnectorID}] = c.Signals
+		}
+		if res.OCPP, err = json.Marshal(station.PreviewOf(spec.EVSEs, signals, true, time.Now())); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+}
