@@ -16,6 +16,7 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/gwd ./cmd/gwd
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/gwctl ./cmd/gwctl
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/gwsim ./cmd/gwsim
 
 # Run the gateway on its embedded default store (a per-user state directory).
 run: build
@@ -62,6 +63,10 @@ bench:
 FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./api/manifest
+	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime $(FUZZTIME) ./drivers/ocpp/rpc
+	$(GO) test -run '^$$' -fuzz FuzzValidateRequest -fuzztime $(FUZZTIME) ./drivers/ocpp
+	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime $(FUZZTIME) ./drivers/echonet
+	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime $(FUZZTIME) ./cel
 
 clean:
 	rm -rf bin dist
