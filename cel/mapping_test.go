@@ -135,8 +135,12 @@ func TestSiteExampleABBCommands(t *testing.T) {
 	if got, err := m.EvalCommand("stop", in, Args{}); err != nil || !reflect.DeepEqual(got, limit(0)) {
 		t.Errorf("stop = %v, %v; want %v", got, err, limit(0))
 	}
-	if _, err := m.EvalCommand("start", in, Args{}); !errors.Is(err, ErrUnsupported) {
-		t.Errorf("start = %v, want ErrUnsupported", err)
+	// start writes the rated current (info[6..7], 32 A) back as the limit.
+	if got, err := m.EvalCommand("start", in, Args{}); err != nil || !reflect.DeepEqual(got, limit(32000)) {
+		t.Errorf("start = %v, %v; want %v", got, err, limit(32000))
+	}
+	if _, err := m.EvalCommand("unlock", in, Args{}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("unlock = %v, want ErrUnsupported", err)
 	}
 	if !m.HasCommand("stop") || m.HasCommand("unlock") {
 		t.Error("HasCommand disagrees with the template's commands")
