@@ -73,6 +73,12 @@ func (r *resolver) gather(obj *v1alpha1.Object, spec v1alpha1.ChargerSpec, passw
 		}
 		in.secrets = append(in.secrets, sec)
 	}
+	// The BootNotification names the template's vendor and model, so the
+	// station waits for its template; this also keeps a station from
+	// starting, then restarting, when the charger reaches the cache first.
+	if _, ok := r.templates.Get(spec.TemplateRef); !ok {
+		return in, fmt.Errorf("template %q not found", spec.TemplateRef)
+	}
 	_, chain, _ := template.Resolve(r.templates, spec.TemplateRef)
 	for _, n := range chain {
 		if t, ok := r.templates.Get(n); ok {

@@ -116,13 +116,20 @@ func TestCallToStationAndBadReply(t *testing.T) {
 		ws.WriteMessage(websocket.TextMessage, []byte(`[3,`+string(call[1])+`,`+reply+`]`))
 	}
 	ctx := context.Background()
-	go answer(`{"status":"Accepted"}`)
+	// One answer at a time, each finished before the next starts: the
+	// WebSocket takes one writer.
+	answered := make(chan struct{})
+	go func() { answer(`{"status":"Accepted"}`); close(answered) }()
 	res, err := c.Call(ctx, "ST-3", "Reset", map[string]any{"type": "Immediate"})
+	<-answered
 	if err != nil || !strings.Contains(string(res), "Accepted") {
 		t.Fatalf("Reset: %s, %v", res, err)
 	}
-	go answer(`{"status":"Sure"}`) // not a ResetStatusEnumType value
-	if _, err := c.Call(ctx, "ST-3", "Reset", map[string]any{"type": "Immediate"}); err == nil {
+	answered = make(chan struct{})
+	go func() { answer(`{"status":"Sure"}`); close(answered) }() // not a ResetStatusEnumType value
+	_, err = c.Call(ctx, "ST-3", "Reset", map[string]any{"type": "Immediate"})
+	<-answered
+	if err == nil {
 		t.Fatal("an invalid reply was accepted")
 	}
 	if _, err := c.WaitEvent(ctx, func(e Event) bool { return e.Ev == "strictValidationFailure" && !e.IsCall }); err != nil {
