@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/schemas"
 )
 
@@ -143,10 +144,24 @@ func check(generic any, js []byte) (*v1alpha1.Object, *v1alpha1.ValidationError)
 		}
 		ve.Errors = v1alpha1.MergeFieldErrors(ve.Errors, aerr.Errors...)
 	}
+	if len(ve.Errors) == 0 && obj.Kind == "Template" {
+		ve.Errors = templateCEL(&obj)
+	}
 	if len(ve.Errors) > 0 {
 		return nil, ve
 	}
 	return &obj, nil
+}
+
+// templateCEL compiles an admitted Template's expressions: CEL that does not
+// compile, has the wrong type or could exceed its cost bound is refused at
+// apply, with its field, line and column.
+func templateCEL(obj *v1alpha1.Object) []v1alpha1.FieldError {
+	var spec v1alpha1.TemplateSpec
+	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
+		return []v1alpha1.FieldError{{Field: "spec", Reason: err.Error()}}
+	}
+	return cel.CheckTemplate(&spec)
 }
 
 // Admit validates and admits one object, as the API server does for a POST

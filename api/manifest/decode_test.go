@@ -118,6 +118,12 @@ func TestDecodeBadInput(t *testing.T) {
 			wantErr{1, "Bus", "b", "spec.stopBits", "must be integer, got string"}},
 		{"kind not a string", "apiVersion: ocppgw.dev/v1alpha1\nkind: 7\nmetadata: {name: a}\n",
 			wantErr{1, "", "a", "kind", "must be string, got a number"}},
+		{"CEL that does not compile", "apiVersion: ocppgw.dev/v1alpha1\nkind: Template\nmetadata: {name: t}\nspec:\n  protocol: modbus\n" +
+			"  read: {modbus: {blocks: [{name: s, address: 0, count: 4}]}}\n  signals:\n    powerW: 'double(regz[\"s\"][0])'\n",
+			wantErr{1, "Template", "t", "spec.signals.powerW", `line 1, column 8: undeclared reference to 'regz'`}},
+		{"CEL of the wrong type", "apiVersion: ocppgw.dev/v1alpha1\nkind: Template\nmetadata: {name: t}\nspec:\n  protocol: modbus\n" +
+			"  read: {modbus: {blocks: [{name: s, address: 0, count: 4}]}}\n  signals:\n    charging: 'regs[\"s\"][0]'\n",
+			wantErr{1, "Template", "t", "spec.signals.charging", "bool"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
