@@ -18,7 +18,7 @@ import (
 
 // exampleTemplate returns a Template of examples/site.yaml, merged with the
 // template it extends.
-func exampleTemplate(t *testing.T, name string) v1alpha1.TemplateSpec {
+func exampleTemplate(t testing.TB, name string) v1alpha1.TemplateSpec {
 	t.Helper()
 	docs, err := manifest.ReadFiles([]string{"../../examples/site.yaml"}, false, nil)
 	if err != nil {
@@ -108,7 +108,7 @@ func TestABBTemplateOverModbusTCP(t *testing.T) {
 	}
 }
 
-func splitHostPort(t *testing.T, addr string) (string, int) {
+func splitHostPort(t testing.TB, addr string) (string, int) {
 	t.Helper()
 	ap, err := netip.ParseAddrPort(addr)
 	if err != nil {
