@@ -21,7 +21,6 @@ import (
 // a charger at rest. The simulated device runs in the same process, so
 // ns/op includes its side of both exchanges: an upper bound of the
 // gateway's own cost.
-
 func BenchmarkPollABB(b *testing.B) {
 	now := time.Now()
 	c := sim.NewCharger(sim.Config{MaxCurrentA: 32, Phases: 3}, now)
