@@ -114,7 +114,7 @@ func TestParseFunctionAndCRC(t *testing.T) {
 		t.Errorf("bad function: %v", err)
 	}
 	// Read holding 0..1 of unit 1, as on the wire: 01 03 00 00 00 02 C4 0B.
-	if got := crc16([]byte{1, 3, 0, 0, 0, 2}); got != 0x0BC4 {
+	if got := CRC16([]byte{1, 3, 0, 0, 0, 2}); got != 0x0BC4 {
 		t.Errorf("crc16 = %#04x, want 0x0BC4", got)
 	}
 }

@@ -113,7 +113,7 @@ func (r *responder) loop() {
 			}
 			frame := buf[:size]
 			buf = buf[size:]
-			if crc16(frame[:size-2]) != binary.LittleEndian.Uint16(frame[size-2:]) {
+			if CRC16(frame[:size-2]) != binary.LittleEndian.Uint16(frame[size-2:]) {
 				buf = nil // resynchronise as a slave would: drop the line
 				break
 			}
@@ -194,7 +194,7 @@ func (r *responder) reply(u *respUnit, req []byte) []byte {
 		pdu = u.serve(fc, addr, qty, req)
 	}
 	adu := append([]byte{unit}, pdu...)
-	sum := crc16(adu)
+	sum := CRC16(adu)
 	if u.badCRC > 0 {
 		u.badCRC--
 		sum ^= 0x5A5A

@@ -311,7 +311,7 @@ func TestRTULateReplyNotTakenForAnotherUnit(t *testing.T) {
 	// A well-formed answer from unit 7, as a late reply to a timed-out
 	// request would arrive, lands on the line just before unit 8's reply.
 	late := []byte{7, 0x03, 4, 0x1B, 0x58, 0x1B, 0x59}
-	late = append(late, byte(crc16(late)), byte(crc16(late)>>8))
+	late = append(late, byte(CRC16(late)), byte(CRC16(late)>>8))
 	f.resp.set(8, func(u *respUnit) { u.stale = late })
 	vals, err := f.read(8, 0)
 	if err != nil || !slices.Equal(vals, []uint16{8000, 8001}) {

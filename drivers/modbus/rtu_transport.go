@@ -95,7 +95,7 @@ func (t *rtuTransport) readFrame(req []byte, deadline time.Time) ([]byte, error)
 	}
 	frame := b[:want]
 	got := uint16(frame[want-2]) | uint16(frame[want-1])<<8
-	if sum := crc16(frame[:want-2]); sum != got {
+	if sum := CRC16(frame[:want-2]); sum != got {
 		return nil, &frameError{KindCRC, fmt.Errorf("frame % X carries CRC 0x%04X, computed 0x%04X", frame, got, sum)}
 	}
 	return append([]byte(nil), frame...), nil
@@ -130,8 +130,9 @@ func (t *rtuTransport) drain() {
 	}
 }
 
-// crc16 is the Modbus RTU CRC (polynomial 0xA001 reflected, init 0xFFFF).
-func crc16(b []byte) uint16 {
+// CRC16 is the Modbus RTU CRC (polynomial 0xA001 reflected, init 0xFFFF),
+// sent low byte first. The simulated RTU devices use it too.
+func CRC16(b []byte) uint16 {
 	crc := uint16(0xFFFF)
 	for _, x := range b {
 		crc ^= uint16(x)

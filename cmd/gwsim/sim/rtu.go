@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ocppgw/ocppgw/drivers/modbus"
 )
 
 // RTU function codes the simulated slave serves.
@@ -126,13 +128,13 @@ func (b *RTUBus) consume(buf []byte) []byte {
 		}
 		frame := buf[:n]
 		buf = buf[n:]
-		if crc16(frame[:n-2]) != binary.LittleEndian.Uint16(frame[n-2:]) {
+		if modbus.CRC16(frame[:n-2]) != binary.LittleEndian.Uint16(frame[n-2:]) {
 			b.crcErrors.Add(1)
 			return nil // what follows a corrupted frame cannot be trusted either
 		}
 		b.requests.Add(1)
 		if res := b.handle(frame[:n-2]); res != nil {
-			res = binary.LittleEndian.AppendUint16(res, crc16(res))
+			res = binary.LittleEndian.AppendUint16(res, modbus.CRC16(res))
 			if _, err := b.master.Write(res); err != nil {
 				return nil
 			}

@@ -107,20 +107,3 @@ func exceptionCode(err error) byte {
 	}
 	return 0x03 // ErrIllegalValue and a setpoint out of range
 }
-
-// crc16 is the Modbus RTU CRC: reflected polynomial 0xA001, initial 0xFFFF,
-// sent low byte first.
-func crc16(b []byte) uint16 {
-	crc := uint16(0xFFFF)
-	for _, c := range b {
-		crc ^= uint16(c)
-		for range 8 {
-			if crc&1 != 0 {
-				crc = crc>>1 ^ 0xA001
-			} else {
-				crc >>= 1
-			}
-		}
-	}
-	return crc
-}

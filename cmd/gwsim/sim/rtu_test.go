@@ -92,7 +92,7 @@ func TestRTUBusAgainstArbiter(t *testing.T) {
 
 // rawFrame is a request with its CRC, optionally corrupted.
 func rawFrame(pdu []byte, corrupt bool) []byte {
-	crc := crc16(pdu)
+	crc := modbus.CRC16(pdu)
 	if corrupt {
 		crc ^= 0x0001
 	}
