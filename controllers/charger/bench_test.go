@@ -8,9 +8,6 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
-	"github.com/ocppgw/ocppgw/cel"
-	"github.com/ocppgw/ocppgw/cmd/gwsim/sim"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -23,30 +20,9 @@ import (
 // gateway's own cost.
 func BenchmarkPollABB(b *testing.B) {
 	now := time.Now()
-	c := sim.NewCharger(sim.Config{MaxCurrentA: 32, Phases: 3}, now)
+	c, dev, mapping := openSimABB(b, now)
 	c.Plug(true)
 	c.Step(now.Add(time.Second))
-	srv, err := sim.ServeTCP("127.0.0.1:0", &sim.ABB{C: c, Unit: 1, Serial: "BENCH"}, c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
-	host, port := splitHostPort(b, srv.Addr)
-	tpl := exampleTemplate(b, "abb-terra-ac")
-	mapping, errs := cel.NewMapping(&tpl)
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
-	d := NewDrivers(echonet.Config{})
-	defer d.Close()
-	unit := 1
-	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "abb",
-		Connection: v1alpha1.ChargerConnection{ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: "1s"}},
-		Read:       tpl.Read})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer dev.Close()
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
 	st, err := store.Open(filepath.Join(b.TempDir(), "s.db"), store.Options{NoSync: true, EncryptionKey: key})

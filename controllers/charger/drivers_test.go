@@ -44,17 +44,17 @@ func exampleTemplate(t testing.TB, name string) v1alpha1.TemplateSpec {
 	return s
 }
 
-// TestABBTemplateOverModbusTCP reads the simulated ABB Terra AC through the
-// real Modbus TCP driver and the example template, and drives its current
-// limit through the template's command.
-func TestABBTemplateOverModbusTCP(t *testing.T) {
-	now := time.Now()
+// openSimABB serves a simulated ABB Terra AC on loopback and opens it
+// through the real Modbus TCP driver with the example template's reads.
+// Everything is closed when the test ends.
+func openSimABB(t testing.TB, now time.Time) (*sim.Charger, Device, *cel.Mapping) {
+	t.Helper()
 	c := sim.NewCharger(sim.Config{MaxCurrentA: 32, Phases: 3}, now)
 	srv, err := sim.ServeTCP("127.0.0.1:0", &sim.ABB{C: c, Unit: 1, Serial: "TAC1"}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
+	t.Cleanup(func() { srv.Close() })
 	host, port := splitHostPort(t, srv.Addr)
 	tpl := exampleTemplate(t, "abb-terra-ac")
 	mapping, errs := cel.NewMapping(&tpl)
@@ -62,7 +62,7 @@ func TestABBTemplateOverModbusTCP(t *testing.T) {
 		t.Fatal(errs)
 	}
 	d := NewDrivers(echonet.Config{})
-	defer d.Close()
+	t.Cleanup(func() { d.Close() })
 	unit := 1
 	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "abb",
 		Connection: v1alpha1.ChargerConnection{ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: "1s"}},
@@ -70,8 +70,16 @@ func TestABBTemplateOverModbusTCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer dev.Close()
+	t.Cleanup(func() { dev.Close() })
+	return c, dev, mapping
+}
 
+// TestABBTemplateOverModbusTCP reads the simulated ABB Terra AC through the
+// real Modbus TCP driver and the example template, and drives its current
+// limit through the template's command.
+func TestABBTemplateOverModbusTCP(t *testing.T) {
+	now := time.Now()
+	c, dev, mapping := openSimABB(t, now)
 	c.Plug(true)
 	c.Step(now.Add(time.Second))
 	in, err := dev.Read(context.Background())
