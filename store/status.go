@@ -8,8 +8,6 @@ import (
 	"maps"
 	"slices"
 	"time"
-
-	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
 
 // StatusPatch computes an object's new status from its current one. It runs
@@ -79,8 +77,7 @@ func applyPatches(tx *Tx, k objKey, patches map[string]StatusPatch) error {
 			return fmt.Errorf("status patch of %q: %w", owner, err)
 		}
 	}
-	obj := &v1alpha1.Object{Kind: k.kind, Metadata: v1alpha1.ObjectMeta{Name: k.name}, Status: status}
-	_, err = tx.UpdateStatus(obj)
+	_, err = tx.setStatus(cur, status)
 	return err
 }
 

@@ -208,9 +208,15 @@ func (tx *Tx) UpdateStatus(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	status, err := v1alpha1.Canonical(obj.Status)
+	return tx.setStatus(cur, obj.Status)
+}
+
+// setStatus writes status into the stored object cur, unless it is the
+// same in canonical form.
+func (tx *Tx) setStatus(cur *v1alpha1.Object, raw []byte) (*v1alpha1.Object, error) {
+	status, err := v1alpha1.Canonical(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s %q: status: %v", ErrInvalid, obj.Kind, obj.Metadata.Name, err)
+		return nil, fmt.Errorf("%w: %s %q: status: %v", ErrInvalid, cur.Kind, cur.Metadata.Name, err)
 	}
 	if bytes.Equal(status, cur.Status) {
 		return cur, nil
