@@ -17,7 +17,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/client"
 )
 
-// binDir holds gwd and gwctl built once for the end-to-end tests.
+// binDir holds gwd, gwctl and gwsim built once for the end-to-end tests.
 var binDir string
 
 func TestMain(m *testing.M) {
@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDir = dir
-	for _, cmd := range []string{"gwd", "gwctl"} {
+	for _, cmd := range []string{"gwd", "gwctl", "gwsim"} {
 		out, err := exec.Command("go", "build", "-race", "-o", filepath.Join(dir, cmd), "github.com/ocppgw/ocppgw/cmd/"+cmd).CombinedOutput()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", cmd, err, out)
