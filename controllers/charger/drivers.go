@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
@@ -209,6 +210,7 @@ type echonetDevice struct {
 	to   netip.AddrPort
 	eoj  echonet.EOJ
 	epcs []byte
+	wait time.Duration // per try: the charger's connection timeout
 }
 
 func (d *Drivers) echonetDevice(c *v1alpha1.EchonetConnection, read *v1alpha1.TemplateRead) (Device, error) {
@@ -224,7 +226,7 @@ func (d *Drivers) echonetDevice(c *v1alpha1.EchonetConnection, read *v1alpha1.Te
 	if port == 0 {
 		port = echonet.DefaultPort
 	}
-	dev := &echonetDevice{to: netip.AddrPortFrom(addr, uint16(port)), eoj: eoj}
+	dev := &echonetDevice{to: netip.AddrPortFrom(addr, uint16(port)), eoj: eoj, wait: c.Timeout.Duration()}
 	if read != nil && read.Echonet != nil {
 		for _, s := range read.Echonet.EPCs {
 			epc, err := v1alpha1.ParseEPC(s)
@@ -252,7 +254,7 @@ func (e *echonetDevice) Read(ctx context.Context) (*cel.Input, error) {
 	if len(e.epcs) == 0 {
 		return in, nil
 	}
-	props, err := e.cl.Get(ctx, e.to, e.eoj, e.epcs...)
+	props, err := e.cl.Get(echonet.WithTryTimeout(ctx, e.wait), e.to, e.eoj, e.epcs...)
 	var sna *echonet.SNAError
 	if err != nil && !errors.As(err, &sna) {
 		return nil, outcome(err) // a Get_SNA still carries the properties it has
@@ -274,7 +276,7 @@ func (e *echonetDevice) Write(ctx context.Context, writes []cel.Write) error {
 	if len(props) == 0 {
 		return nil
 	}
-	return outcome(e.cl.SetC(ctx, e.to, e.eoj, props...))
+	return outcome(e.cl.SetC(echonet.WithTryTimeout(ctx, e.wait), e.to, e.eoj, props...))
 }
 
 // Close leaves the shared client open for the other EL chargers.

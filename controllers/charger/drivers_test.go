@@ -3,6 +3,7 @@ package charger
 import (
 	"context"
 	"errors"
+	"net"
 	"net/netip"
 	"testing"
 	"time"
@@ -123,4 +124,28 @@ func splitHostPort(t testing.TB, addr string) (string, int) {
 		t.Fatal(err)
 	}
 	return ap.Addr().String(), int(ap.Port())
+}
+
+// TestEchonetTimeoutPerCharger: the charger's connection timeout is the
+// wait per try of its requests on the shared ECHONET Lite client.
+func TestEchonetTimeoutPerCharger(t *testing.T) {
+	silent, err := net.ListenPacket("udp", "127.0.0.1:0") // reads nothing, answers nothing
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	d := NewDrivers(echonet.Config{ListenAddr: "127.0.0.1:0", Group: silent.LocalAddr().String(), Retries: -1})
+	defer d.Close()
+	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "el",
+		Connection: v1alpha1.ChargerConnection{Echonet: &v1alpha1.EchonetConnection{Address: "127.0.0.1", EOJ: "0x02A101",
+			Port: silent.LocalAddr().(*net.UDPAddr).Port, Timeout: "40ms"}},
+		Read: &v1alpha1.TemplateRead{Echonet: &v1alpha1.EchonetRead{EPCs: []string{"0x80"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = dev.Read(context.Background())
+	var te *echonet.TimeoutError
+	if !errors.Is(err, ErrTimeout) || !errors.As(err, &te) || te.Wait != 40*time.Millisecond {
+		t.Fatalf("read of a silent EL device: %v, want a timeout after one 40ms try", err)
+	}
 }

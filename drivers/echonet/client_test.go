@@ -275,3 +275,19 @@ func TestTimeoutAfterLastTry(t *testing.T) {
 		silent.recv() // all three tries reached the device
 	}
 }
+
+// TestTryTimeoutPerRequest: a request can wait longer (or shorter) per try
+// than the client's default, for a device that answers at its own speed.
+func TestTryTimeoutPerRequest(t *testing.T) {
+	c := newTestClient(t, Config{Timeout: 20 * time.Millisecond, Retries: -1})
+	silent := newRawPeer(t, "127.0.0.1")
+	_, err := c.Get(WithTryTimeout(context.Background(), 60*time.Millisecond), silent.addr(), evse, 0x80)
+	var te *TimeoutError
+	if !errors.As(err, &te) || te.Wait != 60*time.Millisecond || te.Tries != 1 {
+		t.Fatalf("err = %v, want one try of 60ms", err)
+	}
+	_, err = c.Get(context.Background(), silent.addr(), evse, 0x80)
+	if !errors.As(err, &te) || te.Wait != 20*time.Millisecond {
+		t.Fatalf("err = %v, want the client's 20ms", err)
+	}
+}

@@ -75,7 +75,7 @@ func (c *Client) request(ctx context.Context, to netip.AddrPort, f *Frame, want 
 	w := &waiter{from: to.Addr().Unmap(), ch: make(chan inbound, 1)}
 	var tids []uint16
 	defer func() { c.unregister(tids) }()
-	tries := c.cfg.Retries + 1
+	tries, wait := c.cfg.Retries+1, tryTimeout(ctx, c.cfg.Timeout)
 	for try := range tries {
 		tid, err := c.register(w)
 		if err != nil {
@@ -89,7 +89,7 @@ func (c *Client) request(ctx context.Context, to netip.AddrPort, f *Frame, want 
 		if err := c.send(to, f); err != nil {
 			return nil, to, err
 		}
-		timer := time.NewTimer(c.cfg.Timeout)
+		timer := time.NewTimer(wait)
 		res, from, err := c.await(ctx, w, timer.C, want)
 		timer.Stop()
 		if err != nil || res != nil {
@@ -97,7 +97,23 @@ func (c *Client) request(ctx context.Context, to netip.AddrPort, f *Frame, want 
 		}
 	}
 	c.n.timeouts.Add(1)
-	return nil, to, &TimeoutError{To: to, EOJ: f.DEOJ, ESV: f.ESV, Tries: tries, Wait: c.cfg.Timeout}
+	return nil, to, &TimeoutError{To: to, EOJ: f.DEOJ, ESV: f.ESV, Tries: tries, Wait: wait}
+}
+
+type tryTimeoutKey struct{}
+
+// WithTryTimeout makes the requests made with ctx wait d for each try
+// instead of Config.Timeout: one client serves every device of a gateway,
+// and devices answer at different speeds. d <= 0 keeps the default.
+func WithTryTimeout(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, tryTimeoutKey{}, d)
+}
+
+func tryTimeout(ctx context.Context, def time.Duration) time.Duration {
+	if d, ok := ctx.Value(tryTimeoutKey{}).(time.Duration); ok && d > 0 {
+		return d
+	}
+	return def
 }
 
 // await returns (nil, nil) when the timer fires.
