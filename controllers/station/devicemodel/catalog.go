@@ -73,7 +73,7 @@ func Catalog(l Layout) []Definition {
 	tx(b)
 	auth(b)
 	sampled(b, l.Measurands)
-	clock(b, l.Now)
+	clock(b)
 	deviceData(b, l)
 	security(b, l.SecurityProfile)
 	topology(b, l)
@@ -151,10 +151,10 @@ func sampled(b *builder, measurands []string) {
 	b.add(a, "TxEndedMeasurands", list(MemberList, measurands...), actual(ReadWrite, def))
 }
 
-func clock(b *builder, now func() time.Time) {
+func clock(b *builder) {
 	c := Component{Name: "ClockCtrlr"}
 	b.add(c, "DateTime", Characteristics{DataType: DateTime},
-		AttributeDef{Type: Actual, Mutability: ReadOnly, Dynamic: func() string { return now().UTC().Format(time.RFC3339) }})
+		AttributeDef{Type: Actual, Mutability: ReadOnly, Dynamic: func(now time.Time) string { return now.UTC().Format(time.RFC3339) }})
 	b.add(c, "TimeSource", list(SequenceList, "Heartbeat"), actual(ReadWrite, "Heartbeat"))
 }
 

@@ -1,10 +1,12 @@
 package devicemodel
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
@@ -55,24 +57,54 @@ type varKey struct {
 
 // Model is one station's device model. It is safe for concurrent use.
 type Model struct {
-	defs  []Definition
-	index map[varKey]int
-	comps map[Component]bool
+	*catalog
+	now func() time.Time
 
 	mu        sync.Mutex
 	values    map[Key]string
 	overrides map[Key]bool
 }
 
+// catalog is the read-only part of a model, shared by the stations of one
+// layout: a hundred stations of the same model hold one copy.
+type catalog struct {
+	defs  []Definition
+	index map[varKey]int
+	comps map[Component]bool
+}
+
+var catalogs sync.Map // layout key → *catalog
+
+func catalogOf(l Layout) *catalog {
+	key, err := json.Marshal(withDefaults(l))
+	if err == nil {
+		if c, ok := catalogs.Load(string(key)); ok {
+			return c.(*catalog)
+		}
+	}
+	c := &catalog{defs: Catalog(l), index: map[varKey]int{}, comps: map[Component]bool{}}
+	for i, d := range c.defs {
+		c.index[varKey{d.Component, d.Variable}] = i
+		c.comps[d.Component] = true
+	}
+	if err == nil {
+		actual, _ := catalogs.LoadOrStore(string(key), c)
+		return actual.(*catalog)
+	}
+	return c
+}
+
 // New builds the model of a layout with the catalog's initial values.
 func New(l Layout) *Model {
-	m := &Model{defs: Catalog(l), index: map[varKey]int{}, comps: map[Component]bool{},
-		values: map[Key]string{}, overrides: map[Key]bool{}}
-	for i, d := range m.defs {
-		m.index[varKey{d.Component, d.Variable}] = i
-		m.comps[d.Component] = true
+	m := &Model{catalog: catalogOf(l), now: l.Now, values: map[Key]string{}, overrides: map[Key]bool{}}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	for _, d := range m.defs {
 		for _, a := range d.Attributes {
-			m.values[Key{d.Component, d.Variable, a.Type}] = a.Value
+			if a.Dynamic == nil {
+				m.values[Key{d.Component, d.Variable, a.Type}] = a.Value
+			}
 		}
 	}
 	return m
@@ -107,7 +139,7 @@ func (m *Model) Get(k Key) GetResult {
 		return GetResult{Status: GetRejected, Reason: "WriteOnly", Detail: k.String() + " is write-only"}
 	}
 	if a.Dynamic != nil {
-		return GetResult{Status: GetAccepted, Value: a.Dynamic()}
+		return GetResult{Status: GetAccepted, Value: a.Dynamic(m.now())}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -250,3 +250,25 @@ func TestChunk(t *testing.T) {
 		}
 	}
 }
+
+// TestStationsShareTheCatalog: stations of one layout share the read-only
+// catalog and keep their own values and clocks.
+func TestStationsShareTheCatalog(t *testing.T) {
+	a, b := New(layout()), New(layout())
+	other := layout()
+	other.SecurityProfile = 3
+	c := New(other)
+	if a.catalog != b.catalog || a.catalog == c.catalog {
+		t.Fatal("equal layouts do not share one catalog, or different ones do")
+	}
+	a.Set(Key{Component: commCtrlr, Variable: heartbeat}, "42")
+	if v := b.Value(commCtrlr, heartbeat); v != "300" {
+		t.Fatalf("a value set on one station leaked to another: %q", v)
+	}
+	l := layout()
+	l.Now = func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) }
+	clock := Key{Component: Component{Name: "ClockCtrlr"}, Variable: Variable{Name: "DateTime"}}
+	if got := New(l).Get(clock).Value; got != "2030-01-01T00:00:00Z" || a.Get(clock).Value != "2026-05-01T12:00:00Z" {
+		t.Fatalf("stations sharing a catalog share a clock: %q", got)
+	}
+}

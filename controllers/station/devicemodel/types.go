@@ -3,6 +3,7 @@ package devicemodel
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // DataType is an OCPP DataEnumType.
@@ -134,8 +135,10 @@ type AttributeDef struct {
 	Constant   bool
 	// Value is the initial value, or Dynamic's result when Dynamic is set.
 	Value string
-	// Dynamic computes a value the model does not store (the clock).
-	Dynamic func() string
+	// Dynamic computes a value the model does not store from the station
+	// clock (ClockCtrlr.DateTime). It captures nothing, so one catalog
+	// serves every station of a layout.
+	Dynamic func(now time.Time) string
 }
 
 func limit(v float64) *float64 { return &v }
