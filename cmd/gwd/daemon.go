@@ -41,18 +41,11 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 		}
 	}()
 
-	mgr := controllers.NewManager(st, log.With("component", "controllers"))
-	if err := template.Setup(mgr, st, log); err != nil {
-		return fmt.Errorf("template controller: %w", err)
-	}
 	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface})
 	defer drivers.Close()
-	var chargers *charger.Reconciler
-	if err := charger.SetupWith(drivers, &chargers)(mgr, st, log); err != nil {
-		return fmt.Errorf("charger controller: %w", err)
-	}
-	if err := station.Setup(chargers)(mgr, st, log); err != nil {
-		return fmt.Errorf("station controller: %w", err)
+	mgr, chargers, err := setupControllers(st, drivers, log)
+	if err != nil {
+		return err
 	}
 
 	srv := &http.Server{
@@ -76,36 +69,58 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 	sync := &configSync{dir: o.configDir, server: url, log: log.With("component", "config-sync")}
 	sync.run(ctx)
 
-	var runErr error
-loop:
-	for {
-		select {
-		case <-ctx.Done():
-			break loop
-		case <-hup:
-			log.Info("SIGHUP: applying the configuration directory again")
-			sync.run(ctx)
-		case err := <-serveErr:
-			runErr = fmt.Errorf("admin API: %w", err)
-			break loop
-		case err := <-mgrDone:
-			runErr = fmt.Errorf("controllers stopped: %w", err)
-			mgrDone = nil
-			break loop
-		}
-	}
+	mgrStopped, runErr := serve(ctx, hup, sync, serveErr, mgrDone, log)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("admin API shutdown", "err", err)
 	}
 	stopMgr()
-	if mgrDone != nil {
+	if !mgrStopped {
 		if err := <-mgrDone; err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("controllers shutdown", "err", err)
 		}
 	}
 	return runErr
+}
+
+// setupControllers adds every controller to a new manager. It returns the
+// charger controller too, which serves commands and mapping tests.
+func setupControllers(st *store.Store, drivers *charger.Drivers, log *slog.Logger) (*controllers.Manager, *charger.Reconciler, error) {
+	mgr := controllers.NewManager(st, log.With("component", "controllers"))
+	if err := template.Setup(mgr, st, log); err != nil {
+		return nil, nil, fmt.Errorf("template controller: %w", err)
+	}
+	var chargers *charger.Reconciler
+	if err := charger.SetupWith(drivers, &chargers)(mgr, st, log); err != nil {
+		return nil, nil, fmt.Errorf("charger controller: %w", err)
+	}
+	if err := station.Setup(chargers)(mgr, st, log); err != nil {
+		return nil, nil, fmt.Errorf("station controller: %w", err)
+	}
+	return mgr, chargers, nil
+}
+
+// serve waits until ctx ends or the API or the controllers stop, and
+// applies the configuration directory again on every SIGHUP. mgrStopped
+// says the controllers' result was taken.
+func serve(ctx context.Context, hup <-chan os.Signal, sync *configSync, serveErr, mgrDone <-chan error, log *slog.Logger) (mgrStopped bool, err error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return false, nil
+		case <-hup:
+			log.Info("SIGHUP: applying the configuration directory again")
+			sync.run(ctx)
+		case err := <-serveErr:
+			return false, fmt.Errorf("admin API: %w", err)
+		case err := <-mgrDone:
+			if err == nil && ctx.Err() != nil {
+				return true, nil // stopped because gwd is stopping
+			}
+			return true, fmt.Errorf("controllers stopped: %w", err)
+		}
+	}
 }
 
 // openStore opens the store in the data directory with its encryption key.
