@@ -19,14 +19,10 @@ type applyOptions struct {
 	root    *rootOptions
 	streams IOStreams
 
-	filenames []string
-	recursive bool
-	dryRun    bool
-	prune     bool
-	selector  string
-
-	docs   []manifest.Doc
-	client *client.Client
+	manifestInput
+	dryRun   bool
+	prune    bool
+	selector string
 }
 
 func newApplyCmd(root *rootOptions, streams IOStreams) *cobra.Command {
@@ -54,8 +50,7 @@ printed with its file, document, field and reason, and nothing is sent.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.filenames, "filename", "f", nil, "file, directory or - (stdin) with manifests; repeatable")
-	f.BoolVarP(&o.recursive, "recursive", "R", false, "read directories recursively")
+	o.addFlags(f)
 	f.BoolVar(&o.dryRun, "dry-run", false, "validate and show what would change, without storing anything")
 	f.BoolVar(&o.prune, "prune", false, "delete applied objects matching -l that are no longer in the manifests")
 	f.StringVarP(&o.selector, "selector", "l", "", "label selector for --prune, e.g. site=lab")
@@ -64,8 +59,8 @@ printed with its file, document, field and reason, and nothing is sent.`,
 
 // Validate checks the flags before anything is read.
 func (o *applyOptions) Validate() error {
-	if len(o.filenames) == 0 {
-		return errors.New("must specify -f FILE|DIR|-")
+	if err := o.validate(); err != nil {
+		return err
 	}
 	if o.prune && o.selector == "" {
 		return errors.New("--prune requires a label selector (-l)")
@@ -79,13 +74,7 @@ func (o *applyOptions) Validate() error {
 // Complete reads and validates the manifests, then builds the client.
 // Invalid manifests end the command here, before the server is contacted.
 func (o *applyOptions) Complete() error {
-	docs, err := readManifests(o.filenames, o.recursive, o.streams)
-	if err != nil {
-		return err
-	}
-	o.docs = docs
-	o.client, err = o.root.newClient()
-	return err
+	return o.complete(o.root, o.streams)
 }
 
 // Run applies every document in one request, so all or none are stored.

@@ -23,13 +23,9 @@ type diffOptions struct {
 	root    *rootOptions
 	streams IOStreams
 
-	filenames []string
-	recursive bool
-	prune     bool
-	selector  string
-
-	docs   []manifest.Doc
-	client *client.Client
+	manifestInput
+	prune    bool
+	selector string
 }
 
 func newDiffCmd(root *rootOptions, streams IOStreams) *cobra.Command {
@@ -58,8 +54,7 @@ Exit status: 0 no differences, 1 differences found, 2 an error.`,
 	}
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return asDiffError(usageError(c, err)) })
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.filenames, "filename", "f", nil, "file, directory or - (stdin) with manifests; repeatable")
-	f.BoolVarP(&o.recursive, "recursive", "R", false, "read directories recursively")
+	o.addFlags(f)
 	f.BoolVar(&o.prune, "prune", false, "also show objects matching -l that apply --prune would delete")
 	f.StringVarP(&o.selector, "selector", "l", "", "label selector for --prune")
 	return cmd
@@ -86,8 +81,8 @@ func (o *diffOptions) execute(ctx context.Context) (bool, error) {
 
 // Validate checks the flags.
 func (o *diffOptions) Validate() error {
-	if len(o.filenames) == 0 {
-		return errors.New("must specify -f FILE|DIR|-")
+	if err := o.validate(); err != nil {
+		return err
 	}
 	if o.prune != (o.selector != "") {
 		return errors.New("--prune and -l go together")
@@ -97,13 +92,7 @@ func (o *diffOptions) Validate() error {
 
 // Complete reads and validates the manifests, then builds the client.
 func (o *diffOptions) Complete() error {
-	docs, err := readManifests(o.filenames, o.recursive, o.streams)
-	if err != nil {
-		return err
-	}
-	o.docs = docs
-	o.client, err = o.root.newClient()
-	return err
+	return o.complete(o.root, o.streams)
 }
 
 // Run dry-runs the apply and prints a diff per changed object. It reports
