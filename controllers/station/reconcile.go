@@ -3,6 +3,7 @@ package station
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -70,14 +71,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Re
 		}
 	}
 	saved, passwordRef := persistedOf(status)
-	in, err := r.resolver.gather(obj, spec, passwordRef)
-	if err != nil {
-		r.refuse(name, err)
-		return controllers.Result{}, nil // the CSMS, Secret and Template watches bring it back
-	}
 	r.mu.Lock()
 	cur := r.running[name]
 	r.mu.Unlock()
+	in, err := r.resolver.gather(obj, spec, passwordRef)
+	if err != nil {
+		if cur != nil && ownSecretPending(err, passwordRef) {
+			// The station wrote its new password's Secret and then the
+			// status naming it; the Secret informer may not have seen the
+			// first write yet. Stopping now would make a reconnect a reboot.
+			// The Secret watch brings the charger back.
+			return controllers.Result{}, nil
+		}
+		r.refuse(name, err)
+		return controllers.Result{}, nil // the CSMS, Secret and Template watches bring it back
+	}
 	if cur == nil || cur.version != in.version() {
 		cfg, err := r.resolver.config(in, passwordRef)
 		if err != nil {
@@ -160,6 +168,13 @@ func (r *Reconciler) refuse(name string, err error) {
 		o.State, o.Reason = v1alpha1.OCPPStateOffline, msg
 		return cs.Set("ocpp", o)
 	})
+}
+
+// ownSecretPending reports whether err is only that the station's own
+// password Secret is not in the cache yet.
+func ownSecretPending(err error, passwordRef *v1alpha1.SecretKeyRef) bool {
+	var nf *secretNotFoundError
+	return passwordRef != nil && errors.As(err, &nf) && nf.name == passwordRef.Name
 }
 
 func persistedOf(s v1alpha1.ChargerStatus) (Persisted, *v1alpha1.SecretKeyRef) {

@@ -69,7 +69,7 @@ func (r *resolver) gather(obj *v1alpha1.Object, spec v1alpha1.ChargerSpec, passw
 	for _, name := range secretNames(cs, passwordRef) {
 		sec, ok := r.secrets.Get(name)
 		if !ok {
-			return in, fmt.Errorf("secret %q not found", name)
+			return in, &secretNotFoundError{name}
 		}
 		in.secrets = append(in.secrets, sec)
 	}
@@ -87,6 +87,11 @@ func (r *resolver) gather(obj *v1alpha1.Object, spec v1alpha1.ChargerSpec, passw
 	}
 	return in, nil
 }
+
+// secretNotFoundError names a Secret the station needs that the cache lacks.
+type secretNotFoundError struct{ name string }
+
+func (e *secretNotFoundError) Error() string { return fmt.Sprintf("secret %q not found", e.name) }
 
 func secretNames(cs v1alpha1.CSMSSpec, passwordRef *v1alpha1.SecretKeyRef) []string {
 	var names []string
