@@ -105,10 +105,11 @@ func openRig(t *testing.T, c *sim.Charger, m *cel.Mapping, cfg charger.DeviceCon
 func (r *rig) read(t *testing.T) (*cel.Input, map[string]any, []string) {
 	t.Helper()
 	r.sync()
-	in, err := r.dev.Read(context.Background())
+	rd, err := r.dev.Read(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
+	in := rd.Input
 	sig, errs := r.m.EvalSignals(in)
 	var texts []string
 	for _, e := range errs {

@@ -132,12 +132,39 @@ type ChargerStatus struct {
 	OCPP       *ChargerOCPPStatus `json:"ocpp,omitempty"`
 }
 
-// DeviceStatus describes the device side. It changes only when polls fail, so
-// a healthy charger causes no status writes here.
+// DeviceStatus describes the device side. It changes only when polls fail or
+// a command's outcome changes, so a healthy charger causes no status writes
+// here.
 type DeviceStatus struct {
 	ConsecutiveFailures int    `json:"consecutiveFailures,omitempty"`
 	LastError           string `json:"lastError,omitempty"`
 	LastErrorTime       string `json:"lastErrorTime,omitempty"`
+	// DataStaleSince is set while the signals are not current: the time of
+	// the last poll that read them. Their age is now minus this time.
+	DataStaleSince string `json:"dataStaleSince,omitempty"`
+	// Commands holds the outcome of each command the gateway ran on the
+	// device (periodic keepAlive included), by command name. An entry
+	// changes only when the outcome does.
+	Commands map[string]CommandStatus `json:"commands,omitempty"`
+}
+
+// The outcomes of a device command.
+const (
+	CommandDone        = "Done"        // the device took the writes
+	CommandRejected    = "Rejected"    // the device refused them (exception, SetC_SNA, not in its Set map)
+	CommandTimeout     = "Timeout"     // the device did not answer
+	CommandUnsupported = "Unsupported" // the template has no such command
+	CommandFailed      = "Failed"      // it could not be computed or sent (no data yet, no device)
+)
+
+// CommandStatus is the last outcome of one command on a device.
+type CommandStatus struct {
+	// Result is Done, Rejected, Timeout, Unsupported or Failed.
+	Result  string `json:"result"`
+	Message string `json:"message,omitempty"`
+	// Since is when the command first had this result; repeated runs with
+	// the same result do not move it (no status write per keepAlive).
+	Since string `json:"since,omitempty"`
 }
 
 // ConnectorStatus is the state of one connector.
@@ -147,7 +174,15 @@ type ConnectorStatus struct {
 	// Status is an OCPP ConnectorStatusEnumType value.
 	Status string `json:"status,omitempty"`
 	// Signals maps canonical signal names (SignalNames) to their current values.
+	// A signal the template maps but whose input did not arrive is absent
+	// here and listed in Unknown: it is never defaulted.
 	Signals map[string]any `json:"signals,omitempty"`
+	// Unknown maps a signal the template maps but could not compute from the
+	// last poll to the reason (e.g. "EPC 0xC7 not received").
+	Unknown map[string]string `json:"unknown,omitempty"`
+	// Stale is true while the signals are from an earlier poll because the
+	// latest ones failed (status.device.dataStaleSince says since when).
+	Stale bool `json:"stale,omitempty"`
 }
 
 // The OCPP connection states of ChargerOCPPStatus.State.

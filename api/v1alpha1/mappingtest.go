@@ -12,8 +12,14 @@ type MappingTest struct {
 	Raw      MappingTestRaw `json:"raw"`
 	// Connectors holds the signals per connector, in layout order.
 	Connectors []MappingTestConnector `json:"connectors"`
+	// ReadFailures are the reads (blocks, EPCs) that did not arrive usable,
+	// each with what the device did.
+	ReadFailures []string `json:"readFailures,omitempty"`
 	// Errors are the signals whose expression failed on this read.
-	Errors              []string `json:"errors,omitempty"`
+	Errors []string `json:"errors,omitempty"`
+	// Notes say how the read was made, e.g. that the device was in back-off
+	// and this test sent a probe anyway.
+	Notes               []string `json:"notes,omitempty"`
 	UnsupportedSignals  []string `json:"unsupportedSignals"`
 	Commands            []string `json:"commands"`
 	UnsupportedCommands []string `json:"unsupportedCommands"`
@@ -34,4 +40,6 @@ type MappingTestConnector struct {
 	EVSEID      int            `json:"evseId"`
 	ConnectorID int            `json:"connectorId"`
 	Signals     map[string]any `json:"signals"`
+	// Unknown maps a mapped signal that could not be computed to the reason.
+	Unknown map[string]string `json:"unknown,omitempty"`
 }

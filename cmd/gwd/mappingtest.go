@@ -29,11 +29,13 @@ func mappingTest(st *store.Store, chargers *charger.Reconciler) func(context.Con
 		if err := json.Unmarshal(obj.Spec, &spec); err != nil {
 			return nil, fmt.Errorf("charger %q: decode spec: %w", name, err)
 		}
-		signals := map[station.ConnectorRef]map[string]any{}
+		obs := station.Observation{Reachable: true, Signals: map[station.ConnectorRef]map[string]any{},
+			Unknown: map[station.ConnectorRef]map[string]string{}}
 		for _, c := range res.Connectors {
-			signals[station.ConnectorRef{EVSE: c.EVSEID, Connector: c.ConnectorID}] = c.Signals
+			ref := station.ConnectorRef{EVSE: c.EVSEID, Connector: c.ConnectorID}
+			obs.Signals[ref], obs.Unknown[ref] = c.Signals, c.Unknown
 		}
-		if res.OCPP, err = json.Marshal(station.PreviewOf(spec.EVSEs, signals, true, time.Now())); err != nil {
+		if res.OCPP, err = json.Marshal(station.PreviewOf(spec.EVSEs, obs, time.Now())); err != nil {
 			return nil, err
 		}
 		return res, nil

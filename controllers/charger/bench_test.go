@@ -32,7 +32,7 @@ func BenchmarkPollABB(b *testing.B) {
 	defer st.Close()
 	state := &deviceState{st: st, name: "abb", now: time.Now, threshold: 3,
 		connectors: []v1alpha1.OCPPEVSE{{ID: 1, ConnectorID: 1}}}
-	p := &poller{state: state, dev: dev, mapping: mapping, interval: time.Second, timeout: time.Second}
+	p := &poller{state: state, dev: dev, mapping: mapping, interval: time.Second}
 	ctx := context.Background()
 	p.poll(ctx) // the first poll writes; the benchmark measures the ones after
 	b.ReportAllocs()

@@ -23,6 +23,7 @@ type fakeDevice struct {
 	mu      sync.Mutex
 	regs    map[string][]uint16
 	readErr error
+	failed  []ReadFailure
 	reads   int
 	writes  [][]cel.Write
 	wErr    error
@@ -30,7 +31,7 @@ type fakeDevice struct {
 	cfg     DeviceConfig
 }
 
-func (d *fakeDevice) Read(context.Context) (*cel.Input, error) {
+func (d *fakeDevice) Read(context.Context) (*Reading, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.reads++
@@ -41,7 +42,7 @@ func (d *fakeDevice) Read(context.Context) (*cel.Input, error) {
 	for k, v := range d.regs {
 		regs[k] = append([]uint16(nil), v...)
 	}
-	return &cel.Input{Regs: regs}, nil
+	return &Reading{Input: &cel.Input{Regs: regs}, Failed: slices.Clone(d.failed)}, nil
 }
 
 func (d *fakeDevice) Write(_ context.Context, w []cel.Write) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -17,12 +18,8 @@ import (
 // reconciled again.
 const openRetry = 10 * time.Second
 
-// Bounds of the poll loop, whatever an older spec says.
-const (
-	minPollInterval = 100 * time.Millisecond
-	minPollTimeout  = 2 * time.Second
-	commandTimeout  = 5 * time.Second
-)
+// minPollInterval bounds the poll loop, whatever an older spec says.
+const minPollInterval = 100 * time.Millisecond
 
 // devices runs one poller per charger and swaps it when the charger, its
 // template or its bus changes: the new mapping and device are built first,
@@ -32,6 +29,7 @@ type devices struct {
 	opener Opener
 	st     *store.Store
 	now    func() time.Time
+	log    *slog.Logger
 
 	mu      sync.Mutex
 	running map[string]*running
@@ -42,6 +40,7 @@ type devices struct {
 // read them without it.
 type running struct {
 	key    string // the configuration the poller was built from
+	badKey string // a configuration whose mapping did not compile
 	state  *deviceState
 	poller *poller
 }
@@ -88,11 +87,23 @@ func (d *devices) ensure(ctx context.Context, name string, w desired) time.Durat
 	d.mu.Lock()
 	r := d.running[name]
 	if r == nil {
-		r = &running{state: &deviceState{st: d.st, name: name, now: d.now}}
+		r = &running{state: &deviceState{st: d.st, name: name, now: d.now, log: d.log}}
 		d.running[name] = r
 	}
 	d.mu.Unlock()
+	if key != "" && key == r.badKey {
+		return 0 // a compile error does not fix itself; wait for a change
+	}
 	if key != "" && key == r.key {
+		// What runs is what is declared. An error left from a moment when
+		// it was not (the template deleted, then applied again unchanged)
+		// no longer holds.
+		r.state.mu.Lock()
+		stale := r.state.buildErr != nil || r.state.openErr != nil
+		r.state.mu.Unlock()
+		if stale {
+			r.state.update(func(s *deviceState) { s.buildErr, s.openErr = nil, nil })
+		}
 		return 0
 	}
 	r.state.update(func(s *deviceState) {
@@ -110,7 +121,7 @@ func (d *devices) ensure(ctx context.Context, name string, w desired) time.Durat
 	mapping, errs := cel.NewMapping(&w.template)
 	if len(errs) > 0 {
 		d.mu.Lock()
-		r.key = key // a compile error does not fix itself; wait for a change
+		r.badKey = key
 		d.mu.Unlock()
 		r.state.update(func(s *deviceState) { s.buildErr = errors.Join(errs...) })
 		return 0
@@ -122,13 +133,12 @@ func (d *devices) ensure(ctx context.Context, name string, w desired) time.Durat
 		return openRetry
 	}
 	interval := max(w.spec.PollInterval.Duration(), minPollInterval)
-	// A read that takes longer than the poll interval counts as failed; the
-	// driver's own per-request timeouts and retries fit inside it.
-	p := &poller{state: r.state, dev: dev, mapping: mapping, interval: interval, timeout: max(interval, minPollTimeout),
+	p := &poller{state: r.state, dev: dev, mapping: mapping, interval: interval,
+		keepAlive:   w.template.Commands[keepAliveCommand].Period.Duration(),
 		templateRef: w.spec.TemplateRef, protocol: w.template.Protocol}
 	d.mu.Lock()
 	old := r.poller
-	r.poller, r.key = p, key
+	r.poller, r.key, r.badKey = p, key, ""
 	d.mu.Unlock()
 	if old != nil {
 		old.stop()
@@ -173,5 +183,5 @@ func (d *devices) command(ctx context.Context, name, command string, connector i
 	if p == nil {
 		return fmt.Errorf("charger %q: %w", name, ErrNoDevice)
 	}
-	return p.command(ctx, command, connector, args)
+	return p.cmds.do(ctx, command, connector, args)
 }

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,19 +17,29 @@ import (
 
 // The conditions the device side of the controller sets.
 const (
+	// ConditionDeviceReachable: the device answers polls.
 	ConditionDeviceReachable = "DeviceReachable"
-	ConditionMappingValid    = "MappingValid"
+	// ConditionDeviceDataValid: every required read of the last poll arrived
+	// usable. False names each read that did not and why.
+	ConditionDeviceDataValid = "DeviceDataValid"
+	// ConditionMappingValid: the template compiles and its expressions
+	// evaluate over what the device sent.
+	ConditionMappingValid = "MappingValid"
+	// ConditionPollsOnTime: polls finish within pollInterval.
+	ConditionPollsOnTime = "PollsOnTime"
 )
 
-// Reasons of DeviceReachable and MappingValid.
+// Reasons of the device-side conditions besides those in fault.go.
 const (
 	ReasonConnecting       = "Connecting"
 	ReasonPolled           = "Polled"
 	ReasonOpenFailed       = "OpenFailed"
-	ReasonNotResponding    = "NotResponding"
+	ReasonComplete         = "Complete"
 	ReasonCompiled         = "Compiled"
 	ReasonCompileFailed    = "CompileFailed"
 	ReasonEvaluationFailed = "EvaluationFailed"
+	ReasonOnTime           = "OnTime"
+	ReasonOverran          = "Overran"
 	// FaultDeviceNotResponding is the faultCode signal of a charger whose
 	// device failed FailureThreshold polls in a row.
 	FaultDeviceNotResponding = "DeviceNotResponding"
@@ -37,13 +49,15 @@ const (
 const statusOwner = "charger-device"
 
 // deviceState is everything the device side reports for one charger. The
-// reconciler (mapping builds, opens) and the poller (reads) both change it;
-// every change queues one coalesced status patch computed from it, so the
-// two never write conflicting versions of the same fields.
+// reconciler (mapping builds, opens), the poller (reads) and the command
+// loop (outcomes) all change it; every change queues one coalesced status
+// patch computed from it, so they never write conflicting versions of the
+// same fields.
 type deviceState struct {
 	st   *store.Store
 	name string
 	now  func() time.Time
+	log  *slog.Logger
 
 	mu         sync.Mutex
 	connectors []v1alpha1.OCPPEVSE // the layout: EVSE id and connector id
@@ -51,34 +65,54 @@ type deviceState struct {
 	buildErr   error // the newest template did not compile; an older mapping may run
 	openErr    error
 	polled     bool
-	failures   int
+	failures   int // polls in a row that got no answer
 	lastErr    error
 	lastErrAt  time.Time
+	lastGood   time.Time     // the last poll that read the signals
+	readFails  []ReadFailure // required reads of the last answered poll that failed
 	evalErrs   []error
-	signals    map[int]map[string]any // by connector index in the layout
+	signals    map[int]map[string]any    // by connector index in the layout
+	unknown    map[int]map[string]string // by connector index: signal → why
+	overran    time.Duration             // the last poll's duration when it ran past pollInterval
+	interval   time.Duration
+	commands   map[string]v1alpha1.CommandStatus
+	logged     map[string]string // condition type → "Status/Reason" last logged
 }
 
 func (d *deviceState) update(change func(d *deviceState)) {
 	d.mu.Lock()
 	change(d)
 	snap := d.snapshot()
+	d.logTransitions(snap)
 	d.mu.Unlock()
 	controllers.QueueStatusMerge(d.st, Kind, d.name, statusOwner, snap.apply)
 }
+
+// reachable reports whether the device answered its last polls, which is
+// when periodic commands are worth sending.
+func (d *deviceState) reachable() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.polled && !d.notResponding() && d.openErr == nil
+}
+
+func (d *deviceState) notResponding() bool { return d.threshold > 0 && d.failures >= d.threshold }
 
 // patch is a consistent copy of deviceState, applied at flush time.
 type patch struct {
 	now        time.Time
 	connectors []v1alpha1.OCPPEVSE
 	signals    map[int]map[string]any
+	unknown    map[int]map[string]string
+	stale      bool
 	device     *v1alpha1.DeviceStatus
-	reachable  v1alpha1.Condition
-	mapping    v1alpha1.Condition
+	conditions []v1alpha1.Condition
 }
 
 func (d *deviceState) snapshot() patch {
-	p := patch{now: d.now(), connectors: d.connectors, signals: map[int]map[string]any{}}
-	notResponding := d.failures >= d.threshold && d.threshold > 0
+	p := patch{now: d.now(), connectors: d.connectors, signals: map[int]map[string]any{}, unknown: d.unknown,
+		stale: d.failures > 0}
+	notResponding := d.notResponding()
 	for i := range d.connectors {
 		s := maps.Clone(d.signals[i])
 		if notResponding {
@@ -89,30 +123,95 @@ func (d *deviceState) snapshot() patch {
 		}
 		p.signals[i] = s
 	}
-	if d.failures > 0 {
-		p.device = &v1alpha1.DeviceStatus{ConsecutiveFailures: d.failures, LastError: errString(d.lastErr),
-			LastErrorTime: d.lastErrAt.UTC().Format(time.RFC3339)}
+	if d.failures > 0 || len(d.commands) > 0 {
+		p.device = &v1alpha1.DeviceStatus{ConsecutiveFailures: d.failures, Commands: d.commands}
+		if d.failures > 0 {
+			p.device.LastError = errString(d.lastErr)
+			p.device.LastErrorTime = d.lastErrAt.UTC().Format(time.RFC3339)
+			if !d.lastGood.IsZero() {
+				p.device.DataStaleSince = d.lastGood.UTC().Format(time.RFC3339)
+			}
+		}
 	}
-	p.reachable = v1alpha1.Condition{Type: ConditionDeviceReachable, Status: v1alpha1.ConditionUnknown, Reason: ReasonConnecting,
+	p.conditions = []v1alpha1.Condition{d.reachableCondition(), d.dataCondition(), d.mappingCondition(), d.scheduleCondition()}
+	return p
+}
+
+func (d *deviceState) reachableCondition() v1alpha1.Condition {
+	c := v1alpha1.Condition{Type: ConditionDeviceReachable, Status: v1alpha1.ConditionUnknown, Reason: ReasonConnecting,
 		Message: "waiting for the first poll"}
 	switch {
 	case d.openErr != nil:
-		p.reachable = v1alpha1.Condition{Type: ConditionDeviceReachable, Status: v1alpha1.ConditionFalse, Reason: ReasonOpenFailed, Message: d.openErr.Error()}
-	case notResponding:
-		p.reachable = v1alpha1.Condition{Type: ConditionDeviceReachable, Status: v1alpha1.ConditionFalse, Reason: ReasonNotResponding,
-			Message: fmt.Sprintf("%d polls in a row failed; last: %v", d.failures, d.lastErr)}
+		c.Status, c.Reason, c.Message = v1alpha1.ConditionFalse, ReasonOpenFailed, d.openErr.Error()
+	case d.notResponding():
+		c.Status, c.Reason = v1alpha1.ConditionFalse, faultReason(d.lastErr)
+		c.Message = fmt.Sprintf("%d polls in a row failed; last: %s", d.failures, describe(d.lastErr))
 	case d.polled:
-		p.reachable = v1alpha1.Condition{Type: ConditionDeviceReachable, Status: v1alpha1.ConditionTrue, Reason: ReasonPolled}
+		c.Status, c.Reason, c.Message = v1alpha1.ConditionTrue, ReasonPolled, ""
 	}
-	p.mapping = v1alpha1.Condition{Type: ConditionMappingValid, Status: v1alpha1.ConditionTrue, Reason: ReasonCompiled}
+	return c
+}
+
+func (d *deviceState) dataCondition() v1alpha1.Condition {
+	c := v1alpha1.Condition{Type: ConditionDeviceDataValid, Status: v1alpha1.ConditionUnknown, Reason: ReasonConnecting,
+		Message: "waiting for the first answer"}
+	switch {
+	case len(d.readFails) > 0:
+		c.Status, c.Reason = v1alpha1.ConditionFalse, worstReason(d.readFails)
+		c.Message = failuresText(d.readFails) + "; the signals computed from these reads are unknown"
+	case d.polled:
+		c.Status, c.Reason, c.Message = v1alpha1.ConditionTrue, ReasonComplete, ""
+	}
+	return c
+}
+
+func (d *deviceState) mappingCondition() v1alpha1.Condition {
+	c := v1alpha1.Condition{Type: ConditionMappingValid, Status: v1alpha1.ConditionTrue, Reason: ReasonCompiled}
 	switch {
 	case d.buildErr != nil:
-		p.mapping = v1alpha1.Condition{Type: ConditionMappingValid, Status: v1alpha1.ConditionFalse, Reason: ReasonCompileFailed, Message: d.buildErr.Error()}
+		c.Status, c.Reason, c.Message = v1alpha1.ConditionFalse, ReasonCompileFailed, d.buildErr.Error()
 	case len(d.evalErrs) > 0:
-		p.mapping = v1alpha1.Condition{Type: ConditionMappingValid, Status: v1alpha1.ConditionFalse, Reason: ReasonEvaluationFailed,
-			Message: errors.Join(d.evalErrs...).Error()}
+		c.Status, c.Reason, c.Message = v1alpha1.ConditionFalse, ReasonEvaluationFailed, errors.Join(d.evalErrs...).Error()
 	}
-	return p
+	return c
+}
+
+func (d *deviceState) scheduleCondition() v1alpha1.Condition {
+	if d.overran > 0 {
+		return v1alpha1.Condition{Type: ConditionPollsOnTime, Status: v1alpha1.ConditionFalse, Reason: ReasonOverran,
+			Message: fmt.Sprintf("a poll took %v, longer than pollInterval %v, so the next poll was skipped; "+
+				"raise pollInterval, or lower the timeouts, retries or number of reads", d.overran.Round(time.Millisecond), d.interval)}
+	}
+	return v1alpha1.Condition{Type: ConditionPollsOnTime, Status: v1alpha1.ConditionTrue, Reason: ReasonOnTime}
+}
+
+// logTransitions logs each device condition whose status or reason changed,
+// at info: an installer reads the log to see when a device went away,
+// why, and when it came back.
+func (d *deviceState) logTransitions(p patch) {
+	if d.log == nil {
+		return
+	}
+	if d.logged == nil {
+		d.logged = map[string]string{}
+	}
+	for _, c := range p.conditions {
+		if c.Status == v1alpha1.ConditionUnknown {
+			continue // a swap or a start: the next poll says more
+		}
+		now := string(c.Status) + "/" + c.Reason
+		was := d.logged[c.Type]
+		d.logged[c.Type] = now
+		switch {
+		case was == now:
+		case c.Status == v1alpha1.ConditionFalse:
+			d.log.Warn("device "+c.Type+" False", "charger", d.name, "reason", c.Reason, "message", c.Message)
+		case strings.HasPrefix(was, string(v1alpha1.ConditionFalse)):
+			d.log.Info("device "+c.Type+" True again", "charger", d.name, "reason", c.Reason, "was", was)
+		case was == "" && c.Type == ConditionDeviceReachable:
+			d.log.Info("device reachable", "charger", d.name)
+		}
+	}
 }
 
 func errString(err error) string {
@@ -122,12 +221,13 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// apply writes the device side's fields into a stored status: the two
+// apply writes the device side's fields into a stored status: its
 // conditions, status.device, and the signals of each connector, keeping the
 // connector status the station sets.
 func (p patch) apply(s *controllers.Status) error {
-	s.SetCondition(p.reachable, p.now)
-	s.SetCondition(p.mapping, p.now)
+	for _, c := range p.conditions {
+		s.SetCondition(c, p.now)
+	}
 	if p.device == nil {
 		s.Remove("device")
 	} else if err := s.Set("device", p.device); err != nil {
@@ -141,7 +241,8 @@ func (p patch) apply(s *controllers.Status) error {
 	}
 	conns := make([]v1alpha1.ConnectorStatus, len(p.connectors))
 	for i, c := range p.connectors {
-		conns[i] = v1alpha1.ConnectorStatus{EVSEID: c.ID, ConnectorID: c.ConnectorID, Signals: p.signals[i]}
+		conns[i] = v1alpha1.ConnectorStatus{EVSEID: c.ID, ConnectorID: c.ConnectorID, Signals: p.signals[i],
+			Unknown: p.unknown[i], Stale: p.stale}
 		for _, o := range old {
 			if o.EVSEID == c.ID && o.ConnectorID == c.ConnectorID {
 				conns[i].Status = o.Status
@@ -149,4 +250,11 @@ func (p patch) apply(s *controllers.Status) error {
 		}
 	}
 	return s.Set("connectors", conns)
+}
+
+// failCount is the number of polls in a row the device did not answer.
+func (d *deviceState) failCount() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.failures
 }

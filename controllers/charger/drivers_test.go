@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,10 +84,11 @@ func TestABBTemplateOverModbusTCP(t *testing.T) {
 	c, dev, mapping := openSimABB(t, now)
 	c.Plug(true)
 	c.Step(now.Add(time.Second))
-	in, err := dev.Read(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	rd, err := dev.Read(context.Background())
+	if err != nil || len(rd.Failed) > 0 {
+		t.Fatal(err, rd)
 	}
+	in := rd.Input
 	signals, evalErrs := mapping.EvalSignals(in)
 	if len(evalErrs) > 0 {
 		t.Fatal(evalErrs)
@@ -109,8 +111,16 @@ func TestABBTemplateOverModbusTCP(t *testing.T) {
 		t.Fatalf("setpoint after setCurrentLimit(10): %v", s.SetpointA)
 	}
 	c.SetFault(sim.FaultException)
-	if _, err := dev.Read(context.Background()); !errors.Is(err, ErrRejected) {
-		t.Fatalf("a busy exception reads as %v, want ErrRejected", err)
+	// The device answers, with an error: a reading whose blocks all failed
+	// as device errors, not a device that is gone.
+	rd, err = dev.Read(context.Background())
+	if err != nil || len(rd.Failed) != 2 || len(rd.Input.Regs) != 0 {
+		t.Fatalf("read of a device answering exceptions: %v %+v", err, rd)
+	}
+	for _, f := range rd.Failed {
+		if faultReason(f.Err) != ReasonDeviceError || !strings.Contains(f.What, "block") {
+			t.Fatalf("failed read %s: %v is %s, want %s", f.What, f.Err, faultReason(f.Err), ReasonDeviceError)
+		}
 	}
 	if err := dev.Write(context.Background(), writes); !errors.Is(err, ErrRejected) {
 		t.Fatalf("a refused write: %v", err)
@@ -145,7 +155,7 @@ func TestEchonetTimeoutPerCharger(t *testing.T) {
 	}
 	_, err = dev.Read(context.Background())
 	var te *echonet.TimeoutError
-	if !errors.Is(err, ErrTimeout) || !errors.As(err, &te) || te.Wait != 40*time.Millisecond {
+	if faultReason(err) != ReasonNotResponding || !errors.As(err, &te) || te.Wait != 40*time.Millisecond {
 		t.Fatalf("read of a silent EL device: %v, want a timeout after one 40ms try", err)
 	}
 }

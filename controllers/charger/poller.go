@@ -3,6 +3,7 @@ package charger
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
 	"sync"
 	"time"
@@ -10,61 +11,99 @@ import (
 	"github.com/ocppgw/ocppgw/cel"
 )
 
+// pollCap bounds one poll in case a driver never returns. The drivers bound
+// every request by its own timeout and retries, so this is a safety net, not
+// a schedule: a slow poll is never cut to fit the interval.
+const pollCap = 5 * time.Minute
+
 // poller reads one charger's device every interval and turns what it read
 // into signals. It writes only through deviceState, and only when something
-// changed, so a steady charger costs no store write.
+// changed, so a steady charger costs no store write. Its command loop
+// (commands.go) is the only writer to the device.
 type poller struct {
 	state    *deviceState
 	dev      Device
 	mapping  *cel.Mapping
 	interval time.Duration
-	timeout  time.Duration
+	// keepAlive is the period of the template's keepAlive command; 0: none.
+	keepAlive time.Duration
 	// templateRef and protocol describe the mapping, for Probe.
 	templateRef, protocol string
+
+	cmds *commandLoop
 
 	cancel context.CancelFunc
 	done   chan struct{}
 
 	mu   sync.Mutex
-	last *cel.Input // the newest successful read, for commands
+	last *cel.Input // the newest read, for commands
 }
 
 func (p *poller) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.done = cancel, make(chan struct{})
+	p.cmds = newCommandLoop(p)
+	go p.cmds.run(ctx)
 	go p.run(ctx)
 }
 
-// stop ends the poll loop and closes the device; it waits for a poll in
-// flight, so the old device is never used after a swap.
+// stop ends the poll and command loops and closes the device; it waits for
+// a poll or command in flight, so the old device is never used after a swap.
 func (p *poller) stop() {
 	p.cancel()
 	<-p.done
+	<-p.cmds.done
 	p.dev.Close()
 }
 
+// run polls on a fixed schedule. A poll that runs past its slot is not cut
+// short: the slots it overlapped are skipped and PollsOnTime says so.
 func (p *poller) run(ctx context.Context) {
 	defer close(p.done)
-	t := time.NewTicker(p.interval)
+	next := time.Now()
+	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
-		p.poll(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		start := time.Now()
+		p.poll(ctx)
+		took := time.Since(start)
+		next = next.Add(p.interval)
+		var overran time.Duration
+		if now := time.Now(); !now.Before(next) {
+			overran = took
+			next = next.Add((now.Sub(next)/p.interval + 1) * p.interval)
+		}
+		p.noteSchedule(overran)
+		t.Reset(time.Until(next))
 	}
 }
 
-// poll reads once. A failure counts towards FailureThreshold; a success
-// clears the count and evaluates every signal of every connector.
+// noteSchedule records whether the last poll overran, writing only when
+// that flips.
+func (p *poller) noteSchedule(overran time.Duration) {
+	p.state.mu.Lock()
+	flip := (overran > 0) != (p.state.overran > 0)
+	p.state.mu.Unlock()
+	if flip {
+		p.state.update(func(d *deviceState) { d.overran, d.interval = overran, p.interval })
+	}
+}
+
+// poll reads once. A poll the device did not answer counts towards
+// FailureThreshold and leaves the last signals in place, marked stale. An
+// answered poll evaluates every signal of every connector over what
+// arrived; what did not arrive leaves its signals unknown.
 func (p *poller) poll(ctx context.Context) {
-	rctx, cancel := context.WithTimeout(ctx, p.timeout)
-	in, err := p.dev.Read(rctx)
+	rctx, cancel := context.WithTimeout(ctx, pollCap)
+	rd, err := p.dev.Read(rctx)
 	cancel()
-	if ctx.Err() != nil {
-		return // stopped mid-read: not the device's fault
+	if ctx.Err() != nil || (err != nil && transient(err)) {
+		return // stopped mid-read, or the driver is being replaced
 	}
 	if err != nil {
 		p.state.update(func(d *deviceState) {
@@ -73,61 +112,75 @@ func (p *poller) poll(ctx context.Context) {
 		})
 		return
 	}
+	var required []ReadFailure
+	for _, f := range rd.Failed {
+		if !f.Optional && !transient(f.Err) {
+			required = append(required, f)
+		}
+	}
 	p.mu.Lock()
-	p.last = in
+	p.last = rd.Input
 	p.mu.Unlock()
-	signals, evalErrs := p.evaluate(in)
+	ev := p.evaluate(rd.Input)
 	p.state.mu.Lock()
-	changed := !p.state.polled || p.state.failures > 0 || !reflect.DeepEqual(signals, p.state.signals) ||
-		fmt.Sprint(evalErrs) != fmt.Sprint(p.state.evalErrs)
+	s := p.state
+	changed := !s.polled || s.failures > 0 || !reflect.DeepEqual(ev.signals, s.signals) ||
+		!reflect.DeepEqual(ev.unknown, s.unknown) || fmt.Sprint(ev.errs) != fmt.Sprint(s.evalErrs) ||
+		fmt.Sprint(required) != fmt.Sprint(s.readFails)
+	if !changed {
+		s.lastGood = s.now()
+	}
 	p.state.mu.Unlock()
 	if changed {
 		p.state.update(func(d *deviceState) {
-			d.polled, d.failures, d.lastErr = true, 0, nil
-			d.signals, d.evalErrs = signals, evalErrs
+			d.polled, d.failures, d.lastErr, d.lastGood = true, 0, nil, d.now()
+			d.signals, d.unknown, d.evalErrs, d.readFails = ev.signals, ev.unknown, ev.errs, required
 		})
 	}
 }
 
+// evaluation is the mapping's result for every connector of the layout.
+type evaluation struct {
+	signals map[int]map[string]any
+	unknown map[int]map[string]string
+	errs    []error
+}
+
 // evaluate runs the mapping once per connector of the layout.
-func (p *poller) evaluate(in *cel.Input) (map[int]map[string]any, []error) {
+func (p *poller) evaluate(in *cel.Input) evaluation {
 	p.state.mu.Lock()
 	conns := p.state.connectors
 	prev := p.state.signals
 	p.state.mu.Unlock()
-	out := make(map[int]map[string]any, len(conns))
-	var errs []error
+	out := evaluation{signals: make(map[int]map[string]any, len(conns))}
 	for i, c := range conns {
 		one := *in
 		one.ConnectorID = c.ConnectorID
 		one.Prev = prev[i]
-		s, e := p.mapping.EvalSignals(&one)
+		ev := evalShim(p.mapping, &one)
 		if len(conns) > 1 {
-			for j := range e {
-				e[j] = fmt.Errorf("connector %d/%d: %w", c.ID, c.ConnectorID, e[j])
+			for j := range ev.Errors {
+				ev.Errors[j] = fmt.Errorf("connector %d/%d: %w", c.ID, c.ConnectorID, ev.Errors[j])
 			}
 		}
-		out[i] = s
-		errs = append(errs, e...)
+		out.signals[i] = ev.Signals
+		if len(ev.Unknown) > 0 {
+			if out.unknown == nil {
+				out.unknown = map[int]map[string]string{}
+			}
+			out.unknown[i] = maps.Clone(ev.Unknown)
+		}
+		out.errs = append(out.errs, ev.Errors...)
 	}
-	return out, errs
+	return out
 }
 
-// command runs one canonical command through the mapping and the device.
-func (p *poller) command(ctx context.Context, name string, connector int, args cel.Args) error {
+// lastInput is the newest read, or an empty input before the first.
+func (p *poller) lastInput() *cel.Input {
 	p.mu.Lock()
-	in := p.last
-	p.mu.Unlock()
-	if in == nil {
-		in = &cel.Input{} // commands that need no read values still work before the first poll
+	defer p.mu.Unlock()
+	if p.last == nil {
+		return &cel.Input{}
 	}
-	one := *in
-	one.ConnectorID = connector
-	writes, err := p.mapping.EvalCommand(name, &one, args)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, commandTimeout)
-	defer cancel()
-	return p.dev.Write(ctx, writes)
+	return p.last
 }

@@ -38,7 +38,7 @@ func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opene
 	}
 	opts := controllers.ControllerOptions{Workers: 2, Logger: log}
 	if opener != nil {
-		r.devices = &devices{opener: opener, st: st, now: time.Now, running: map[string]*running{}}
+		r.devices = &devices{opener: opener, st: st, now: time.Now, log: log, running: map[string]*running{}}
 		opts.OnStop = r.devices.stopAll
 	}
 	c := controllers.NewController("charger", Kind, r, opts)

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -33,14 +35,7 @@ func covers(target, ref ConnectorRef) bool {
 	return target.EVSE == 0 || (target.EVSE == ref.EVSE && (target.Connector == 0 || target.Connector == ref.Connector))
 }
 
-func (s *Station) inoperativeLocked(ref ConnectorRef) bool {
-	for t, st := range s.availability {
-		if st == ocpp.OperationalStatusInoperative && covers(t, ref) {
-			return true
-		}
-	}
-	return false
-}
+func (s *Station) inoperativeLocked(ref ConnectorRef) bool { return inoperativeIn(s.availability, ref) }
 
 // connectorStatuses derives every connector's OCPP status now.
 func (s *Station) connectorStatuses() map[ConnectorRef]string {
@@ -48,7 +43,7 @@ func (s *Station) connectorStatuses() map[ConnectorRef]string {
 	defer s.mu.Unlock()
 	out := map[ConnectorRef]string{}
 	for _, ref := range s.connectors() {
-		out[ref] = ConnectorStatus(ConnectorInput{Signals: s.obs.Signals[ref], DeviceReachable: s.obs.Reachable,
+		out[ref] = ConnectorStatus(ConnectorInput{Signals: s.obs.Signals[ref], Unknown: s.obs.Unknown[ref], DeviceReachable: s.obs.Reachable,
 			Inoperative: s.inoperativeLocked(ref)})
 	}
 	return out
@@ -80,8 +75,10 @@ func (s *Station) availabilityList() []v1alpha1.AvailabilityStatus {
 	return out
 }
 
-// onChangeAvailability (G03–G05): Accepted when applied (or already so),
-// Scheduled when a session runs on the target, Rejected for an unknown one.
+// onChangeAvailability (G03–G05): Accepted when the charger took the change
+// (or nothing changes), Scheduled when a session runs on the target,
+// Rejected for an unknown target and when the charger did not take it:
+// the CSMS never sees Unavailable for a charger that would still charge.
 func (s *Station) onChangeAvailability(ctx context.Context, r *ocpp.ChangeAvailabilityRequest) (any, error) {
 	target := ConnectorRef{}
 	if r.EVSE != nil {
@@ -104,45 +101,87 @@ func (s *Station) onChangeAvailability(ctx context.Context, r *ocpp.ChangeAvaila
 		return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusScheduled}, nil
 	}
 	if err := s.setAvailability(ctx, target, r.OperationalStatus); err != nil {
+		var refused *refusedError
+		if errors.As(err, &refused) {
+			return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusRejected,
+				StatusInfo: statusInfo(refused.reason, refused.err.Error())}, nil
+		}
 		return nil, err
 	}
 	return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusAccepted}, nil
 }
 
-// setAvailability records, persists and enforces an availability change.
-// The charger is told through its setAvailable command where the template
-// has one; StatusNotifications follow from the session loop.
+// refusedError is a change the charger did not take.
+type refusedError struct {
+	reason string // the StatusInfo reasonCode
+	err    error
+}
+
+func (e *refusedError) Error() string { return "the charger did not take the change: " + e.err.Error() }
+
+// setAvailability enforces, then records and persists an availability
+// change. Each connector whose availability changes is told through the
+// template's setAvailable command first; if one does not take it, the
+// connectors already changed are set back (best effort), nothing is
+// recorded, and the error is a *refusedError.
 func (s *Station) setAvailability(ctx context.Context, target ConnectorRef, st ocpp.OperationalStatusEnumType) error {
 	s.mu.Lock()
-	delete(s.scheduled, target)
+	before := maps.Clone(s.availability)
+	after := maps.Clone(s.availability)
 	if st == ocpp.OperationalStatusInoperative {
-		s.availability[target] = st
+		after[target] = st
 	} else {
-		for t := range s.availability {
+		for t := range after {
 			if covers(target, t) {
-				delete(s.availability, t) // Operative on a parent clears what is below it
+				delete(after, t) // Operative on a parent clears what is below it
 			}
 		}
 	}
+	var changed []ConnectorRef
+	for _, ref := range s.connectors() {
+		if inoperativeIn(before, ref) != inoperativeIn(after, ref) {
+			changed = append(changed, ref)
+		}
+	}
+	s.mu.Unlock()
+	for i, ref := range changed {
+		err := s.host.Command(ctx, "setAvailable", ref.Connector, cel.Args{Available: !inoperativeIn(after, ref)})
+		if err == nil {
+			continue
+		}
+		for _, done := range changed[:i] {
+			if back := s.host.Command(ctx, "setAvailable", done.Connector, cel.Args{Available: !inoperativeIn(before, done)}); back != nil {
+				s.log.Warn("could not set a connector's availability back", "connector", done, "err", back)
+			}
+		}
+		reason := "DeviceError"
+		if errors.Is(err, cel.ErrUnsupported) {
+			reason = "NotSupported"
+			err = fmt.Errorf("the charger's template has no setAvailable command, so availability cannot be enforced: %w", err)
+		}
+		s.log.Warn("availability change refused", "target", target, "status", st, "connector", ref, "err", err)
+		return &refusedError{reason: reason, err: err}
+	}
+	s.mu.Lock()
+	delete(s.scheduled, target)
+	s.availability = after
 	s.mu.Unlock()
 	s.syncModel()
 	if err := s.persist(); err != nil {
 		return err
 	}
-	for _, ref := range s.connectors() {
-		if !covers(target, ref) {
-			continue
-		}
-		s.mu.Lock()
-		operative := !s.inoperativeLocked(ref)
-		s.mu.Unlock()
-		err := s.host.Command(ctx, "setAvailable", ref.Connector, cel.Args{Available: operative})
-		if err != nil && !errors.Is(err, cel.ErrUnsupported) {
-			s.log.Warn("charger did not take the availability change", "connector", ref, "err", err)
-		}
-	}
 	s.poke()
 	return nil
+}
+
+// inoperativeIn reports whether ref is inoperative under availability a.
+func inoperativeIn(a map[ConnectorRef]ocpp.OperationalStatusEnumType, ref ConnectorRef) bool {
+	for t, st := range a {
+		if st == ocpp.OperationalStatusInoperative && covers(t, ref) {
+			return true
+		}
+	}
+	return false
 }
 
 // applyScheduled applies availability changes whose target went idle.
@@ -161,6 +200,11 @@ func (s *Station) applyScheduled(ctx context.Context) {
 	s.mu.Unlock()
 	for t, st := range changes {
 		if err := s.setAvailability(ctx, t, st); err != nil {
+			// The CSMS was told Scheduled; the charger now refused. The
+			// change is dropped so the status keeps telling the truth.
+			s.mu.Lock()
+			delete(s.scheduled, t)
+			s.mu.Unlock()
 			s.log.Warn("scheduled availability change failed", "target", t, "err", err)
 		}
 	}

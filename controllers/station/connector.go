@@ -19,6 +19,9 @@ const (
 type ConnectorInput struct {
 	// Signals are the charger's canonical signals for the connector.
 	Signals map[string]any
+	// Unknown names the signals the template maps but the last poll could
+	// not compute (their input did not arrive), with the reason.
+	Unknown map[string]string
 	// DeviceReachable is false once the device failed its retries.
 	DeviceReachable bool
 	// Inoperative is true when ChangeAvailability made the station, the
@@ -27,18 +30,30 @@ type ConnectorInput struct {
 	Reserved    bool
 }
 
+// flowingW is the power above which energy counts as flowing whatever the
+// other signals say; below it is meter noise of an idle charger.
+const flowingW = 50
+
 // ConnectorStatus derives the status in this order: a fault (of the device
 // or the charger) outranks everything, then unavailability (set by the CSMS
-// or reported by the charger), then a plugged-in EV, then a reservation.
-// A missing signal counts as its safe default: not faulted, operative, no EV.
+// or reported by the charger), then a plugged-in EV or power flowing, then
+// a reservation. A signal the template does not map counts as its safe
+// default (not faulted, operative, no EV). A signal the template maps but
+// that is unknown now is never guessed: unless power flows, a connector
+// whose fault, operative or EV state is unknown is Unavailable, because
+// whether it is Available cannot be determined.
 func ConnectorStatus(in ConnectorInput) string {
+	powerW, _ := in.Signals["powerW"].(float64)
+	flowing := flag(in.Signals, "charging", false) || powerW > flowingW
 	switch {
 	case !in.DeviceReachable || flag(in.Signals, "faulted", false):
 		return ConnectorFaulted
 	case in.Inoperative || !flag(in.Signals, "operative", true):
 		return ConnectorUnavailable
-	case flag(in.Signals, "evConnected", false):
+	case flag(in.Signals, "evConnected", false) || flowing:
 		return ConnectorOccupied
+	case in.Unknown["evConnected"] != "" || in.Unknown["faulted"] != "" || in.Unknown["operative"] != "":
+		return ConnectorUnavailable
 	case in.Reserved:
 		return ConnectorReserved
 	}

@@ -52,14 +52,15 @@ type Preview struct {
 }
 
 // PreviewOf builds the Preview of a charger's layout and signals.
-func PreviewOf(evses []v1alpha1.EVSE, signals map[ConnectorRef]map[string]any, reachable bool, now time.Time) Preview {
+func PreviewOf(evses []v1alpha1.EVSE, obs Observation, now time.Time) Preview {
+	signals := obs.Signals
 	p := Preview{StatusNotifications: []ocpp.StatusNotificationRequest{}, MeterValues: []ocpp.MeterValuesRequest{}}
 	ts := ocpp.NewDateTime(now)
 	for _, e := range evses {
 		var samples []ocpp.SampledValueType
 		for _, c := range e.Connectors {
 			ref := ConnectorRef{e.ID, c.ID}
-			status := ConnectorStatus(ConnectorInput{Signals: signals[ref], DeviceReachable: reachable})
+			status := ConnectorStatus(ConnectorInput{Signals: signals[ref], Unknown: obs.Unknown[ref], DeviceReachable: obs.Reachable})
 			p.StatusNotifications = append(p.StatusNotifications, ocpp.StatusNotificationRequest{Timestamp: ts,
 				ConnectorStatus: ocpp.ConnectorStatusEnumType(status), EVSEID: e.ID, ConnectorID: c.ID})
 			if samples == nil {

@@ -15,7 +15,7 @@ func TestPreviewIsSchemaValid(t *testing.T) {
 		{1, 1}: {"evConnected": true, "charging": true, "energyWh": 1234.5, "powerW": 7400.0, "currentA1": 32.0, "voltageV1": 230.0, "faultCode": "x"},
 		{2, 1}: {"faulted": true},
 	}
-	p := PreviewOf(evses, signals, true, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	p := PreviewOf(evses, Observation{Reachable: true, Signals: signals}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if len(p.StatusNotifications) != 2 || p.StatusNotifications[0].ConnectorStatus != "Occupied" || p.StatusNotifications[1].ConnectorStatus != "Faulted" {
 		t.Fatalf("status notifications %+v", p.StatusNotifications)
 	}

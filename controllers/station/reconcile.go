@@ -188,7 +188,7 @@ func persistedOf(s v1alpha1.ChargerStatus) (Persisted, *v1alpha1.SecretKeyRef) {
 // observation reads the device side's part of a charger status. The device
 // counts as reachable unless the charger controller said it is not.
 func observation(s v1alpha1.ChargerStatus) Observation {
-	o := Observation{Reachable: true, Signals: map[ConnectorRef]map[string]any{}}
+	o := Observation{Reachable: true, Signals: map[ConnectorRef]map[string]any{}, Unknown: map[ConnectorRef]map[string]string{}}
 	for _, c := range s.Conditions {
 		if c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionFalse {
 			o.Reachable = false
@@ -196,6 +196,9 @@ func observation(s v1alpha1.ChargerStatus) Observation {
 	}
 	for _, c := range s.Connectors {
 		o.Signals[ConnectorRef{c.EVSEID, c.ConnectorID}] = c.Signals
+		if len(c.Unknown) > 0 {
+			o.Unknown[ConnectorRef{c.EVSEID, c.ConnectorID}] = c.Unknown
+		}
 	}
 	return o
 }

@@ -40,6 +40,9 @@ type Host interface {
 type Observation struct {
 	Reachable bool
 	Signals   map[ConnectorRef]map[string]any
+	// Unknown holds, per connector, the mapped signals the last poll could
+	// not compute, with the reason.
+	Unknown map[ConnectorRef]map[string]string
 }
 
 // The Registered condition and its reasons, on the Charger.

@@ -62,6 +62,21 @@ func TestConnectorStatus(t *testing.T) {
 		{"reserved", ConnectorInput{DeviceReachable: true, Reserved: true}, ConnectorReserved},
 		{"reserved and plugged", ConnectorInput{DeviceReachable: true, Reserved: true, Signals: map[string]any{"evConnected": true}}, ConnectorOccupied},
 		{"non-bool signal ignored", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": "yes"}}, ConnectorAvailable},
+		// What the device did not send is never guessed (issue: 0xC7 missing
+		// while an EV charged at 3.2 kW was reported Available).
+		{"ev state unknown, charging at 3.2 kW", ConnectorInput{DeviceReachable: true,
+			Signals: map[string]any{"charging": true, "powerW": 3200.0},
+			Unknown: map[string]string{"evConnected": "EPC 0xC7 not received"}}, ConnectorOccupied},
+		{"ev state unknown, power unknown too", ConnectorInput{DeviceReachable: true,
+			Unknown: map[string]string{"evConnected": "EPC 0xC7 not received", "powerW": "EPC 0xD3 not received"}}, ConnectorUnavailable},
+		{"ev state unknown, no power", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"powerW": 0.0},
+			Unknown: map[string]string{"evConnected": "EPC 0xC7 = 0xFF undefined"}}, ConnectorUnavailable},
+		{"fault state unknown", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": false},
+			Unknown: map[string]string{"faulted": "EPC 0x88 not received"}}, ConnectorUnavailable},
+		{"no EV but power flows", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": false, "powerW": 7400.0}}, ConnectorOccupied},
+		{"no EV, meter noise", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": false, "powerW": 3.0}}, ConnectorAvailable},
+		{"unknown power alone does not block", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": false},
+			Unknown: map[string]string{"powerW": "block \"meter\" not read"}}, ConnectorAvailable},
 	}
 	for _, c := range cases {
 		if got := ConnectorStatus(c.in); got != c.want {

@@ -37,7 +37,13 @@ func ctxT(t *testing.T) context.Context {
 
 // stationFixture applies a CSMS at url, a template and one charger.
 func stationFixture(t *testing.T, url string, csms v1alpha1.CSMSSpec) *fixture.Fixture {
-	f := fixture.New(t, template.Setup, Setup(nil))
+	return stationFixtureWith(t, url, csms, &recordingCommander{})
+}
+
+// stationFixtureWith runs the station controller with cmd as the charger
+// side that runs commands on devices.
+func stationFixtureWith(t *testing.T, url string, csms v1alpha1.CSMSSpec, cmd Commander) *fixture.Fixture {
+	f := fixture.New(t, template.Setup, Setup(cmd))
 	csms.URL = url
 	f.Create("CSMS", "csms", csms)
 	f.Create(template.Kind, "t", v1alpha1.TemplateSpec{Protocol: v1alpha1.ProtocolModbus, Manufacturer: "ACME", Model: "Wallbox 22",
