@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
@@ -24,6 +25,7 @@ type fakeDevice struct {
 	regs    map[string][]uint16
 	readErr error
 	failed  []ReadFailure
+	delay   time.Duration // each read takes this long
 	reads   int
 	writes  [][]cel.Write
 	wErr    error
@@ -33,6 +35,11 @@ type fakeDevice struct {
 
 func (d *fakeDevice) Read(context.Context) (*Reading, error) {
 	d.mu.Lock()
+	if delay := d.delay; delay > 0 {
+		d.mu.Unlock()
+		time.Sleep(delay)
+		d.mu.Lock()
+	}
 	defer d.mu.Unlock()
 	d.reads++
 	if d.readErr != nil {
