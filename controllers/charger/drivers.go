@@ -23,12 +23,13 @@ type Drivers struct {
 	tcp *modbus.TCPPool
 
 	mu    sync.Mutex
-	buses map[string]*sharedBus
+	buses map[string]*sharedBus // by serial device
 	el    *echonet.Client
 }
 
 type sharedBus struct {
-	key  string
+	key  string // the Bus spec it was opened with
+	name string // the Bus resource
 	arb  *modbus.Arbiter
 	refs int
 }
@@ -67,8 +68,13 @@ func derefInt(p *int, def int) int {
 	return *p
 }
 
-// bus returns the shared arbiter of a Bus, opening it (or, when its spec
-// changed, a new one) on first use.
+// bus returns the shared arbiter of a Bus, opening it on first use. The
+// arbiters are kept by serial device, not by Bus name, so that two Bus
+// resources naming one line, or a Bus whose spec changed, never have two
+// arbiters driving the line at once: a changed spec closes the old arbiter
+// before the new one opens. Chargers still holding the old one get
+// ErrClosed (not counted against the device) until their own reconcile,
+// which the Bus change triggers, moves them over.
 func (d *Drivers) bus(name string, spec *v1alpha1.BusSpec) (*modbus.Arbiter, func() error, error) {
 	if spec == nil {
 		return nil, nil, fmt.Errorf("bus %q: no spec", name)
@@ -77,8 +83,17 @@ func (d *Drivers) bus(name string, spec *v1alpha1.BusSpec) (*modbus.Arbiter, fun
 	key := string(keyb)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	b := d.buses[name]
-	if b == nil || b.key != key {
+	b := d.buses[spec.Device]
+	if b != nil && b.key != key {
+		if b.name != name {
+			return nil, nil, fmt.Errorf("bus %q: device %s is already driven by bus %q with other settings; "+
+				"chargers on one line must share one Bus", name, spec.Device, b.name)
+		}
+		b.arb.Close()
+		delete(d.buses, spec.Device)
+		b = nil
+	}
+	if b == nil {
 		retries := 2
 		if spec.Retries != nil {
 			retries = *spec.Retries
@@ -89,9 +104,8 @@ func (d *Drivers) bus(name string, spec *v1alpha1.BusSpec) (*modbus.Arbiter, fun
 		if err != nil {
 			return nil, nil, fmt.Errorf("bus %q: %w", name, err)
 		}
-		// The old arbiter, if any, closes when its last charger lets go.
-		b = &sharedBus{key: key, arb: arb}
-		d.buses[name] = b
+		b = &sharedBus{key: key, name: name, arb: arb}
+		d.buses[spec.Device] = b
 	}
 	b.refs++
 	var once sync.Once
@@ -101,8 +115,8 @@ func (d *Drivers) bus(name string, spec *v1alpha1.BusSpec) (*modbus.Arbiter, fun
 			d.mu.Lock()
 			defer d.mu.Unlock()
 			if b.refs--; b.refs == 0 {
-				if d.buses[name] == b {
-					delete(d.buses, name)
+				if d.buses[spec.Device] == b {
+					delete(d.buses, spec.Device)
 				}
 				err = b.arb.Close()
 			}
