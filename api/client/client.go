@@ -349,3 +349,21 @@ func (c *Client) MappingTest(ctx context.Context, charger string) (*v1alpha1.Map
 	}
 	return &out, nil
 }
+
+// Command runs one canonical command on a charger's device through gwd and
+// returns what the device did with it.
+func (c *Client) Command(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) (*v1alpha1.ChargerCommandResult, error) {
+	p, err := itemPath("Charger", charger)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(cmd)
+	if err != nil {
+		return nil, err
+	}
+	var out v1alpha1.ChargerCommandResult
+	if err := c.do(ctx, http.MethodPost, p+"/command", nil, body, "application/json", &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -34,6 +34,9 @@ type Options struct {
 	// MappingTest reads a charger's device once and returns what its
 	// mapping makes of it (GET .../chargers/{name}/mappingtest); nil: 404.
 	MappingTest func(ctx context.Context, charger string) (any, error)
+	// Command runs one canonical command on a charger's device (POST
+	// .../chargers/{name}/command); nil: 404.
+	Command func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -45,6 +48,7 @@ type Server struct {
 	commit   string
 	bookmark time.Duration
 	mapping  func(ctx context.Context, charger string) (any, error)
+	command  func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
 	mux      *http.ServeMux
 	handler  http.Handler
 }
@@ -58,6 +62,7 @@ func New(opts Options) *Server {
 		commit:   opts.Commit,
 		bookmark: opts.BookmarkInterval,
 		mapping:  opts.MappingTest,
+		command:  opts.Command,
 		mux:      http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -92,6 +97,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+prefix+"/{plural}/{name}/status", s.handleGet)
 	m.HandleFunc("PUT "+prefix+"/{plural}/{name}/status", s.handleUpdateStatus)
 	m.HandleFunc("GET "+prefix+"/chargers/{name}/mappingtest", s.handleMappingTest)
+	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply

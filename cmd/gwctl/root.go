@@ -52,6 +52,7 @@ $GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
 		newDiffCmd(o, streams),
 		newVersionCmd(o, streams),
 		newMappingCmd(o, streams),
+		newChargerCmd(o, streams),
 	)
 	return cmd
 }

@@ -102,8 +102,35 @@ func TestDevicesEndToEnd(t *testing.T) {
 		"abb-terra-ac-rtu-1", "el-02a1-1", "el-027e-1"} {
 		checkMappingTest(t, d, name)
 	}
+	commandsReachDevices(t, d)
 	silentUnitOnBus(t, d, sim)
 	d.stop(t)
+}
+
+// commandsReachDevices: the templates' keepAlive reaches the KEBA (10 s)
+// and Schneider (2 s) devices on its own, and `gwctl charger command` runs
+// a command by hand and reports what the device did.
+func commandsReachDevices(t *testing.T, d *daemon) {
+	t.Helper()
+	for _, name := range []string{"keba-p30-1", "schneider-evlink-1"} {
+		waitCharger(t, d, name, "keepAlive Done", func(st v1alpha1.ChargerStatus) bool {
+			return st.Device != nil && st.Device.Commands["keepAlive"].Result == v1alpha1.CommandDone
+		})
+	}
+	out, errOut, code := d.gwctl(t, nil, "charger", "command", "abb-terra-ac-2", "setCurrentLimit", "--limit", "10")
+	if code != 0 || !strings.Contains(out, "abb-terra-ac-2 setCurrentLimit: Done") {
+		t.Fatalf("charger command setCurrentLimit: exit %d\n%s%s", code, out, errOut)
+	}
+	waitCharger(t, d, "abb-terra-ac-2", "the new limit read back", func(st v1alpha1.ChargerStatus) bool {
+		return signalsOf(st)["currentLimitA"] == 10.0
+	})
+	out, errOut, code = d.gwctl(t, nil, "charger", "command", "abb-terra-ac-2", "unlock")
+	if code != 1 || !strings.Contains(out, "Unsupported") {
+		t.Fatalf("charger command unlock: exit %d, want 1 and Unsupported\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code = d.gwctl(t, nil, "charger", "command", "abb-terra-ac-2", "setCurrentLimit"); code != 2 || !strings.Contains(errOut, "needs --limit") {
+		t.Fatalf("setCurrentLimit without --limit: exit %d\n%s", code, errOut)
+	}
 }
 
 // plugAndWatch plugs an EV into each named device and waits for the EV

@@ -101,3 +101,14 @@ func (r *Reconciler) chargersUsing(tpl *v1alpha1.Object) []string {
 	}
 	return out
 }
+
+// RunCommand runs one command an operator asked for by hand and reports
+// the device's outcome in API terms.
+func (r *Reconciler) RunCommand(ctx context.Context, charger string, c v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult {
+	err := r.Command(ctx, charger, c.Command, c.ConnectorID, cel.Args{LimitA: c.LimitA, LimitW: c.LimitW, Available: c.Available})
+	res := v1alpha1.ChargerCommandResult{Charger: charger, Command: c.Command, Result: CommandResult(err)}
+	if err != nil {
+		res.Message = describe(err)
+	}
+	return res
+}
