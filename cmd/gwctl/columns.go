@@ -143,7 +143,7 @@ var kindColumns = map[string][]column{
 	"Charger": {
 		{header: "TEMPLATE", value: func(v *view) string { return first(v.spec, "templateRef") }},
 		{header: "CONNECTION", value: chargerConnection},
-		{header: "DEVICE", value: func(v *view) string { return conditionShort(v, "DeviceReachable", "Reachable") }},
+		{header: "DEVICE", value: deviceState},
 		{header: "EV", value: func(v *view) string { return connectorFlag(v, "evConnected") }},
 		{header: "OCPP", value: func(v *view) string { return first(v.status, "ocpp.state") }},
 		{header: "REASON", value: func(v *view) string { return conditionShort(v, "Registered", "") }},
@@ -320,8 +320,32 @@ func conditionShort(v *view, typ, whenTrue string) string {
 	return string(c.Status)
 }
 
-// connectorFlag shows a boolean signal per connector: "yes", "no", or "-"
-// where the template does not map it.
+// deviceState is Reachable while the device answers with complete data;
+// else what is wrong: the reason of DeviceReachable (NotResponding,
+// OpenFailed, …) or of DeviceDataValid (DeviceError, MalformedAnswer), or
+// Stale while the last polls failed but not yet failureThreshold of them.
+func deviceState(v *view) string {
+	r := v1alpha1.FindCondition(v.conditions(), "DeviceReachable")
+	switch {
+	case r == nil:
+		return "-"
+	case r.Status != v1alpha1.ConditionTrue:
+		return conditionShort(v, "DeviceReachable", "")
+	}
+	if d := v1alpha1.FindCondition(v.conditions(), "DeviceDataValid"); d != nil && d.Status == v1alpha1.ConditionFalse {
+		return d.Reason
+	}
+	for _, c := range statusConnectors(v) {
+		if lookup(c, "stale") == true {
+			return "Stale"
+		}
+	}
+	return "Reachable"
+}
+
+// connectorFlag shows a boolean signal per connector: "yes", "no", "?"
+// where it is unknown now (its input did not arrive), or "-" where the
+// template does not map it.
 func connectorFlag(v *view, signal string) string {
 	var parts []string
 	for _, c := range statusConnectors(v) {
@@ -330,6 +354,12 @@ func connectorFlag(v *view, signal string) string {
 			parts = append(parts, "yes")
 		case false:
 			parts = append(parts, "no")
+		case nil:
+			if lookup(c, "unknown."+signal) != nil {
+				parts = append(parts, "?")
+			} else {
+				parts = append(parts, "-")
+			}
 		default:
 			parts = append(parts, "-")
 		}

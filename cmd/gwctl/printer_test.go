@@ -82,6 +82,17 @@ func fixedObjects() map[string][]*v1alpha1.Object {
 			fixture("Charger", "ch-el", 50*time.Hour, now,
 				`{"templateRef":"el-generic","connection":{"echonet":{"address":"192.168.1.20","eoj":"0x02A101"}},"evses":[{"id":1},{"id":2}]}`,
 				`{"conditions":[{"type":"Ready","status":"False","reason":"Unreachable"}],"connectors":[{"evseId":1,"connectorId":1,"status":"Available"},{"evseId":2,"connectorId":1,"status":"Faulted"}]}`),
+			// Answers, but 0xC7 did not arrive: EV unknown, DeviceError shown.
+			fixture("Charger", "ch-el-sna", time.Hour, now,
+				`{"templateRef":"el-generic","connection":{"echonet":{"address":"192.168.1.21","eoj":"0x02A101"}}}`,
+				`{"conditions":[{"type":"DeviceReachable","status":"True","reason":"Polled"},{"type":"DeviceDataValid","status":"False","reason":"DeviceError"}],"connectors":[{"evseId":1,"connectorId":1,"status":"Unavailable","signals":{"powerW":0},"unknown":{"evConnected":"EPC 0xC7 not received"}}]}`),
+			// One poll failed: the values shown are stale.
+			fixture("Charger", "ch-tcp-stale", time.Hour, now,
+				`{"templateRef":"abb-terra","connection":{"modbusTCP":{"host":"10.0.0.6","port":502,"unitId":1}}}`,
+				`{"conditions":[{"type":"DeviceReachable","status":"True","reason":"Polled"},{"type":"DeviceDataValid","status":"True","reason":"Complete"}],"connectors":[{"evseId":1,"connectorId":1,"status":"Available","signals":{"evConnected":false},"stale":true}]}`),
+			fixture("Charger", "ch-tcp-down", time.Hour, now,
+				`{"templateRef":"abb-terra","connection":{"modbusTCP":{"host":"10.0.0.7","port":502,"unitId":1}}}`,
+				`{"conditions":[{"type":"DeviceReachable","status":"False","reason":"NotResponding"}],"connectors":[{"evseId":1,"connectorId":1,"status":"Faulted","signals":{"evConnected":false},"stale":true}]}`),
 		},
 		"Template": {
 			fixture("Template", "abb-terra", 5*time.Hour, now, `{"protocol":"modbus"}`,
