@@ -115,6 +115,7 @@ func (s *Server) apply(req *applyRequest) (*v1alpha1.ApplyResult, error) {
 			}
 			res.Items = append(res.Items, v1alpha1.ApplyItem{Kind: o.Kind, Name: o.Metadata.Name, Action: v1alpha1.ActionPruned, Old: o})
 		}
+		res.Warnings = pollWarnings(tx, res.Items)
 		return nil
 	})
 	if err != nil {

@@ -59,6 +59,9 @@ const (
 type ApplyResult struct {
 	DryRun bool        `json:"dryRun,omitempty"`
 	Items  []ApplyItem `json:"items"`
+	// Warnings are about what was applied and will work, but not as well
+	// as it could (gwctl prints them to stderr).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ApplyItem is the outcome for one object. Old is the object before the apply

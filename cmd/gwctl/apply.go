@@ -99,6 +99,9 @@ func (o *applyOptions) Run(ctx context.Context) error {
 	for _, it := range res.Items {
 		fmt.Fprintf(&b, "%s %s%s\n", resourceName(it.Kind, it.Name), it.Action, suffix)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(o.streams.ErrOut, "Warning: %s\n", w)
+	}
 	_, err = io.WriteString(o.streams.Out, b.String())
 	return err
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -152,5 +153,52 @@ func TestApplyNeedsFilename(t *testing.T) {
 	r := e.run("apply")
 	if r.code != 1 || !strings.Contains(r.err, "must specify -f") {
 		t.Errorf("exit %d, stderr %q", r.code, r.err)
+	}
+}
+
+// TestApplyWarnsWhenAPollCannotFitItsInterval: a KEBA-like template of ten
+// blocks with a 5 s timeout cannot finish a poll of a silent device within
+// 1 s; the apply succeeds and says so on stderr, naming the figures. The
+// same charger at a 60 s interval gets no warning.
+func TestApplyWarnsWhenAPollCannotFitItsInterval(t *testing.T) {
+	e := newTestEnv(t)
+	var blocks strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&blocks, "        - {name: b%d, address: %d, count: 2}\n", i, 1000+2*i)
+	}
+	doc := func(interval string) string {
+		return `apiVersion: ocppgw.dev/v1alpha1
+kind: Template
+metadata: {name: keba-like}
+spec:
+  protocol: modbus
+  read:
+    modbus:
+      blocks:
+` + blocks.String() + `  signals:
+    powerW: 'double(u32(regs["b0"], 0))'
+---
+apiVersion: ocppgw.dev/v1alpha1
+kind: Charger
+metadata: {name: wb-1}
+spec:
+  templateRef: keba-like
+  pollInterval: ` + interval + `
+  connection:
+    modbusTCP: {host: 10.0.0.9, unitId: 255, timeout: 5s}
+`
+	}
+	r := e.runStdin(doc("1s"), "apply", "-f", "-")
+	if r.code != 0 || !strings.Contains(r.out, "charger/wb-1 created") {
+		t.Fatalf("apply: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	for _, want := range []string{`Warning: Charger "wb-1": one poll can take up to 50s`, "10 blocks × 5s timeout over Modbus TCP", "pollInterval 1s"} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.err)
+		}
+	}
+	r = e.runStdin(doc("60s"), "apply", "-f", "-")
+	if r.code != 0 || strings.Contains(r.err, "Warning") {
+		t.Fatalf("apply at 60s: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }

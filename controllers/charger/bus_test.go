@@ -80,3 +80,12 @@ func TestBusChangeNeverDrivesALineTwice(t *testing.T) {
 		t.Fatalf("%d descriptors left on the line after the last release", n)
 	}
 }
+
+// TestPollBudgetDefaultsMatchTheDrivers: the apply-time poll estimate uses
+// the drivers' own defaults.
+func TestPollBudgetDefaultsMatchTheDrivers(t *testing.T) {
+	if v1alpha1.DefaultEchonetTimeout != echonet.DefaultTimeout || v1alpha1.DefaultEchonetRetries != echonet.DefaultRetries {
+		t.Fatalf("v1alpha1 assumes EL %v × %d, the driver uses %v × %d", v1alpha1.DefaultEchonetTimeout,
+			v1alpha1.DefaultEchonetRetries, echonet.DefaultTimeout, echonet.DefaultRetries)
+	}
+}
