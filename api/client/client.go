@@ -367,3 +367,17 @@ func (c *Client) Command(ctx context.Context, charger string, cmd v1alpha1.Charg
 	}
 	return &out, nil
 }
+
+// TryTemplate reads a device no Charger describes yet once, through a
+// template, and returns what the mapping makes of it.
+func (c *Client) TryTemplate(ctx context.Context, req v1alpha1.MappingTestRequest) (*v1alpha1.MappingTest, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	var out v1alpha1.MappingTest
+	if err := c.do(ctx, http.MethodPost, apiPrefix+"/mappingtest", nil, body, "application/json", &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

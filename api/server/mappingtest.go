@@ -1,7 +1,9 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -31,4 +33,36 @@ func (s *Server) handleMappingTest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// ErrInvalidInput marks an error of the device side that is the request's
+// fault (an unknown template, a bad connection): it is answered 422.
+var ErrInvalidInput = errors.New("invalid input")
+
+// maxMappingTestBody bounds a mapping test request.
+const maxMappingTestBody = 64 << 10
+
+// handleTryTemplate reads a device no Charger describes yet through a
+// template (`gwctl mapping test --template`).
+func (s *Server) handleTryTemplate(w http.ResponseWriter, r *http.Request) {
+	if s.tryTemplate == nil {
+		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "this gateway runs no device controller"))
+		return
+	}
+	var req v1alpha1.MappingTestRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxMappingTestBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, "mapping test body: "+err.Error()))
+		return
+	}
+	res, err := s.tryTemplate(r.Context(), req)
+	switch {
+	case errors.Is(err, ErrInvalidInput):
+		s.writeStatus(w, r, newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, err.Error()))
+	case err != nil:
+		s.writeStatus(w, r, newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, err.Error()))
+	default:
+		writeJSON(w, http.StatusOK, res)
+	}
 }

@@ -37,33 +37,39 @@ type Options struct {
 	// Command runs one canonical command on a charger's device (POST
 	// .../chargers/{name}/command); nil: 404.
 	Command func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
+	// TryTemplate reads a device through a template without a Charger
+	// (POST .../mappingtest); nil: 404. Errors wrapping ErrInvalidInput are
+	// answered 422, others 503.
+	TryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
 // everything lives in the store.
 type Server struct {
-	store    *store.Store
-	log      *slog.Logger
-	version  string
-	commit   string
-	bookmark time.Duration
-	mapping  func(ctx context.Context, charger string) (any, error)
-	command  func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
-	mux      *http.ServeMux
-	handler  http.Handler
+	store       *store.Store
+	log         *slog.Logger
+	version     string
+	commit      string
+	bookmark    time.Duration
+	mapping     func(ctx context.Context, charger string) (any, error)
+	command     func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
+	tryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
+	mux         *http.ServeMux
+	handler     http.Handler
 }
 
 // New returns a Server for opts.Store.
 func New(opts Options) *Server {
 	s := &Server{
-		store:    opts.Store,
-		log:      opts.Logger,
-		version:  opts.Version,
-		commit:   opts.Commit,
-		bookmark: opts.BookmarkInterval,
-		mapping:  opts.MappingTest,
-		command:  opts.Command,
-		mux:      http.NewServeMux(),
+		store:       opts.Store,
+		log:         opts.Logger,
+		version:     opts.Version,
+		commit:      opts.Commit,
+		bookmark:    opts.BookmarkInterval,
+		mapping:     opts.MappingTest,
+		command:     opts.Command,
+		tryTemplate: opts.TryTemplate,
+		mux:         http.NewServeMux(),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -98,6 +104,7 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT "+prefix+"/{plural}/{name}/status", s.handleUpdateStatus)
 	m.HandleFunc("GET "+prefix+"/chargers/{name}/mappingtest", s.handleMappingTest)
 	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
+	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply

@@ -43,3 +43,12 @@ type MappingTestConnector struct {
 	// Unknown maps a mapped signal that could not be computed to the reason.
 	Unknown map[string]string `json:"unknown,omitempty"`
 }
+
+// MappingTestRequest is the body of POST .../mappingtest (`gwctl mapping
+// test --template`): try a template on a device no Charger describes yet.
+type MappingTestRequest struct {
+	Template   string            `json:"template"`
+	Connection ChargerConnection `json:"connection"`
+	// EVSEs is the layout to evaluate; default EVSE 1 with connector 1.
+	EVSEs []EVSE `json:"evses,omitempty"`
+}

@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,40 +25,108 @@ type mappingTestOptions struct {
 	streams IOStreams
 	name    string
 	output  string
+	// Trying a template on a device no Charger describes yet.
+	template  string
+	modbusTCP string // host[:port]
+	modbusRTU string // Bus name
+	echonet   string // IP address
+	eoj       string
+	unit      int
+	timeout   time.Duration
 }
 
 func newMappingCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{Use: "mapping", Short: "Work with charger mappings"}
 	o := &mappingTestOptions{root: root, streams: streams}
 	test := &cobra.Command{
-		Use:   "test CHARGER",
+		Use:   "test CHARGER | --template TEMPLATE CONNECTION",
 		Short: "Read a charger's device once and show the signals and OCPP messages its template makes",
 		Long: `Read the live device of a charger once through gwd and print the raw values it
-answered, the canonical signals the template computes from them, and the
-StatusNotification and MeterValues payloads the station would send. Signals and
-commands the template does not provide are listed as unsupported.`,
+answered, the reads that failed and why, the canonical signals the template
+computes from them (unknown ones with the reason), and the StatusNotification
+and MeterValues payloads the station would send. Signals and commands the
+template does not provide are listed as unsupported. The read is made even
+while the device is marked not responding, and the output says so.
+
+With --template, try a template on a device before any Charger describes it:
+give the connection with --modbus-tcp, --modbus-rtu or --echonet.`,
 		Example: `  gwctl mapping test wb-garage-1
-  gwctl mapping test wb-garage-1 -o json`,
-		Args: cobra.ExactArgs(1),
+  gwctl mapping test wb-garage-1 -o json
+  gwctl mapping test --template keba-p30 --modbus-tcp 192.168.1.40 --unit 255
+  gwctl mapping test --template abb-terra-ac --modbus-rtu rs485-1 --unit 3
+  gwctl mapping test --template echonet-ev-charger --echonet 192.168.1.50 --eoj 0x02A101`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.name = args[0]
+			if len(args) == 1 {
+				o.name = args[0]
+			}
 			if err := o.Validate(); err != nil {
-				return err
+				return &exitError{code: 2, err: err}
 			}
 			return o.Run(cmd.Context())
 		},
 	}
-	test.Flags().StringVarP(&o.output, "output", "o", "", "output format: json (default: human-readable)")
+	f := test.Flags()
+	f.StringVarP(&o.output, "output", "o", "", "output format: json (default: human-readable)")
+	f.StringVar(&o.template, "template", "", "try this template on the device given by a connection flag, without a Charger")
+	f.StringVar(&o.modbusTCP, "modbus-tcp", "", "with --template: the device's Modbus TCP address, host[:port]")
+	f.StringVar(&o.modbusRTU, "modbus-rtu", "", "with --template: the Bus (RS-485 line) the device is on")
+	f.StringVar(&o.echonet, "echonet", "", "with --template: the device's ECHONET Lite IP address")
+	f.StringVar(&o.eoj, "eoj", "0x02A101", "with --echonet: the device object")
+	f.IntVar(&o.unit, "unit", 1, "with --modbus-tcp or --modbus-rtu: the unit id")
+	f.DurationVar(&o.timeout, "timeout", 0, "with --template: the per-request timeout (default: the transport's)")
 	cmd.AddCommand(test)
 	return cmd
 }
 
-// Validate checks the output format.
+// Validate checks the output format and that either a charger or a
+// template with exactly one connection is given.
 func (o *mappingTestOptions) Validate() error {
 	if o.output != "" && o.output != "json" {
 		return fmt.Errorf("--output %q: want json or nothing", o.output)
 	}
+	conns := 0
+	for _, c := range []string{o.modbusTCP, o.modbusRTU, o.echonet} {
+		if c != "" {
+			conns++
+		}
+	}
+	switch {
+	case o.name != "" && (o.template != "" || conns > 0):
+		return fmt.Errorf("give either a charger or --template with a connection, not both")
+	case o.name == "" && o.template == "":
+		return fmt.Errorf("give a charger, or --template with a connection (--modbus-tcp, --modbus-rtu or --echonet)")
+	case o.template != "" && conns != 1:
+		return fmt.Errorf("--template needs exactly one of --modbus-tcp, --modbus-rtu or --echonet")
+	}
 	return nil
+}
+
+// request builds the mapping test of a template on the flags' connection.
+func (o *mappingTestOptions) request() (v1alpha1.MappingTestRequest, error) {
+	req := v1alpha1.MappingTestRequest{Template: o.template}
+	timeout := v1alpha1.Duration("")
+	if o.timeout > 0 {
+		timeout = v1alpha1.Duration(o.timeout.String())
+	}
+	unit := o.unit
+	switch {
+	case o.modbusTCP != "":
+		host, port := o.modbusTCP, 0
+		if h, p, err := net.SplitHostPort(o.modbusTCP); err == nil {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return req, fmt.Errorf("--modbus-tcp %q: port %q is not a number", o.modbusTCP, p)
+			}
+			host, port = h, n
+		}
+		req.Connection.ModbusTCP = &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: timeout}
+	case o.modbusRTU != "":
+		req.Connection.ModbusRTU = &v1alpha1.ModbusRTUConnection{BusRef: o.modbusRTU, UnitID: unit}
+	default:
+		req.Connection.Echonet = &v1alpha1.EchonetConnection{Address: o.echonet, EOJ: o.eoj, Timeout: timeout}
+	}
+	return req, nil
 }
 
 // Run asks gwd for one live read and prints it.
@@ -65,8 +137,17 @@ func (o *mappingTestOptions) Run(ctx context.Context) error {
 	}
 	rctx, cancel := o.root.requestContext(ctx)
 	defer cancel()
-	res, err := c.MappingTest(rctx, o.name)
-	if err != nil {
+	var res *v1alpha1.MappingTest
+	if o.template != "" {
+		req, err := o.request()
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		res, err = c.TryTemplate(rctx, req)
+		if err != nil {
+			return err
+		}
+	} else if res, err = c.MappingTest(rctx, o.name); err != nil {
 		return err
 	}
 	if o.output == "json" {
@@ -78,7 +159,11 @@ func (o *mappingTestOptions) Run(ctx context.Context) error {
 }
 
 func printMappingTest(out io.Writer, res *v1alpha1.MappingTest) error {
-	fmt.Fprintf(out, "Charger:   %s\nTemplate:  %s (%s)\n\nRaw values:\n", res.Charger, res.Template, res.Protocol)
+	fmt.Fprintf(out, "Charger:   %s\nTemplate:  %s (%s)\n", cmp.Or(res.Charger, "(none: template tried on the given connection)"), res.Template, res.Protocol)
+	for _, n := range res.Notes {
+		fmt.Fprintf(out, "Note:      %s\n", n)
+	}
+	fmt.Fprintf(out, "\nRaw values:\n")
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	for _, name := range slices.Sorted(maps.Keys(res.Raw.Registers)) {
 		fmt.Fprintf(tw, "  %s\t%v\n", name, res.Raw.Registers[name])
@@ -87,6 +172,9 @@ func printMappingTest(out io.Writer, res *v1alpha1.MappingTest) error {
 		fmt.Fprintf(tw, "  EPC %s\t%s\n", epc, res.Raw.EPC[epc])
 	}
 	tw.Flush()
+	for _, f := range res.ReadFailures {
+		fmt.Fprintf(out, "  not read: %s\n", f)
+	}
 	for _, c := range res.Connectors {
 		fmt.Fprintf(out, "\nSignals of EVSE %d connector %d:\n", c.EVSEID, c.ConnectorID)
 		tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
@@ -97,6 +185,8 @@ func printMappingTest(out io.Writer, res *v1alpha1.MappingTest) error {
 				fmt.Fprintf(tw, "  %s\t%v\n", s, v)
 			case slices.Contains(res.UnsupportedSignals, s):
 				fmt.Fprintf(tw, "  %s\tunsupported (the template does not map it)\n", s)
+			case c.Unknown[s] != "":
+				fmt.Fprintf(tw, "  %s\tunknown: %s\n", s, c.Unknown[s])
 			default:
 				fmt.Fprintf(tw, "  %s\tfailed (see errors)\n", s)
 			}

@@ -50,7 +50,8 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 
 	srv := &http.Server{
 		Handler: server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
-			MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand}).Handler(),
+			MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
+			TryTemplate: tryTemplate(chargers)}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	serveErr := make(chan error, 1)

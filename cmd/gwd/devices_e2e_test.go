@@ -103,8 +103,31 @@ func TestDevicesEndToEnd(t *testing.T) {
 		checkMappingTest(t, d, name)
 	}
 	commandsReachDevices(t, d)
+	tryTemplateWithoutCharger(t, d, sim)
 	silentUnitOnBus(t, d, sim)
 	d.stop(t)
+}
+
+// tryTemplateWithoutCharger: `gwctl mapping test --template` reads a
+// device through a template before any Charger describes it; an unknown
+// template is the request's fault.
+func tryTemplateWithoutCharger(t *testing.T, d *daemon, sim *gwsimProc) {
+	t.Helper()
+	addr := ""
+	for _, dev := range sim.devices {
+		if dev.name == "keba-p30-2" {
+			addr = dev.address
+		}
+	}
+	out, errOut, code := d.gwctl(t, nil, "mapping", "test", "--template", "keba-p30", "--modbus-tcp", addr, "--unit", "255")
+	if code != 0 || !strings.Contains(out, "Charger:   (none") || !regexp.MustCompile(`Raw values:\n  \S`).MatchString(out) ||
+		!strings.Contains(out, `"statusNotifications"`) {
+		t.Fatalf("mapping test --template keba-p30 %s: exit %d\n%s%s", addr, code, out, errOut)
+	}
+	_, errOut, code = d.gwctl(t, nil, "mapping", "test", "--template", "no-such", "--modbus-tcp", addr)
+	if code == 0 || !strings.Contains(errOut, `template "no-such"`) {
+		t.Fatalf("mapping test of an unknown template: exit %d\n%s", code, errOut)
+	}
 }
 
 // commandsReachDevices: the templates' keepAlive reaches the KEBA (10 s)

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/server"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/charger"
 	"github.com/ocppgw/ocppgw/controllers/station"
@@ -29,15 +31,42 @@ func mappingTest(st *store.Store, chargers *charger.Reconciler) func(context.Con
 		if err := json.Unmarshal(obj.Spec, &spec); err != nil {
 			return nil, fmt.Errorf("charger %q: decode spec: %w", name, err)
 		}
-		obs := station.Observation{Reachable: true, Signals: map[station.ConnectorRef]map[string]any{},
-			Unknown: map[station.ConnectorRef]map[string]string{}}
-		for _, c := range res.Connectors {
-			ref := station.ConnectorRef{EVSE: c.EVSEID, Connector: c.ConnectorID}
-			obs.Signals[ref], obs.Unknown[ref] = c.Signals, c.Unknown
-		}
-		if res.OCPP, err = json.Marshal(station.PreviewOf(spec.EVSEs, obs, time.Now())); err != nil {
+		if res.OCPP, err = json.Marshal(station.PreviewOf(spec.EVSEs, observationOf(res), time.Now())); err != nil {
 			return nil, err
 		}
 		return res, nil
 	}
+}
+
+// tryTemplate answers `gwctl mapping test --template`: one read of a device
+// no Charger describes yet, with the payloads the station would send.
+func tryTemplate(chargers *charger.Reconciler) func(context.Context, v1alpha1.MappingTestRequest) (any, error) {
+	return func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error) {
+		res, err := chargers.TryTemplate(ctx, req)
+		if errors.Is(err, charger.ErrInvalidRequest) {
+			return nil, fmt.Errorf("%w: %w", server.ErrInvalidInput, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		evses := req.EVSEs
+		if len(evses) == 0 {
+			evses = []v1alpha1.EVSE{{ID: 1, Connectors: []v1alpha1.Connector{{ID: 1}}}}
+		}
+		if res.OCPP, err = json.Marshal(station.PreviewOf(evses, observationOf(res), time.Now())); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+}
+
+// observationOf is what a station would observe from a mapping test.
+func observationOf(res *v1alpha1.MappingTest) station.Observation {
+	obs := station.Observation{Reachable: true, Signals: map[station.ConnectorRef]map[string]any{},
+		Unknown: map[station.ConnectorRef]map[string]string{}}
+	for _, c := range res.Connectors {
+		ref := station.ConnectorRef{EVSE: c.EVSEID, Connector: c.ConnectorID}
+		obs.Signals[ref], obs.Unknown[ref] = c.Signals, c.Unknown
+	}
+	return obs
 }
