@@ -381,3 +381,13 @@ func (c *Client) TryTemplate(ctx context.Context, req v1alpha1.MappingTestReques
 	}
 	return &out, nil
 }
+
+// Discover runs a discovery in gwd: protocol is "modbus" or "echonet", req
+// the matching request type, out the matching result type.
+func (c *Client) Discover(ctx context.Context, protocol string, req, out any) error {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, http.MethodPost, apiPrefix+"/discover/"+protocol, nil, body, "application/json", out)
+}

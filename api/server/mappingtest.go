@@ -66,3 +66,27 @@ func (s *Server) handleTryTemplate(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, res)
 	}
 }
+
+// handleDiscover runs a discovery (`gwctl discover modbus|echonet`): the
+// gateway scans from where it sits, with the drivers it already runs.
+func (s *Server) handleDiscover(w http.ResponseWriter, r *http.Request) {
+	protocol := r.PathValue("protocol")
+	if s.discover == nil {
+		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "this gateway runs no device controller"))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxMappingTestBody))
+	if err != nil {
+		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, "discover body: "+err.Error()))
+		return
+	}
+	res, err := s.discover(r.Context(), protocol, body)
+	switch {
+	case errors.Is(err, ErrInvalidInput):
+		s.writeStatus(w, r, newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, err.Error()))
+	case err != nil:
+		s.writeStatus(w, r, newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, err.Error()))
+	default:
+		writeJSON(w, http.StatusOK, res)
+	}
+}

@@ -41,6 +41,10 @@ type Options struct {
 	// (POST .../mappingtest); nil: 404. Errors wrapping ErrInvalidInput are
 	// answered 422, others 503.
 	TryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
+	// Discover scans for devices of a protocol ("modbus", "echonet") as the
+	// JSON body asks (POST .../discover/{protocol}); nil: 404. Errors
+	// wrapping ErrInvalidInput are answered 422, others 503.
+	Discover func(ctx context.Context, protocol string, body []byte) (any, error)
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -54,6 +58,7 @@ type Server struct {
 	mapping     func(ctx context.Context, charger string) (any, error)
 	command     func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
 	tryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
+	discover    func(ctx context.Context, protocol string, body []byte) (any, error)
 	mux         *http.ServeMux
 	handler     http.Handler
 }
@@ -69,6 +74,7 @@ func New(opts Options) *Server {
 		mapping:     opts.MappingTest,
 		command:     opts.Command,
 		tryTemplate: opts.TryTemplate,
+		discover:    opts.Discover,
 		mux:         http.NewServeMux(),
 	}
 	if s.log == nil {
@@ -105,6 +111,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+prefix+"/chargers/{name}/mappingtest", s.handleMappingTest)
 	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
 	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
+	m.HandleFunc("POST "+prefix+"/discover/{protocol}", s.handleDiscover)
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -98,9 +97,7 @@ func (o *chargerCommandOptions) Run(ctx context.Context) error {
 		return err
 	}
 	if o.output == "json" {
-		enc := json.NewEncoder(o.streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSONTo(o.streams.Out, res); err != nil {
 			return err
 		}
 	} else {

@@ -151,9 +151,7 @@ func (o *mappingTestOptions) Run(ctx context.Context) error {
 		return err
 	}
 	if o.output == "json" {
-		enc := json.NewEncoder(o.streams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return writeJSONTo(o.streams.Out, res)
 	}
 	return printMappingTest(o.streams.Out, res)
 }

@@ -53,6 +53,7 @@ $GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
 		newVersionCmd(o, streams),
 		newMappingCmd(o, streams),
 		newChargerCmd(o, streams),
+		newDiscoverCmd(o, streams),
 	)
 	return cmd
 }

@@ -51,7 +51,7 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 	srv := &http.Server{
 		Handler: server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 			MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
-			TryTemplate: tryTemplate(chargers)}).Handler(),
+			TryTemplate: tryTemplate(chargers), Discover: discover(chargers)}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	serveErr := make(chan error, 1)
