@@ -196,8 +196,8 @@ func TestTIDMatchingUnderConcurrency(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if s := c.Stats(); s.Unmatched < 1 || s.Retransmits != 0 {
-		t.Fatalf("stats %+v: want the forged answer counted as unmatched, no retransmits", s)
+	if s := c.Stats(); s.Foreign < 1 || s.Retransmits != 0 {
+		t.Fatalf("stats %+v: want the forged answer counted as foreign, no retransmits", s)
 	}
 }
 
