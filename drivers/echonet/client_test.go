@@ -291,3 +291,39 @@ func TestTryTimeoutPerRequest(t *testing.T) {
 		t.Fatalf("err = %v, want the client's 20ms", err)
 	}
 }
+
+// A reply with a live TID from the right address is taken only if it
+// comes from the object asked, is addressed to us (or to our class's
+// instance 0) and is a reply to the request's service.
+func TestReplyMustAnswerTheRequest(t *testing.T) {
+	c := newTestClient(t, Config{Timeout: 5 * time.Second})
+	peer := newRawPeer(t, "127.0.0.1")
+	done := make(chan error, 1)
+	var got []Property
+	go func() {
+		var err error
+		got, err = c.Get(context.Background(), peer.addr(), evse, 0x80)
+		done <- err
+	}()
+	req, from := peer.recv()
+	val := []Property{{EPC: 0x80, EDT: []byte{0x31}}}
+	foreign := []*Frame{
+		{SEOJ: NewEOJ(0x02A1, 2), DEOJ: Controller, ESV: GetRes, Props: val},        // another instance
+		{SEOJ: NewEOJ(0x027E, 1), DEOJ: Controller, ESV: GetRes, Props: val},        // another class
+		{SEOJ: evse, DEOJ: NewEOJ(0x05FF, 2), ESV: GetRes, Props: val},              // another controller
+		{SEOJ: evse, DEOJ: Controller, ESV: SetRes, Props: []Property{{EPC: 0x80}}}, // not a Get reply
+	}
+	for _, f := range foreign {
+		f.TID = req.TID
+		peer.send(from, f)
+	}
+	// Addressed to our class's instance 0: accepted.
+	peer.send(from, &Frame{TID: req.TID, SEOJ: evse, DEOJ: NewEOJ(0x05FF, 0), ESV: GetRes,
+		Props: []Property{{EPC: 0x80, EDT: []byte{0x30}}}})
+	if err := <-done; err != nil || len(got) != 1 || !bytes.Equal(got[0].EDT, []byte{0x30}) {
+		t.Fatalf("Get = %v, %v; want the 0x30 from 02A101", got, err)
+	}
+	if s := c.Stats(); s.Foreign != uint64(len(foreign)) {
+		t.Fatalf("stats %+v: want %d foreign replies", s, len(foreign))
+	}
+}

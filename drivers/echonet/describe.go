@@ -77,10 +77,10 @@ func (c *Client) describeObject(ctx context.Context, to netip.AddrPort, eoj EOJ)
 		o.Err = err // silent: nothing arrived, nothing to cache
 		return o
 	}
-	o.Maps = c.rememberMaps(objectKey{to, eoj}, props, narrowSNA(sna, EPCInfMap, EPCSetMap, EPCGetMap))
-	var merr error
-	o.Manufacturer, merr = manufacturer(props, eoj)
-	o.Err = errors.Join(o.Maps.Err, merr)
+	var decodeErr, makerErr error
+	o.Maps, decodeErr = c.rememberMaps(objectKey{to, eoj}, props, narrowSNA(sna, EPCInfMap, EPCSetMap, EPCGetMap))
+	o.Manufacturer, makerErr = manufacturer(props, eoj)
+	o.Err = errors.Join(err, decodeErr, makerErr)
 	return o
 }
 

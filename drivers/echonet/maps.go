@@ -45,15 +45,16 @@ func (c *Client) PropertyMaps(ctx context.Context, to netip.AddrPort, eoj EOJ) (
 	if err != nil && !errors.As(err, &sna) {
 		return PropertyMaps{}, err
 	}
-	m = c.rememberMaps(key, props, err)
+	m, _ = c.rememberMaps(key, props, err)
 	return m, nil
 }
 
 // rememberMaps decodes the maps found in props, caches them and returns
-// them; getErr is the Get's *SNAError, if any.
-func (c *Client) rememberMaps(key objectKey, props []Property, getErr error) PropertyMaps {
+// them with the decode errors; getErr is the Get's *SNAError about the
+// maps, if any.
+func (c *Client) rememberMaps(key objectKey, props []Property, getErr error) (PropertyMaps, error) {
 	m := PropertyMaps{}
-	errs := []error{getErr}
+	var errs []error
 	for _, p := range props {
 		var dst *PropertyMap
 		switch p.EPC {
@@ -73,11 +74,12 @@ func (c *Client) rememberMaps(key objectKey, props []Property, getErr error) Pro
 		}
 		*dst = pm
 	}
-	m.Err = errors.Join(errs...)
+	decodeErr := errors.Join(errs...)
+	m.Err = errors.Join(getErr, decodeErr)
 	c.mapsMu.Lock()
 	c.maps[key] = m
 	c.mapsMu.Unlock()
-	return m
+	return m, decodeErr
 }
 
 // ForgetPropertyMaps drops the cached maps of every object of node, so the
