@@ -21,6 +21,9 @@ func (c *Client) resolve(to netip.AddrPort) netip.AddrPort {
 // because it answers the same question.
 func (c *Client) request(ctx context.Context, to netip.AddrPort, f *Frame, want ...ESV) (*Frame, netip.AddrPort, error) {
 	to = c.resolve(to)
+	if err := ctx.Err(); err != nil {
+		return nil, to, fmt.Errorf("echonet: %v of %v to %v not sent: %w", f.ESV, f.DEOJ, to, err)
+	}
 	w := &waiter{from: to.Addr().Unmap(), deoj: f.DEOJ, want: want, ch: make(chan inbound, 1)}
 	var tids []uint16
 	defer func() { c.unregister(tids) }()
