@@ -170,7 +170,7 @@ func TestTIDMatchingUnderConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			epc := byte(0x80 + i)
+			epc := byte(0xA0 + i) // no defined size: any 1-byte value stands
 			props, err := c.Get(context.Background(), peer.addr(), evse, epc)
 			if err == nil && (len(props) != 1 || !bytes.Equal(props[0].EDT, []byte{epc})) {
 				err = errors.New("wrong answer: " + (&Frame{ESV: GetRes, Props: props}).String())

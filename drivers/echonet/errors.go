@@ -62,6 +62,10 @@ const (
 	// AbsentOmitted: the reply did not carry the EPC at all (fewer
 	// properties than asked).
 	AbsentOmitted
+	// AbsentWrongSize: the EDT's length is not the one the specification
+	// defines for the property (EDTSize), e.g. one byte short, so its value
+	// cannot be read.
+	AbsentWrongSize
 )
 
 func (a Absence) String() string {
@@ -72,6 +76,8 @@ func (a Absence) String() string {
 		return "Get_Res with PDC 0"
 	case AbsentOmitted:
 		return "missing from the reply"
+	case AbsentWrongSize:
+		return "wrong size"
 	}
 	return fmt.Sprintf("Absence(%d)", byte(a))
 }
@@ -80,6 +86,16 @@ func (a Absence) String() string {
 type Unavailable struct {
 	EPC byte
 	Why Absence
+	// EDT is the data that came with AbsentWrongSize, for the log.
+	EDT []byte
+}
+
+// describe renders u for the error of a Get from an object of class.
+func (u Unavailable) describe(class uint16) string {
+	if u.Why != AbsentWrongSize {
+		return fmt.Sprintf("0x%02X (%v)", u.EPC, u.Why)
+	}
+	return fmt.Sprintf("0x%02X (%v: %d bytes %X, the class defines %s)", u.EPC, u.Why, len(u.EDT), u.EDT, sizeText(class, u.EPC))
 }
 
 // SNAError is a device's "service not available" reply: some properties
@@ -98,7 +114,7 @@ func (e *SNAError) Error() string {
 	if len(e.Missing) > 0 {
 		parts := make([]string, len(e.Missing))
 		for i, m := range e.Missing {
-			parts[i] = fmt.Sprintf("0x%02X (%v)", m.EPC, m.Why)
+			parts[i] = m.describe(e.EOJ.Class())
 		}
 		return fmt.Sprintf("echonet: %v at %v did not return EPC %s", e.EOJ, e.From, strings.Join(parts, ", "))
 	}

@@ -63,8 +63,8 @@ func TestEchonetLiteFaults(t *testing.T) {
 		if !errors.As(err, &sna) || sna.ESV != GetSNA {
 			t.Fatalf("err = %v, want an SNAError from Get_SNA", err)
 		}
-		want := []Unavailable{{0xC7, AbsentSNA}, {0xE4, AbsentOmitted}}
-		if !slices.Equal(sna.Missing, want) || !bytes.Equal(sna.Refused, []byte{0xC7, 0xE4}) {
+		want := []Unavailable{{EPC: 0xC7, Why: AbsentSNA}, {EPC: 0xE4, Why: AbsentOmitted}}
+		if !sameMissing(sna.Missing, want) || !bytes.Equal(sna.Refused, []byte{0xC7, 0xE4}) {
 			t.Fatalf("missing %v, refused %X; want %v", sna.Missing, sna.Refused, want)
 		}
 		if len(props) != 2 || props[0].EPC != 0x80 || props[1].EPC != 0xD8 || !bytes.Equal(props[1].EDT, []byte{0, 1, 0xE2, 0x40}) {
@@ -84,12 +84,39 @@ func TestEchonetLiteFaults(t *testing.T) {
 		if !errors.As(err, &sna) || sna.ESV != GetRes {
 			t.Fatalf("Get = %v, %v; want an SNAError about a Get_Res", props, err)
 		}
-		want := []Unavailable{{0xC7, AbsentOmitted}, {0xD3, AbsentEmpty}}
-		if !slices.Equal(sna.Missing, want) || !strings.Contains(err.Error(), "0xD3 (Get_Res with PDC 0)") {
+		want := []Unavailable{{EPC: 0xC7, Why: AbsentOmitted}, {EPC: 0xD3, Why: AbsentEmpty}}
+		if !sameMissing(sna.Missing, want) || !strings.Contains(err.Error(), "0xD3 (Get_Res with PDC 0)") {
 			t.Fatalf("err %v: missing %v, want %v", err, sna.Missing, want)
 		}
 		if len(props) != 1 || props[0].EPC != 0xDA {
 			t.Fatalf("props = %v, want 0xDA only", props)
+		}
+	})
+
+	t.Run("an EDT one byte short is not a value", func(t *testing.T) {
+		p.reset(t, "short 02a101 d8")
+		props, err := c.Get(withTimeout(t), peer, evse, 0xD8, 0x80)
+		var sna *SNAError
+		if !errors.As(err, &sna) || !sameMissing(sna.Missing, []Unavailable{{EPC: 0xD8, Why: AbsentWrongSize}}) ||
+			!bytes.Equal(sna.Missing[0].EDT, []byte{0x00, 0x01, 0xE2}) {
+			t.Fatalf("Get = %v, %v; want 0xD8 reported with 3 of its 4 bytes", props, err)
+		}
+		if !strings.Contains(err.Error(), "0xD8 (wrong size: 3 bytes 0001E2, the class defines 4)") {
+			t.Fatalf("error %q", err)
+		}
+		if len(props) != 1 || props[0].EPC != 0x80 {
+			t.Fatalf("props = %v, want 0x80 only", props)
+		}
+	})
+
+	t.Run("SetC with data of the wrong size is not sent", func(t *testing.T) {
+		p.reset(t)
+		err := c.SetC(withTimeout(t), peer, evse, Property{EPC: 0xEB, EDT: []byte{0x0E, 0x10}})
+		if err == nil || !strings.Contains(err.Error(), "EPC 0xEB: 2 bytes of data (0E10), the class defines 4; not sent") {
+			t.Fatalf("SetC = %v", err)
+		}
+		if n := len(p.seen(t)); n != 0 {
+			t.Fatalf("the peer saw %d requests, want none", n)
 		}
 	})
 
@@ -236,4 +263,9 @@ func countSeen(seen []seenRequest, esv, epc string) int {
 		}
 	}
 	return n
+}
+
+// sameMissing compares EPCs and reasons, in order.
+func sameMissing(got, want []Unavailable) bool {
+	return slices.EqualFunc(got, want, func(a, b Unavailable) bool { return a.EPC == b.EPC && a.Why == b.Why })
 }

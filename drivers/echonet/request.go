@@ -127,7 +127,7 @@ func (c *Client) Get(ctx context.Context, to netip.AddrPort, eoj EOJ, epcs ...by
 	if err != nil {
 		return nil, err
 	}
-	got, missing := sortGetReply(res, epcs)
+	got, missing := sortGetReply(res, eoj.Class(), epcs)
 	if len(missing) == 0 {
 		return got, nil
 	}
@@ -142,8 +142,10 @@ func (c *Client) Get(ctx context.Context, to netip.AddrPort, eoj EOJ, epcs ...by
 }
 
 // sortGetReply splits the requested EPCs into those the reply carries
-// with data and those it does not, with the reason.
-func sortGetReply(res *Frame, epcs []byte) ([]Property, []Unavailable) {
+// with usable data and those it does not, with the reason. Data of a
+// length the class does not define for the EPC is not usable: read as
+// the property it claims to be, it would be a wrong value.
+func sortGetReply(res *Frame, class uint16, epcs []byte) ([]Property, []Unavailable) {
 	var got []Property
 	var missing []Unavailable
 	for _, e := range epcs {
@@ -155,6 +157,8 @@ func sortGetReply(res *Frame, epcs []byte) ([]Property, []Unavailable) {
 			missing = append(missing, Unavailable{EPC: e, Why: AbsentSNA})
 		case len(edt) == 0:
 			missing = append(missing, Unavailable{EPC: e, Why: AbsentEmpty})
+		case !sizeOK(class, e, edt):
+			missing = append(missing, Unavailable{EPC: e, Why: AbsentWrongSize, EDT: edt})
 		default:
 			got = append(got, Property{EPC: e, EDT: edt})
 		}
@@ -172,6 +176,10 @@ func (c *Client) SetC(ctx context.Context, to netip.AddrPort, eoj EOJ, props ...
 	for _, p := range props {
 		if len(p.EDT) == 0 {
 			return fmt.Errorf("echonet: SetC: EPC 0x%02X has no data", p.EPC)
+		}
+		if !sizeOK(eoj.Class(), p.EPC, p.EDT) {
+			return fmt.Errorf("echonet: SetC of %v: EPC 0x%02X: %d bytes of data (%X), the class defines %s; not sent",
+				eoj, p.EPC, len(p.EDT), p.EDT, sizeText(eoj.Class(), p.EPC))
 		}
 	}
 	req := &Frame{SEOJ: c.cfg.SEOJ, DEOJ: eoj, ESV: SetC, Props: props}
