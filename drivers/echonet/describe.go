@@ -47,7 +47,7 @@ type ObjectInfo struct {
 func (c *Client) Describe(ctx context.Context, node netip.Addr) (NodeInfo, error) {
 	info := NodeInfo{Addr: node}
 	to := netip.AddrPortFrom(node, c.cfg.DevicePort)
-	props, err := c.Get(ctx, to, NodeProfile, EPCManufacturer, EPCSelfNodeInstanceList)
+	props, err := c.getEach(ctx, to, NodeProfile, EPCManufacturer, EPCSelfNodeInstanceList)
 	var sna *SNAError
 	if err != nil && !errors.As(err, &sna) {
 		return info, fmt.Errorf("echonet: describe %v: %w", node, err)
@@ -71,7 +71,7 @@ func (c *Client) Describe(ctx context.Context, node netip.Addr) (NodeInfo, error
 
 func (c *Client) describeObject(ctx context.Context, to netip.AddrPort, eoj EOJ) ObjectInfo {
 	o := ObjectInfo{EOJ: eoj, Class: eoj.Class()}
-	props, err := c.Get(ctx, to, eoj, EPCManufacturer, EPCInfMap, EPCSetMap, EPCGetMap)
+	props, err := c.getEach(ctx, to, eoj, EPCManufacturer, EPCInfMap, EPCSetMap, EPCGetMap)
 	var sna *SNAError
 	if err != nil && !errors.As(err, &sna) {
 		o.Err = err // silent: nothing arrived, nothing to cache
@@ -101,15 +101,11 @@ func narrowSNA(sna *SNAError, epcs ...byte) error {
 	if sna == nil {
 		return nil
 	}
-	out := &SNAError{From: sna.From, EOJ: sna.EOJ, ESV: sna.ESV}
+	var about []Unavailable
 	for _, m := range sna.Missing {
 		if slices.Contains(epcs, m.EPC) {
-			out.Missing = append(out.Missing, m)
-			out.Refused = append(out.Refused, m.EPC)
+			about = append(about, m)
 		}
 	}
-	if len(out.Missing) == 0 {
-		return nil
-	}
-	return out
+	return getError(sna.From, sna.EOJ, sna.ESV, about)
 }

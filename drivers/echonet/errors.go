@@ -125,6 +125,19 @@ func (e *SNAError) Error() string {
 	return fmt.Sprintf("echonet: %v at %v %s EPC %s (%v)", e.EOJ, e.From, verb, hexList(e.Refused), e.ESV)
 }
 
+// getError is the *SNAError of a Get reply from eoj that did not return
+// the missing EPCs; nil when none is missing.
+func getError(from netip.AddrPort, eoj EOJ, esv ESV, missing []Unavailable) error {
+	if len(missing) == 0 {
+		return nil
+	}
+	e := &SNAError{From: from, EOJ: eoj, ESV: esv, Missing: missing}
+	for _, m := range missing {
+		e.Refused = append(e.Refused, m.EPC)
+	}
+	return e
+}
+
 // Refuses reports whether epc is among the refused properties.
 func (e *SNAError) Refuses(epc byte) bool {
 	for _, p := range e.Refused {

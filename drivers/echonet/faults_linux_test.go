@@ -141,7 +141,7 @@ func TestEchonetLiteFaults(t *testing.T) {
 		if !errors.As(err, &te) || te.Tries != 3 || te.ESV != SetC || errors.As(err, &sna) {
 			t.Fatalf("SetC = %v, want a TimeoutError after 3 tries", err)
 		}
-		if n := countSeen(p.seen(t), "61", "da"); n != 3 {
+		if n := countSeen(p.seen(t), "02a101", "61", "da"); n != 3 {
 			t.Fatalf("the peer saw %d SetC of 0xDA, want 3 tries", n)
 		}
 	})
@@ -156,7 +156,7 @@ func TestEchonetLiteFaults(t *testing.T) {
 		if s := c.Stats(); s.Retransmits-before.Retransmits != 2 {
 			t.Fatalf("stats %+v: want 2 retransmissions before the first try's answer", s)
 		}
-		if n := countSeen(p.seen(t), "62", "c7"); n != 3 {
+		if n := countSeen(p.seen(t), "02a101", "62", "c7"); n != 3 {
 			t.Fatalf("the peer saw %d Gets, want 3 tries", n)
 		}
 	})
@@ -193,8 +193,8 @@ func TestEchonetLiteFaults(t *testing.T) {
 			t.Fatalf("SetC of 0xEB, which the Set map lists: %v", err)
 		}
 		seen := p.seen(t)
-		if countSeen(seen, "61", "ed") != 0 || countSeen(seen, "62", "cd") != 0 || countSeen(seen, "61", "eb") != 1 ||
-			countSeen(seen, "62", "9e") != 1 {
+		if countSeen(seen, "02a101", "61", "ed") != 0 || countSeen(seen, "02a101", "62", "cd") != 0 || countSeen(seen, "02a101", "61", "eb") != 1 ||
+			countSeen(seen, "02a101", "62", "9e") != 1 {
 			t.Fatalf("peer saw %+v; want one map read, the 0xEB write, and neither 0xED nor 0xCD", seen)
 		}
 	})
@@ -212,7 +212,7 @@ func TestEchonetLiteFaults(t *testing.T) {
 		if !errors.As(err, &sna) || !sna.Refuses(0xED) {
 			t.Fatalf("SetC of 0xED = %v, want it sent and refused by the device", err)
 		}
-		if countSeen(p.seen(t), "61", "ed") != 1 {
+		if countSeen(p.seen(t), "02a101", "61", "ed") != 1 {
 			t.Fatal("the SetC of 0xED did not reach the peer")
 		}
 	})
@@ -236,6 +236,27 @@ func TestEchonetLiteFaults(t *testing.T) {
 		}
 	})
 
+	t.Run("a device answering two properties at most still describes itself", func(t *testing.T) {
+		p.reset(t, "cap 02a101 2")
+		props, err := c.Get(withTimeout(t), peer, evse, 0x80, 0xC7, 0xDA)
+		var sna *SNAError
+		if !errors.As(err, &sna) || !sameMissing(sna.Missing, []Unavailable{{EPC: 0xDA, Why: AbsentOmitted}}) || len(props) != 2 {
+			t.Fatalf("Get of three = %v, %v; want 0xDA missing from the reply", props, err)
+		}
+		info, err := c.Describe(withTimeout(t), peer.Addr())
+		if err != nil || len(info.Objects) != 2 {
+			t.Fatalf("Describe = %+v, %v", info, err)
+		}
+		ev := info.Objects[0]
+		if ev.Err != nil || !bytes.Equal(ev.Manufacturer, []byte{0xFF, 0xFF, 0xFF}) || len(ev.Maps.Get.EPCs) != 22 ||
+			!bytes.Equal(ev.Maps.Set.EPCs, []byte{0x80, 0xCD, 0xDA, 0xEB}) {
+			t.Fatalf("02A101 answering two at a time: %+v", ev)
+		}
+		if n := countSeen(p.seen(t), "02a101", "62", "9f"); n != 2 {
+			t.Fatalf("the peer saw 0x9F asked %d times, want twice (with the others, then alone)", n)
+		}
+	})
+
 	t.Run("Describe reports what did not arrive", func(t *testing.T) {
 		p.reset(t, "silent 02a101", "sna 027e01 8a 9e")
 		info, err := c.Describe(quick(t), peer.Addr())
@@ -254,11 +275,11 @@ func TestEchonetLiteFaults(t *testing.T) {
 	})
 }
 
-// countSeen counts the requests of service esv (hex) naming epc.
-func countSeen(seen []seenRequest, esv, epc string) int {
+// countSeen counts the requests to deoj of service esv naming epc (hex).
+func countSeen(seen []seenRequest, deoj, esv, epc string) int {
 	n := 0
 	for _, r := range seen {
-		if r.ESV == esv && slices.Contains(r.EPCs, epc) {
+		if r.DEOJ == deoj && r.ESV == esv && slices.Contains(r.EPCs, epc) {
 			n++
 		}
 	}

@@ -40,7 +40,7 @@ func (c *Client) PropertyMaps(ctx context.Context, to netip.AddrPort, eoj EOJ) (
 	if ok {
 		return m, nil
 	}
-	props, err := c.Get(ctx, to, eoj, EPCInfMap, EPCSetMap, EPCGetMap)
+	props, err := c.getEach(ctx, to, eoj, EPCInfMap, EPCSetMap, EPCGetMap)
 	var sna *SNAError
 	if err != nil && !errors.As(err, &sna) {
 		return PropertyMaps{}, err
@@ -80,6 +80,35 @@ func (c *Client) rememberMaps(key objectKey, props []Property, getErr error) (Pr
 	c.maps[key] = m
 	c.mapsMu.Unlock()
 	return m, decodeErr
+}
+
+// getEach is Get, then one Get for each EPC the reply left out: some
+// devices answer fewer properties than asked (devices.md §1.7). It serves
+// the one-off reads of first contact, not polling.
+func (c *Client) getEach(ctx context.Context, to netip.AddrPort, eoj EOJ, epcs ...byte) ([]Property, error) {
+	props, err := c.Get(ctx, to, eoj, epcs...)
+	var sna *SNAError
+	if !errors.As(err, &sna) {
+		return props, err
+	}
+	var still []Unavailable
+	for _, m := range sna.Missing {
+		if m.Why != AbsentOmitted || ctx.Err() != nil {
+			still = append(still, m)
+			continue
+		}
+		one, err := c.Get(ctx, to, eoj, m.EPC)
+		var again *SNAError
+		switch {
+		case err == nil:
+			props = append(props, one...)
+		case errors.As(err, &again):
+			still = append(still, again.Missing...)
+		default:
+			still = append(still, m) // silent this time: still not returned
+		}
+	}
+	return props, getError(sna.From, eoj, sna.ESV, still)
 }
 
 // ForgetPropertyMaps drops the cached maps of every object of node, so the

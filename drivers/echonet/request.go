@@ -134,11 +134,7 @@ func (c *Client) Get(ctx context.Context, to netip.AddrPort, eoj EOJ, epcs ...by
 	if res.ESV == GetSNA {
 		c.n.snas.Add(1)
 	}
-	sna := &SNAError{From: from, EOJ: eoj, ESV: res.ESV, Missing: missing}
-	for _, m := range missing {
-		sna.Refused = append(sna.Refused, m.EPC)
-	}
-	return got, sna
+	return got, getError(from, eoj, res.ESV, missing)
 }
 
 // sortGetReply splits the requested EPCs into those the reply carries

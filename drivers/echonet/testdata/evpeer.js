@@ -20,6 +20,7 @@
 //   pdc0 OBJ EPC...      Get_Res with PDC 0 for these EPCs
 //   omit OBJ EPC...      leave these EPCs out of the Get reply
 //   short OBJ EPC...     send these EPCs' data one byte short
+//   cap OBJ N            answer at most the first N properties of a Get
 //   refuse OBJ EPC...    SetC_SNA for these EPCs, data echoed, value kept
 //   wrong OBJ SEOJ [also] answer from SEOJ instead of OBJ; with "also",
 //                        send the right answer 100 ms after the wrong one
@@ -141,7 +142,7 @@ for (const obj in OBJS) {
 
 function noFaults() {
 	return { sna: new Set(), pdc0: new Set(), omit: new Set(), short: new Set(), refuse: new Set(),
-		wrong: null, wrongAlso: false, silent: false, delay: 0 };
+		wrong: null, wrongAlso: false, silent: false, delay: 0, cap: 0 };
 }
 
 let faults = {};
@@ -154,7 +155,7 @@ function reset() {
 reset();
 
 function faulty(f) {
-	return f.sna.size || f.pdc0.size || f.omit.size || f.short.size || f.wrong || f.delay;
+	return f.sna.size || f.pdc0.size || f.omit.size || f.short.size || f.wrong || f.delay || f.cap;
 }
 
 // requested reads the request's properties in order (DETAILs is keyed, so
@@ -178,7 +179,7 @@ function getReply(obj, req) {
 	const body = [];
 	let opc = 0;
 	for (const { epc } of req) {
-		if (f.omit.has(epc)) continue;
+		if (f.omit.has(epc) || (f.cap && opc >= f.cap)) continue;
 		opc++;
 		let v = o.props[epc];
 		if (!v || f.sna.has(epc)) {
@@ -306,6 +307,9 @@ function command(line) {
 		return 'OK';
 	case 'delay':
 		f.delay = parseInt(args[0], 10);
+		return 'OK';
+	case 'cap':
+		f.cap = parseInt(args[0], 10);
 		return 'OK';
 	case 'value':
 		OBJS[obj].props[args[0]] = bytes(args[1]);
