@@ -327,3 +327,26 @@ func TestReplyMustAnswerTheRequest(t *testing.T) {
 		t.Fatalf("stats %+v: want %d foreign replies", s, len(foreign))
 	}
 }
+
+// A caller's deadline shorter than the tries is a TimeoutError that says
+// so and matches both ErrTimeout and context.DeadlineExceeded.
+func TestDeadlineShorterThanTries(t *testing.T) {
+	c := newTestClient(t, Config{Timeout: 200 * time.Millisecond, Retries: 4})
+	silent := newRawPeer(t, "127.0.0.1")
+	if got := c.RequestBudget(context.Background()); got != time.Second {
+		t.Fatalf("RequestBudget = %v, want 5 tries of 200ms", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.Get(ctx, silent.addr(), evse, 0x80)
+	var te *TimeoutError
+	if !errors.As(err, &te) || !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) ||
+		te.Planned != 5 || te.Tries >= 5 || te.Budget <= 0 || te.Budget > 300*time.Millisecond {
+		t.Fatalf("err = %v (%+v)", err, te)
+	}
+	canceled, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := c.Get(canceled, silent.addr(), evse, 0x80); errors.Is(err, ErrTimeout) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled: err = %v, want context.Canceled and no timeout", err)
+	}
+}
