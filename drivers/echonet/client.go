@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,13 +88,17 @@ type Notification struct {
 type Stats struct {
 	Sent, Received, Retransmits, Timeouts, SNAs     uint64
 	DecodeErrors, EchoesDropped, Unmatched, Ignored uint64
-	NotificationsDropped                            uint64
+	// Foreign counts replies that carry the TID of a waiting request but
+	// do not answer it: another source address, another object (SEOJ),
+	// not addressed to us (DEOJ), or the wrong kind of reply (ESV).
+	Foreign              uint64
+	NotificationsDropped uint64
 }
 
 type counters struct {
 	sent, received, retransmits, timeouts, snas     atomic.Uint64
 	decodeErrors, echoesDropped, unmatched, ignored atomic.Uint64
-	notificationsDropped                            atomic.Uint64
+	foreign, notificationsDropped                   atomic.Uint64
 }
 
 type inbound struct {
@@ -105,7 +110,31 @@ type inbound struct {
 // discovery, every answer from any address during the window.
 type waiter struct {
 	from netip.Addr // the invalid Addr accepts any source
+	deoj EOJ        // the request's DEOJ; instance 0 accepts any instance
+	want []ESV      // reply services that answer the request
 	ch   chan inbound
+}
+
+// accepts reports whether f, from src, answers w's request, which self
+// sent: the service is one the request expects, the reply comes from the
+// object asked (the very instance, unless instance 0 asked them all), and
+// it is addressed to self or to the general instance of self's class. An
+// INF answering INF_REQ is exempt from the DEOJ rule because devices send
+// it to a node profile or multicast it.
+func (w *waiter) accepts(src netip.Addr, f *Frame, self EOJ) bool {
+	if w.from.IsValid() && w.from != src {
+		return false
+	}
+	if !slices.Contains(w.want, f.ESV) || !within(w.deoj, f.SEOJ) {
+		return false
+	}
+	return f.ESV == Inf || within(f.DEOJ, self)
+}
+
+// within reports whether o is the object addressed by to: the same class,
+// and the same instance unless to's instance is 0 (every instance).
+func within(to, o EOJ) bool {
+	return to.Class() == o.Class() && (to.Instance() == 0 || to.Instance() == o.Instance())
 }
 
 // Client speaks ECHONET Lite as a controller over one UDP socket. It is
@@ -126,6 +155,9 @@ type Client struct {
 	discoveries map[*waiter]struct{}
 	subs        map[int]chan Notification
 	nextSub     int
+
+	mapsMu sync.Mutex
+	maps   map[objectKey]PropertyMaps
 
 	n counters
 }
@@ -151,6 +183,7 @@ func NewClient(cfg Config) (*Client, error) {
 		pending:     make(map[uint16]*waiter),
 		discoveries: make(map[*waiter]struct{}),
 		subs:        make(map[int]chan Notification),
+		maps:        make(map[objectKey]PropertyMaps),
 	}
 	go c.readLoop()
 	return c, nil
@@ -182,7 +215,8 @@ func (c *Client) Stats() Stats {
 		Sent: c.n.sent.Load(), Received: c.n.received.Load(), Retransmits: c.n.retransmits.Load(),
 		Timeouts: c.n.timeouts.Load(), SNAs: c.n.snas.Load(), DecodeErrors: c.n.decodeErrors.Load(),
 		EchoesDropped: c.n.echoesDropped.Load(), Unmatched: c.n.unmatched.Load(),
-		Ignored: c.n.ignored.Load(), NotificationsDropped: c.n.notificationsDropped.Load(),
+		Ignored: c.n.ignored.Load(), Foreign: c.n.foreign.Load(),
+		NotificationsDropped: c.n.notificationsDropped.Load(),
 	}
 }
 
@@ -267,22 +301,34 @@ func (c *Client) dispatch(from netip.AddrPort, f *Frame) {
 			c.answerInfC(from, f)
 		}
 		c.notify(from, f)
-		if w != nil && w.from == from.Addr() {
+		if w != nil && w.accepts(from.Addr(), f, c.cfg.SEOJ) {
 			c.deliver(w, from, f) // carrying a live TID, it answers our INF_REQ
 		}
 		if f.SEOJ.Class() == NodeProfile.Class() {
+			c.nodeAnnounced(from.Addr(), f)
 			for d := range c.discoveries {
 				c.deliver(d, from, f) // a node announcing its instances (0xD5)
 			}
 		}
 	case f.ESV.IsSNA() || f.ESV&0xF0 == 0x70:
-		if w == nil || (w.from.IsValid() && w.from != from.Addr()) {
+		switch {
+		case w == nil:
 			c.n.unmatched.Add(1)
-			return
+		case !w.accepts(from.Addr(), f, c.cfg.SEOJ):
+			c.n.foreign.Add(1) // a live TID, but not an answer to that request
+		default:
+			c.deliver(w, from, f)
 		}
-		c.deliver(w, from, f)
 	default:
 		c.n.ignored.Add(1) // requests to us: a controller serves no objects
+	}
+}
+
+// nodeAnnounced forgets the property maps of a node that announces its
+// instance list (0xD5): it has (re)started and may have changed.
+func (c *Client) nodeAnnounced(node netip.Addr, f *Frame) {
+	if _, ok := Lookup(f.Props, EPCInstanceListNotification); ok {
+		c.ForgetPropertyMaps(node)
 	}
 }
 

@@ -170,7 +170,7 @@ func TestTIDMatchingUnderConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			epc := byte(0x80 + i)
+			epc := byte(0xA0 + i) // no defined size: any 1-byte value stands
 			props, err := c.Get(context.Background(), peer.addr(), evse, epc)
 			if err == nil && (len(props) != 1 || !bytes.Equal(props[0].EDT, []byte{epc})) {
 				err = errors.New("wrong answer: " + (&Frame{ESV: GetRes, Props: props}).String())
@@ -196,8 +196,8 @@ func TestTIDMatchingUnderConcurrency(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if s := c.Stats(); s.Unmatched < 1 || s.Retransmits != 0 {
-		t.Fatalf("stats %+v: want the forged answer counted as unmatched, no retransmits", s)
+	if s := c.Stats(); s.Foreign < 1 || s.Retransmits != 0 {
+		t.Fatalf("stats %+v: want the forged answer counted as foreign, no retransmits", s)
 	}
 }
 
@@ -289,5 +289,64 @@ func TestTryTimeoutPerRequest(t *testing.T) {
 	_, err = c.Get(context.Background(), silent.addr(), evse, 0x80)
 	if !errors.As(err, &te) || te.Wait != 20*time.Millisecond {
 		t.Fatalf("err = %v, want the client's 20ms", err)
+	}
+}
+
+// A reply with a live TID from the right address is taken only if it
+// comes from the object asked, is addressed to us (or to our class's
+// instance 0) and is a reply to the request's service.
+func TestReplyMustAnswerTheRequest(t *testing.T) {
+	c := newTestClient(t, Config{Timeout: 5 * time.Second})
+	peer := newRawPeer(t, "127.0.0.1")
+	done := make(chan error, 1)
+	var got []Property
+	go func() {
+		var err error
+		got, err = c.Get(context.Background(), peer.addr(), evse, 0x80)
+		done <- err
+	}()
+	req, from := peer.recv()
+	val := []Property{{EPC: 0x80, EDT: []byte{0x31}}}
+	foreign := []*Frame{
+		{SEOJ: NewEOJ(0x02A1, 2), DEOJ: Controller, ESV: GetRes, Props: val},        // another instance
+		{SEOJ: NewEOJ(0x027E, 1), DEOJ: Controller, ESV: GetRes, Props: val},        // another class
+		{SEOJ: evse, DEOJ: NewEOJ(0x05FF, 2), ESV: GetRes, Props: val},              // another controller
+		{SEOJ: evse, DEOJ: Controller, ESV: SetRes, Props: []Property{{EPC: 0x80}}}, // not a Get reply
+	}
+	for _, f := range foreign {
+		f.TID = req.TID
+		peer.send(from, f)
+	}
+	// Addressed to our class's instance 0: accepted.
+	peer.send(from, &Frame{TID: req.TID, SEOJ: evse, DEOJ: NewEOJ(0x05FF, 0), ESV: GetRes,
+		Props: []Property{{EPC: 0x80, EDT: []byte{0x30}}}})
+	if err := <-done; err != nil || len(got) != 1 || !bytes.Equal(got[0].EDT, []byte{0x30}) {
+		t.Fatalf("Get = %v, %v; want the 0x30 from 02A101", got, err)
+	}
+	if s := c.Stats(); s.Foreign != uint64(len(foreign)) {
+		t.Fatalf("stats %+v: want %d foreign replies", s, len(foreign))
+	}
+}
+
+// A caller's deadline shorter than the tries is a TimeoutError that says
+// so and matches both ErrTimeout and context.DeadlineExceeded.
+func TestDeadlineShorterThanTries(t *testing.T) {
+	c := newTestClient(t, Config{Timeout: 200 * time.Millisecond, Retries: 4})
+	silent := newRawPeer(t, "127.0.0.1")
+	if got := c.RequestBudget(context.Background()); got != time.Second {
+		t.Fatalf("RequestBudget = %v, want 5 tries of 200ms", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.Get(ctx, silent.addr(), evse, 0x80)
+	var te *TimeoutError
+	if !errors.As(err, &te) || !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) ||
+		te.Planned != 5 || te.Tries >= 5 || te.Budget <= 0 || te.Budget > 300*time.Millisecond {
+		t.Fatalf("err = %v (%+v)", err, te)
+	}
+	canceled, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := c.Get(canceled, silent.addr(), evse, 0x80); errors.Is(err, ErrTimeout) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled: err = %v, want context.Canceled and no timeout", err)
 	}
 }

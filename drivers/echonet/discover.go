@@ -30,7 +30,9 @@ type Node struct {
 func (c *Client) Discover(ctx context.Context) ([]Node, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.DiscoverWindow)
 	defer cancel()
-	w := &waiter{ch: make(chan inbound, 64)}
+	// Any source, any node-profile instance (0x0EF001 general, 0x0EF002
+	// transmission-only) may answer a multicast Get.
+	w := &waiter{deoj: EOJ{NodeProfile[0], NodeProfile[1], 0}, want: []ESV{GetRes, GetSNA}, ch: make(chan inbound, 64)}
 	tid, err := c.register(w)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ package echonet
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,9 @@ const (
 	peerPackage = "echonet-lite@2.16.2"
 	peerDepend  = "date-utils@1.2.21" // required by echonet-lite 2.16.2 but not declared
 )
+
+// v2h is the peer's EV charger/discharger; evse (02A101) is its EV charger.
+var v2h = NewEOJ(0x027E, 1)
 
 // needPeer skips (or, under CI, fails) when the machine cannot run the peer.
 func needPeer(t *testing.T, format string, args ...any) {
@@ -119,8 +123,15 @@ func installPeer(t *testing.T) string {
 	return dir
 }
 
+// elPeer is testdata/evpeer.js running in the peer namespace. Its stdin
+// takes fault commands; each is answered by one line on its stdout.
+type elPeer struct {
+	stdin io.WriteCloser
+	lines chan string
+}
+
 // startPeer runs testdata/evpeer.js in the peer namespace until the test ends.
-func startPeer(t *testing.T, modules string) {
+func startPeer(t *testing.T, modules string) *elPeer {
 	t.Helper()
 	script, err := filepath.Abs("testdata/evpeer.js")
 	if err != nil {
@@ -141,18 +152,14 @@ func startPeer(t *testing.T, modules string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start node peer: %v", err)
 	}
+	p := &elPeer{stdin: stdin, lines: make(chan string, 16)}
 	exited := make(chan struct{})
-	ready := make(chan bool, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if sc.Text() == "READY" {
-				ready <- true
-				break
-			}
+			p.lines <- sc.Text()
 		}
-		_, _ = io.Copy(io.Discard, stdout)
-		close(ready)
+		close(p.lines)
 	}()
 	go func() { _ = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
@@ -165,16 +172,62 @@ func startPeer(t *testing.T, modules string) {
 		}
 	})
 	select {
-	case ok := <-ready:
-		if !ok {
-			t.Fatalf("node peer ended before READY: %s", stderr.String())
+	case line, ok := <-p.lines:
+		if !ok || line != "READY" {
+			t.Fatalf("node peer said %q before READY: %s", line, stderr.String())
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("node peer not ready: %s", stderr.String())
 	}
+	return p
 }
 
-func prepareNetnsPeer(t *testing.T) {
+// do sends one command to the peer and returns its answer.
+func (p *elPeer) do(t *testing.T, command string) string {
+	t.Helper()
+	if _, err := io.WriteString(p.stdin, command+"\n"); err != nil {
+		t.Fatalf("peer command %q: %v", command, err)
+	}
+	select {
+	case line, ok := <-p.lines:
+		if !ok || strings.HasPrefix(line, "ERR") {
+			t.Fatalf("peer command %q: %q", command, line)
+		}
+		return line
+	case <-time.After(10 * time.Second):
+		t.Fatalf("peer command %q: no answer", command)
+	}
+	return ""
+}
+
+// reset clears the peer's faults and request log, then sets faults.
+func (p *elPeer) reset(t *testing.T, faults ...string) {
+	t.Helper()
+	p.do(t, "reset")
+	for _, f := range faults {
+		p.do(t, f)
+	}
+}
+
+// seenRequest is one request the peer received for a device object.
+type seenRequest struct {
+	ESV  string   `json:"esv"`
+	DEOJ string   `json:"deoj"`
+	EPCs []string `json:"epcs"`
+}
+
+// seen returns the requests the peer received since its last reset.
+func (p *elPeer) seen(t *testing.T) []seenRequest {
+	t.Helper()
+	var out []seenRequest
+	line := p.do(t, "seen")
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "SEEN ")), &out); err != nil {
+		t.Fatalf("peer log %q: %v", line, err)
+	}
+	return out
+}
+
+func prepareNetnsPeer(t *testing.T) *elPeer {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		needPeer(t, "needs root to create network namespaces")
@@ -186,7 +239,7 @@ func prepareNetnsPeer(t *testing.T) {
 	}
 	modules := installPeer(t)
 	setupNetns(t)
-	startPeer(t, modules)
+	return startPeer(t, modules)
 }
 
 // newNetnsClient makes a Client inside the gateway namespace, on 3610.

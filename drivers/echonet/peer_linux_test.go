@@ -13,17 +13,18 @@ import (
 // TestAgainstEchonetLitePeer runs the client against the npm echonet-lite
 // package playing an EV charger in its own network namespace.
 func TestAgainstEchonetLitePeer(t *testing.T) {
-	prepareNetnsPeer(t)
+	_ = prepareNetnsPeer(t)
 	c := newNetnsClient(t, Config{Timeout: 3 * time.Second, DiscoverWindow: 3 * time.Second})
 	peer := netip.MustParseAddrPort(addrPeer + ":3610")
 
-	t.Run("discovery finds the node and 02A101", func(t *testing.T) {
+	t.Run("discovery finds the node, 02A101 and 027E01", func(t *testing.T) {
 		nodes, err := c.Discover(withTimeout(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(nodes) != 1 || nodes[0].Addr != peer.Addr() || len(nodes[0].Instances) != 1 || nodes[0].Instances[0] != evse {
-			t.Fatalf("nodes = %+v, want %v with %v", nodes, peer.Addr(), evse)
+		if len(nodes) != 1 || nodes[0].Addr != peer.Addr() || len(nodes[0].Instances) != 2 ||
+			nodes[0].Instances[0] != evse || nodes[0].Instances[1] != v2h {
+			t.Fatalf("nodes = %+v, want %v with %v and %v", nodes, peer.Addr(), evse, v2h)
 		}
 		// The kernel loops our multicast Get back to us on the veth.
 		if s := c.Stats(); s.EchoesDropped < 1 {
@@ -37,7 +38,7 @@ func TestAgainstEchonetLitePeer(t *testing.T) {
 			t.Fatal(err)
 		}
 		m, err := DecodePropertyMap(props[0].EDT)
-		if err != nil || len(m.EPCs) >= 16 || !m.Has(0xD6) || !bytes.Equal(props[1].EDT, []byte{0, 0, 1}) {
+		if err != nil || len(m.EPCs) >= 16 || !m.Has(0xD6) || !bytes.Equal(props[1].EDT, []byte{0, 0, 2}) {
 			t.Fatalf("node profile Get map %X -> %+v, %v; D3 %X", props[0].EDT, m, err, props[1].EDT)
 		}
 	})
@@ -60,7 +61,7 @@ func TestAgainstEchonetLitePeer(t *testing.T) {
 			}
 		}
 		set, _ := DecodePropertyMap(props[5].EDT)
-		if !bytes.Equal(set.EPCs, []byte{0x80, 0xDA, 0xEB, 0xED}) {
+		if !bytes.Equal(set.EPCs, []byte{0x80, 0xCD, 0xDA, 0xEB}) {
 			t.Fatalf("Set map %X", props[5].EDT)
 		}
 	})
@@ -71,14 +72,13 @@ func TestAgainstEchonetLitePeer(t *testing.T) {
 		ctx := withTimeout(t)
 		err := c.SetC(ctx, peer, evse,
 			Property{EPC: 0xDA, EDT: []byte{0x42}},
-			Property{EPC: 0xED, EDT: []byte{0x00, 0xA0}},             // 16.0 A
+			Property{EPC: 0xCD, EDT: []byte{0x10}},                   // re-check the vehicle
 			Property{EPC: 0xEB, EDT: []byte{0x00, 0x00, 0x0E, 0x10}}) // 3600 W
 		if err != nil {
 			t.Fatal(err)
 		}
-		props, err := c.Get(ctx, peer, evse, 0xDA, 0xED, 0xEB)
-		if err != nil || props[0].EDT[0] != 0x42 || !bytes.Equal(props[1].EDT, []byte{0, 0xA0}) ||
-			!bytes.Equal(props[2].EDT, []byte{0, 0, 0x0E, 0x10}) {
+		props, err := c.Get(ctx, peer, evse, 0xDA, 0xEB)
+		if err != nil || props[0].EDT[0] != 0x42 || !bytes.Equal(props[1].EDT, []byte{0, 0, 0x0E, 0x10}) {
 			t.Fatalf("read back %v, %v", props, err)
 		}
 		n := waitNotification(t, ch, 0xDA)
@@ -93,13 +93,13 @@ func TestAgainstEchonetLitePeer(t *testing.T) {
 
 	t.Run("SetC refused names the property", func(t *testing.T) {
 		ctx := withTimeout(t)
-		err := c.SetC(ctx, peer, evse, Property{EPC: 0xED, EDT: []byte{0x00, 0x64}}, Property{EPC: 0xDA, EDT: []byte{0x99}})
+		err := c.SetC(ctx, peer, evse, Property{EPC: 0xEB, EDT: []byte{0, 0, 0x07, 0xD0}}, Property{EPC: 0xDA, EDT: []byte{0x99}})
 		var sna *SNAError
 		if !errors.As(err, &sna) || sna.ESV != SetCSNA || len(sna.Refused) != 1 || !sna.Refuses(0xDA) {
 			t.Fatalf("err = %v, want SetC_SNA refusing 0xDA only", err)
 		}
-		props, err := c.Get(ctx, peer, evse, 0xDA, 0xED)
-		if err != nil || props[0].EDT[0] != 0x42 || !bytes.Equal(props[1].EDT, []byte{0, 0x64}) {
+		props, err := c.Get(ctx, peer, evse, 0xDA, 0xEB)
+		if err != nil || props[0].EDT[0] != 0x42 || !bytes.Equal(props[1].EDT, []byte{0, 0, 0x07, 0xD0}) {
 			t.Fatalf("after partial SetC: %v, %v", props, err)
 		}
 		err = c.SetC(ctx, peer, evse, Property{EPC: 0xC7, EDT: []byte{0x30}})

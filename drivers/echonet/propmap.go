@@ -24,10 +24,23 @@ type PropertyMap struct {
 	// disagree with the bits (a known device bug masks away 0xC0–0xFF); the
 	// bits are what EPCs holds.
 	Declared int
+	// Known is true for a map decoded from a device's answer. The zero
+	// PropertyMap (not supplied) restricts nothing.
+	Known bool
 }
 
 // Consistent reports whether the count byte matches the properties found.
 func (m PropertyMap) Consistent() bool { return m.Declared == len(m.EPCs) }
+
+// Restricts reports whether the map can be used to refuse requests: it
+// arrived and its count byte agrees with its contents. A map whose count
+// disagrees is known to be damaged (uecho-go drops 0xC0–0xFF from bitmaps,
+// devices.md §1.5), so it would refuse properties the device has.
+func (m PropertyMap) Restricts() bool { return m.Known && m.Consistent() }
+
+// Allows reports whether a request for epc may be sent: the map lists it,
+// or the map cannot be trusted to say (see Restricts).
+func (m PropertyMap) Allows(epc byte) bool { return !m.Restricts() || m.Has(epc) }
 
 // Has reports whether epc is in the map.
 func (m PropertyMap) Has(epc byte) bool {
@@ -48,7 +61,7 @@ func DecodePropertyMap(edt []byte) (PropertyMap, error) {
 		}
 		epcs := slices.Clone(edt[1:])
 		slices.Sort(epcs)
-		return PropertyMap{EPCs: slices.Compact(epcs), Declared: n}, nil
+		return PropertyMap{EPCs: slices.Compact(epcs), Declared: n, Known: true}, nil
 	}
 	if len(edt) != 1+16 {
 		return PropertyMap{}, fmt.Errorf("echonet: property map: offset %d: bitmap (count %d) needs 17 bytes, have %d",
@@ -63,7 +76,7 @@ func DecodePropertyMap(edt []byte) (PropertyMap, error) {
 			}
 		}
 	}
-	return PropertyMap{EPCs: epcs, Declared: n}, nil
+	return PropertyMap{EPCs: epcs, Declared: n, Known: true}, nil
 }
 
 // EncodePropertyMap encodes a set of EPCs (0x80–0xFF, duplicates ignored) in

@@ -81,6 +81,24 @@ func TestPropertyMapCountMismatch(t *testing.T) {
 	if len(m.EPCs) != 24 || m.Declared != 42 || m.Consistent() || m.Has(0xC5) {
 		t.Fatalf("got %d EPCs, declared %d", len(m.EPCs), m.Declared)
 	}
+	// Such a map would refuse 0xC5 that the device has: it restricts nothing.
+	if m.Restricts() || !m.Allows(0xC5) {
+		t.Fatalf("damaged map restricts: %+v", m)
+	}
+}
+
+func TestPropertyMapAllows(t *testing.T) {
+	m, err := DecodePropertyMap(unhex(t, "04 80 CD DA EB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Known || !m.Restricts() || !m.Allows(0xDA) || m.Allows(0xED) {
+		t.Fatalf("Set map %+v: want 0xDA allowed, 0xED not", m)
+	}
+	var unknown PropertyMap // the device did not supply it
+	if unknown.Restricts() || !unknown.Allows(0xED) {
+		t.Fatal("a map that did not arrive restricts requests")
+	}
 }
 
 func TestPropertyMapErrors(t *testing.T) {

@@ -5,60 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strings"
 	"time"
 )
-
-// ErrTimeout is matched (errors.Is) by every TimeoutError.
-var ErrTimeout = errors.New("echonet: no response")
-
-// TimeoutError says that a device stayed silent through every try. Silence
-// is a normal outcome in ECHONET Lite: a device drops requests for objects
-// it does not have.
-type TimeoutError struct {
-	To    netip.AddrPort
-	EOJ   EOJ
-	ESV   ESV
-	Tries int
-	Wait  time.Duration // per try
-}
-
-func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("echonet: no response to %v of %v from %v after %d tries of %v", e.ESV, e.EOJ, e.To, e.Tries, e.Wait)
-}
-
-func (e *TimeoutError) Is(target error) bool { return target == ErrTimeout }
-
-// SNAError is a device's "service not available" reply: some properties
-// were refused (Set) or unavailable (Get).
-type SNAError struct {
-	From    netip.AddrPort
-	EOJ     EOJ
-	ESV     ESV    // the reply's service code, e.g. SetC_SNA
-	Refused []byte // EPCs the device did not process
-}
-
-func (e *SNAError) Error() string {
-	epcs := make([]string, len(e.Refused))
-	for i, p := range e.Refused {
-		epcs[i] = fmt.Sprintf("0x%02X", p)
-	}
-	verb := "refused"
-	if e.ESV == GetSNA || e.ESV == GetRes {
-		verb = "could not read"
-	}
-	return fmt.Sprintf("echonet: %v at %v %s EPC %s (%v)", e.EOJ, e.From, verb, strings.Join(epcs, ", "), e.ESV)
-}
-
-// Refuses reports whether epc is among the refused properties.
-func (e *SNAError) Refuses(epc byte) bool {
-	for _, p := range e.Refused {
-		if p == epc {
-			return true
-		}
-	}
-	return false
-}
 
 func (c *Client) resolve(to netip.AddrPort) netip.AddrPort {
 	if to.Port() == 0 {
@@ -67,15 +15,20 @@ func (c *Client) resolve(to netip.AddrPort) netip.AddrPort {
 	return to
 }
 
-// request sends f and waits for a reply whose ESV is in want. Each
-// retransmission uses a fresh TID, and a late answer to any earlier try is
-// still accepted, because it answers the same question.
+// request sends f and waits for a reply whose ESV is in want and that
+// comes from f.DEOJ at to (see waiter.accepts). Each retransmission uses a
+// fresh TID, and a late answer to any earlier try is still accepted,
+// because it answers the same question.
 func (c *Client) request(ctx context.Context, to netip.AddrPort, f *Frame, want ...ESV) (*Frame, netip.AddrPort, error) {
 	to = c.resolve(to)
-	w := &waiter{from: to.Addr().Unmap(), ch: make(chan inbound, 1)}
+	if err := ctx.Err(); err != nil {
+		return nil, to, fmt.Errorf("echonet: %v of %v to %v not sent: %w", f.ESV, f.DEOJ, to, err)
+	}
+	w := &waiter{from: to.Addr().Unmap(), deoj: f.DEOJ, want: want, ch: make(chan inbound, 1)}
 	var tids []uint16
 	defer func() { c.unregister(tids) }()
 	tries, wait := c.cfg.Retries+1, tryTimeout(ctx, c.cfg.Timeout)
+	start := time.Now()
 	for try := range tries {
 		tid, err := c.register(w)
 		if err != nil {
@@ -90,14 +43,39 @@ func (c *Client) request(ctx context.Context, to netip.AddrPort, f *Frame, want 
 			return nil, to, err
 		}
 		timer := time.NewTimer(wait)
-		res, from, err := c.await(ctx, w, timer.C, want)
+		res, from, err := c.await(ctx, w, timer.C)
 		timer.Stop()
+		if err != nil && ctx.Err() != nil {
+			return nil, to, c.endedByContext(ctx, start, to, f, try+1, tries, wait)
+		}
 		if err != nil || res != nil {
 			return res, from, err
 		}
 	}
 	c.n.timeouts.Add(1)
-	return nil, to, &TimeoutError{To: to, EOJ: f.DEOJ, ESV: f.ESV, Tries: tries, Wait: wait}
+	return nil, to, &TimeoutError{To: to, EOJ: f.DEOJ, ESV: f.ESV, Tries: tries, Planned: tries, Wait: wait}
+}
+
+// endedByContext explains a call that the caller's context ended: a
+// deadline shorter than the tries need is a timeout that says so, a
+// cancellation is not the device's silence.
+func (c *Client) endedByContext(ctx context.Context, start time.Time, to netip.AddrPort, f *Frame, sent, tries int, wait time.Duration) error {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("echonet: %v of %v to %v canceled after %d of %d tries: %w", f.ESV, f.DEOJ, to, sent, tries, ctx.Err())
+	}
+	c.n.timeouts.Add(1)
+	te := &TimeoutError{To: to, EOJ: f.DEOJ, ESV: f.ESV, Tries: sent, Planned: tries, Wait: wait, Cause: ctx.Err()}
+	if dl, ok := ctx.Deadline(); ok {
+		te.Budget = dl.Sub(start)
+	}
+	return te
+}
+
+// RequestBudget is the longest a request made with ctx can wait for its
+// answer: every try's wait (Config.Timeout or WithTryTimeout) one after the
+// other. A caller whose deadline is shorter cuts retransmission short.
+func (c *Client) RequestBudget(ctx context.Context) time.Duration {
+	return time.Duration(c.cfg.Retries+1) * tryTimeout(ctx, c.cfg.Timeout)
 }
 
 type tryTimeoutKey struct{}
@@ -116,31 +94,27 @@ func tryTimeout(ctx context.Context, def time.Duration) time.Duration {
 	return def
 }
 
-// await returns (nil, nil) when the timer fires.
-func (c *Client) await(ctx context.Context, w *waiter, expired <-chan time.Time, want []ESV) (*Frame, netip.AddrPort, error) {
-	for {
-		select {
-		case in := <-w.ch:
-			for _, e := range want {
-				if in.f.ESV == e {
-					return in.f, in.from, nil
-				}
-			}
-			c.n.unmatched.Add(1) // right TID, wrong kind of answer: keep waiting
-		case <-expired:
-			return nil, netip.AddrPort{}, nil
-		case <-ctx.Done():
-			return nil, netip.AddrPort{}, fmt.Errorf("echonet: waiting for answer: %w", ctx.Err())
-		case <-c.done:
-			return nil, netip.AddrPort{}, ErrClosed
-		}
+// await returns (nil, nil) when the timer fires. Only answers the waiter
+// accepts reach it (see dispatch).
+func (c *Client) await(ctx context.Context, w *waiter, expired <-chan time.Time) (*Frame, netip.AddrPort, error) {
+	select {
+	case in := <-w.ch:
+		return in.f, in.from, nil
+	case <-expired:
+		return nil, netip.AddrPort{}, nil
+	case <-ctx.Done():
+		return nil, netip.AddrPort{}, fmt.Errorf("echonet: waiting for answer: %w", ctx.Err())
+	case <-c.done:
+		return nil, netip.AddrPort{}, ErrClosed
 	}
 }
 
-// Get reads properties of eoj at to (port 0 means DevicePort). On Get_SNA it
-// returns the properties that did come back together with an *SNAError
-// naming the unavailable ones; a Get_Res that omits a requested EPC is
-// reported the same way.
+// Get reads properties of eoj at to (port 0 means DevicePort). It returns
+// the requested properties that arrived with data, in request order. When
+// some did not, the error is an *SNAError whose Missing field names each
+// of them with how it failed to arrive: Get_SNA with PDC 0, Get_Res with
+// PDC 0, or left out of the reply. Callers must treat those as unknown,
+// never as a default value.
 func (c *Client) Get(ctx context.Context, to netip.AddrPort, eoj EOJ, epcs ...byte) ([]Property, error) {
 	if len(epcs) == 0 {
 		return nil, errors.New("echonet: Get: no EPCs given")
@@ -153,22 +127,39 @@ func (c *Client) Get(ctx context.Context, to netip.AddrPort, eoj EOJ, epcs ...by
 	if err != nil {
 		return nil, err
 	}
+	got, missing := sortGetReply(res, eoj.Class(), epcs)
+	if len(missing) == 0 {
+		return got, nil
+	}
+	if res.ESV == GetSNA {
+		c.n.snas.Add(1)
+	}
+	return got, getError(from, eoj, res.ESV, missing)
+}
+
+// sortGetReply splits the requested EPCs into those the reply carries
+// with usable data and those it does not, with the reason. Data of a
+// length the class does not define for the EPC is not usable: read as
+// the property it claims to be, it would be a wrong value.
+func sortGetReply(res *Frame, class uint16, epcs []byte) ([]Property, []Unavailable) {
 	var got []Property
-	var missing []byte
+	var missing []Unavailable
 	for _, e := range epcs {
-		if edt, ok := Lookup(res.Props, e); ok && len(edt) > 0 {
+		edt, ok := Lookup(res.Props, e)
+		switch {
+		case !ok:
+			missing = append(missing, Unavailable{EPC: e, Why: AbsentOmitted})
+		case len(edt) == 0 && res.ESV == GetSNA:
+			missing = append(missing, Unavailable{EPC: e, Why: AbsentSNA})
+		case len(edt) == 0:
+			missing = append(missing, Unavailable{EPC: e, Why: AbsentEmpty})
+		case !sizeOK(class, e, edt):
+			missing = append(missing, Unavailable{EPC: e, Why: AbsentWrongSize, EDT: edt})
+		default:
 			got = append(got, Property{EPC: e, EDT: edt})
-		} else {
-			missing = append(missing, e)
 		}
 	}
-	if len(missing) > 0 {
-		if res.ESV == GetSNA {
-			c.n.snas.Add(1)
-		}
-		return got, &SNAError{From: from, EOJ: eoj, ESV: res.ESV, Refused: missing}
-	}
-	return got, nil
+	return got, missing
 }
 
 // SetC writes properties and waits for Set_Res. On SetC_SNA the error is an
@@ -181,6 +172,10 @@ func (c *Client) SetC(ctx context.Context, to netip.AddrPort, eoj EOJ, props ...
 	for _, p := range props {
 		if len(p.EDT) == 0 {
 			return fmt.Errorf("echonet: SetC: EPC 0x%02X has no data", p.EPC)
+		}
+		if !sizeOK(eoj.Class(), p.EPC, p.EDT) {
+			return fmt.Errorf("echonet: SetC of %v: EPC 0x%02X: %d bytes of data (%X), the class defines %s; not sent",
+				eoj, p.EPC, len(p.EDT), p.EDT, sizeText(eoj.Class(), p.EPC))
 		}
 	}
 	req := &Frame{SEOJ: c.cfg.SEOJ, DEOJ: eoj, ESV: SetC, Props: props}
@@ -237,7 +232,7 @@ func (c *Client) InfReq(ctx context.Context, to netip.AddrPort, eoj EOJ, epcs ..
 // SetI writes properties without asking for an answer. A device may still
 // reply SetI_SNA; that reply is not waited for.
 func (c *Client) SetI(to netip.AddrPort, eoj EOJ, props ...Property) error {
-	w := &waiter{from: to.Addr(), ch: make(chan inbound, 1)}
+	w := &waiter{from: to.Addr(), deoj: eoj, want: []ESV{SetISNA}, ch: make(chan inbound, 1)}
 	tid, err := c.register(w)
 	if err != nil {
 		return err
