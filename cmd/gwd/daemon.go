@@ -41,7 +41,7 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 		}
 	}()
 
-	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface})
+	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface, Group: o.echonetGroup})
 	defer drivers.Close()
 	mgr, chargers, err := setupControllers(st, drivers, log)
 	if err != nil {

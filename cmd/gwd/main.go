@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/ocppgw/ocppgw/drivers/echonet"
+
 	"github.com/ocppgw/ocppgw/api/client"
 )
 
@@ -35,6 +37,7 @@ type options struct {
 
 	echonetListen    string
 	echonetInterface string
+	echonetGroup     string
 }
 
 func parseFlags(args []string, errOut io.Writer) (*options, error) {
@@ -47,6 +50,7 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	fs.StringVar(&o.keyFile, "encryption-key-file", "", "file of the 32-byte key that encrypts Secrets in the store, mode 0600 (default <data-dir>/"+keyFile+", created if missing)")
 	fs.StringVar(&o.echonetListen, "echonet-listen", ":3610", "UDP address of the ECHONET Lite client (opened when the first EL charger is applied)")
 	fs.StringVar(&o.echonetInterface, "echonet-interface", "", "network interface for ECHONET Lite multicast; empty lets the kernel choose")
+	fs.StringVar(&o.echonetGroup, "echonet-discovery-address", echonet.DefaultGroup, "where ECHONET Lite discovery is sent: the multicast group, or one node's address:port")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	showVersion := fs.Bool("version", false, "print the version and exit")

@@ -9,6 +9,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/drivers/echonet"
 )
 
 // candidate is one template a discovery tries, resolved and compiled.
@@ -134,8 +135,96 @@ func mismatch(rd *Reading, m *cel.Mapping) string {
 	return ""
 }
 
-// DiscoverEchonet multicasts a discovery and describes every device object
-// that answered.
+// echonetClients is what an Opener that speaks ECHONET Lite offers
+// discovery: its shared client.
+type echonetClients interface {
+	EchonetClient() (*echonet.Client, error)
+}
+
+// elClasses names the device classes an installer meets here.
+var elClasses = map[uint16]string{echonet.ClassEVCharger: "EV charger", echonet.ClassEVChargerDischarger: "EV charger/discharger (V2H)"}
+
+// DiscoverEchonet multicasts a discovery from the gateway's own ECHONET
+// Lite socket and describes every device object that answered, with the
+// templates whose every required EPC the object lists in its Get map.
 func (r *Reconciler) DiscoverEchonet(ctx context.Context, req v1alpha1.EchonetDiscoverRequest) (*v1alpha1.EchonetDiscoverResult, error) {
-	return nil, fmt.Errorf("%w: ECHONET Lite discovery is not available in this build", ErrNoDevice)
+	if r.devices == nil {
+		return nil, ErrNoDevice
+	}
+	els, ok := r.devices.opener.(echonetClients)
+	if !ok {
+		return nil, ErrNoDevice
+	}
+	cl, err := els.EchonetClient()
+	if err != nil {
+		return nil, err
+	}
+	cands, _ := r.candidates(v1alpha1.ProtocolEchonet, nil) // none is fine: objects are still listed
+	dctx := ctx
+	if w := req.Window.Duration(); w > 0 {
+		var cancel context.CancelFunc
+		dctx, cancel = context.WithTimeout(ctx, w)
+		defer cancel()
+	}
+	nodes, err := cl.Discover(dctx)
+	if err != nil && len(nodes) == 0 {
+		return nil, fmt.Errorf("echonet discovery: %w", err)
+	}
+	res := &v1alpha1.EchonetDiscoverResult{Nodes: []v1alpha1.DiscoveredNode{}}
+	for _, n := range nodes {
+		info, err := cl.Describe(ctx, n.Addr)
+		node := v1alpha1.DiscoveredNode{Address: n.Addr.String()}
+		if err != nil {
+			node.Error = err.Error()
+		} else if info.Err != nil {
+			node.Error = info.Err.Error()
+		}
+		for _, o := range info.Objects {
+			node.Objects = append(node.Objects, describedObject(o, cands))
+		}
+		res.Nodes = append(res.Nodes, node)
+	}
+	return res, nil
+}
+
+func describedObject(o echonet.ObjectInfo, cands []candidate) v1alpha1.DiscoveredObject {
+	d := v1alpha1.DiscoveredObject{EOJ: fmt.Sprintf("0x%02X%02X%02X", o.EOJ[0], o.EOJ[1], o.EOJ[2]), Class: elClasses[o.Class],
+		GetMap: hexEPCs(o.Maps.Get), SetMap: hexEPCs(o.Maps.Set), InfMap: hexEPCs(o.Maps.Announce)}
+	if len(o.Manufacturer) > 0 {
+		d.Maker = fmt.Sprintf("0x%X", o.Manufacturer)
+	}
+	if o.Err != nil {
+		d.Error = o.Err.Error()
+	}
+	for _, c := range cands {
+		if fits(c.spec, o.Maps.Get) {
+			d.Matches = append(d.Matches, c.name)
+		}
+	}
+	return d
+}
+
+// fits reports whether the Get map lists every EPC the template reads.
+func fits(t v1alpha1.TemplateSpec, get echonet.PropertyMap) bool {
+	if !get.Restricts() || t.Read == nil || t.Read.Echonet == nil {
+		return false
+	}
+	for _, s := range t.Read.Echonet.EPCs {
+		epc, err := v1alpha1.ParseEPC(s)
+		if err != nil || !get.Has(epc) {
+			return false
+		}
+	}
+	return true
+}
+
+func hexEPCs(m echonet.PropertyMap) []string {
+	if !m.Known {
+		return nil
+	}
+	out := make([]string, len(m.EPCs))
+	for i, e := range m.EPCs {
+		out[i] = fmt.Sprintf("0x%02X", e)
+	}
+	return out
 }

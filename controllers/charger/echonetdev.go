@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 
 // echonetDevice reads a template's EPCs from one EL object.
 type echonetDevice struct {
-	cl    *echonet.Client
+	dev   *echonet.Device // checked against the object's property maps
 	to    netip.AddrPort
 	eoj   echonet.EOJ
 	reads []epcRead
@@ -52,6 +53,17 @@ func (d *Drivers) echonetDevice(c *v1alpha1.EchonetConnection, read *v1alpha1.Te
 			dev.reads = append(dev.reads, epcRead{epc: epc})
 		}
 	}
+	cl, err := d.EchonetClient()
+	if err != nil {
+		return nil, err
+	}
+	dev.dev = cl.Device(dev.to, eoj)
+	return dev, nil
+}
+
+// EchonetClient is the ECHONET Lite client every EL charger shares, opened
+// on first use (it owns UDP 3610).
+func (d *Drivers) EchonetClient() (*echonet.Client, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.el == nil {
@@ -61,23 +73,37 @@ func (d *Drivers) echonetDevice(c *v1alpha1.EchonetConnection, read *v1alpha1.Te
 		}
 		d.el = cl
 	}
-	dev.cl = d.el
-	return dev, nil
+	return d.el, nil
 }
 
-// Read gets every EPC in one Get. EPCs the device did not return, returned
-// empty, or returned with another length than the template declares are
-// listed as failed and left out of the input, so their signals are unknown.
+// Read gets every EPC the device lists in its Get property map in one Get.
+// An EPC the device does not list, did not return, returned empty, or
+// returned with another length than the specification or the template
+// declares is listed as failed and left out of the input, so its signals
+// are unknown.
 func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 	rd := &Reading{Input: &cel.Input{EPC: map[byte][]byte{}}}
 	if len(e.reads) == 0 {
 		return rd, nil
 	}
-	epcs := make([]byte, len(e.reads))
-	for i, r := range e.reads {
-		epcs[i] = r.epc
+	ctx = echonet.WithTryTimeout(ctx, e.wait)
+	maps, err := e.dev.Maps(ctx)
+	if err != nil {
+		return nil, err
 	}
-	props, err := e.cl.Get(echonet.WithTryTimeout(ctx, e.wait), e.to, e.eoj, epcs...)
+	var epcs []byte
+	for _, r := range e.reads {
+		if maps.Get.Allows(r.epc) {
+			epcs = append(epcs, r.epc)
+			continue
+		}
+		rd.Failed = append(rd.Failed, ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional,
+			Err: &echonet.NotInMapError{To: e.to, EOJ: e.eoj, Map: "Get", EPCs: []byte{r.epc}}})
+	}
+	if len(epcs) == 0 {
+		return rd, nil
+	}
+	props, err := e.dev.Get(ctx, epcs...)
 	var sna *echonet.SNAError
 	if err != nil && !errors.As(err, &sna) {
 		return nil, err
@@ -87,26 +113,46 @@ func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 		got[p.EPC] = p.EDT
 	}
 	for _, r := range e.reads {
-		what := fmt.Sprintf("EPC 0x%02X", r.epc)
-		edt, ok := got[r.epc]
-		switch {
-		case !ok && sna != nil:
-			one := *sna
-			one.Refused = []byte{r.epc}
-			rd.Failed = append(rd.Failed, ReadFailure{What: what, Optional: r.optional, Err: &one})
-		case !ok:
-			rd.Failed = append(rd.Failed, ReadFailure{What: what, Optional: r.optional,
-				Err: fmt.Errorf("%w: not in the reply", ErrMalformed)})
-		case r.size > 0 && len(edt) != r.size:
-			rd.Failed = append(rd.Failed, ReadFailure{What: what, Optional: r.optional,
-				Err: fmt.Errorf("%w: % X is %d bytes, the template declares %d", ErrMalformed, edt, len(edt), r.size)})
-		default:
-			rd.Input.EPC[r.epc] = edt
+		if !slices.Contains(epcs, r.epc) {
+			continue
 		}
+		if f := e.check(r, got, sna); f != nil {
+			rd.Failed = append(rd.Failed, *f)
+			continue
+		}
+		rd.Input.EPC[r.epc] = got[r.epc]
 	}
 	return rd, nil
 }
 
+// check says why one EPC of a Get reply cannot be used, or nil.
+func (e *echonetDevice) check(r epcRead, got map[byte][]byte, sna *echonet.SNAError) *ReadFailure {
+	f := &ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional}
+	edt, ok := got[r.epc]
+	switch {
+	case !ok && sna != nil:
+		one := *sna
+		one.Refused, one.Missing = []byte{r.epc}, nil
+		if why, found := sna.Why(r.epc); found {
+			one.Missing = []echonet.Unavailable{{EPC: r.epc, Why: why}}
+			if why == echonet.AbsentWrongSize {
+				f.Err = fmt.Errorf("%w: %w", ErrMalformed, &one)
+				return f
+			}
+		}
+		f.Err = &one
+	case !ok:
+		f.Err = fmt.Errorf("%w: EPC 0x%02X is not in the reply", ErrMalformed, r.epc)
+	case r.size > 0 && len(edt) != r.size:
+		f.Err = fmt.Errorf("%w: EPC 0x%02X is % X, %d bytes; the template declares %d", ErrMalformed, r.epc, edt, len(edt), r.size)
+	default:
+		return nil
+	}
+	return f
+}
+
+// Write runs the writes as one SetC, refused before it is sent when the
+// device's Set property map does not list an EPC.
 func (e *echonetDevice) Write(ctx context.Context, writes []cel.Write) error {
 	var props []echonet.Property
 	for _, w := range writes {
@@ -118,7 +164,7 @@ func (e *echonetDevice) Write(ctx context.Context, writes []cel.Write) error {
 	if len(props) == 0 {
 		return nil
 	}
-	return outcome(e.cl.SetC(echonet.WithTryTimeout(ctx, e.wait), e.to, e.eoj, props...))
+	return outcome(e.dev.SetC(echonet.WithTryTimeout(ctx, e.wait), props...))
 }
 
 // Close leaves the shared client open for the other EL chargers.

@@ -28,9 +28,11 @@ const (
 func faultReason(err error) string {
 	var sna *echonet.SNAError
 	switch {
-	case errors.Is(err, modbus.ErrException), errors.As(err, &sna):
+	case errors.Is(err, ErrMalformed):
+		return ReasonMalformedAnswer
+	case errors.Is(err, modbus.ErrException), errors.As(err, &sna), errors.Is(err, echonet.ErrNotInMap):
 		return ReasonDeviceError
-	case errors.Is(err, modbus.ErrBadResponse), errors.Is(err, modbus.ErrCRC), errors.Is(err, ErrMalformed):
+	case errors.Is(err, modbus.ErrBadResponse), errors.Is(err, modbus.ErrCRC):
 		return ReasonMalformedAnswer
 	}
 	return ReasonNotResponding
