@@ -9,7 +9,7 @@ PKGS    := ./...
 # Extra flags for gwd under `make run`, e.g. make run ARGS='--config-dir examples'
 ARGS    ?=
 
-.PHONY: all build run test deps check vet fmt-check unit bench fuzz clean
+.PHONY: all build run test deps check vet staticcheck fmt-check unit bench fuzz clean
 
 all: build
 
@@ -32,9 +32,15 @@ test: deps check unit
 # $OCPPGW_PEERS_DIR (default ~/.cache/ocppgw-peers).
 APT_PACKAGES := socat python3-pymodbus iproute2
 
+# staticcheck joins go vet in `make check`, at a pinned version.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+
 # Installs what the tests need on a fresh Debian machine.
 deps:
 	$(GO) mod download
+	@$(STATICCHECK) -version 2>/dev/null | grep -q '$(STATICCHECK_VERSION:v%=%)' || \
+		$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 		command -v node >/dev/null && command -v npm >/dev/null || echo nodejs npm); \
 	if [ -n "$$missing" ]; then \
@@ -43,7 +49,7 @@ deps:
 		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-check: fmt-check vet
+check: fmt-check vet staticcheck
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -51,6 +57,9 @@ fmt-check:
 
 vet:
 	$(GO) vet $(PKGS)
+
+staticcheck:
+	$(STATICCHECK) $(PKGS)
 
 unit:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)

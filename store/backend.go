@@ -8,6 +8,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // openBolt opens the bbolt file at path. A new file is initialised under a
@@ -24,7 +25,7 @@ func openBolt(path string, noSync bool) (*bolt.DB, error) {
 	}
 	db, err := bolt.Open(path, 0o600, boltOptions(noSync))
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("open store %s: locked by another process (is gwd already running?)", path)
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)

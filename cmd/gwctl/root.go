@@ -120,5 +120,5 @@ func (o *rootOptions) requestContext(ctx context.Context) (context.Context, cont
 
 // usageError points at --help after a flag error, as kubectl does.
 func usageError(c *cobra.Command, err error) error {
-	return fmt.Errorf("%w\nSee '%s --help' for usage.", err, c.CommandPath())
+	return fmt.Errorf("%w\nSee '%s --help' for usage", err, c.CommandPath())
 }

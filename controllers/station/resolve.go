@@ -150,7 +150,7 @@ func (r *resolver) config(in inputs, passwordRef *v1alpha1.SecretKeyRef) (Config
 		ref = passwordRef // the CSMS set this station's own password (A01)
 	}
 	if cfg.Password, err = r.secretValue(ref, "password"); err != nil {
-		return cfg, fmt.Errorf("Basic-auth password: %w", err)
+		return cfg, fmt.Errorf("basic-auth password: %w", err)
 	}
 	if cs.SecurityProfile >= 2 {
 		if err := r.tlsInputs(&cfg, cs); err != nil {

@@ -202,7 +202,7 @@ func (s *Station) setClock(csms, sent time.Time) {
 	}
 	rtt := time.Since(sent)
 	s.mu.Lock()
-	s.offset = csms.Add(rtt / 2).Sub(time.Now())
+	s.offset = time.Until(csms.Add(rtt / 2))
 	s.mu.Unlock()
 }
 
