@@ -41,8 +41,10 @@
 // hex(b) → "01AB", bebytes(x, n) → n bytes.
 //
 // Commands return a write or a list of them. Modbus: write(address, words)
-// (FC16), writeCoil(address, bool) (FC05), either followed by .unit(id) to
-// override the unit; words from u16words(x) s16words(x) u32words(x)
-// u32wswords(x) s32words(x) s32wswords(x) f32words(x) f32wswords(x).
+// (FC16), writeRegister(address, word) (FC06), writeCoil(address, bool)
+// (FC05), writeCoils(address, list<bool>) (FC15), any of them followed by
+// .unit(id) to override the unit; words from u16words(x) s16words(x)
+// u32words(x) u32wswords(x) s32words(x) s32wswords(x) f32words(x)
+// f32wswords(x).
 // ECHONET Lite: setEPC(epc, bytes).
 package cel
