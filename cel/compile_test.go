@@ -235,7 +235,7 @@ func TestEvalConversions(t *testing.T) {
 		{`prev["powerW"]`, OutputNumber, 10.5, ""},
 		{`prev["faultCode"]`, OutputNumber, nil, "result is string, want a number"},
 		{`prev["faultCode"]`, OutputString, "E1", ""},
-		{`f32(regs["s"], 2)`, OutputNumber, nil, "result NaN is not a finite number"},
+		{`f32(regs["s"], 2)`, OutputNumber, nil, "result is NaN, not a number"},
 		{`regs["s"][9] > 0`, OutputBool, nil, "index out of bounds: 9"},
 		{`regs["nope"][0] > 0`, OutputBool, nil, "no such key: nope"},
 	}

@@ -44,6 +44,7 @@ var sizes = map[string]cost.SizeEstimate{
 	VarRegs + ".@values": cost.RangedSizeEstimate(0, maxBlockLen),
 	VarEPC:               cost.RangedSizeEstimate(0, maxEPCs),
 	VarEPC + ".@values":  cost.RangedSizeEstimate(0, maxEPCData),
+	VarSetEPCs:           cost.RangedSizeEstimate(0, maxEPCs),
 	VarPrev:              cost.RangedSizeEstimate(0, uint64(len(v1alpha1.SignalNames))),
 	VarPrev + ".@keys":   cost.RangedSizeEstimate(0, uint64(longestSignal)),
 	VarPrev + ".@values": cost.RangedSizeEstimate(0, maxPrevStrings),
@@ -75,7 +76,7 @@ func (sizeEstimator) EstimateCallCost(string, string, *cost.AstNode, []cost.AstN
 // withinDeclaredSizes reports whether in stays within the sizes above, so
 // that the static estimate bounds any expression's cost over it.
 func withinDeclaredSizes(in *Input) bool {
-	if len(in.Regs) > maxBlocks || len(in.EPC) > maxEPCs || len(in.Prev) > len(v1alpha1.SignalNames) {
+	if len(in.Regs) > maxBlocks || len(in.EPC) > maxEPCs || len(in.SetMap) > maxEPCs || len(in.Prev) > len(v1alpha1.SignalNames) {
 		return false
 	}
 	for name, words := range in.Regs {
