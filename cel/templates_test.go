@@ -16,6 +16,16 @@ import (
 // over the chain it extends, as the template controller resolves it.
 func libraryMapping(t *testing.T, name string) *Mapping {
 	t.Helper()
+	spec := librarySpec(t, name)
+	m, errs := NewMapping(spec)
+	if len(errs) > 0 {
+		t.Fatalf("%s: %v", name, errs)
+	}
+	return m
+}
+
+func librarySpec(t *testing.T, name string) *v1alpha1.TemplateSpec {
+	t.Helper()
 	var spec *v1alpha1.TemplateSpec
 	for next := name; next != ""; {
 		raw, err := os.ReadFile(filepath.Join("../examples/templates", next+".yaml"))
@@ -34,11 +44,7 @@ func libraryMapping(t *testing.T, name string) *Mapping {
 		}
 		next = tpl.Spec.Extends
 	}
-	m, errs := NewMapping(spec)
-	if len(errs) > 0 {
-		t.Fatalf("%s: %v", name, errs)
-	}
-	return m
+	return spec
 }
 
 // elCharging is a 0x02A1 charging at 3.2 kW, as devices.md §2.1 encodes it.
@@ -92,10 +98,24 @@ func TestEVChargerTemplateNeverGuesses(t *testing.T) {
 	if ev.Signals["faultCode"] != "0010" {
 		t.Errorf("faulted with 0x89: %+v", ev)
 	}
-	// Every EPC the template reads declares its size.
-	for _, epc := range []byte{0x80, 0x88, 0x89, 0xC7, 0xD2, 0xD3, 0xD8, 0xDA, 0xE4, 0xED} {
-		if _, ok := m.EPCSize(epc); !ok {
-			t.Errorf("EPC 0x%02X has no declared size", epc)
+}
+
+// Every EPC the EL templates read declares its EDT size, so that a short or
+// long EDT is caught.
+func TestEchonetTemplatesDeclareSizes(t *testing.T) {
+	for _, name := range []string{"echonet-ev-charger", "echonet-v2h"} {
+		spec, m := librarySpec(t, name), libraryMapping(t, name)
+		if len(spec.Read.Echonet.EPCs) < 10 {
+			t.Fatalf("%s reads %v", name, spec.Read.Echonet.EPCs)
+		}
+		for _, s := range spec.Read.Echonet.EPCs {
+			epc, err := v1alpha1.ParseEPC(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := m.EPCSize(epc); !ok {
+				t.Errorf("%s: EPC 0x%02X has no declared size", name, epc)
+			}
 		}
 	}
 }
