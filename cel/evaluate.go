@@ -40,8 +40,8 @@ type UnknownError struct {
 func (e *UnknownError) Error() string { return e.Field + ": unknown: " + e.Reason }
 
 // Evaluate evaluates every signal over one poll's input. A signal whose
-// expression fails while an input key it names (regs["status"], epc[0xC7])
-// is missing, or whose value is NaN, or that calls unknown(), is Unknown;
+// expression fails while an input key it names (regs["status"], epc[0xC7],
+// prev["energyWh"]) is missing, or whose value is NaN, or that calls unknown(), is Unknown;
 // one that succeeds without the key (`0xE1 in epc ? … : …`) is known. EDTs
 // whose length differs from their declared size count as missing.
 func (m *Mapping) Evaluate(in *Input) Evaluation {
@@ -101,6 +101,11 @@ func missingKeys(keys inputKeys, in *Input) string {
 			r = "not read"
 		}
 		why = append(why, fmt.Sprintf("block %q %s", b, r))
+	}
+	for _, p := range slices.Compact(slices.Sorted(slices.Values(keys.prev))) {
+		if _, ok := in.Prev[p]; !ok {
+			why = append(why, fmt.Sprintf("no previous %s", p))
+		}
 	}
 	return strings.Join(why, "; ")
 }

@@ -78,6 +78,7 @@ func TestEvaluateModbusBlocks(t *testing.T) {
 			"powerW":    `f32(regs["meter"], 0)`,
 			"energyWh":  `"meter" in regs ? u32(regs["meter"], 0) : 0`,
 			"faultCode": `string(u16(regs["status"], 5))`,
+			"currentA1": `prev.currentA1 + double(u16(regs["status"], 1))`,
 		}})
 	if len(errs) > 0 {
 		t.Fatal(errs)
@@ -87,6 +88,7 @@ func TestEvaluateModbusBlocks(t *testing.T) {
 	}
 	ev := m.Evaluate(&Input{RegsAbsent: map[string]string{"meter": "exception 0x02 (illegal data address)"}})
 	want := map[string]string{
+		"currentA1": `block "status" not read; no previous currentA1`,
 		"charging":  `block "status" not read`,
 		"powerW":    `block "meter" exception 0x02 (illegal data address)`,
 		"faultCode": `block "status" not read`,
@@ -102,6 +104,13 @@ func TestEvaluateModbusBlocks(t *testing.T) {
 	}
 	if len(ev.Errors) != 1 || !strings.Contains(ev.Errors[0].Error(), "spec.signals.faultCode: u16: index 5 out of range") {
 		t.Errorf("a bad index with the block present is a mapping error: %v", ev.Errors)
+	}
+	if ev.Unknown["currentA1"] != "no previous currentA1" {
+		t.Errorf("first poll, no prev: %q", ev.Unknown["currentA1"])
+	}
+	ev = m.Evaluate(&Input{Regs: map[string][]uint16{"status": {3, 2}}, Prev: map[string]any{"currentA1": 1.5}})
+	if ev.Signals["currentA1"] != 3.5 {
+		t.Errorf("with prev: %+v", ev)
 	}
 }
 
