@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,6 +226,36 @@ func TestModbusTemplateFixes(t *testing.T) {
 	}
 	if ev := alfen.Evaluate(socket("F")); !strings.Contains(ev.Unknown["evConnected"], `"F"`) {
 		t.Errorf("Alfen F: %+v", ev)
+	}
+}
+
+// The cost estimate of every library expression, result sizes included,
+// bounds what it actually costs, on the paths that build text for unknown()
+// (0xFF everywhere) as on the others (zeros).
+func TestLibraryCostEstimates(t *testing.T) {
+	for _, name := range []string{"abb-terra-ac", "alfen-eve", "keba-p30", "schneider-evlink-pro-ac", "echonet-ev-charger", "echonet-v2h"} {
+		spec, m := librarySpec(t, name), libraryMapping(t, name)
+		for _, fill := range []byte{0x00, 0xFF} {
+			in := &Input{Regs: map[string][]uint16{}, EPC: map[byte][]byte{}, SetMap: []byte{0xEB}}
+			if r := spec.Read.Modbus; r != nil {
+				for _, b := range r.Blocks {
+					in.Regs[b.Name] = slices.Repeat([]uint16{uint16(fill)<<8 | uint16(fill)}, b.Count)
+				}
+			}
+			if r := spec.Read.Echonet; r != nil {
+				for _, s := range r.EPCs {
+					epc, _ := v1alpha1.ParseEPC(s)
+					n, _ := m.EPCSize(epc)
+					in.EPC[epc] = slices.Repeat([]byte{fill}, n)
+				}
+			}
+			for _, s := range m.signals {
+				checkActualCost(t, s.prg, in)
+			}
+			for _, p := range m.commands {
+				checkActualCost(t, p, in)
+			}
+		}
 	}
 }
 
