@@ -184,7 +184,8 @@ func TestDeclaredEDTSize(t *testing.T) {
 	if len(short.EPC) != 2 || short.EPCAbsent != nil {
 		t.Error("Evaluate changed its input")
 	}
-	if _, err := m.EvalCommand("stop", short, Args{}); err == nil || !strings.Contains(err.Error(), "no such key: EPC 0xD8") {
+	if _, err := m.EvalCommand("stop", short, Args{}); !errors.Is(err, ErrInputMissing) ||
+		err.Error() != `command "stop": input not available: EPC 0xD8 malformed: 3 bytes, declared 4` {
 		t.Errorf("a command over a malformed EDT: %v", err)
 	}
 	// Without the declaration the same bytes would decode to a wrong value.

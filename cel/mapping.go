@@ -17,6 +17,11 @@ import (
 // The caller answers the CSMS NotSupported rather than guessing.
 var ErrUnsupported = errors.New("cel: not supported by the template")
 
+// ErrInputMissing is returned for a command whose expression needs an input
+// (a block, an EPC) that the last poll did not bring. Nothing is written;
+// the command can succeed once the input arrives.
+var ErrInputMissing = errors.New("input not available")
+
 // Input is what one poll read, as expressions see it.
 type Input struct {
 	// Regs holds each Modbus read block by name; coils and discrete inputs
@@ -236,14 +241,23 @@ func (m *Mapping) EvalSignals(in *Input) (map[string]any, []error) {
 }
 
 // EvalCommand computes the writes of a command from the last input and the
-// command's arguments. A command the template lacks yields ErrUnsupported.
+// command's arguments. A command the template lacks yields ErrUnsupported;
+// one that fails because an input it names was not read (yet) yields
+// ErrInputMissing, naming the input; other failures name the field.
 func (m *Mapping) EvalCommand(name string, in *Input, args Args) ([]Write, error) {
 	prg := m.commands[name]
 	if prg == nil {
 		return nil, fmt.Errorf("command %q: %w", name, ErrUnsupported)
 	}
-	v, err := prg.eval(newActivation(m.protocol, m.screen(in), args))
+	if in == nil {
+		in = &Input{}
+	}
+	in = m.screen(in)
+	v, err := prg.eval(newActivation(m.protocol, in, args))
 	if err != nil {
+		if missing := missingKeys(prg.keys, in); missing != "" {
+			return nil, fmt.Errorf("command %q: %w: %s", name, ErrInputMissing, missing)
+		}
 		return nil, fmt.Errorf("spec.commands.%s.expr: %w", name, m.hexKeys(err))
 	}
 	return v.([]Write), nil

@@ -1,6 +1,7 @@
 package cel
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -141,7 +142,7 @@ func TestEVChargerCurrentLimitFollowsSetMap(t *testing.T) {
 	}
 	// Without the rated voltage the 0xEB fallback fails instead of guessing one.
 	in = &Input{EPC: elCharging(), SetMap: []byte{0x80, 0xDA, 0xEB}}
-	if _, err := m.EvalCommand("setCurrentLimit", in, Args{LimitA: 10}); err == nil || !strings.Contains(err.Error(), "EPC 0xD2") {
+	if _, err := m.EvalCommand("setCurrentLimit", in, Args{LimitA: 10}); !errors.Is(err, ErrInputMissing) || !strings.Contains(err.Error(), "EPC 0xD2 not received") {
 		t.Errorf("0xEB without 0xD2: %v", err)
 	}
 }
@@ -196,6 +197,10 @@ func TestSchneiderKeepAliveRespectsLifebit2(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(w, want) {
 			t.Errorf("lifebit %d: %v, %v; want %v", lifebit, w, err, want)
 		}
+	}
+	// Before the lifebit is read, keepAlive writes nothing and says why.
+	if _, err := m.EvalCommand("keepAlive", &Input{}, Args{}); !errors.Is(err, ErrInputMissing) || !strings.Contains(err.Error(), `block "control" not read`) {
+		t.Errorf("keepAlive before a read: %v", err)
 	}
 	ev := m.Evaluate(&Input{Regs: map[string][]uint16{"state": {12}}})
 	if !strings.Contains(ev.Unknown["evConnected"], "evState 12") {
