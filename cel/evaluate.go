@@ -39,23 +39,26 @@ type UnknownError struct {
 
 func (e *UnknownError) Error() string { return e.Field + ": unknown: " + e.Reason }
 
-// Evaluate evaluates every signal over one poll's input. A signal whose
-// expression fails while an input key it names (regs["status"], epc[0xC7],
-// prev["energyWh"]) is missing, or whose value is NaN, or that calls unknown(), is Unknown;
-// one that succeeds without the key (`0xE1 in epc ? … : …`) is known. EDTs
-// whose length differs from their declared size count as missing.
+// Evaluate evaluates every signal over one poll's input. A signal is
+// Unknown when its expression fails while an input key it names
+// (regs["status"], epc[0xC7], prev["energyWh"]) is missing, when its value
+// is NaN, or when it calls unknown(); one that succeeds without the key
+// (`0xE1 in epc ? … : …`) is known. EDTs whose length differs from their
+// declared size count as missing.
 func (m *Mapping) Evaluate(in *Input) Evaluation {
+	if in == nil {
+		in = &Input{}
+	}
 	in = m.screen(in)
 	act := newActivation(m.protocol, in, Args{})
 	ev := Evaluation{Signals: make(map[string]any, len(m.signals)), Unknown: map[string]string{}}
 	for _, s := range m.signals {
 		v, err := s.prg.eval(act)
-		switch {
-		case err == nil:
+		if err == nil {
 			ev.Signals[s.name] = v
-		case unknownReason(err, s.prg.keys, in) != "":
-			ev.Unknown[s.name] = unknownReason(err, s.prg.keys, in)
-		default:
+		} else if why := unknownReason(err, s.prg.keys, in); why != "" {
+			ev.Unknown[s.name] = why
+		} else {
 			ev.Errors = append(ev.Errors, fmt.Errorf("%s: %w", s.field, m.hexKeys(err)))
 		}
 	}

@@ -55,6 +55,11 @@ func TestEvaluateUnknownWhenInputMissing(t *testing.T) {
 		t.Errorf("powerW from an empty EDT: %v", ev.Signals["powerW"])
 	}
 
+	// No input at all: everything that reads one is unknown.
+	if ev := m.Evaluate(nil); len(ev.Unknown) != 5 || len(ev.Signals) != 0 || len(ev.Errors) != 1 {
+		t.Errorf("Evaluate(nil) = %+v", ev)
+	}
+
 	// EvalSignals reports unknowns as *UnknownError beside the errors.
 	_, errs := m.EvalSignals(&Input{EPC: map[byte][]byte{0x80: {0x30}}})
 	var ue *UnknownError
