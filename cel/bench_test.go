@@ -78,8 +78,12 @@ func abbSignalsInGo(in *Input) map[string]any {
 	s := in.Regs["status"]
 	u32 := func(i int) uint32 { return uint32(s[i])<<16 | uint32(s[i+1]) }
 	state := (s[5] / 256) % 128
+	faultCode := ""
+	if u32(0) != 0 {
+		faultCode = itoaU(u32(0))
+	}
 	return map[string]any{
-		"operative": true, "faulted": u32(0) != 0, "faultCode": itoaU(u32(0)),
+		"operative": true, "faulted": u32(0) != 0, "faultCode": faultCode,
 		"evConnected": u32(2) >= 257, "charging": state == 4, "suspended": state == 2 || state == 3,
 		"currentLimitA": float64(u32(6)) / 1000, "currentA1": float64(u32(8)) / 1000,
 		"currentA2": float64(u32(10)) / 1000, "currentA3": float64(u32(12)) / 1000,

@@ -255,6 +255,11 @@ func issuesError(expr string, iss *celgo.Issues) error {
 	return errors.Join(errs...)
 }
 
+// errNaN is a number signal that evaluated to NaN, which devices use for
+// "not available" (Alfen answers 0xFFFF 0xFFFF for a register it cannot
+// read); Evaluate reports the signal unknown.
+var errNaN = errors.New("result is NaN, not a number")
+
 // Eval runs p over in (and args, for a command) and converts the result to
 // Go: bool, float64, string or []Write, after the OutputType.
 func (p *Program) Eval(in *Input, args Args) (any, error) {
@@ -291,7 +296,10 @@ func convert(out ref.Val, want OutputType) (any, error) {
 		default:
 			return nil, fmt.Errorf("result is %s, want a number", out.Type().TypeName())
 		}
-		if math.IsNaN(f) || math.IsInf(f, 0) {
+		if math.IsNaN(f) {
+			return nil, errNaN
+		}
+		if math.IsInf(f, 0) {
 			return nil, fmt.Errorf("result %g is not a finite number", f)
 		}
 		return f, nil

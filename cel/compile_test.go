@@ -2,11 +2,14 @@ package cel
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"cel.dev/cel-go/common/types"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
@@ -99,6 +102,9 @@ func TestEnvironmentScopes(t *testing.T) {
 		{CommandEnv("modbus", "start"), `[setEPC(0xDA, b'\x42')]`, OutputWrites, "undeclared reference to 'setEPC'"},
 		{CommandEnv("echonet", "start"), `[write(1, [1])]`, OutputWrites, "undeclared reference to 'write'"},
 		{modbusSignals, `size([write(1, [1])]) == 1`, OutputBool, "undeclared reference to 'write'"},
+		{CommandEnv("echonet", "start"), `writeRegister(1, 1)`, OutputWrites, "undeclared reference to 'writeRegister'"},
+		{CommandEnv("echonet", "start"), `writeCoils(1, [true])`, OutputWrites, "undeclared reference to 'writeCoils'"},
+		{CommandEnv("modbus", "start"), `writeCoils(1, [1])`, OutputWrites, "no matching overload for 'writeCoils'"},
 		{CommandEnv("modbus", "setPowerLimit"), `limitW > 0.0 ? [] : []`, OutputWrites, ""},
 		{CommandEnv("modbus", "setAvailable"), `[writeCoil(1, available)]`, OutputWrites, ""},
 		{CommandEnv("echonet", "start"), `[setEPC(0xDA, b'\x42')]`, OutputWrites, ""},
@@ -229,7 +235,7 @@ func TestEvalConversions(t *testing.T) {
 		{`prev["powerW"]`, OutputNumber, 10.5, ""},
 		{`prev["faultCode"]`, OutputNumber, nil, "result is string, want a number"},
 		{`prev["faultCode"]`, OutputString, "E1", ""},
-		{`f32(regs["s"], 2)`, OutputNumber, nil, "result NaN is not a finite number"},
+		{`f32(regs["s"], 2)`, OutputNumber, nil, "result is NaN, not a number"},
 		{`regs["s"][9] > 0`, OutputBool, nil, "index out of bounds: 9"},
 		{`regs["nope"][0] > 0`, OutputBool, nil, "no such key: nope"},
 	}
@@ -250,7 +256,7 @@ func TestEvalConversions(t *testing.T) {
 
 func TestWrites(t *testing.T) {
 	modbus, el := CommandEnv("modbus", "setCurrentLimit"), CommandEnv("echonet", "setCurrentLimit")
-	u200 := 200
+	u200, u255 := 200, 255
 	cases := []struct {
 		kind    EnvKind
 		expr    string
@@ -260,7 +266,15 @@ func TestWrites(t *testing.T) {
 		{modbus, `[write(16640, [0, 20000])]`, []Write{{Kind: WriteRegisters, Address: 16640, Words: []uint16{0, 20000}}}, ""},
 		{modbus, `write(1210, f32words(limitA)).unit(200)`, []Write{{Kind: WriteRegisters, Unit: &u200, Address: 1210, Words: []uint16{0x41A0, 0}}}, ""},
 		{modbus, `[writeCoil(5, true), writeCoil(6, false)]`, []Write{{Kind: WriteCoil, Address: 5, Coil: true}, {Kind: WriteCoil, Address: 6}}, ""},
+		{modbus, `[writeRegister(5004, 16000), writeRegister(5018, 20).unit(255)]`, []Write{
+			{Kind: WriteRegister, Address: 5004, Words: []uint16{16000}}, {Kind: WriteRegister, Unit: &u255, Address: 5018, Words: []uint16{20}}}, ""},
+		{modbus, `writeCoils(10, [true, false, true])`, []Write{{Kind: WriteCoils, Address: 10, Coils: []bool{true, false, true}}}, ""},
 		{modbus, `[]`, []Write{}, ""},
+		{modbus, `[writeRegister(5004, 65536)]`, nil, "writeRegister: 65536 is not a 16-bit register value (0..65535)"},
+		{modbus, `[writeRegister(5004, -1)]`, nil, "writeRegister: -1 is not a 16-bit register value"},
+		{modbus, `[writeRegister(65536, 1)]`, nil, "writeRegister: address 65536 out of range 0..65535"},
+		{modbus, `[writeCoils(1, [])]`, nil, "writeCoils: 0 coils, want 1..1968"},
+		{modbus, `[writeCoils(65535, [true, true])]`, nil, "writeCoils: coils 65535..65536 run past address 65535"},
 		{modbus, `[write(70000, [1])]`, nil, "write: address 70000 out of range 0..65535"},
 		{modbus, `[write(65535, [1, 2])]`, nil, "write: registers 65535..65536 run past address 65535"},
 		{modbus, `[write(1, [])]`, nil, "write: 0 words, want 1..123"},
@@ -285,6 +299,21 @@ func TestWrites(t *testing.T) {
 		}
 		if err != nil || !reflect.DeepEqual(v, c.want) {
 			t.Errorf("Eval(%q) = %#v, %v; want %#v", c.expr, v, err, c.want)
+		}
+	}
+}
+
+// FC15 carries at most 1968 coils; a longer list is too big to build in a
+// literal, so the builder is called directly.
+func TestWriteCoilsLimit(t *testing.T) {
+	for n, wantErr := range map[int]string{1968: "", 1969: "writeCoils: 1969 coils, want 1..1968"} {
+		v := writeCoils(types.Int(0), types.NewList(types.DefaultTypeAdapter, make([]bool, n)))
+		w, ok := v.(writeVal)
+		switch {
+		case wantErr == "" && (!ok || len(w.w.Coils) != n):
+			t.Errorf("%d coils: %v", n, v)
+		case wantErr != "" && (!types.IsError(v) || !strings.Contains(fmt.Sprint(v), wantErr)):
+			t.Errorf("%d coils: %v, want error %q", n, v, wantErr)
 		}
 	}
 }

@@ -25,6 +25,7 @@ const (
 	VarLimitA      = "limitA"      // double, setCurrentLimit only
 	VarLimitW      = "limitW"      // double, setPowerLimit only
 	VarAvailable   = "available"   // bool, setAvailable only
+	VarSetEPCs     = "setEPCs"     // echonet commands: list<int>, the Set property map (0x9E); empty when unknown
 )
 
 // EnvKind names one CEL environment: the protocol whose raw values it sees,
@@ -114,6 +115,9 @@ func envOptions(k EnvKind) []celgo.EnvOption {
 		opts = append(opts, celgo.Variable(VarRegs, celgo.MapType(celgo.StringType, celgo.ListType(celgo.IntType))))
 	case v1alpha1.ProtocolEchonet:
 		opts = append(opts, celgo.Variable(VarEPC, celgo.MapType(celgo.IntType, celgo.BytesType)))
+		if k.Command != "" {
+			opts = append(opts, celgo.Variable(VarSetEPCs, celgo.ListType(celgo.IntType)))
+		}
 	}
 	switch k.Command {
 	case "setCurrentLimit":
@@ -128,6 +132,8 @@ func envOptions(k EnvKind) []celgo.EnvOption {
 	opts = append(opts, valueFuncs()...)
 	if k.Command != "" {
 		opts = append(opts, writeFuncs(k.Protocol)...)
+	} else {
+		opts = append(opts, unknownFunc)
 	}
 	return opts
 }

@@ -37,6 +37,10 @@ func FuzzCompile(f *testing.F) {
 		`hex(sub(epc[0xE6], 1, u8(epc[0xE6], 0)))`,
 		`prev["powerW"] + f64ws(regs["status"], 1)`,
 		`write(1, [1]).unit(256)`,
+		`u8(epc[0x80], 0) == 0x30 ? false : unknown("EPC 0x80 = 0x" + hex(epc[0x80]))`,
+		`ascii(regs["status"], 0, 6) == "A" ? 1.0 : unknown("state " + ascii(regs["status"], 0, 6) + string(u16(regs["status"], 1)))`,
+		`0xED in setEPCs ? setEPC(0xED, bebytes(1, 2)) : setEPC(0xEB, bebytes(2, 4))`,
+		`[writeRegister(5004, 16000), writeCoils(1, [true, false])]`,
 		"1 +\n(",
 		`[[[[[[[[[[`,
 	} {

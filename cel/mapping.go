@@ -17,6 +17,11 @@ import (
 // The caller answers the CSMS NotSupported rather than guessing.
 var ErrUnsupported = errors.New("cel: not supported by the template")
 
+// ErrInputMissing is returned for a command whose expression needs an input
+// (a block, an EPC) that the last poll did not bring. Nothing is written;
+// the command can succeed once the input arrives.
+var ErrInputMissing = errors.New("input not available")
+
 // Input is what one poll read, as expressions see it.
 type Input struct {
 	// Regs holds each Modbus read block by name; coils and discrete inputs
@@ -29,6 +34,15 @@ type Input struct {
 	Prev map[string]any
 	// ConnectorID is the connector the signals or command concern.
 	ConnectorID int
+	// SetMap lists the EPCs the device's Set property map (0x9E) names,
+	// decoded; nil when it was not read. Echonet commands see it as setEPCs.
+	SetMap []byte
+	// EPCAbsent and RegsAbsent say why a property or block of the read is
+	// missing from EPC or Regs, when the driver knows ("Get_SNA",
+	// "exception 0x02"). Without a reason the signals that need it say
+	// "not received" / "not read".
+	EPCAbsent  map[byte]string
+	RegsAbsent map[string]string
 }
 
 // Args are a command's arguments. Each command sees only its own:
@@ -43,6 +57,7 @@ type Args struct {
 // evaluation; one activation serves every signal of a poll.
 type activation struct {
 	regs, epc, prev ref.Val
+	setEPCs         ref.Val // echonet commands: the Set property map
 	connectorID     types.Int
 	args            Args
 	// bounded is whether the input is within the sizes the cost estimate
@@ -72,9 +87,16 @@ func newActivation(protocol string, in *Input, args Args) *activation {
 	case v1alpha1.ProtocolEchonet:
 		m := make(map[int64][]byte, len(in.EPC))
 		for code, data := range in.EPC {
-			m[int64(code)] = data
+			if len(data) > 0 { // PDC=0: the device sent no value
+				m[int64(code)] = data
+			}
 		}
 		a.epc = types.NewMap(types.DefaultTypeAdapter, m)
+		set := make([]int64, len(in.SetMap))
+		for i, code := range in.SetMap {
+			set[i] = int64(code)
+		}
+		a.setEPCs = types.NewList(types.DefaultTypeAdapter, set)
 	}
 	prev := in.Prev
 	if prev == nil {
@@ -90,6 +112,8 @@ func (a *activation) ResolveName(name string) (any, bool) {
 		return a.regs, a.regs != nil
 	case VarEPC:
 		return a.epc, a.epc != nil
+	case VarSetEPCs:
+		return a.setEPCs, a.setEPCs != nil
 	case VarPrev:
 		return a.prev, true
 	case VarConnectorID:
@@ -112,6 +136,7 @@ type Mapping struct {
 	protocol string
 	signals  []namedProgram // sorted by name, so errors come in a stable order
 	commands map[string]*Program
+	reads    declaredReads
 }
 
 type namedProgram struct {
@@ -128,7 +153,7 @@ func NewMapping(spec *v1alpha1.TemplateSpec) (*Mapping, []error) {
 	if p != v1alpha1.ProtocolModbus && p != v1alpha1.ProtocolEchonet {
 		return nil, []error{fmt.Errorf("spec.protocol: must be %q or %q, got %q", v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet, p)}
 	}
-	m := &Mapping{protocol: p, commands: map[string]*Program{}}
+	m := &Mapping{protocol: p, commands: map[string]*Program{}, reads: declare(spec.Read)}
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(spec.Signals)) {
 		field := "spec.signals." + name
@@ -202,34 +227,38 @@ func (m *Mapping) Signals() []string {
 // HasCommand reports whether the template implements the command.
 func (m *Mapping) HasCommand(name string) bool { return m.commands[name] != nil }
 
-// EvalSignals evaluates every signal over one poll's input. A signal whose
-// expression fails is left out of the map and reported in the errors, named
-// by field; the others are still returned.
+// EvalSignals evaluates every signal over one poll's input: the known values,
+// and as errors both the failed signals and the unknown ones (each an
+// *UnknownError), named by field. It is Evaluate for callers that do not yet
+// tell unknown from wrong.
 func (m *Mapping) EvalSignals(in *Input) (map[string]any, []error) {
-	act := newActivation(m.protocol, in, Args{})
-	out := make(map[string]any, len(m.signals))
-	var errs []error
-	for _, s := range m.signals {
-		v, err := s.prg.eval(act)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", s.field, err))
-			continue
-		}
-		out[s.name] = v
+	ev := m.Evaluate(in)
+	errs := ev.Errors
+	for _, name := range slices.Sorted(maps.Keys(ev.Unknown)) {
+		errs = append(errs, &UnknownError{Field: "spec.signals." + name, Reason: ev.Unknown[name]})
 	}
-	return out, errs
+	return ev.Signals, errs
 }
 
 // EvalCommand computes the writes of a command from the last input and the
-// command's arguments. A command the template lacks yields ErrUnsupported.
+// command's arguments. A command the template lacks yields ErrUnsupported;
+// one that fails because an input it names was not read (yet) yields
+// ErrInputMissing, naming the input; other failures name the field.
 func (m *Mapping) EvalCommand(name string, in *Input, args Args) ([]Write, error) {
 	prg := m.commands[name]
 	if prg == nil {
 		return nil, fmt.Errorf("command %q: %w", name, ErrUnsupported)
 	}
+	if in == nil {
+		in = &Input{}
+	}
+	in = m.screen(in)
 	v, err := prg.eval(newActivation(m.protocol, in, args))
 	if err != nil {
-		return nil, fmt.Errorf("spec.commands.%s.expr: %w", name, err)
+		if missing := missingKeys(prg.keys, in); missing != "" {
+			return nil, fmt.Errorf("command %q: %w: %s", name, ErrInputMissing, missing)
+		}
+		return nil, fmt.Errorf("spec.commands.%s.expr: %w", name, m.hexKeys(err))
 	}
 	return v.([]Write), nil
 }

@@ -71,7 +71,7 @@ func TestSiteExampleABBSignals(t *testing.T) {
 	}
 	meters := map[int]uint32{6: 16000, 8: 15500, 10: 15400, 12: 15600, 14: 2301, 16: 2298, 18: 2310, 20: 10650, 22: 5000}
 	base := map[string]any{
-		"operative": true, "faulted": false, "faultCode": "0",
+		"operative": true, "faulted": false, "faultCode": "",
 		"currentLimitA": 16.0, "currentA1": 15.5, "currentA2": 15.4, "currentA3": 15.6,
 		"voltageV1": 230.1, "voltageV2": 229.8, "voltageV3": 231.0, "powerW": 10650.0,
 	}

@@ -12,12 +12,14 @@ import (
 )
 
 // inputKeys are the constant keys an expression reads from its inputs:
-// regs["status"] / regs.status and epc[0xD3]. They let NewMapping reject a
-// block name or EPC the template never reads at apply time, where CEL alone
-// would only fail with "no such key" on every poll.
+// regs["status"] / regs.status, epc[0xD3] and prev["energyWh"]. They let
+// NewMapping reject a block name or EPC the template never reads at apply
+// time, where CEL alone would only fail with "no such key" on every poll,
+// and Evaluate tell a missing input from a wrong mapping.
 type inputKeys struct {
 	blocks []string
 	epcs   []int64
+	prev   []string
 }
 
 func collectKeys(root ast.Expr) inputKeys {
@@ -26,8 +28,12 @@ func collectKeys(root ast.Expr) inputKeys {
 		switch e.Kind() {
 		case ast.SelectKind:
 			s := e.AsSelect()
-			if !s.IsTestOnly() && isIdent(s.Operand(), VarRegs) {
+			switch {
+			case s.IsTestOnly():
+			case isIdent(s.Operand(), VarRegs):
 				k.blocks = append(k.blocks, s.FieldName())
+			case isIdent(s.Operand(), VarPrev):
+				k.prev = append(k.prev, s.FieldName())
 			}
 		case ast.CallKind:
 			c := e.AsCall()
@@ -38,6 +44,9 @@ func collectKeys(root ast.Expr) inputKeys {
 			case types.String:
 				if isIdent(c.Args()[0], VarRegs) {
 					k.blocks = append(k.blocks, string(key))
+				}
+				if isIdent(c.Args()[0], VarPrev) {
+					k.prev = append(k.prev, string(key))
 				}
 			case types.Int:
 				if isIdent(c.Args()[0], VarEPC) {

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/overloads"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
@@ -44,6 +45,7 @@ var sizes = map[string]cost.SizeEstimate{
 	VarRegs + ".@values": cost.RangedSizeEstimate(0, maxBlockLen),
 	VarEPC:               cost.RangedSizeEstimate(0, maxEPCs),
 	VarEPC + ".@values":  cost.RangedSizeEstimate(0, maxEPCData),
+	VarSetEPCs:           cost.RangedSizeEstimate(0, maxEPCs),
 	VarPrev:              cost.RangedSizeEstimate(0, uint64(len(v1alpha1.SignalNames))),
 	VarPrev + ".@keys":   cost.RangedSizeEstimate(0, uint64(longestSignal)),
 	VarPrev + ".@values": cost.RangedSizeEstimate(0, maxPrevStrings),
@@ -66,16 +68,34 @@ func (sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	return nil
 }
 
-// EstimateCallCost leaves every call to CEL's defaults: the domain functions
-// are O(1), or O(n) in a register count bounded by the block size.
-func (sizeEstimator) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNode) *cost.CallEstimate {
+// resultSizes bounds the results of the calls whose size CEL cannot know,
+// so that text built from them ("0x" + hex(epc[0xC7])) has a finite cost.
+// Each of them costs one unit, like any custom function.
+var resultSizes = map[string]cost.SizeEstimate{
+	"hex_bytes":              cost.RangedSizeEstimate(0, 2*maxEPCData),
+	"ascii_list_int_int":     cost.RangedSizeEstimate(0, 2*maxBlockLen),
+	"sub_bytes_int_int":      cost.RangedSizeEstimate(0, maxEPCData),
+	"bebytes_int_int":        cost.RangedSizeEstimate(1, 8),
+	"unknown_string":         cost.FixedSizeEstimate(0), // never returns a value
+	overloads.IntToString:    cost.RangedSizeEstimate(1, 20),
+	overloads.UintToString:   cost.RangedSizeEstimate(1, 20),
+	overloads.DoubleToString: cost.RangedSizeEstimate(1, 32),
+}
+
+// EstimateCallCost bounds the result sizes above and leaves every other call
+// to CEL's defaults: the domain functions are O(1), or O(n) in a register
+// count bounded by the block size.
+func (sizeEstimator) EstimateCallCost(_, overload string, _ *cost.AstNode, _ []cost.AstNode) *cost.CallEstimate {
+	if size, ok := resultSizes[overload]; ok {
+		return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1), ResultSize: &size}
+	}
 	return nil
 }
 
 // withinDeclaredSizes reports whether in stays within the sizes above, so
 // that the static estimate bounds any expression's cost over it.
 func withinDeclaredSizes(in *Input) bool {
-	if len(in.Regs) > maxBlocks || len(in.EPC) > maxEPCs || len(in.Prev) > len(v1alpha1.SignalNames) {
+	if len(in.Regs) > maxBlocks || len(in.EPC) > maxEPCs || len(in.SetMap) > maxEPCs || len(in.Prev) > len(v1alpha1.SignalNames) {
 		return false
 	}
 	for name, words := range in.Regs {

@@ -19,7 +19,9 @@ type WriteKind string
 // The write kinds.
 const (
 	WriteRegisters WriteKind = "registers" // Modbus FC16, Write Multiple Registers
+	WriteRegister  WriteKind = "register"  // Modbus FC06, Write Single Register
 	WriteCoil      WriteKind = "coil"      // Modbus FC05, Write Single Coil
+	WriteCoils     WriteKind = "coils"     // Modbus FC15, Write Multiple Coils
 	WriteEPC       WriteKind = "epc"       // ECHONET Lite SetC of one property
 )
 
@@ -30,9 +32,10 @@ type Write struct {
 	Kind WriteKind
 	// Unit overrides the charger's Modbus unit id (0..255); nil keeps it.
 	Unit    *int
-	Address uint16   // Modbus PDU address (registers, coil)
-	Words   []uint16 // registers: 1..123 values written from Address on
+	Address uint16   // Modbus PDU address (registers, register, coil, coils)
+	Words   []uint16 // registers: 1..123 values from Address on; register: exactly one
 	Coil    bool     // coil: the state to write
+	Coils   []bool   // coils: 1..1968 states from Address on
 	EPC     byte     // epc: property code, 0x80..0xFF
 	Data    []byte   // epc: property data, 1..255 bytes
 }
@@ -45,8 +48,12 @@ func (w Write) String() string {
 	switch w.Kind {
 	case WriteRegisters:
 		return fmt.Sprintf("write%s %d %v", unit, w.Address, w.Words)
+	case WriteRegister:
+		return fmt.Sprintf("writeRegister%s %d %v", unit, w.Address, w.Words)
 	case WriteCoil:
 		return fmt.Sprintf("writeCoil%s %d %t", unit, w.Address, w.Coil)
+	case WriteCoils:
+		return fmt.Sprintf("writeCoils%s %d %v", unit, w.Address, w.Coils)
 	case WriteEPC:
 		return fmt.Sprintf("setEPC 0x%02X % X", w.EPC, w.Data)
 	}
@@ -55,8 +62,9 @@ func (w Write) String() string {
 
 // Limits of one write, from the Modbus and ECHONET Lite frame formats.
 const (
-	maxWriteWords = 123 // FC16 quantity limit
-	maxEPCData    = 255 // PDC is one byte
+	maxWriteWords = 123  // FC16 quantity limit
+	maxWriteCoils = 1968 // FC15 quantity limit
+	maxEPCData    = 255  // PDC is one byte
 )
 
 // writeType is the CEL type of a Write; templates never name it, they only
@@ -101,9 +109,15 @@ func writeFuncs(protocol string) []celgo.EnvOption {
 		celgo.Function("write",
 			celgo.Overload("write_int_list", []*celgo.Type{i, celgo.ListType(i)}, writeType,
 				celgo.BinaryBinding(writeRegisters)), noListGuard),
+		celgo.Function("writeRegister",
+			celgo.Overload("writeRegister_int_int", []*celgo.Type{i, i}, writeType,
+				celgo.BinaryBinding(writeRegister))),
 		celgo.Function("writeCoil",
 			celgo.Overload("writeCoil_int_bool", []*celgo.Type{i, celgo.BoolType}, writeType,
 				celgo.BinaryBinding(writeCoil))),
+		celgo.Function("writeCoils",
+			celgo.Overload("writeCoils_int_list", []*celgo.Type{i, celgo.ListType(celgo.BoolType)}, writeType,
+				celgo.BinaryBinding(writeCoils)), noListGuard),
 		celgo.Function("unit",
 			celgo.MemberOverload("write_unit_int", []*celgo.Type{writeType, i}, writeType,
 				celgo.BinaryBinding(withUnit))),
@@ -122,29 +136,74 @@ func address(fn string, v ref.Val) (uint16, ref.Val) {
 	return uint16(a), nil
 }
 
+// span checks the address and list of a multiple write: fn names the
+// builder, what its elements ("words", "coils"), at what they are written
+// to ("registers", "coils"), limit the quantity limit.
+func span(fn, what, at string, addr, list ref.Val, limit int64) (uint16, traits.Lister, ref.Val) {
+	a, err := address(fn, addr)
+	if err != nil {
+		return 0, nil, err
+	}
+	l, ok := list.(traits.Lister)
+	if !ok {
+		return 0, nil, types.NewErr("%s: want a list of %s, got %s", fn, what, list.Type().TypeName())
+	}
+	n := int64(l.Size().(types.Int))
+	if n < 1 || n > limit {
+		return 0, nil, types.NewErr("%s: %d %s, want 1..%d", fn, n, what, limit)
+	}
+	if int64(a)+n > 0x10000 {
+		return 0, nil, types.NewErr("%s: %s %d..%d run past address 65535", fn, at, a, int64(a)+n-1)
+	}
+	return a, l, nil
+}
+
 func writeRegisters(addr, words ref.Val) ref.Val {
-	a, err := address("write", addr)
+	a, l, err := span("write", "words", "registers", addr, words, maxWriteWords)
 	if err != nil {
 		return err
 	}
-	l, ok := words.(traits.Lister)
-	if !ok {
-		return types.NewErr("write: want a list of words, got %s", words.Type().TypeName())
-	}
-	n := int64(l.Size().(types.Int))
-	if n < 1 || n > maxWriteWords {
-		return types.NewErr("write: %d words, want 1..%d", n, maxWriteWords)
-	}
-	if int64(a)+n > 0x10000 {
-		return types.NewErr("write: registers %d..%d run past address 65535", a, int64(a)+n-1)
-	}
-	w := Write{Kind: WriteRegisters, Address: a, Words: make([]uint16, n)}
-	for k := range n {
+	w := Write{Kind: WriteRegisters, Address: a, Words: make([]uint16, l.Size().(types.Int))}
+	for k := range w.Words {
 		r, err := wordsAt("write", l, types.Int(k), 1)
 		if err != nil {
 			return err
 		}
 		w.Words[k] = r[0]
+	}
+	return writeVal{w}
+}
+
+// writeRegister is FC06, for devices that refuse FC16 on a single register.
+func writeRegister(addr, value ref.Val) ref.Val {
+	a, err := address("writeRegister", addr)
+	if err != nil {
+		return err
+	}
+	v, ok := value.(types.Int)
+	if !ok {
+		return types.NewErr("writeRegister: value must be an int, got %s", value.Type().TypeName())
+	}
+	w, err := word("writeRegister", v, -1)
+	if err != nil {
+		return err
+	}
+	return writeVal{Write{Kind: WriteRegister, Address: a, Words: []uint16{w}}}
+}
+
+func writeCoils(addr, states ref.Val) ref.Val {
+	a, l, err := span("writeCoils", "coils", "coils", addr, states, maxWriteCoils)
+	if err != nil {
+		return err
+	}
+	n := int64(l.Size().(types.Int))
+	w := Write{Kind: WriteCoils, Address: a, Coils: make([]bool, n)}
+	for k := range n {
+		b, ok := l.Get(types.Int(k)).(types.Bool)
+		if !ok {
+			return types.NewErr("writeCoils: element %d is %s, want a bool", k, l.Get(types.Int(k)).Type().TypeName())
+		}
+		w.Coils[k] = bool(b)
 	}
 	return writeVal{w}
 }

@@ -26,6 +26,10 @@ func checkShape(errs *fieldErrors, p FieldPath, v any, t reflect.Type) {
 	if t == rawMessageType || t.Kind() == reflect.Interface {
 		return
 	}
+	if s, ok := reflect.Zero(t).Interface().(jsonShaper); ok {
+		checkShape(errs, p, v, s.jsonShape(v))
+		return
+	}
 	if t == attributeValueType {
 		switch v.(type) {
 		case string, json.Number, bool:
@@ -104,6 +108,10 @@ func checkScalar(errs *fieldErrors, p FieldPath, v any, t reflect.Type) {
 	}
 	errs.add(p, fmt.Sprintf("must be %s, got %s", want, JSONType(v)))
 }
+
+// jsonShaper is a type whose document form is not its Go fields (it has its
+// own UnmarshalJSON); jsonShape names the Go type that has the shape of v.
+type jsonShaper interface{ jsonShape(v any) reflect.Type }
 
 var (
 	rawMessageType     = reflect.TypeFor[json.RawMessage]()

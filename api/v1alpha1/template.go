@@ -73,11 +73,9 @@ type ModbusBlock struct {
 	Count int `json:"count"`
 	// Unit overrides the charger's unit id for this block, 0..255.
 	Unit *int `json:"unit,omitempty"`
-}
-
-// EchonetRead lists the EPCs read on every poll, as hex strings ("0xD3").
-type EchonetRead struct {
-	EPCs []string `json:"epcs,omitempty"`
+	// Optional marks a block the device may refuse (an exception) or lack:
+	// its signals go unknown with no alarm.
+	Optional bool `json:"optional,omitempty"`
 }
 
 // TemplateCommand is the CEL implementing one canonical command.
@@ -156,18 +154,7 @@ func validateRead(errs *fieldErrors, p FieldPath, r *TemplateRead, protocol stri
 		}
 	}
 	if r.Echonet != nil {
-		seen := map[byte]bool{}
-		for i, s := range r.Echonet.EPCs {
-			q := p.Key("echonet").Key("epcs").Index(i)
-			epc, err := ParseEPC(s)
-			switch {
-			case err != nil:
-				errs.add(q, err.Error())
-			case seen[epc]:
-				errs.add(q, fmt.Sprintf("duplicate EPC 0x%02X", epc))
-			}
-			seen[epc] = true
-		}
+		validateEPCs(errs, p.Key("echonet").Key("epcs"), r.Echonet)
 	}
 }
 

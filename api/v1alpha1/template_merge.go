@@ -13,6 +13,10 @@ import (
 //   - read.modbus.blocks: by name; a child block replaces the parent's block
 //     of the same name in place, other child blocks are appended;
 //   - read.echonet.epcs: the parent's, then the child's not already listed;
+//     a child entry that declares a size or optional replaces the parent's
+//     declaration of that EPC (both fields), a plain one keeps it;
+//   - read.modbus.blocks[].optional goes with its block: a child block
+//     replaces the parent's whole;
 //   - signals and commands: by name; the child's expression replaces the
 //     parent's, the others are inherited.
 //
@@ -65,18 +69,12 @@ func mergeRead(parent, child *TemplateRead) *TemplateRead {
 		out.Modbus = &ModbusRead{Blocks: mergeBlocks(blocksOf(p.Modbus), blocksOf(c.Modbus))}
 	}
 	if p.Echonet != nil || c.Echonet != nil {
-		var epcs []string
+		out.Echonet = &EchonetRead{}
 		for _, r := range []*EchonetRead{p.Echonet, c.Echonet} {
-			if r == nil {
-				continue
-			}
-			for _, e := range r.EPCs {
-				if !slices.ContainsFunc(epcs, func(have string) bool { return sameEPC(have, e) }) {
-					epcs = append(epcs, e)
-				}
+			for _, e := range r.Entries() {
+				out.Echonet.add(e, true)
 			}
 		}
-		out.Echonet = &EchonetRead{EPCs: epcs}
 	}
 	return out
 }
@@ -98,11 +96,4 @@ func mergeBlocks(parent, child []ModbusBlock) []ModbusBlock {
 		}
 	}
 	return out
-}
-
-// sameEPC compares EPCs however they are spelled ("0xD3", "D3", "0xd3").
-func sameEPC(a, b string) bool {
-	x, errA := ParseEPC(a)
-	y, errB := ParseEPC(b)
-	return errA == nil && errB == nil && x == y
 }
