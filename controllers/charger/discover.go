@@ -128,7 +128,7 @@ func mismatch(rd *Reading, m *cel.Mapping) string {
 			return fmt.Sprintf("%s: %s", f.What, describe(f.Err))
 		}
 	}
-	ev := evalShim(m, rd.Input)
+	ev := m.Evaluate(rd.Input)
 	if len(ev.Errors) > 0 {
 		return ev.Errors[0].Error()
 	}
@@ -204,14 +204,18 @@ func describedObject(o echonet.ObjectInfo, cands []candidate) v1alpha1.Discovere
 	return d
 }
 
-// fits reports whether the Get map lists every EPC the template reads.
+// fits reports whether the Get map lists every EPC the template reads but
+// those it marks optional.
 func fits(t v1alpha1.TemplateSpec, get echonet.PropertyMap) bool {
 	if !get.Restricts() || t.Read == nil || t.Read.Echonet == nil {
 		return false
 	}
 	for _, s := range t.Read.Echonet.EPCs {
 		epc, err := v1alpha1.ParseEPC(s)
-		if err != nil || !get.Has(epc) {
+		if err != nil {
+			return false
+		}
+		if !get.Has(epc) && !t.Read.Echonet.Decl(epc).Optional {
 			return false
 		}
 	}

@@ -50,7 +50,8 @@ func (d *Drivers) echonetDevice(c *v1alpha1.EchonetConnection, read *v1alpha1.Te
 			if err != nil {
 				return nil, err
 			}
-			dev.reads = append(dev.reads, epcRead{epc: epc})
+			decl := read.Echonet.Decl(epc)
+			dev.reads = append(dev.reads, epcRead{epc: epc, size: decl.Size, optional: decl.Optional})
 		}
 	}
 	cl, err := d.EchonetClient()
@@ -82,7 +83,7 @@ func (d *Drivers) EchonetClient() (*echonet.Client, error) {
 // declares is listed as failed and left out of the input, so its signals
 // are unknown.
 func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
-	rd := &Reading{Input: &cel.Input{EPC: map[byte][]byte{}}}
+	rd := &Reading{Input: &cel.Input{EPC: map[byte][]byte{}, EPCAbsent: map[byte]string{}}}
 	if len(e.reads) == 0 {
 		return rd, nil
 	}
@@ -91,14 +92,18 @@ func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 	if err != nil {
 		return nil, err
 	}
+	if maps.Set.Restricts() {
+		rd.Input.SetMap = maps.Set.EPCs
+	}
 	var epcs []byte
 	for _, r := range e.reads {
 		if maps.Get.Allows(r.epc) {
 			epcs = append(epcs, r.epc)
 			continue
 		}
-		rd.Failed = append(rd.Failed, ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional,
-			Err: &echonet.NotInMapError{To: e.to, EOJ: e.eoj, Map: "Get", EPCs: []byte{r.epc}}})
+		err := &echonet.NotInMapError{To: e.to, EOJ: e.eoj, Map: "Get", EPCs: []byte{r.epc}}
+		rd.Failed = append(rd.Failed, ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional, Err: err})
+		rd.Input.EPCAbsent[r.epc] = absence(err)
 	}
 	if len(epcs) == 0 {
 		return rd, nil
@@ -118,6 +123,7 @@ func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 		}
 		if f := e.check(r, got, sna); f != nil {
 			rd.Failed = append(rd.Failed, *f)
+			rd.Input.EPCAbsent[r.epc] = absence(f.Err)
 			continue
 		}
 		rd.Input.EPC[r.epc] = got[r.epc]

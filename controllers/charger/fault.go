@@ -101,3 +101,24 @@ func outcome(err error) error {
 	}
 	return err
 }
+
+// absence is a short reason a read did not arrive, for the unknown signals
+// it leaves behind ("EPC 0xC7 Get_SNA, PDC 0").
+func absence(err error) string {
+	var me *modbus.Error
+	var sna *echonet.SNAError
+	var nim *echonet.NotInMapError
+	switch {
+	case errors.As(err, &me) && me.Kind == modbus.KindException:
+		return fmt.Sprintf("answered exception %v", me.Exception)
+	case errors.As(err, &me):
+		return me.Kind.String()
+	case errors.As(err, &nim):
+		return "not in the device's " + nim.Map + " property map"
+	case errors.As(err, &sna) && len(sna.Missing) == 1:
+		return sna.Missing[0].Why.String()
+	case errors.Is(err, ErrMalformed):
+		return "malformed"
+	}
+	return faultReason(err)
+}

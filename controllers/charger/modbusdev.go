@@ -39,7 +39,7 @@ func newModbusDevice(dev modbus.Device, unit byte, read *v1alpha1.TemplateRead, 
 		u := byte(derefInt(b.Unit, int(unit)))
 		g := m.group(u)
 		g.blocks = append(g.blocks, modbus.Block{Name: b.Name, Function: fn, Address: uint16(b.Address), Count: uint16(b.Count)})
-		g.optional = append(g.optional, false)
+		g.optional = append(g.optional, b.Optional)
 	}
 	return m, nil
 }
@@ -57,7 +57,7 @@ func (m *modbusDevice) group(unit byte) *unitBlocks {
 // Read reads every block. Blocks that failed are listed with what the
 // device did; the poll as a whole fails only when no block got an answer.
 func (m *modbusDevice) Read(ctx context.Context) (*Reading, error) {
-	rd := &Reading{Input: &cel.Input{Regs: map[string][]uint16{}}}
+	rd := &Reading{Input: &cel.Input{Regs: map[string][]uint16{}, RegsAbsent: map[string]string{}}}
 	answered := false
 	var silent error
 	for _, g := range m.groups {
@@ -74,6 +74,7 @@ func (m *modbusDevice) Read(ctx context.Context) (*Reading, error) {
 				silent = r.Err
 			}
 			rd.Failed = append(rd.Failed, ReadFailure{What: blockWhat(g.unit, r.Block), Optional: g.optional[i], Err: r.Err})
+			rd.Input.RegsAbsent[r.Block.Name] = absence(r.Err)
 		}
 	}
 	if !answered && silent != nil {
@@ -93,6 +94,8 @@ func (m *modbusDevice) Write(ctx context.Context, writes []cel.Write) error {
 		switch w.Kind {
 		case cel.WriteRegisters:
 			err = m.dev.WriteRegisters(ctx, unit, w.Address, w.Words)
+		case cel.WriteRegister:
+			err = m.dev.WriteRegister(ctx, unit, w.Address, w.Words[0])
 		case cel.WriteCoil:
 			err = m.dev.WriteCoil(ctx, unit, w.Address, w.Coil)
 		default:

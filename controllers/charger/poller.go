@@ -157,7 +157,7 @@ func (p *poller) evaluate(in *cel.Input) evaluation {
 		one := *in
 		one.ConnectorID = c.ConnectorID
 		one.Prev = prev[i]
-		ev := evalShim(p.mapping, &one)
+		ev := p.mapping.Evaluate(&one)
 		if len(conns) > 1 {
 			for j := range ev.Errors {
 				ev.Errors[j] = fmt.Errorf("connector %d/%d: %w", c.ID, c.ConnectorID, ev.Errors[j])
