@@ -264,6 +264,27 @@ func TestLibraryCostEstimates(t *testing.T) {
 	}
 }
 
+// KEBA's P30 accepts only FC06 on its uint16 write registers.
+func TestKEBACommandsAreFC06(t *testing.T) {
+	m := libraryMapping(t, "keba-p30")
+	for _, c := range []struct {
+		command string
+		args    Args
+		want    Write
+	}{
+		{"setCurrentLimit", Args{LimitA: 10.5}, Write{Kind: WriteRegister, Address: 5004, Words: []uint16{10500}}},
+		{"setCurrentLimit", Args{LimitA: 80}, Write{Kind: WriteRegister, Address: 5004, Words: []uint16{32000}}},
+		{"start", Args{}, Write{Kind: WriteRegister, Address: 5014, Words: []uint16{1}}},
+		{"stop", Args{}, Write{Kind: WriteRegister, Address: 5014, Words: []uint16{0}}},
+		{"keepAlive", Args{}, Write{Kind: WriteRegister, Address: 5018, Words: []uint16{20}}},
+	} {
+		w, err := m.EvalCommand(c.command, &Input{}, c.args)
+		if err != nil || !reflect.DeepEqual(w, []Write{c.want}) {
+			t.Errorf("%s(%+v) = %v, %v; want %v", c.command, c.args, w, err, c.want)
+		}
+	}
+}
+
 func with(m map[byte][]byte, epc byte, edt []byte) map[byte][]byte {
 	m[epc] = edt
 	return m
