@@ -122,6 +122,28 @@ func TestRTUMismatchedRepliesRefused(t *testing.T) {
 	}
 }
 
+// A unit that answers slowly, byte by byte: within the timeout the frame is
+// assembled; past it, the truncated frame and the bytes that trickle in
+// after it are refused, and never read as values.
+func TestRTUSlowReplies(t *testing.T) {
+	bus, proxy, _ := vendorRTU(t, "1=abb", BusConfig{Timeout: 200 * time.Millisecond, Retries: 1})
+	u := abbUnit(1)
+	blocks, want := []Block{abbCurrentL1, abbPower}, [][]uint16{u.currentL1(), u.power()}
+	proxy.set(t, 1, "slow 5") // 9 bytes in 45 ms
+	if n := pollChecked(t, bus, 1, blocks, want); n != 2 {
+		t.Fatalf("slow within the timeout: %d of 2 blocks read", n)
+	}
+	proxy.set(t, 1, "slow 40") // 9 bytes in 360 ms
+	res, err := bus.ReadBlocks(context.Background(), 1, blocks)
+	if !errors.Is(err, ErrBadResponse) || res[0].Values != nil || res[1].Values != nil {
+		t.Fatalf("slower than the timeout: %v %v", res, err)
+	}
+	proxy.set(t, 1, "clear")
+	if n := pollChecked(t, bus, 1, blocks, want); n != 2 {
+		t.Fatalf("after the fault: %d of 2 blocks read", n)
+	}
+}
+
 // Issue 8, problem 6: exception 0x02 is the device saying the address is
 // wrong, not a device that does not answer.
 func TestRTUExceptionIllegalAddressIsException(t *testing.T) {

@@ -81,6 +81,7 @@ func TestTCPMismatchedRepliesRefused(t *testing.T) {
 		{"foreign 2", ErrBadResponse, "reply from unit 2 to a request for unit 1"},
 		{"short", ErrBadResponse, "reply of 4 bytes does not carry the 4 data bytes of 2 registers"},
 		{"truncate 2", ErrNoResponse, "i/o timeout"},
+		{"slow 40", ErrNoResponse, "i/o timeout"}, // 13 bytes in 520 ms
 	} {
 		t.Run(tc.fault, func(t *testing.T) {
 			checkRefused(t, d, proxy, tc, 1, []Block{abbPower}, [][]uint16{u.power()})
