@@ -36,7 +36,8 @@ type rtuTransport struct {
 	// sent at unansweredAt; nil when the line is known to be in step.
 	unanswered   []byte
 	unansweredAt time.Time
-	buf          [rtuMaxADU]byte
+	buf          [rtuMaxADU]byte // the reply being read
+	out          [rtuMaxADU]byte // the request being sent
 }
 
 const (
@@ -57,7 +58,7 @@ func interFrameDelay(baud, bitsPerChar int) time.Duration {
 // exchange sends r to unit and returns the values of the reply that answers
 // it, within timeout.
 func (t *rtuTransport) exchange(unit byte, r *request, timeout time.Duration) ([]uint16, error) {
-	adu := append([]byte{unit}, r.pdu()...)
+	adu := append(append(t.out[:0], unit), r.pdu()...)
 	adu = append(adu, byte(CRC16(adu)), byte(CRC16(adu)>>8))
 	t.waitOutLateReplies(adu)
 	if gap := t.t35 - time.Since(t.lastIO); gap > 0 {
@@ -96,7 +97,7 @@ func (t *rtuTransport) track(adu []byte, sent time.Time, err error) {
 			t.unansweredAt = sent
 		}
 	case kind == KindNoResponse || kind == KindBadResponse:
-		t.unanswered, t.unansweredAt = adu, sent
+		t.unanswered, t.unansweredAt = append(t.unanswered[:0], adu...), sent
 	}
 }
 
@@ -147,7 +148,7 @@ func (t *rtuTransport) countLate() {
 }
 
 // readFrame reads one reply, learning its length from the header, and
-// returns its PDU. A frame from another unit or with a function other than
+// returns its PDU, which aliases t.buf. A frame from another unit or with a function other than
 // the request's (or its exception) is refused as soon as its header shows it.
 func (t *rtuTransport) readFrame(req []byte, deadline time.Time, timeout time.Duration) ([]byte, error) {
 	b := t.buf[:]
@@ -180,7 +181,7 @@ func (t *rtuTransport) readFrame(req []byte, deadline time.Time, timeout time.Du
 	if sum := CRC16(frame[:want-2]); sum != got {
 		return nil, &frameError{KindCRC, fmt.Errorf("frame % X carries CRC 0x%04X, computed 0x%04X", frame, got, sum)}
 	}
-	return append([]byte(nil), frame[1:want-2]...), nil
+	return frame[1 : want-2], nil
 }
 
 // readTo reads until t.buf holds want bytes or the deadline passes.
