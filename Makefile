@@ -30,7 +30,7 @@ test: deps check unit
 # pymodbus for Modbus RTU, ip netns for ECHONET Lite, node for the npm peers
 # (ocpp-rpc, echonet-lite), which the tests install at pinned versions into
 # $OCPPGW_PEERS_DIR (default ~/.cache/ocppgw-peers).
-APT_PACKAGES := socat python3-pymodbus iproute2
+APT_PACKAGES := socat python3-pymodbus python3-serial python3-serial-asyncio iproute2
 
 # staticcheck joins go vet in `make check`, at a pinned version.
 STATICCHECK_VERSION := v0.8.2

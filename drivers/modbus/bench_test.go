@@ -65,7 +65,7 @@ func BenchmarkRTUPollCycle(b *testing.B) {
 	}
 	b.Run("peer=pymodbus/units=5", func(b *testing.B) {
 		a, p := startPtyPair(b)
-		startPymodbus(b, a, "N", "1,2,3,4,5")
+		startPymodbus(b, a, "1,2,3,4,5")
 		benchPollCycle(b, p, []byte{1, 2, 3, 4, 5})
 	})
 }

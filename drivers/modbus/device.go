@@ -21,6 +21,8 @@ type Device interface {
 	WriteRegister(ctx context.Context, unit byte, addr uint16, word uint16) error
 	// WriteCoil sets one coil with FC05.
 	WriteCoil(ctx context.Context, unit byte, addr uint16, on bool) error
+	// WriteCoils sets consecutive coils starting at addr with FC15.
+	WriteCoils(ctx context.Context, unit byte, addr uint16, values []bool) error
 }
 
 // Function is the register table a block is read from.
@@ -100,6 +102,7 @@ const (
 	fcReadInput      byte = 0x04
 	fcWriteCoil      byte = 0x05
 	fcWriteRegister  byte = 0x06
+	fcWriteCoils     byte = 0x0F
 	fcWriteRegisters byte = 0x10
 )
 
@@ -108,6 +111,7 @@ const (
 	maxReadWords  = 125
 	maxReadBits   = 2000
 	maxWriteWords = 123
+	maxWriteBits  = 1968
 )
 
 // checkBlock rejects a block the protocol cannot carry before it costs bus time.

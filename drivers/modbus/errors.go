@@ -8,9 +8,6 @@ import (
 	"os"
 	"syscall"
 	"time"
-
-	gmodbus "github.com/goburrow/modbus"
-	"github.com/goburrow/serial"
 )
 
 // Kind sorts failures by what the caller should do about them.
@@ -124,6 +121,8 @@ func (e *Error) Error() string {
 
 func (e *Error) what() string {
 	switch {
+	case e.Kind == KindBackedOff && e.Until.IsZero() && e.Err != nil:
+		return fmt.Sprintf("backed off: %v", e.Err)
 	case e.Kind == KindBackedOff && e.Err != nil:
 		return fmt.Sprintf("backed off until %s: %v", e.Until.Format(time.RFC3339Nano), e.Err)
 	case e.Kind == KindBackedOff:
@@ -160,6 +159,8 @@ func describeOp(fc byte, addr, count uint16) string {
 		return fmt.Sprintf("write register (FC06) 0x%04X", addr)
 	case fcWriteRegisters:
 		return fmt.Sprintf("write registers (FC16) 0x%04X x%d", addr, count)
+	case fcWriteCoils:
+		return fmt.Sprintf("write coils (FC15) 0x%04X x%d", addr, count)
 	}
 	return fmt.Sprintf("function 0x%02X 0x%04X x%d", fc, addr, count)
 }
@@ -174,21 +175,31 @@ type frameError struct {
 func (e *frameError) Error() string { return e.err.Error() }
 func (e *frameError) Unwrap() error { return e.err }
 
+// exceptionError is an exception reply: the unit's considered answer.
+type exceptionError struct {
+	fc   byte // the request's function code
+	code ExceptionCode
+}
+
+func (e *exceptionError) Error() string {
+	return fmt.Sprintf("exception reply to function 0x%02X: %v", e.fc, e.code)
+}
+
 // classify maps whatever the library or the network returned to a Kind.
 func classify(err error) (Kind, ExceptionCode) {
 	var fe *frameError
-	var me *gmodbus.ModbusError
+	var xe *exceptionError
 	var ne net.Error
 	switch {
 	case errors.As(err, &fe):
 		return fe.kind, 0
-	case errors.As(err, &me):
-		code := ExceptionCode(me.ExceptionCode)
+	case errors.As(err, &xe):
+		code := xe.code
 		if code == GatewayPathFailed || code == GatewayTargetNoAnswer {
 			return KindNoResponse, code
 		}
 		return KindException, code
-	case errors.Is(err, serial.ErrTimeout), errors.Is(err, os.ErrDeadlineExceeded):
+	case errors.Is(err, os.ErrDeadlineExceeded):
 		return KindNoResponse, 0
 	case errors.As(err, &ne) && ne.Timeout():
 		return KindNoResponse, 0
@@ -196,7 +207,7 @@ func classify(err error) (Kind, ExceptionCode) {
 		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.As(err, &ne):
 		return KindConnection, 0
 	}
-	// What is left are goburrow's own checks of the reply (transaction or
-	// unit id mismatch, length fields): the peer sent something wrong.
+	// Nothing else is expected; call it what it most likely is, a reply
+	// that could not be understood.
 	return KindBadResponse, 0
 }

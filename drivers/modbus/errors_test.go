@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
-
-	gmodbus "github.com/goburrow/modbus"
-	"github.com/goburrow/serial"
 )
 
 func TestErrorKindsAndMessages(t *testing.T) {
@@ -23,20 +21,22 @@ func TestErrorKindsAndMessages(t *testing.T) {
 	}{
 		{"timeout", newError("/dev/ttyUSB0", 3, request{fc: fcReadHolding, addr: 0x10, count: 4}, &frameError{KindNoResponse, errors.New("no reply within 500ms")}, 3),
 			ErrNoResponse, "modbus: /dev/ttyUSB0 unit 3 read holding 0x0010 x4: no response: no reply within 500ms (after 3 attempts)"},
-		{"exception", newError("10.0.0.5:502", 1, request{fc: fcWriteRegisters, addr: 0x4100, count: 2}, &gmodbus.ModbusError{FunctionCode: 0x90, ExceptionCode: 0x02}, 1),
+		{"exception", newError("10.0.0.5:502", 1, request{fc: fcWriteRegisters, addr: 0x4100, count: 2}, &exceptionError{fc: 0x10, code: 0x02}, 1),
 			ErrException, "modbus: 10.0.0.5:502 unit 1 write registers (FC16) 0x4100 x2: exception 0x02 illegal data address"},
-		{"gateway", newError("gw:502", 7, request{fc: fcReadInput, addr: 1, count: 1}, &gmodbus.ModbusError{FunctionCode: 0x84, ExceptionCode: 0x0B}, 1),
+		{"gateway", newError("gw:502", 7, request{fc: fcReadInput, addr: 1, count: 1}, &exceptionError{fc: 0x04, code: 0x0B}, 1),
 			ErrNoResponse, "unit 7 read input 0x0001 x1: exception 0x0B gateway target device failed to respond: the unit behind the gateway is not responding"},
-		{"unknown exception", newError("d", 1, request{fc: fcWriteCoil, addr: 9, count: 1}, &gmodbus.ModbusError{FunctionCode: 0x85, ExceptionCode: 0x42}, 1),
+		{"unknown exception", newError("d", 1, request{fc: fcWriteCoil, addr: 9, count: 1}, &exceptionError{fc: 0x05, code: 0x42}, 1),
 			ErrException, "unit 1 write coil (FC05) 0x0009: exception 0x42 unknown exception"},
 		{"crc", newError("d", 2, request{fc: fcReadCoils, addr: 0, count: 8}, &frameError{KindCRC, errors.New("frame 02 01 carries CRC 0x0000, computed 0x1234")}, 2),
 			ErrCRC, "unit 2 read coils 0x0000 x8: bad CRC: frame 02 01"},
-		{"serial timeout", newError("d", 1, request{fc: fcWriteRegister, addr: 5, count: 1}, serial.ErrTimeout, 1),
-			ErrNoResponse, "unit 1 write register (FC06) 0x0005: no response: serial: timeout"},
+		{"read deadline", newError("d", 1, request{fc: fcWriteRegister, addr: 5, count: 1}, os.ErrDeadlineExceeded, 1),
+			ErrNoResponse, "unit 1 write register (FC06) 0x0005: no response: i/o timeout"},
 		{"eof", newError("h:502", 1, request{fc: fcReadDiscrete, addr: 0, count: 1}, io.ErrUnexpectedEOF, 1),
 			ErrConnection, "unit 1 read discrete 0x0000 x1: connection failed: unexpected EOF"},
-		{"library check", newError("h:502", 1, request{fc: fcReadHolding, addr: 0, count: 1}, fmt.Errorf("modbus: response transaction id '3' does not match request '4'"), 1),
-			ErrBadResponse, "unit 1 read holding 0x0000 x1: bad response: modbus: response transaction id"},
+		{"wrong function", newError("h:502", 1, request{fc: fcReadHolding, addr: 0, count: 1}, badResponse("reply function 0x%02X to request function 0x%02X", 0x10, 0x03), 1),
+			ErrBadResponse, "unit 1 read holding 0x0000 x1: bad response: reply function 0x10 to request function 0x03"},
+		{"skipped in this poll", &Error{Device: "d", Unit: 3, Function: fcReadHolding, Count: 1, Kind: KindBackedOff, Err: errors.New("unit 3 did not answer earlier in this poll")},
+			ErrBackedOff, "unit 3 read holding 0x0000 x1: backed off: unit 3 did not answer earlier in this poll"},
 		{"backed off", &Error{Device: "d", Unit: 3, Function: fcReadHolding, Count: 1, Kind: KindBackedOff, Until: until},
 			ErrBackedOff, "unit 3 read holding 0x0000 x1: unit 3 backed off until 2026-05-01T12:00:00Z after not responding"},
 		{"canceled", canceled("d", 1, request{fc: fcReadHolding, count: 1}, context.DeadlineExceeded),
@@ -119,14 +119,47 @@ func TestParseFunctionAndCRC(t *testing.T) {
 	}
 }
 
-func TestDecodeRejectsShortData(t *testing.T) {
-	if _, err := decodeWords([]byte{0, 1, 0}, 2); err == nil || !strings.Contains(err.Error(), "3 data bytes, want 4") {
-		t.Errorf("decodeWords: %v", err)
+// TestRequestParse checks replies against requests byte by byte: only the
+// reply to this very question is data.
+func TestRequestParse(t *testing.T) {
+	hold := request{fc: fcReadHolding, addr: 0x4010, count: 2}
+	coils := request{fc: fcReadCoils, addr: 0, count: 9}
+	fc06 := request{fc: fcWriteRegister, addr: 5004, count: 1, words: []uint16{16000}}
+	fc15, _ := writeCoilsRequest(3, []bool{true, false, true})
+	fc16, _ := writeRegistersRequest(0x4100, []uint16{0, 16000})
+	tests := []struct {
+		name string
+		r    request
+		pdu  []byte
+		want string // value or error text
+	}{
+		{"registers", hold, []byte{3, 4, 0, 1, 0x3E, 0x80}, "[1 16000]"},
+		{"bits LSB first", coils, []byte{1, 2, 0x05, 0x01}, "[1 0 1 0 0 0 0 0 1]"},
+		{"short", hold, []byte{3, 2, 0, 1}, "reply of 4 bytes does not carry the 4 data bytes of 2 registers"},
+		{"long", hold, []byte{3, 6, 0, 1, 0, 2, 0, 3}, "does not carry the 4 data bytes"},
+		{"count lies", hold, []byte{3, 4, 0, 1, 0, 2, 0, 3}, "does not carry the 4 data bytes"},
+		{"bits byte count", coils, []byte{1, 1, 0xFF}, "does not carry the 2 data bytes of 9 bits"},
+		{"wrong function", hold, []byte{0x10, 0x40, 0x10, 0, 2}, "reply function 0x10 to request function 0x03"},
+		{"exception", hold, []byte{0x83, 0x02}, "exception reply to function 0x03: 0x02 illegal data address"},
+		{"fc06 echo", fc06, []byte{6, 0x13, 0x8C, 0x3E, 0x80}, "[]"},
+		{"fc06 other value", fc06, []byte{6, 0x13, 0x8C, 0x3E, 0x81}, "write reply echoes 13 8C 3E 81, want 13 8C 3E 80"},
+		{"fc15 echo", fc15, []byte{0x0F, 0, 3, 0, 3}, "[]"},
+		{"fc15 other quantity", fc15, []byte{0x0F, 0, 3, 0, 4}, "write reply echoes 00 03 00 04"},
+		{"fc16 other address", fc16, []byte{0x10, 0x41, 0x01, 0, 2}, "write reply echoes 41 01 00 02, want 41 00 00 02"},
 	}
-	if _, err := decodeBits([]byte{0xFF, 0x01}, 8); err == nil || !strings.Contains(err.Error(), "2 data bytes, want 1") {
-		t.Errorf("decodeBits: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vals, err := tt.r.parse(tt.pdu)
+			got := fmt.Sprint(vals)
+			if err != nil {
+				got = err.Error()
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
-	if bits, err := decodeBits([]byte{0x05, 0x01}, 9); err != nil || fmt.Sprint(bits) != "[1 0 1 0 0 0 0 0 1]" {
-		t.Errorf("decodeBits LSB first: %v %v", bits, err)
+	if got := fc15.pdu(); fmt.Sprintf("% X", got) != "0F 00 03 00 03 01 05" {
+		t.Fatalf("FC15 PDU % X", got)
 	}
 }

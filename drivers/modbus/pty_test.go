@@ -15,7 +15,7 @@ import (
 
 const (
 	pythonPath  = "/usr/bin/python3" // Debian's, the one python3-pymodbus installs into
-	installHint = "apt-get install -y socat python3-pymodbus"
+	installHint = "apt-get install -y socat python3-pymodbus python3-serial python3-serial-asyncio"
 )
 
 // missingPeer skips a test whose external peer is not installed, except in
@@ -37,11 +37,14 @@ func needSocat(t testing.TB) string {
 	return p
 }
 
+// needPymodbus checks that Debian's pymodbus can serve RTU: pyserial and
+// pyserial-asyncio are only recommended by python3-pymodbus, so an install
+// without recommends has pymodbus but no serial server.
 func needPymodbus(t testing.TB) {
 	t.Helper()
-	out, err := exec.Command(pythonPath, "-c", "import pymodbus; print(pymodbus.__version__)").CombinedOutput()
+	out, err := exec.Command(pythonPath, "-c", "import pymodbus, serial, serial_asyncio").CombinedOutput()
 	if err != nil {
-		missingPeer(t, "python3-pymodbus for "+pythonPath+" ("+strings.TrimSpace(string(out))+")")
+		missingPeer(t, "python3-pymodbus with python3-serial and python3-serial-asyncio for "+pythonPath+" ("+strings.TrimSpace(string(out))+")")
 	}
 }
 
@@ -85,12 +88,27 @@ func startPtyPair(t testing.TB) (string, string) {
 	return got[0], got[1]
 }
 
-// startPymodbus runs testdata/rtu_server.py on port until cleanup. The
-// server exits when its stdin closes, so it cannot outlive the test binary.
-func startPymodbus(t testing.TB, port, parity, units string) {
+// startPymodbus serves units ("1,2,3") with vendor_server.py's counting
+// map on port at 19200 8N1 until cleanup.
+func startPymodbus(t testing.TB, port, units string) {
 	t.Helper()
 	needPymodbus(t)
-	cmd := exec.Command(pythonPath, "testdata/rtu_server.py", port, "19200", parity, units)
+	spec := strings.ReplaceAll(units, ",", "=counting,") + "=counting"
+	startScript(t, "testdata/vendor_server.py", "rtu", port, "19200", spec)
+}
+
+// peerScript is a python test peer: its stdin takes commands, and closing
+// it makes the script exit, so it cannot outlive the test binary.
+type peerScript struct {
+	stdin io.WriteCloser
+	lines chan string // stdout after the ready line
+}
+
+// startScript runs a testdata script with Debian's python until cleanup
+// and waits for its first stdout line, "ready" and what follows it.
+func startScript(t testing.TB, script string, args ...string) (*peerScript, string) {
+	t.Helper()
+	cmd := exec.Command(pythonPath, append([]string{script}, args...)...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +120,7 @@ func startPymodbus(t testing.TB, port, parity, units string) {
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start pymodbus server: %v", err)
+		t.Fatalf("start %s: %v", script, err)
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
@@ -115,20 +133,25 @@ func startPymodbus(t testing.TB, port, parity, units string) {
 			<-exited
 		}
 	})
-	ready := make(chan bool, 1)
+	p := &peerScript{stdin: stdin, lines: make(chan string, 16)}
 	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		ready <- strings.TrimSpace(line) == "ready"
-		_, _ = io.Copy(io.Discard, stdout)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+		close(p.lines)
 	}()
 	select {
-	case ok := <-ready:
-		if !ok {
-			t.Fatalf("pymodbus server did not start: %s", stderr.String())
+	case line, ok := <-p.lines:
+		rest, ready := strings.CutPrefix(line, "ready")
+		if !ok || !ready {
+			t.Fatalf("%s did not start (%q): %s", script, line, stderr.String())
 		}
+		return p, strings.TrimSpace(rest)
 	case <-time.After(20 * time.Second):
-		t.Fatalf("pymodbus server not ready: %s", stderr.String())
+		t.Fatalf("%s not ready: %s", script, stderr.String())
 	}
+	return nil, ""
 }
 
 type syncBuffer struct {

@@ -5,22 +5,18 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	gmodbus "github.com/goburrow/modbus"
-	"github.com/goburrow/serial"
 )
 
 // Arbiter owns one RS-485 line. Its single goroutine sends every request on
-// the line, writes before polls, and skips units that stopped answering so
-// one dead charger does not cost the other 24 a timeout per poll.
+// the line, writes before polls, and gives a unit that stopped answering one
+// probe per poll, so one dead charger does not cost the other 24 its
+// retries on every poll.
 // It implements Device and is safe for concurrent use.
 type Arbiter struct {
-	cfg     BusConfig
-	port    serial.Port
-	tr      *rtuTransport
-	handler *gmodbus.RTUClientHandler // used only as packager (unit id, CRC)
-	client  gmodbus.Client
-	now     func() time.Time // back-off clock; tests move it
+	cfg  BusConfig
+	port *serialPort
+	tr   *rtuTransport
+	now  func() time.Time // dead-unit clock; tests move it
 
 	writes, polls chan *job
 	held          *job // a poll taken in the same instant as a write
@@ -30,7 +26,7 @@ type Arbiter struct {
 
 	stats counters
 	mu    sync.Mutex // guards the fields below
-	units map[byte]*UnitStats
+	units map[byte]*unitState
 	bus   struct{ retries, canceled uint64 }
 }
 
@@ -38,7 +34,15 @@ type job struct {
 	ctx  context.Context
 	unit byte
 	r    request
+	call *pollCall // the ReadBlocks call the job belongs to; nil for writes
 	done chan jobResult
+}
+
+// pollCall is what the blocks of one ReadBlocks call share: whether the unit
+// already left a request of this call unanswered. Only the arbiter's
+// goroutine touches it.
+type pollCall struct {
+	unanswered bool
 }
 
 type jobResult struct {
@@ -58,22 +62,19 @@ func openBus(cfg BusConfig, now func() time.Time) (*Arbiter, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := serial.Open(&serial.Config{
-		Address: cfg.Device, BaudRate: cfg.BaudRate, DataBits: 8,
-		StopBits: cfg.StopBits, Parity: parity, Timeout: readSlice,
-	})
+	port, err := openSerial(cfg.Device, cfg.BaudRate, parity, cfg.StopBits)
 	if err != nil {
 		return nil, fmt.Errorf("modbus: open %s: %w", cfg.Device, err)
 	}
-	tr := &rtuTransport{port: port, device: cfg.Device,
-		t35: interFrameDelay(cfg.BaudRate, bitsPerChar(parity, cfg.StopBits))}
-	h := gmodbus.NewRTUClientHandler(cfg.Device)
 	a := &Arbiter{
-		cfg: cfg, port: port, tr: tr, handler: h, client: gmodbus.NewClient2(h, tr), now: now,
+		cfg: cfg, port: port, now: now,
 		writes: make(chan *job, cfg.QueueLen), polls: make(chan *job, cfg.QueueLen),
 		stop: make(chan struct{}), done: make(chan struct{}),
-		units: map[byte]*UnitStats{},
+		units: map[byte]*unitState{},
 	}
+	tr := &rtuTransport{port: port, device: cfg.Device, guard: cfg.LateReplyGuard, stats: &a.stats,
+		t35: interFrameDelay(cfg.BaudRate, bitsPerChar(parity, cfg.StopBits))}
+	a.tr = tr
 	// Bytes left on the line by a previous owner of the port would be read
 	// as the start of the first reply.
 	tr.drain()
@@ -88,7 +89,7 @@ func (a *Arbiter) Close() error {
 	a.closeOnce.Do(func() {
 		close(a.stop)
 		<-a.done
-		err = a.port.Close()
+		err = a.port.close()
 	})
 	return err
 }
@@ -98,6 +99,7 @@ func (a *Arbiter) Close() error {
 func (a *Arbiter) ReadBlocks(ctx context.Context, unit byte, blocks []Block) ([]Result, error) {
 	results := make([]Result, len(blocks))
 	jobs := make([]*job, len(blocks))
+	call := &pollCall{}
 	for i, b := range blocks {
 		results[i].Block = b
 		r := readRequest(b)
@@ -105,7 +107,7 @@ func (a *Arbiter) ReadBlocks(ctx context.Context, unit byte, blocks []Block) ([]
 			results[i].Err = invalid(a.cfg.Device, unit, r, err)
 			continue
 		}
-		jobs[i], results[i].Err = a.enqueue(ctx, unit, r, a.polls)
+		jobs[i], results[i].Err = a.enqueue(ctx, unit, r, call, a.polls)
 	}
 	for i, j := range jobs {
 		if j != nil {
@@ -134,8 +136,17 @@ func (a *Arbiter) WriteCoil(ctx context.Context, unit byte, addr uint16, on bool
 	return a.write(ctx, unit, request{fc: fcWriteCoil, addr: addr, count: 1, on: on})
 }
 
+// WriteCoils implements Device (FC15).
+func (a *Arbiter) WriteCoils(ctx context.Context, unit byte, addr uint16, values []bool) error {
+	r, err := writeCoilsRequest(addr, values)
+	if err != nil {
+		return invalid(a.cfg.Device, unit, r, err)
+	}
+	return a.write(ctx, unit, r)
+}
+
 func (a *Arbiter) write(ctx context.Context, unit byte, r request) error {
-	j, err := a.enqueue(ctx, unit, r, a.writes)
+	j, err := a.enqueue(ctx, unit, r, nil, a.writes)
 	if err != nil {
 		return err
 	}
@@ -145,11 +156,11 @@ func (a *Arbiter) write(ctx context.Context, unit byte, r request) error {
 
 // enqueue hands a request to the arbiter. Broadcast (unit 0) is refused:
 // nothing answers it, so its success could not be reported truthfully.
-func (a *Arbiter) enqueue(ctx context.Context, unit byte, r request, q chan *job) (*job, error) {
+func (a *Arbiter) enqueue(ctx context.Context, unit byte, r request, call *pollCall, q chan *job) (*job, error) {
 	if unit < 1 || unit > 247 {
 		return nil, invalid(a.cfg.Device, unit, r, fmt.Errorf("RTU unit id %d outside 1..247", unit))
 	}
-	j := &job{ctx: ctx, unit: unit, r: r, done: make(chan jobResult, 1)}
+	j := &job{ctx: ctx, unit: unit, r: r, call: call, done: make(chan jobResult, 1)}
 	select {
 	case <-a.stop:
 		return nil, a.closedErr(j)

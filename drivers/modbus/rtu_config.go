@@ -22,9 +22,22 @@ type BusConfig struct {
 	// error, a bad frame or exception 0x06 (busy). Other exceptions and
 	// 0x0B are answers and are not repeated.
 	Retries int
-	// DeadUnitBackoff is how long a unit that stopped answering is skipped
-	// before one probe request is let through. Default 30s.
+	// DeadUnitAfter is how many consecutive exchanges (each with its
+	// retries) must go unanswered before the unit counts as dead. Default 3.
+	DeadUnitAfter int
+	// DeadUnitBackoff is the least time between two probes of a dead unit.
+	// Default 0: every poll of a dead unit sends one probe, so a unit that
+	// answers again is back within one poll interval.
 	DeadUnitBackoff time.Duration
+	// LateReplyGuard is how long after an unanswered request its answer may
+	// still arrive. Until it has passed, no other request is sent: the line
+	// is listened to and whatever arrives is discarded, so that a late
+	// answer cannot be read as the answer to the next request (for the same
+	// unit, function and length it would be indistinguishable). Default
+	// 2×Timeout: a unit that misses the timeout by more than the timeout
+	// again is treated as gone; its even later answer is still refused when
+	// it does not match the request then on the line.
+	LateReplyGuard time.Duration
 	// PollBudget caps requests per second on the line; 0 = no cap.
 	PollBudget float64
 	// QueueLen bounds each of the two queues (writes, polls). Default 256.
@@ -49,8 +62,11 @@ func (c *BusConfig) normalize() (string, error) {
 	if c.Timeout == 0 {
 		c.Timeout = 500 * time.Millisecond
 	}
-	if c.DeadUnitBackoff == 0 {
-		c.DeadUnitBackoff = 30 * time.Second
+	if c.DeadUnitAfter == 0 {
+		c.DeadUnitAfter = 3
+	}
+	if c.LateReplyGuard == 0 {
+		c.LateReplyGuard = 2 * c.Timeout
 	}
 	if c.QueueLen == 0 {
 		c.QueueLen = 256
@@ -66,8 +82,8 @@ func (c *BusConfig) normalize() (string, error) {
 	if c.StopBits != 1 && c.StopBits != 2 {
 		errs = append(errs, fmt.Errorf("stop bits %d is not 1 or 2", c.StopBits))
 	}
-	if c.Timeout < 0 || c.Retries < 0 || c.DeadUnitBackoff < 0 || c.PollBudget < 0 || c.QueueLen < 0 {
-		errs = append(errs, errors.New("timeout, retries, deadUnitBackoff, pollBudget and queueLen must not be negative"))
+	if c.Timeout < 0 || c.Retries < 0 || c.DeadUnitAfter < 0 || c.DeadUnitBackoff < 0 || c.LateReplyGuard < 0 || c.PollBudget < 0 || c.QueueLen < 0 {
+		errs = append(errs, errors.New("timeout, retries, deadUnitAfter, deadUnitBackoff, lateReplyGuard, pollBudget and queueLen must not be negative"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return "", fmt.Errorf("modbus: bus config %s: %w", c.Device, err)

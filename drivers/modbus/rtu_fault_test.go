@@ -148,7 +148,7 @@ func TestRTUCanceledWhileQueuedIsNotSent(t *testing.T) {
 }
 
 func TestRTUGatewayTargetIsNotResponding(t *testing.T) {
-	f := newFaultBus(t, BusConfig{Retries: 2, DeadUnitBackoff: time.Minute}, 6)
+	f := newFaultBus(t, BusConfig{Retries: 2, DeadUnitAfter: 1, DeadUnitBackoff: time.Minute}, 6)
 	f.resp.set(6, func(u *respUnit) { u.exception = 0x0B })
 	_, err := f.read(6, 0)
 	var e *Error
@@ -164,41 +164,64 @@ func TestRTUGatewayTargetIsNotResponding(t *testing.T) {
 }
 
 // The key property: a unit that stops answering costs the line its retries
-// once, then fails fast, while the other units keep being polled. Each
-// round polls the three units concurrently, so every round in which unit 3
-// fails is a round in which units 1 and 2 were polled on the same line.
+// DeadUnitAfter times, then one probe per poll, while the other units keep
+// being polled. Each round polls the three units concurrently, so every
+// round in which unit 3 fails is a round in which units 1 and 2 were polled
+// on the same line.
 func TestRTUDeadUnitDoesNotStarveOthers(t *testing.T) {
 	// A generous timeout: the healthy units must not time out on a loaded
-	// machine, and the dead unit costs it only three times in all.
-	f := newFaultBus(t, BusConfig{Retries: 1, Timeout: 500 * time.Millisecond, DeadUnitBackoff: time.Minute}, 1, 2, 3)
+	// machine. The silent unit sends no late replies, so a short guard.
+	f := newFaultBus(t, BusConfig{Retries: 1, Timeout: 500 * time.Millisecond, LateReplyGuard: 20 * time.Millisecond}, 1, 2, 3)
 	f.resp.set(3, func(u *respUnit) { u.silent = true })
-	const rounds = 40
-	var healthy, timeouts, backedOff int
+	const rounds = 10
 	for i := range rounds {
 		errs := f.pollRound(uint16(i % 50))
 		if errs[1] != nil || errs[2] != nil {
 			t.Fatalf("round %d: healthy units failed while unit 3 was dead: %v, %v", i, errs[1], errs[2])
 		}
-		healthy += 2
-		switch err := errs[3]; {
-		case errors.Is(err, ErrNoResponse):
-			timeouts++
-		case errors.Is(err, ErrBackedOff) && strings.Contains(err.Error(), "unit 3 backed off until"):
-			backedOff++
-		default:
-			t.Fatalf("round %d: dead unit: %v", i, err)
+		var e *Error
+		if !errors.Is(errs[3], ErrNoResponse) || !errors.As(errs[3], &e) {
+			t.Fatalf("round %d: dead unit: %v", i, errs[3])
+		}
+		if want := map[bool]int{true: 2, false: 1}[i < 3]; e.Attempts != want {
+			t.Fatalf("round %d: %d attempts, want %d (retries until dead, then one probe)", i, e.Attempts, want)
 		}
 	}
-	if healthy != 2*rounds || timeouts != 1 || backedOff != rounds-1 || f.resp.count(3) != 2 {
-		t.Fatalf("%d healthy polls, dead unit %d timeouts, %d backed off, %d requests on the line; want %d, 1, %d, 2 (1 + 1 retry)",
-			healthy, timeouts, backedOff, f.resp.count(3), 2*rounds, rounds-1)
+	if n := f.resp.count(3); n != 3*2+(rounds-3) {
+		t.Fatalf("%d requests for the dead unit, want 3 exchanges of 2 then one probe per round", n)
 	}
 	s := f.bus.Stats()
-	if s.BackedOff != rounds-1 || s.NoResponse < 2 || s.Units[3].BackedOffUntil.IsZero() || s.Units[1].OK != rounds || s.Units[2].OK != rounds {
+	if !s.Units[3].Dead || s.Units[1].OK != rounds || s.Units[2].OK != rounds || s.NoResponse != 3*2+rounds-3 {
 		t.Fatalf("stats %+v", s)
 	}
+	// The unit answers again: the next poll brings it back.
+	f.resp.set(3, func(u *respUnit) { u.silent = false })
+	for i := range 3 {
+		if errs := f.pollRound(7); errs[1] != nil || errs[2] != nil || errs[3] != nil {
+			t.Fatalf("recovered, round %d: %v", i, errs)
+		}
+	}
+	if s := f.bus.Stats(); s.Units[3].Dead || s.Units[3].OK != 3 {
+		t.Fatalf("after recovery: %+v", s.Units[3])
+	}
+}
 
-	// Back-off over, still silent: exactly one probe goes out, not the retries.
+// DeadUnitBackoff spaces the probes of a dead unit: until it has passed,
+// polls and writes fail at once without bus time.
+func TestRTUDeadUnitBackoffSpacesProbes(t *testing.T) {
+	f := newFaultBus(t, BusConfig{Retries: 1, DeadUnitAfter: 1, DeadUnitBackoff: time.Minute, LateReplyGuard: 20 * time.Millisecond}, 3)
+	f.resp.set(3, func(u *respUnit) { u.silent = true })
+	if _, err := f.read(3, 0); !errors.Is(err, ErrNoResponse) || f.resp.count(3) != 2 {
+		t.Fatalf("first exchange: %v, %d requests", err, f.resp.count(3))
+	}
+	for range 3 {
+		if _, err := f.read(3, 0); !errors.Is(err, ErrBackedOff) || !strings.Contains(err.Error(), "unit 3 backed off until 2026-01-01T00:01:00Z") {
+			t.Fatalf("within the back-off: %v", err)
+		}
+	}
+	if err := f.bus.WriteRegister(context.Background(), 3, 1, 1); !errors.Is(err, ErrBackedOff) || f.resp.count(3) != 2 {
+		t.Fatalf("write within the back-off: %v", err)
+	}
 	f.clock.advance(time.Minute)
 	if _, err := f.read(3, 0); !errors.Is(err, ErrNoResponse) || f.resp.count(3) != 3 {
 		t.Fatalf("probe: %v, requests %d", err, f.resp.count(3))
@@ -206,17 +229,18 @@ func TestRTUDeadUnitDoesNotStarveOthers(t *testing.T) {
 	if _, err := f.read(3, 0); !errors.Is(err, ErrBackedOff) {
 		t.Fatalf("after a failed probe: %v", err)
 	}
-
-	// The unit answers again: the next probe brings it back.
+	if s := f.bus.Stats(); s.BackedOff != 5 || !s.Units[3].BackedOffUntil.Equal(f.clock.now().Add(time.Minute)) {
+		t.Fatalf("stats %+v", s)
+	}
 	f.resp.set(3, func(u *respUnit) { u.silent = false })
 	f.clock.advance(time.Minute)
-	for i := range 3 {
-		if errs := f.pollRound(7); errs[1] != nil || errs[2] != nil || errs[3] != nil {
-			t.Fatalf("recovered, round %d: %v", i, errs)
+	for range 2 {
+		if vals, err := f.read(3, 0); err != nil || vals[0] != 3000 {
+			t.Fatalf("back: %v %v", vals, err)
 		}
 	}
-	if s := f.bus.Stats(); !s.Units[3].BackedOffUntil.IsZero() || s.Units[3].OK != 3 {
-		t.Fatalf("after recovery: %+v", s.Units[3])
+	if s := f.bus.Stats().Units[3]; s.Dead || !s.BackedOffUntil.IsZero() {
+		t.Fatalf("after recovery: %+v", s)
 	}
 }
 

@@ -10,15 +10,16 @@ import (
 )
 
 // pymodbusBus is an arbiter talking to Debian's pymodbus RTU server
-// (testdata/rtu_server.py) across a socat pty pair. The line is 8N1: a pty
+// (testdata/vendor_server.py, counting map) across a socat pty pair. The line is 8N1: a pty
 // ignores line settings anyway, and pyserial-asyncio's second tcsetattr
 // with PARENB fails on a Linux pty with EINVAL.
-func pymodbusBus(t testing.TB, units string) *Arbiter {
+func pymodbusBus(t testing.TB, units string, cfg BusConfig) *Arbiter {
 	t.Helper()
 	needPymodbus(t)
 	a, b := startPtyPair(t)
-	startPymodbus(t, a, "N", units)
-	bus, err := OpenBus(BusConfig{Device: b, BaudRate: 19200, Parity: "none", Timeout: time.Second, Retries: 1, DeadUnitBackoff: time.Minute})
+	startPymodbus(t, a, units)
+	cfg.Device, cfg.BaudRate, cfg.Parity, cfg.Timeout, cfg.Retries = b, 19200, "none", time.Second, 1
+	bus, err := OpenBus(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +28,7 @@ func pymodbusBus(t testing.TB, units string) *Arbiter {
 }
 
 func TestRTUPymodbusReadBlocks(t *testing.T) {
-	bus := pymodbusBus(t, "1,2,3")
+	bus := pymodbusBus(t, "1,2,3", BusConfig{})
 	tests := []struct {
 		name  string
 		unit  byte
@@ -55,28 +56,14 @@ func TestRTUPymodbusReadBlocks(t *testing.T) {
 }
 
 func TestRTUPymodbusWritesReadBack(t *testing.T) {
-	bus := pymodbusBus(t, "1,2")
+	bus := pymodbusBus(t, "1,2", BusConfig{})
+	runWriteSteps(t, bus, []writeStep{
+		{"FC16", 2, func(ctx context.Context, d Device) error { return d.WriteRegisters(ctx, 2, 10, []uint16{0xCAFE, 7}) }, Block{Address: 10, Count: 2}, []uint16{0xCAFE, 7}},
+		{"FC06", 2, func(ctx context.Context, d Device) error { return d.WriteRegister(ctx, 2, 20, 1600) }, Block{Address: 20, Count: 1}, []uint16{1600}},
+		{"FC05 on", 2, func(ctx context.Context, d Device) error { return d.WriteCoil(ctx, 2, 1, true) }, Block{Function: Coil, Address: 0, Count: 2}, []uint16{1, 1}},
+		{"FC05 off", 2, func(ctx context.Context, d Device) error { return d.WriteCoil(ctx, 2, 0, false) }, Block{Function: Coil, Address: 0, Count: 2}, []uint16{0, 1}},
+	})
 	ctx := context.Background()
-	steps := []struct {
-		name  string
-		write func() error
-		block Block
-		want  []uint16
-	}{
-		{"FC16", func() error { return bus.WriteRegisters(ctx, 2, 10, []uint16{0xCAFE, 7}) }, Block{Address: 10, Count: 2}, []uint16{0xCAFE, 7}},
-		{"FC06", func() error { return bus.WriteRegister(ctx, 2, 20, 1600) }, Block{Address: 20, Count: 1}, []uint16{1600}},
-		{"FC05 on", func() error { return bus.WriteCoil(ctx, 2, 1, true) }, Block{Function: Coil, Address: 0, Count: 2}, []uint16{1, 1}},
-		{"FC05 off", func() error { return bus.WriteCoil(ctx, 2, 0, false) }, Block{Function: Coil, Address: 0, Count: 2}, []uint16{0, 1}},
-	}
-	for _, st := range steps {
-		if err := st.write(); err != nil {
-			t.Fatalf("%s: %v", st.name, err)
-		}
-		res, err := bus.ReadBlocks(ctx, 2, []Block{st.block})
-		if err != nil || !slices.Equal(res[0].Values, st.want) {
-			t.Fatalf("%s read back %v %v, want %v", st.name, res, err, st.want)
-		}
-	}
 	// Unit 1 on the same line is untouched.
 	res, err := bus.ReadBlocks(ctx, 1, []Block{{Address: 10, Count: 1}})
 	if err != nil || res[0].Values[0] != 1010 {
@@ -85,7 +72,7 @@ func TestRTUPymodbusWritesReadBack(t *testing.T) {
 }
 
 func TestRTUPymodbusFaults(t *testing.T) {
-	bus := pymodbusBus(t, "1")
+	bus := pymodbusBus(t, "1", BusConfig{DeadUnitAfter: 1, DeadUnitBackoff: time.Minute})
 	ctx := context.Background()
 	_, err := bus.ReadBlocks(ctx, 1, []Block{{Address: 200, Count: 1}})
 	var e *Error

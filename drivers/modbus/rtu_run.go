@@ -1,11 +1,21 @@
 package modbus
 
 import (
+	"fmt"
 	"time"
 )
 
-// run executes one job on the line: refuse it fast when its unit is backed
-// off, else send it with retries and settle the unit's state.
+// unitState is the arbiter's memory of one unit; guarded by Arbiter.mu.
+type unitState struct {
+	stats  UnitStats
+	silent int // consecutive exchanges without an answer
+	dead   bool
+	probed time.Time // last probe, or when the unit was declared dead
+}
+
+// run executes one job on the line: refuse it fast when its unit is dead
+// and may not be probed now, else send it (once when it is the probe, with
+// the retries otherwise) and settle the unit's state.
 func (a *Arbiter) run(j *job) {
 	if err := j.ctx.Err(); err != nil {
 		a.mu.Lock()
@@ -14,37 +24,54 @@ func (a *Arbiter) run(j *job) {
 		j.done <- jobResult{err: canceled(a.cfg.Device, j.unit, j.r, err)}
 		return
 	}
-	until, probe := a.gate(j.unit)
-	if !until.IsZero() {
+	refused, probe := a.gate(j)
+	if refused != nil {
 		a.stats.add(func(c *Counters) { c.BackedOff++ })
-		j.done <- jobResult{err: &Error{Device: a.cfg.Device, Unit: j.unit, Function: j.r.fc,
-			Address: j.r.addr, Count: j.r.count, Kind: KindBackedOff, Until: until}}
+		j.done <- jobResult{err: refused}
 		return
 	}
 	attempts := 1 + a.cfg.Retries
 	if probe {
-		// After a back-off one request finds out whether the unit is back;
-		// retrying it would cost the line what the back-off saved.
+		// One request finds out whether a dead unit is back; retrying it
+		// would cost the line what declaring it dead saved.
 		attempts = 1
 	}
 	vals, err := a.attempt(j, attempts)
-	a.settle(j.unit, err)
+	a.settle(j, err)
 	j.done <- jobResult{vals: vals, err: err}
 }
 
-// gate returns the end of the unit's back-off while it lasts, or whether
-// this request is the probe that ends it.
-func (a *Arbiter) gate(unit byte) (until time.Time, probe bool) {
+// gate decides how a job for a dead unit goes: refused (the poll it belongs
+// to already went unanswered, or the last probe is too recent), or sent as
+// the probe.
+func (a *Arbiter) gate(j *job) (refused *Error, probe bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	u := a.units[unit]
-	if u == nil || u.BackedOffUntil.IsZero() {
-		return time.Time{}, false
+	u := a.unit(j.unit)
+	if !u.dead {
+		return nil, false
 	}
-	if a.now().Before(u.BackedOffUntil) {
-		return u.BackedOffUntil, false
+	e := &Error{Device: a.cfg.Device, Unit: j.unit, Function: j.r.fc, Address: j.r.addr, Count: j.r.count, Kind: KindBackedOff}
+	if j.call != nil && j.call.unanswered {
+		e.Err = fmt.Errorf("unit %d did not answer earlier in this poll (%d exchanges unanswered)", j.unit, u.silent)
+		return e, false
 	}
-	return time.Time{}, true
+	if next := u.probed.Add(a.cfg.DeadUnitBackoff); a.now().Before(next) {
+		e.Until = next
+		return e, false
+	}
+	u.probed = a.now()
+	return nil, true
+}
+
+// unit returns the unit's state, creating it; a.mu is held.
+func (a *Arbiter) unit(id byte) *unitState {
+	u := a.units[id]
+	if u == nil {
+		u = &unitState{}
+		a.units[id] = u
+	}
+	return u
 }
 
 // attempt sends the request up to attempts times, repeating only what a
@@ -65,10 +92,8 @@ func (a *Arbiter) attempt(j *job, attempts int) ([]uint16, error) {
 			return nil, canceled(a.cfg.Device, j.unit, j.r, cerr)
 		}
 		a.pace()
-		a.tr.timeout = timeout
-		a.handler.SlaveId = j.unit
 		var vals []uint16
-		vals, err = j.r.do(a.client)
+		vals, err = a.tr.exchange(j.unit, &j.r, timeout)
 		a.stats.outcome(err)
 		if err == nil {
 			return vals, nil
@@ -95,28 +120,33 @@ func retryable(err error) bool {
 	return false
 }
 
-// settle records the outcome for the unit. Not answering (after the
-// retries) starts a back-off; any answer, even an exception or a bad CRC,
-// shows the unit is there and ends it.
-func (a *Arbiter) settle(unit byte, err error) {
+// settle records the outcome for the unit. DeadUnitAfter exchanges in a row
+// without an answer make it dead; any answer at all, even an exception or a
+// bad CRC, shows it is there and makes it alive at once.
+func (a *Arbiter) settle(j *job, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	u := a.units[unit]
-	if u == nil {
-		u = &UnitStats{}
-		a.units[unit] = u
-	}
+	u := a.unit(j.unit)
 	if err == nil {
-		u.OK++
-		u.BackedOffUntil = time.Time{}
+		u.stats.OK++
+		u.silent, u.dead = 0, false
 		return
 	}
-	u.Failed++
-	u.LastError = err.Error()
-	if kind, _ := classify(err); kind == KindNoResponse {
-		u.BackedOffUntil = a.now().Add(a.cfg.DeadUnitBackoff)
-	} else if kind != KindCanceled {
-		u.BackedOffUntil = time.Time{}
+	u.stats.Failed++
+	u.stats.LastError = err.Error()
+	switch kind, _ := classify(err); kind {
+	case KindNoResponse:
+		u.silent++
+		if j.call != nil {
+			j.call.unanswered = true
+		}
+		if !u.dead && u.silent >= a.cfg.DeadUnitAfter {
+			u.dead, u.probed = true, a.now()
+		}
+	case KindCanceled, KindClosed, KindConnection, KindInvalid:
+		// Says nothing about the unit.
+	default:
+		u.silent, u.dead = 0, false
 	}
 }
 
@@ -140,7 +170,12 @@ func (a *Arbiter) Stats() BusStats {
 	s.Retries, s.Canceled = a.bus.retries, a.bus.canceled
 	s.Units = make(map[byte]UnitStats, len(a.units))
 	for id, u := range a.units {
-		s.Units[id] = *u
+		us := u.stats
+		us.Dead, us.Silent = u.dead, u.silent
+		if u.dead && a.cfg.DeadUnitBackoff > 0 {
+			us.BackedOffUntil = u.probed.Add(a.cfg.DeadUnitBackoff)
+		}
+		s.Units[id] = us
 	}
 	return s
 }

@@ -1,42 +1,49 @@
 package modbus
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"time"
-
-	"github.com/goburrow/serial"
 )
 
-// rtuTransport frames Modbus RTU on a serial port. It replaces goburrow's
-// rtuSerialTransporter (goburrow's packager still encodes requests and its
-// client still decodes PDUs and exceptions), because in goburrow v0.1.0:
-//   - exception replies are recognised by `request function & 0x80`, which
-//     is always 0, so a 5-byte exception frame is cut to whatever the first
-//     read returned (at least 4 bytes): unless all 5 had arrived it fails as
-//     a CRC error and leaves a stray byte that corrupts the next reply;
-//   - nothing is flushed after a timeout or bad frame, so a late answer is
-//     taken as the reply to the next request (only the unit id is checked);
-//   - a bad CRC is an untyped fmt error, and the timeout is per read call,
-//     not per frame.
+// rtuTransport frames Modbus RTU on a serial line and matches every reply
+// exactly to its request. It is the driver's own (goburrow's rtuSerial
+// transporter cut exception frames short, checked only the unit id of a
+// reply and never discarded a late one; see README).
 //
-// Here the expected length is derived from the reply header as it arrives,
-// the frame's unit, function and CRC are checked, the line is drained after
-// any failure, and t3.5 of silence is kept between frames.
+// A late reply is the danger on a shared line: a unit that answers after the
+// timeout puts a well-formed frame on the line while the master already
+// waits for the next answer, and if that next request has the same unit,
+// function and length, the late frame reads as valid data for the wrong
+// registers. Three things prevent it here:
+//   - input waiting on the line is discarded right before each request;
+//   - a reply must match the request's unit, function, byte count or write
+//     echo (request.parse), or it is rejected;
+//   - after an attempt that went unanswered, no different request is sent
+//     until guard has passed since that attempt; until then the line is
+//     listened to and whatever arrives is discarded. A retry of the same
+//     request may go at once: any answer to it answers the same question.
 type rtuTransport struct {
-	port    serial.Port
-	device  string
-	t35     time.Duration // inter-frame silence
-	timeout time.Duration // per attempt; set by the arbiter before each request
-	lastIO  time.Time
-	buf     [rtuMaxADU]byte
+	port   *serialPort
+	device string
+	t35    time.Duration // inter-frame silence
+	guard  time.Duration // how long an unanswered request may still be answered
+	stats  *counters
+	lastIO time.Time
+	// unanswered is the last request sent whose answer may still arrive,
+	// sent at unansweredAt; nil when the line is known to be in step.
+	unanswered   []byte
+	unansweredAt time.Time
+	buf          [rtuMaxADU]byte // the reply being read
+	out          [rtuMaxADU]byte // the request being sent
 }
 
 const (
 	rtuMaxADU = 256
-	// readSlice is the serial read timeout: the granularity at which a
-	// frame deadline is checked and the silence that ends a drain.
-	readSlice = 10 * time.Millisecond
+	// quietSlice is the silence that ends a drain after a bad frame.
+	quietSlice = 10 * time.Millisecond
 )
 
 // interFrameDelay is t3.5: 3.5 character times, fixed at 1.75 ms above
@@ -48,49 +55,125 @@ func interFrameDelay(baud, bitsPerChar int) time.Duration {
 	return time.Duration(35*bitsPerChar) * time.Second / time.Duration(10*baud)
 }
 
-// Send implements goburrow's Transporter.
-func (t *rtuTransport) Send(req []byte) ([]byte, error) {
+// exchange sends r to unit and returns the values of the reply that answers
+// it, within timeout.
+func (t *rtuTransport) exchange(unit byte, r *request, timeout time.Duration) ([]uint16, error) {
+	adu := append(append(t.out[:0], unit), r.pdu()...)
+	adu = append(adu, byte(CRC16(adu)), byte(CRC16(adu)>>8))
+	t.waitOutLateReplies(adu)
 	if gap := t.t35 - time.Since(t.lastIO); gap > 0 {
 		time.Sleep(gap)
 	}
-	if _, err := t.port.Write(req); err != nil {
+	if t.discardWaiting() {
+		t.countLate()
+	}
+	if _, err := t.port.write(adu); err != nil {
 		t.lastIO = time.Now()
 		return nil, &frameError{KindConnection, fmt.Errorf("write to %s: %w", t.device, err)}
 	}
-	resp, err := t.readFrame(req, time.Now().Add(t.timeout))
+	sent := time.Now()
+	pdu, err := t.readFrame(adu, sent.Add(timeout), timeout)
+	var vals []uint16
+	if err == nil {
+		vals, err = r.parse(pdu)
+	}
 	if err != nil {
-		// Whatever is still arriving belongs to no request we will make.
+		// The rest of a bad frame, or a frame that was not ours, may still
+		// be arriving.
 		t.drain()
 	}
 	t.lastIO = time.Now()
-	return resp, err
+	t.track(adu, sent, err)
+	return vals, err
 }
 
-// readFrame reads one reply, learning its length from the header.
-func (t *rtuTransport) readFrame(req []byte, deadline time.Time) ([]byte, error) {
+// track remembers whether an answer to adu may still be on its way.
+func (t *rtuTransport) track(adu []byte, sent time.Time, err error) {
+	switch kind, code := classify(err); {
+	case err == nil || kind == KindException || kind == KindCRC || code != 0:
+		if t.unanswered != nil {
+			// A retry was answered, perhaps by the late answer to an
+			// earlier try; its own answer may still come.
+			t.unansweredAt = sent
+		}
+	case kind == KindNoResponse || kind == KindBadResponse:
+		t.unanswered, t.unansweredAt = append(t.unanswered[:0], adu...), sent
+	}
+}
+
+// waitOutLateReplies keeps listening, discarding what arrives, until an
+// unanswered request other than adu can no longer be answered.
+func (t *rtuTransport) waitOutLateReplies(adu []byte) {
+	if t.unanswered == nil || bytes.Equal(adu, t.unanswered) {
+		return
+	}
+	until := t.unansweredAt.Add(t.guard)
+	t.unanswered = nil
+	var junk [rtuMaxADU]byte
+	last := time.Time{}
+	for time.Now().Before(until) {
+		n, err := t.port.read(junk[:], until)
+		if n > 0 {
+			// A new frame starts after t3.5 of silence.
+			if now := time.Now(); now.Sub(last) > t.t35 {
+				t.countLate()
+			}
+			last = time.Now()
+		}
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			return
+		}
+	}
+	t.lastIO = time.Now()
+}
+
+// discardWaiting empties the input; true if anything was there.
+func (t *rtuTransport) discardWaiting() bool {
+	var junk [rtuMaxADU]byte
+	any := false
+	for range 32 {
+		n, err := t.port.readWaiting(junk[:])
+		if n == 0 || err != nil {
+			break
+		}
+		any = true
+	}
+	return any
+}
+
+func (t *rtuTransport) countLate() {
+	if t.stats != nil {
+		t.stats.add(func(c *Counters) { c.LateReplies++ })
+	}
+}
+
+// readFrame reads one reply, learning its length from the header, and
+// returns its PDU, which aliases t.buf. A frame from another unit or with a function other than
+// the request's (or its exception) is refused as soon as its header shows it.
+func (t *rtuTransport) readFrame(req []byte, deadline time.Time, timeout time.Duration) ([]byte, error) {
 	b := t.buf[:]
-	n, err := t.readTo(0, 2, deadline)
+	n, err := t.readTo(0, 2, deadline, timeout)
 	if err != nil {
 		return nil, err
 	}
 	if b[0] != req[0] {
-		return nil, &frameError{KindBadResponse, fmt.Errorf("reply from unit %d to a request for unit %d (a late answer?)", b[0], req[0])}
+		return nil, badResponse("reply from unit %d to a request for unit %d (a late answer?)", b[0], req[0])
 	}
 	var want int
 	switch fc := b[1]; {
 	case fc == req[1]|0x80:
 		want = 5
 	case fc != req[1]:
-		return nil, &frameError{KindBadResponse, fmt.Errorf("reply function 0x%02X to request function 0x%02X", fc, req[1])}
+		return nil, badResponse("reply function 0x%02X to request function 0x%02X", fc, req[1])
 	case fc == fcReadCoils, fc == fcReadDiscrete, fc == fcReadHolding, fc == fcReadInput:
-		if n, err = t.readTo(n, 3, deadline); err != nil {
+		if n, err = t.readTo(n, 3, deadline, timeout); err != nil {
 			return nil, err
 		}
 		want = 3 + int(b[2]) + 2
 	default: // the writes echo address and value or quantity
 		want = 8
 	}
-	if _, err = t.readTo(n, want, deadline); err != nil {
+	if _, err = t.readTo(n, want, deadline, timeout); err != nil {
 		return nil, err
 	}
 	frame := b[:want]
@@ -98,33 +181,33 @@ func (t *rtuTransport) readFrame(req []byte, deadline time.Time) ([]byte, error)
 	if sum := CRC16(frame[:want-2]); sum != got {
 		return nil, &frameError{KindCRC, fmt.Errorf("frame % X carries CRC 0x%04X, computed 0x%04X", frame, got, sum)}
 	}
-	return append([]byte(nil), frame...), nil
+	return frame[1 : want-2], nil
 }
 
 // readTo reads until t.buf holds want bytes or the deadline passes.
-func (t *rtuTransport) readTo(n, want int, deadline time.Time) (int, error) {
+func (t *rtuTransport) readTo(n, want int, deadline time.Time, timeout time.Duration) (int, error) {
 	for n < want {
-		if time.Now().After(deadline) {
-			if n == 0 {
-				return n, &frameError{KindNoResponse, fmt.Errorf("no reply within %v", t.timeout)}
-			}
-			return n, &frameError{KindBadResponse, fmt.Errorf("frame % X truncated: %d of %d bytes within %v", t.buf[:n], n, want, t.timeout)}
-		}
-		m, err := t.port.Read(t.buf[n:want])
+		m, err := t.port.read(t.buf[n:want], deadline)
 		n += m
-		if err != nil && !errors.Is(err, serial.ErrTimeout) {
+		switch {
+		case err == nil:
+		case errors.Is(err, os.ErrDeadlineExceeded) && n == 0:
+			return n, &frameError{KindNoResponse, fmt.Errorf("no reply within %v", timeout)}
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return n, badResponse("frame % X truncated: %d of %d bytes within %v", t.buf[:n], n, want, timeout)
+		default:
 			return n, &frameError{KindConnection, fmt.Errorf("read from %s: %w", t.device, err)}
 		}
 	}
 	return n, nil
 }
 
-// drain discards input until the line has been quiet for one read slice,
+// drain discards input until the line has been quiet for quietSlice,
 // bounded so a babbling device cannot hold the arbiter.
 func (t *rtuTransport) drain() {
 	var junk [rtuMaxADU]byte
-	for i := 0; i < 32; i++ {
-		if n, err := t.port.Read(junk[:]); n == 0 || err != nil {
+	for range 32 {
+		if n, err := t.port.read(junk[:], time.Now().Add(quietSlice)); n == 0 || err != nil {
 			return
 		}
 	}

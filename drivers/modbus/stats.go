@@ -16,8 +16,13 @@ type Counters struct {
 	ConnErrors   uint64 // TCP dial failures and broken connections
 	Exceptions   map[ExceptionCode]uint64
 	// BackedOff counts requests refused without being sent because the unit
-	// or the connection was in back-off.
+	// was dead (RTU) or the address in back-off (TCP).
 	BackedOff uint64
+	// LateReplies counts frames that answered no request waiting for them:
+	// on RTU, input discarded before a request or during the late-reply
+	// guard; on TCP, replies carrying another transaction id. They are
+	// dropped, never used, and are not request outcomes.
+	LateReplies uint64
 }
 
 // counters is Counters behind a mutex; the Stats methods copy it out.
@@ -96,7 +101,13 @@ type BusStats struct {
 type UnitStats struct {
 	OK     uint64 // requests that succeeded
 	Failed uint64 // requests that failed after their retries
-	// BackedOffUntil is set while the unit is skipped for not answering.
+	// Silent is the number of exchanges in a row that went unanswered.
+	Silent int
+	// Dead is set once Silent reaches DeadUnitAfter, until the unit answers:
+	// each poll then sends it one probe.
+	Dead bool
+	// BackedOffUntil is the earliest next probe of a dead unit when
+	// DeadUnitBackoff spaces probes; zero otherwise.
 	BackedOffUntil time.Time
 	LastError      string
 }

@@ -179,6 +179,16 @@ func (d *TCPDevice) WriteRegister(ctx context.Context, unit byte, addr uint16, w
 	return err
 }
 
+// WriteCoils implements Device (FC15).
+func (d *TCPDevice) WriteCoils(ctx context.Context, unit byte, addr uint16, values []bool) error {
+	r, err := writeCoilsRequest(addr, values)
+	if err != nil {
+		return invalid(d.c.addr, unit, r, err)
+	}
+	_, err = d.c.exchange(ctx, unit, r)
+	return err
+}
+
 // WriteCoil implements Device (FC05).
 func (d *TCPDevice) WriteCoil(ctx context.Context, unit byte, addr uint16, on bool) error {
 	_, err := d.c.exchange(ctx, unit, request{fc: fcWriteCoil, addr: addr, count: 1, on: on})

@@ -2,34 +2,30 @@ package modbus
 
 import (
 	"context"
+	"errors"
+	"net"
 	"sync"
 	"time"
-
-	gmodbus "github.com/goburrow/modbus"
 )
 
 // tcpConn is one Modbus TCP connection shared by every unit id behind an
-// address.
-//
-// goburrow's TCPClientHandler locks only its socket I/O: the unit id
-// (SlaveId) and Timeout are plain fields read by Encode and Send outside that
-// lock, so two goroutines with different units race and can send each
-// other's unit id. The lock below therefore covers the whole exchange, from
-// setting the unit id to decoding the reply. It is a channel so a caller
-// waiting for it can give up when its context ends.
+// address. The lock covers a whole exchange, from writing the request to
+// reading its reply, so replies cannot cross between callers; it is a
+// channel so a caller waiting for it can give up when its context ends.
 type tcpConn struct {
 	addr    string
 	timeout time.Duration
 	pool    TCPPoolConfig
 	lock    chan struct{}
-	handler *gmodbus.TCPClientHandler
-	client  gmodbus.Client
 	stats   counters
 
 	// Guarded by lock.
+	conn    net.Conn
+	tid     uint16 // transaction id of the last request sent
 	closed  bool
 	backoff time.Duration
 	dialErr error
+	buf     [tcpMaxADU]byte
 
 	// Written under lock and mu, so snapshot can read them under mu alone
 	// while a request holds lock for a whole timeout.
@@ -42,16 +38,7 @@ type tcpConn struct {
 }
 
 func newTCPConn(addr string, timeout time.Duration, pool TCPPoolConfig) *tcpConn {
-	h := gmodbus.NewTCPClientHandler(addr)
-	// The pool owns the connection's lifetime; goburrow's idle timer would
-	// close it from its own goroutine behind our back.
-	h.IdleTimeout = 0
-	h.Timeout = timeout
-	return &tcpConn{
-		addr: addr, timeout: timeout, pool: pool,
-		lock:    make(chan struct{}, 1),
-		handler: h, client: gmodbus.NewClient(h),
-	}
+	return &tcpConn{addr: addr, timeout: timeout, pool: pool, lock: make(chan struct{}, 1)}
 }
 
 // exchange runs one request with the connection to itself.
@@ -69,21 +56,19 @@ func (c *tcpConn) exchange(ctx context.Context, unit byte, r request) ([]uint16,
 	if err != nil {
 		return nil, canceled(c.addr, unit, r, err)
 	}
-	c.handler.Timeout = timeout
-	if err := c.connect(unit, r); err != nil {
+	if err := c.connect(unit, r, timeout); err != nil {
 		return nil, err
 	}
-	c.handler.SlaveId = unit
-	vals, err := r.do(c.client)
+	vals, err := c.roundTrip(unit, &r, timeout)
 	c.stats.outcome(err)
 	if err == nil {
 		return vals, nil
 	}
-	if kind, _ := classify(err); kind != KindException {
-		// After a timeout or a garbled reply the stream may still hold a
-		// late or partial answer; only a fresh socket is known to be in step.
-		_ = c.handler.Close()
-		c.setConnected(false)
+	var xe *exceptionError
+	if !errors.As(err, &xe) {
+		// After a timeout or a garbled reply the stream may be out of step
+		// (half a frame still to come); only a fresh socket is known to be.
+		c.drop()
 	}
 	return nil, newError(c.addr, unit, r, err, 1)
 }
@@ -91,8 +76,8 @@ func (c *tcpConn) exchange(ctx context.Context, unit byte, r request) ([]uint16,
 // connect dials when there is no connection, unless a failed dial put the
 // address in back-off. A connection that broke is redialled at once; only a
 // failed dial starts the back-off, doubling up to MaxBackoff.
-func (c *tcpConn) connect(unit byte, r request) error {
-	if c.connected {
+func (c *tcpConn) connect(unit byte, r request, timeout time.Duration) error {
+	if c.conn != nil {
 		return nil
 	}
 	now := time.Now()
@@ -104,7 +89,8 @@ func (c *tcpConn) connect(unit byte, r request) error {
 		return &Error{Device: c.addr, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count,
 			Kind: KindConnection, Until: retryAt, Err: backoffErr{retryAt, c.dialErr}}
 	}
-	if err := c.handler.Connect(); err != nil {
+	conn, err := net.DialTimeout("tcp", c.addr, timeout)
+	if err != nil {
 		c.backoff = min(max(2*c.backoff, c.pool.MinBackoff), c.pool.MaxBackoff)
 		c.dialErr = err
 		c.mu.Lock()
@@ -114,7 +100,7 @@ func (c *tcpConn) connect(unit byte, r request) error {
 		return &Error{Device: c.addr, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count,
 			Kind: KindConnection, Until: now.Add(c.backoff), Err: err}
 	}
-	c.backoff, c.dialErr = 0, nil
+	c.conn, c.backoff, c.dialErr = conn, 0, nil
 	c.mu.Lock()
 	c.connected, c.retryAt = true, time.Time{}
 	c.dials++
@@ -132,18 +118,24 @@ func (e backoffErr) Error() string {
 }
 func (e backoffErr) Unwrap() error { return e.last }
 
-func (c *tcpConn) setConnected(v bool) {
+// drop closes the socket; the next request dials afresh. c.lock is held.
+func (c *tcpConn) drop() error {
+	var err error
+	if c.conn != nil {
+		err = c.conn.Close()
+		c.conn = nil
+	}
 	c.mu.Lock()
-	c.connected = v
+	c.connected = false
 	c.mu.Unlock()
+	return err
 }
 
 func (c *tcpConn) close() error {
 	c.lock <- struct{}{}
 	defer func() { <-c.lock }()
 	c.closed = true
-	c.setConnected(false)
-	return c.handler.Close()
+	return c.drop()
 }
 
 func (c *tcpConn) snapshot() ConnStats {
