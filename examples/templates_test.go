@@ -67,17 +67,6 @@ func resolved(t *testing.T, name string) (v1alpha1.TemplateSpec, *cel.Mapping) {
 	return spec, m
 }
 
-// knownState drives c to a fixed state: an EV plugged in at 20 % SoC,
-// charging for one hour at a 16 A limit (11 040 Wh on three phases).
-func knownState(t *testing.T, c *sim.Charger) {
-	t.Helper()
-	c.Plug(true)
-	if err := c.SetCurrentLimit(16); err != nil {
-		t.Fatal(err)
-	}
-	c.Step(t0.Add(time.Hour))
-}
-
 // rig is one template wired to its simulated device.
 type rig struct {
 	c    *sim.Charger

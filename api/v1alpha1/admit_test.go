@@ -134,7 +134,7 @@ func TestAdmitWritesCanonicalDefaultedSpec(t *testing.T) {
 	if err := Admit(o); err != nil {
 		t.Fatal(err)
 	}
-	want := `{"baudRate":19200,"dataBits":8,"deadUnitBackoff":"30s","device":"/dev/ttyUSB0","parity":"even","retries":2,"stopBits":1,"timeout":"500ms"}`
+	want := `{"baudRate":19200,"dataBits":8,"deadUnitAfter":3,"deadUnitBackoff":"0s","device":"/dev/ttyUSB0","parity":"even","retries":2,"stopBits":1,"timeout":"500ms"}`
 	if string(o.Spec) != want {
 		t.Errorf("spec =\n%s\nwant\n%s", o.Spec, want)
 	}

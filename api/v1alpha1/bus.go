@@ -34,8 +34,19 @@ type BusSpec struct {
 	Retries *int `json:"retries,omitempty"`
 	// PollBudget caps requests per second on the line; 0 = no cap.
 	PollBudget float64 `json:"pollBudget,omitempty"`
-	// DeadUnitBackoff is how long a unit that stopped answering is skipped. Default "30s".
+	// DeadUnitAfter is how many exchanges in a row a unit must leave
+	// unanswered before it counts as dead: then each poll sends it one
+	// probe, without retries, and skips its other reads until it answers,
+	// so it does not cost the other units a timeout per read. Default 3.
+	DeadUnitAfter int `json:"deadUnitAfter,omitempty"`
+	// DeadUnitBackoff is the least time between two probes of a dead unit.
+	// Default "0s": every poll probes, so a unit that answers again is back
+	// within one poll interval.
 	DeadUnitBackoff Duration `json:"deadUnitBackoff,omitempty"`
+	// LateReplyGuard is how long after an unanswered request the line is
+	// listened to, and any late reply dropped, before another request goes
+	// out. Default twice the timeout.
+	LateReplyGuard Duration `json:"lateReplyGuard,omitempty"`
 }
 
 // BusStatus is observed by the bus arbiter.
@@ -54,7 +65,8 @@ func (s *BusSpec) SetDefaults(*ObjectMeta) {
 	defaultInt(&s.StopBits, 1)
 	defaultDuration(&s.Timeout, "500ms")
 	defaultIntPtr(&s.Retries, 2)
-	defaultDuration(&s.DeadUnitBackoff, "30s")
+	defaultInt(&s.DeadUnitAfter, 3)
+	defaultDuration(&s.DeadUnitBackoff, "0s")
 }
 
 // Validate returns every problem with a defaulted spec.
@@ -82,6 +94,8 @@ func (s *BusSpec) Validate(*ObjectMeta) []FieldError {
 	if s.PollBudget < 0 {
 		errs.add(p.Key("pollBudget"), fmt.Sprintf("must not be negative, got %v", s.PollBudget))
 	}
-	checkDuration(&errs, p.Key("deadUnitBackoff"), s.DeadUnitBackoff, time.Second)
+	checkRange(&errs, p.Key("deadUnitAfter"), s.DeadUnitAfter, 1, 100)
+	checkDuration(&errs, p.Key("deadUnitBackoff"), s.DeadUnitBackoff, 0)
+	checkDuration(&errs, p.Key("lateReplyGuard"), s.LateReplyGuard, 0)
 	return errs
 }

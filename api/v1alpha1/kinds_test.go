@@ -211,7 +211,7 @@ func TestAdmitCSMS(t *testing.T) {
 func TestAdmitBus(t *testing.T) {
 	runAdmitCases(t, []admitCase{
 		{"ok", "Bus", `{"device":"/dev/ttyUSB0","baudRate":19200,"parity":"none","stopBits":2,"pollBudget":40,"retries":0}`, nil},
-		{"bad", "Bus", `{"device":"ttyUSB0","baudRate":14400,"parity":"mark","dataBits":7,"stopBits":3,"timeout":"1ms","retries":11,"pollBudget":-1,"deadUnitBackoff":"1ms"}`,
+		{"bad", "Bus", `{"device":"ttyUSB0","baudRate":14400,"parity":"mark","dataBits":7,"stopBits":3,"timeout":"1ms","retries":11,"pollBudget":-1,"deadUnitBackoff":"-1s","deadUnitAfter":0,"lateReplyGuard":"soon"}`,
 			[]want{{"spec.device", "clean absolute path"},
 				{"spec.baudRate", "got 14400"},
 				{"spec.parity", `got "mark"`},
@@ -220,7 +220,8 @@ func TestAdmitBus(t *testing.T) {
 				{"spec.timeout", "at least 10ms"},
 				{"spec.retries", "between 0 and 10, got 11"},
 				{"spec.pollBudget", "must not be negative"},
-				{"spec.deadUnitBackoff", "at least 1s"}}},
+				{"spec.deadUnitBackoff", "at least 0s"},
+				{"spec.lateReplyGuard", `invalid duration "soon"`}}},
 		{"missing device", "Bus", `{}`, []want{{"spec.device", `required field "device" is missing`}}},
 	})
 	o := newObj("Bus", "b", `{"device":"/dev/ttyS0","retries":0}`)

@@ -100,7 +100,8 @@ func (d *Drivers) bus(name string, spec *v1alpha1.BusSpec) (*modbus.Arbiter, fun
 		}
 		arb, err := modbus.OpenBus(modbus.BusConfig{Device: spec.Device, BaudRate: spec.BaudRate, Parity: spec.Parity,
 			StopBits: spec.StopBits, Timeout: spec.Timeout.Duration(), Retries: retries,
-			DeadUnitBackoff: spec.DeadUnitBackoff.Duration(), PollBudget: spec.PollBudget})
+			DeadUnitAfter: spec.DeadUnitAfter, DeadUnitBackoff: spec.DeadUnitBackoff.Duration(),
+			LateReplyGuard: spec.LateReplyGuard.Duration(), PollBudget: spec.PollBudget})
 		if err != nil {
 			return nil, nil, fmt.Errorf("bus %q: %w", name, err)
 		}

@@ -98,6 +98,8 @@ func (m *modbusDevice) Write(ctx context.Context, writes []cel.Write) error {
 			err = m.dev.WriteRegister(ctx, unit, w.Address, w.Words[0])
 		case cel.WriteCoil:
 			err = m.dev.WriteCoil(ctx, unit, w.Address, w.Coil)
+		case cel.WriteCoils:
+			err = m.dev.WriteCoils(ctx, unit, w.Address, w.Coils)
 		default:
 			err = fmt.Errorf("%w: a Modbus charger cannot run %s", ErrUnsupported, w)
 		}

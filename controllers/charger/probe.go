@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/drivers/modbus"
 )
 
 // probeCap bounds one mapping test read.
@@ -139,11 +140,6 @@ func probe(ctx context.Context, dev Device, m *cel.Mapping, conns []v1alpha1.OCP
 	return out, nil
 }
 
-type probeKey struct{}
-
 // WithProbe marks a read made on an installer's request: a driver that
 // skips a device in back-off still sends it once.
-func WithProbe(ctx context.Context) context.Context { return context.WithValue(ctx, probeKey{}, true) }
-
-// isProbe reports whether ctx comes from WithProbe.
-func isProbe(ctx context.Context) bool { v, _ := ctx.Value(probeKey{}).(bool); return v }
+func WithProbe(ctx context.Context) context.Context { return modbus.WithProbe(ctx) }

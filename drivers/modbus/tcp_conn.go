@@ -56,7 +56,7 @@ func (c *tcpConn) exchange(ctx context.Context, unit byte, r request) ([]uint16,
 	if err != nil {
 		return nil, canceled(c.addr, unit, r, err)
 	}
-	if err := c.connect(unit, r, timeout); err != nil {
+	if err := c.connect(unit, r, timeout, isProbe(ctx)); err != nil {
 		return nil, err
 	}
 	vals, err := c.roundTrip(unit, &r, timeout)
@@ -76,7 +76,7 @@ func (c *tcpConn) exchange(ctx context.Context, unit byte, r request) ([]uint16,
 // connect dials when there is no connection, unless a failed dial put the
 // address in back-off. A connection that broke is redialled at once; only a
 // failed dial starts the back-off, doubling up to MaxBackoff.
-func (c *tcpConn) connect(unit byte, r request, timeout time.Duration) error {
+func (c *tcpConn) connect(unit byte, r request, timeout time.Duration, probe bool) error {
 	if c.conn != nil {
 		return nil
 	}
@@ -84,7 +84,7 @@ func (c *tcpConn) connect(unit byte, r request, timeout time.Duration) error {
 	c.mu.Lock()
 	retryAt := c.retryAt
 	c.mu.Unlock()
-	if now.Before(retryAt) {
+	if now.Before(retryAt) && !probe {
 		c.stats.add(func(s *Counters) { s.BackedOff++ })
 		return &Error{Device: c.addr, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count,
 			Kind: KindConnection, Until: retryAt, Err: backoffErr{retryAt, c.dialErr}}
@@ -167,3 +167,12 @@ func budget(ctx context.Context, timeout time.Duration) (time.Duration, error) {
 func canceled(dev string, unit byte, r request, err error) *Error {
 	return &Error{Device: dev, Unit: unit, Function: r.fc, Address: r.addr, Count: r.count, Kind: KindCanceled, Err: err}
 }
+
+type probeKey struct{}
+
+// WithProbe marks requests an installer asked for (a mapping test, a
+// discovery): a TCP address in dial back-off is dialled anyway, once. An
+// RTU unit marked dead is probed by every call already.
+func WithProbe(ctx context.Context) context.Context { return context.WithValue(ctx, probeKey{}, true) }
+
+func isProbe(ctx context.Context) bool { v, _ := ctx.Value(probeKey{}).(bool); return v }

@@ -332,3 +332,35 @@ func TestTCPConcurrentCallers(t *testing.T) {
 		t.Fatalf("%d connections for one address", n)
 	}
 }
+
+// TestTCPProbeDialsDuringBackoff: while a refused address is in dial
+// back-off, requests fail at once without dialling; one made WithProbe (an
+// installer's mapping test) dials anyway and reads the device that is back.
+func TestTCPProbeDialsDuringBackoff(t *testing.T) {
+	host, port := freeAddr(t)
+	pool := NewTCPPool(TCPPoolConfig{MinBackoff: time.Hour, MaxBackoff: time.Hour})
+	t.Cleanup(func() { pool.Close() })
+	d, err := pool.Acquire(TCPConfig{Host: host, Port: port, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	block := []Block{{Address: 1, Count: 1}}
+	if _, err := d.ReadBlocks(ctx, 1, block); !errors.Is(err, ErrConnection) {
+		t.Fatalf("read of a closed port: %v", err)
+	}
+	startServer(t, newTCPPeer(), host, port)
+	var me *Error
+	if _, err := d.ReadBlocks(ctx, 1, block); !errors.As(err, &me) || me.Until.IsZero() {
+		t.Fatalf("read in back-off: %v, want a connection error with its back-off", err)
+	}
+	if s := d.Stats(); s.Dials != 0 {
+		t.Fatalf("a request in back-off dialled: %+v", s)
+	}
+	if _, err := d.ReadBlocks(WithProbe(ctx), 1, block); err != nil {
+		t.Fatalf("probe in back-off: %v", err)
+	}
+	if s := d.Stats(); s.Dials != 1 || !s.Connected {
+		t.Fatalf("after the probe: %+v", s)
+	}
+}
