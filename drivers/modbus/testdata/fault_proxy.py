@@ -31,6 +31,8 @@ changes replies. Commands, one per stdin line, answered "ok" once in force:
   UNIT silent          forward the request, drop the reply
   UNIT slow MS         write the reply one byte every MS ms
   UNIT count           answered "count N": requests seen for UNIT
+  UNIT writes ADDR     answered "writes N": write requests (FC05/06/15/16)
+                       to ADDR seen for UNIT (the templates' keepAlive)
 
 Faults last until cleared. Exits when stdin closes.
 """
@@ -44,6 +46,7 @@ import time
 
 faults = {}  # unit -> [kind, arg]
 counts = {}
+writes = {}  # (unit, address) -> write requests (FC05/06/15/16) forwarded
 lock = threading.Lock()
 
 
@@ -130,9 +133,12 @@ class Line:
             time.sleep(ms / 1000)
 
 
-def fault_of(unit):
+def fault_of(unit, pdu=b""):
     with lock:
         counts[unit] = counts.get(unit, 0) + 1
+        if len(pdu) >= 3 and pdu[0] in (0x05, 0x06, 0x0F, 0x10):
+            key = (unit, struct.unpack(">H", pdu[1:3])[0])
+            writes[key] = writes.get(key, 0) + 1
         return faults.get(unit, ["clear", 0])
 
 
@@ -159,7 +165,7 @@ def serve_rtu(drv, srv):
         if crc16(req[:-2]) != struct.unpack("<H", req[-2:])[0]:
             buf = bytearray()  # lost step: drop the line, as a slave would
             continue
-        kind, arg = fault_of(req[0])
+        kind, arg = fault_of(req[0], req[1:-2])
         os.write(srv, req)
         rbuf = bytearray()
         m = read_until(srv, rbuf, reply_len, time.monotonic() + 0.3)
@@ -199,7 +205,7 @@ def serve_tcp_conn(client, server_port):
     try:
         while True:
             hdr, pdu = recv_mbap(client)
-            kind, arg = fault_of(hdr[6])
+            kind, arg = fault_of(hdr[6], pdu)
             server.sendall(hdr + pdu)
             try:
                 rhdr, rpdu = recv_mbap(server)
@@ -240,6 +246,9 @@ def control():
         with lock:
             if kind == "count":
                 print("count %d" % counts.get(unit, 0), flush=True)
+                continue
+            if kind == "writes":
+                print("writes %d" % writes.get((unit, arg), 0), flush=True)
                 continue
             faults[unit] = [kind, arg]
         print("ok", flush=True)

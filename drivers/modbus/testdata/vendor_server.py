@@ -23,6 +23,7 @@ Prints "ready" (rtu) or "ready PORT" (tcp) once serving, and exits when
 stdin closes, so a dying test never leaves it running.
 """
 import asyncio
+import os
 import struct
 import sys
 
@@ -35,7 +36,8 @@ from pymodbus.datastore import (
 from pymodbus.server import StartAsyncSerialServer, StartAsyncTcpServer
 from pymodbus.transaction import ModbusRtuFramer
 
-LIFETIME = 600  # seconds; a hard stop in case nobody closes stdin
+# seconds; a hard stop in case nobody closes stdin (PEER_LIFETIME for long runs)
+LIFETIME = int(os.environ.get("PEER_LIFETIME", "600"))
 
 
 def u32(v):
@@ -97,22 +99,30 @@ def keba(u):
 
 
 def alfen_socket(u):
-    """Alfen Eve socket unit (4.2): float32 big-endian."""
-    regs = {300: [0x02]}
+    """Alfen Eve socket unit (4.2): float32 big-endian. Registers of the
+    blocks that hold no value read 0xFFFF (NaN), as the station answers
+    unreadable registers, so a block read over them succeeds."""
+    regs = {a: 0xFFFF for a in list(range(300, 378)) + list(range(1200, 1216))}
+
+    def put(addr, words):
+        for i, w in enumerate(words):
+            regs[addr + i] = w
+
+    put(300, [0x02])
     for i, v in enumerate((230.1, 230.2, 230.3)):
-        regs[306 + 2 * i] = f32(v)
+        put(306 + 2 * i, f32(v))
     for i, v in enumerate((16.0, 16.1, 16.2)):
-        regs[320 + 2 * i] = f32(v)
-    regs[344] = f32(11000.0)
-    regs[374] = f64(1234500.0)
-    regs[1200] = [1]
-    regs[1201] = text("C2", 5)
-    regs[1206] = f32(16.0)
-    regs[1208] = u32(60)
-    regs[1210] = f32(16.0)
-    regs[1212] = f32(6.0)
-    regs[1214] = [1]
-    regs[1215] = [3]
+        put(320 + 2 * i, f32(v))
+    put(344, f32(11000.0))
+    put(374, f64(1234500.0))
+    put(1200, [1])
+    put(1201, text("C2", 5))
+    put(1206, f32(16.0))
+    put(1208, u32(60))
+    put(1210, f32(16.0))
+    put(1212, f32(6.0))
+    put(1214, [1])
+    put(1215, [3])
     return regs
 
 
