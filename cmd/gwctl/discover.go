@@ -123,16 +123,29 @@ func (o *discoverOptions) runEchonet(ctx context.Context) error {
 	}
 	tw := tabwriter.NewWriter(o.streams.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NODE\tEOJ\tCLASS\tMAKER\tTEMPLATES\tGET MAP\tSET MAP")
+	var problems []string
 	for _, n := range res.Nodes {
 		if len(n.Objects) == 0 {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t%s\n", n.Address, cmp.Or(n.Error, "-"))
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\n", n.Address)
+		}
+		if n.Error != "" {
+			problems = append(problems, n.Address+": "+n.Error)
 		}
 		for _, ob := range n.Objects {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", n.Address, ob.EOJ, cmp.Or(ob.Class, "-"), cmp.Or(ob.Maker, "-"),
 				cmp.Or(strings.Join(ob.Matches, ","), "-"), cmp.Or(strings.Join(ob.GetMap, " "), "-"), cmp.Or(strings.Join(ob.SetMap, " "), "-"))
+			if ob.Error != "" {
+				problems = append(problems, n.Address+" "+ob.EOJ+": "+ob.Error)
+			}
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintf(o.streams.ErrOut, "warning: %s\n", p)
+	}
+	return nil
 }
 
 func (o *discoverOptions) call(ctx context.Context, protocol string, req, out any) error {

@@ -291,10 +291,10 @@ func (sw *sweepWatch) report(t *testing.T, episodes []*episode, dur time.Duratio
 	}
 	for _, name := range slices.Sorted(maps.Keys(sw.devs)) {
 		d := sw.devs[name]
-		if d.writes == nil {
+		if d.keepAlive == 0 {
 			continue
 		}
-		n, err := d.writes()
+		n, err := d.writesTo(d.keepAliveAddr)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue

@@ -28,7 +28,7 @@ type sweepDevice struct {
 	// keepAlive: the register the template's keepAlive writes and its period.
 	keepAliveAddr int
 	keepAlive     time.Duration
-	writes        func() (int, error)
+	writesTo      func(addr int) (int, error) // Modbus: writes the proxy saw to addr
 }
 
 // Faults the proxy injects on a Modbus reply (drivers/modbus/testdata/
@@ -91,6 +91,8 @@ func TestFaultSweep(t *testing.T) {
 	}
 	sw := newSweepWatch(t, d, devs)
 	sw.waitHealthy(t, 60*time.Second, "before the sweep")
+	commandsThroughPeers(t, d, csms, devs)
+	sw.waitHealthy(t, 60*time.Second, "after the commands")
 	sw.takeBaseline(t)
 
 	seed := uint64(time.Now().UnixNano())
@@ -160,14 +162,12 @@ func modbusDevice(name, template, transport, conn string, proxy *sweepPeer, unit
 	do := func(cmd string) error { _, err := proxy.do(fmt.Sprintf("%d %s", unit, cmd)); return err }
 	d := &sweepDevice{name: name, template: template, transport: transport, conn: conn, faults: faults,
 		inject: do, clear: func() error { return do("clear") }, keepAliveAddr: keepAlive, keepAlive: period}
-	if keepAlive > 0 {
-		d.writes = func() (int, error) {
-			l, err := proxy.do(fmt.Sprintf("%d writes %d", unit, keepAlive))
-			if err != nil {
-				return 0, err
-			}
-			return strconv.Atoi(strings.TrimPrefix(l, "writes "))
+	d.writesTo = func(addr int) (int, error) {
+		l, err := proxy.do(fmt.Sprintf("%d writes %d", unit, addr))
+		if err != nil {
+			return 0, err
 		}
+		return strconv.Atoi(strings.TrimPrefix(l, "writes "))
 	}
 	return d
 }

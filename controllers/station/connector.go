@@ -24,6 +24,9 @@ type ConnectorInput struct {
 	Unknown map[string]string
 	// DeviceReachable is false once the device failed its retries.
 	DeviceReachable bool
+	// DeviceConnecting is true before the device's first poll: nothing is
+	// known yet, so the connector is Unavailable, never Available.
+	DeviceConnecting bool
 	// Inoperative is true when ChangeAvailability made the station, the
 	// EVSE or the connector Inoperative.
 	Inoperative bool
@@ -48,7 +51,7 @@ func ConnectorStatus(in ConnectorInput) string {
 	switch {
 	case !in.DeviceReachable || flag(in.Signals, "faulted", false):
 		return ConnectorFaulted
-	case in.Inoperative || !flag(in.Signals, "operative", true):
+	case in.Inoperative || in.DeviceConnecting || !flag(in.Signals, "operative", true):
 		return ConnectorUnavailable
 	case flag(in.Signals, "evConnected", false) || flowing:
 		return ConnectorOccupied

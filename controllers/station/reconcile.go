@@ -186,12 +186,16 @@ func persistedOf(s v1alpha1.ChargerStatus) (Persisted, *v1alpha1.SecretKeyRef) {
 }
 
 // observation reads the device side's part of a charger status. The device
-// counts as reachable unless the charger controller said it is not.
+// counts as reachable unless the charger controller said it is not; while
+// it says it has not polled yet, nothing is known of the connectors.
 func observation(s v1alpha1.ChargerStatus) Observation {
 	o := Observation{Reachable: true, Signals: map[ConnectorRef]map[string]any{}, Unknown: map[ConnectorRef]map[string]string{}}
 	for _, c := range s.Conditions {
-		if c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionFalse {
+		switch {
+		case c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionFalse:
 			o.Reachable = false
+		case c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionUnknown:
+			o.Connecting = true
 		}
 	}
 	for _, c := range s.Connectors {

@@ -39,6 +39,8 @@ type Host interface {
 // Observation is what the charger's device side reports, from its status.
 type Observation struct {
 	Reachable bool
+	// Connecting: the device has not been polled yet, so no signal is known.
+	Connecting bool
 	Signals   map[ConnectorRef]map[string]any
 	// Unknown holds, per connector, the mapped signals the last poll could
 	// not compute, with the reason.

@@ -75,6 +75,7 @@ func TestConnectorStatus(t *testing.T) {
 			Unknown: map[string]string{"faulted": "EPC 0x88 not received"}}, ConnectorUnavailable},
 		{"no EV but power flows", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": false, "powerW": 7400.0}}, ConnectorOccupied},
 		{"no EV, meter noise", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": false, "powerW": 3.0}}, ConnectorAvailable},
+		{"device not polled yet", ConnectorInput{DeviceReachable: true, DeviceConnecting: true}, ConnectorUnavailable},
 		{"unknown power alone does not block", ConnectorInput{DeviceReachable: true, Signals: map[string]any{"evConnected": false},
 			Unknown: map[string]string{"powerW": "block \"meter\" not read"}}, ConnectorAvailable},
 	}

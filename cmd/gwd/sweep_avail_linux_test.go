@@ -1,0 +1,82 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
+)
+
+// commandsThroughPeers checks, before the fault sweep, that what the CSMS
+// asks reaches the devices and that it hears Accepted only for what they
+// took: ChangeAvailability on a KEBA writes 5014 at pymodbus and is
+// Accepted; on an ECHONET Lite charger that refuses the Set (SetC_SNA) or
+// does not answer it, it is Rejected. A template tried on the wrong device
+// names the exception and its meaning.
+func commandsThroughPeers(t *testing.T, d *daemon, csms *strictcsms.CSMS, devs []*sweepDevice) {
+	t.Helper()
+	var keba, el *sweepDevice
+	for _, dv := range devs {
+		switch {
+		case keba == nil && dv.template == "keba-p30":
+			keba = dv
+		case el == nil && dv.template == "echonet-ev-charger":
+			el = dv
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	change := func(dv *sweepDevice, status string) string {
+		t.Helper()
+		res, err := csms.Call(ctx, "SW-"+strings.ToUpper(dv.name), "ChangeAvailability", map[string]any{"operationalStatus": status})
+		if err != nil {
+			t.Fatalf("ChangeAvailability %s on %s: %v", status, dv.name, err)
+		}
+		return string(res)
+	}
+
+	before := keba.count(t, 5014)
+	if got := change(keba, "Inoperative"); !strings.Contains(got, `"Accepted"`) {
+		t.Fatalf("ChangeAvailability Inoperative on %s: %s", keba.name, got)
+	}
+	if after := keba.count(t, 5014); after != before+1 {
+		t.Fatalf("%s: %d writes to 5014 for Inoperative, want 1", keba.name, after-before)
+	}
+	if got := change(keba, "Operative"); !strings.Contains(got, `"Accepted"`) {
+		t.Fatalf("ChangeAvailability Operative on %s: %s", keba.name, got)
+	}
+
+	for _, fault := range []string{"refuse OBJ 80", "silent OBJ"} {
+		if err := el.inject(fault); err != nil {
+			t.Fatal(err)
+		}
+		got := change(el, "Inoperative")
+		if err := el.clear(); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got, `"Rejected"`) {
+			t.Fatalf("ChangeAvailability Inoperative on %s with %q: %s, want Rejected", el.name, fault, got)
+		}
+		t.Logf("ChangeAvailability Inoperative, EL device with %q: %s", fault, got)
+	}
+
+	proxy := strings.TrimSuffix(strings.TrimPrefix(devs[0].conn, "{modbusTCP: {host: 127.0.0.1, port: "), ", unitId: 1}}")
+	out, errOut, code := d.gwctl(t, nil, "mapping", "test", "--template", "keba-p30", "--modbus-tcp", "127.0.0.1:"+proxy, "--unit", "1")
+	if code != 0 || !strings.Contains(out, "DeviceError") || !strings.Contains(out, "exception 0x02 illegal data address") {
+		t.Fatalf("KEBA template on an ABB: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// count is the writes the device's proxy saw to addr.
+func (dv *sweepDevice) count(t *testing.T, addr int) int {
+	t.Helper()
+	n, err := dv.writesTo(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
