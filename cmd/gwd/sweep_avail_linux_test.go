@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,10 +15,12 @@ import (
 
 // commandsThroughPeers checks, before the fault sweep, that what the CSMS
 // asks reaches the devices and that it hears Accepted only for what they
-// took: ChangeAvailability on a KEBA writes 5014 at pymodbus and is
-// Accepted; on an ECHONET Lite charger that refuses the Set (SetC_SNA) or
-// does not answer it, it is Rejected. A template tried on the wrong device
-// names the exception and its meaning.
+// took. ChangeAvailability Inoperative on an idle ECHONET Lite charger sets
+// 0x80 OFF at the peer and is Accepted (and Operative sets it back); on one
+// that refuses the Set (SetC_SNA) or does not answer it, it is Rejected. On
+// a KEBA that is charging it is Scheduled and nothing is written to 5014
+// yet. A template tried on the wrong device names the exception and its
+// meaning.
 func commandsThroughPeers(t *testing.T, d *daemon, csms *strictcsms.CSMS, devs []*sweepDevice) {
 	t.Helper()
 	var keba, el *sweepDevice
@@ -40,14 +44,32 @@ func commandsThroughPeers(t *testing.T, d *daemon, csms *strictcsms.CSMS, devs [
 	}
 
 	before := keba.count(t, 5014)
-	if got := change(keba, "Inoperative"); !strings.Contains(got, `"Accepted"`) {
-		t.Fatalf("ChangeAvailability Inoperative on %s: %s", keba.name, got)
+	if got := change(keba, "Inoperative"); !strings.Contains(got, `"Scheduled"`) {
+		t.Fatalf("ChangeAvailability Inoperative on %s, which is charging: %s", keba.name, got)
 	}
-	if after := keba.count(t, 5014); after != before+1 {
-		t.Fatalf("%s: %d writes to 5014 for Inoperative, want 1", keba.name, after-before)
+	if after := keba.count(t, 5014); after != before {
+		t.Fatalf("%s: %d writes to 5014 while the change is only scheduled", keba.name, after-before)
 	}
 	if got := change(keba, "Operative"); !strings.Contains(got, `"Accepted"`) {
 		t.Fatalf("ChangeAvailability Operative on %s: %s", keba.name, got)
+	}
+
+	for _, status := range []string{"Inoperative", "Operative"} {
+		if got := change(el, status); !strings.Contains(got, `"Accepted"`) {
+			t.Fatalf("ChangeAvailability %s on %s: %s", status, el.name, got)
+		}
+		sets := 0
+		for _, s := range el.node.seen(t) {
+			if s.ESV == "61" && s.DEOJ == "02a101" && slices.Contains(s.EPCs, "80") {
+				sets++
+			}
+		}
+		if sets != 1 {
+			t.Fatalf("ChangeAvailability %s on %s: the peer saw %d SetC of 0x80, want 1", status, el.name, sets)
+		}
+		if err := el.clear(); err != nil { // reset also clears the peer's request log
+			t.Fatal(err)
+		}
 	}
 
 	for _, fault := range []string{"refuse OBJ 80", "silent OBJ"} {
@@ -79,4 +101,26 @@ func (dv *sweepDevice) count(t *testing.T, addr int) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// seen returns the requests the EL node received since its last reset.
+func (nd *elNode) seen(t *testing.T) []struct {
+	ESV  string   `json:"esv"`
+	DEOJ string   `json:"deoj"`
+	EPCs []string `json:"epcs"`
+} {
+	t.Helper()
+	l, err := nd.peer.do("seen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []struct {
+		ESV  string   `json:"esv"`
+		DEOJ string   `json:"deoj"`
+		EPCs []string `json:"epcs"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(l, "SEEN ")), &out); err != nil {
+		t.Fatalf("EL peer log %q: %v", l, err)
+	}
+	return out
 }
