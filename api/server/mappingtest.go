@@ -3,12 +3,69 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
 )
+
+// The device endpoints: a mapping test, a command, a template tried on a
+// connection, a discovery. Each reaches the devices through the charger
+// controller, so they answer 404 when gwd runs none.
+
+// ErrInvalidInput marks an error of the device side that is the request's
+// fault (an unknown template, a bad connection): it is answered 422.
+var ErrInvalidInput = errors.New("invalid input")
+
+// maxDeviceBody bounds the body of a device request; the real ones are small.
+const maxDeviceBody = 64 << 10
+
+// noDevices answers 404: the device side is not there.
+func (s *Server) noDevices(w http.ResponseWriter, r *http.Request) {
+	s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "this gateway runs no device controller"))
+}
+
+// chargerMissing answers 404 for a charger that does not exist.
+func (s *Server) chargerMissing(w http.ResponseWriter, r *http.Request, name string) bool {
+	_, err := s.store.Get("Charger", name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "chargers "+quote(name)+" not found"))
+	case err != nil:
+		s.writeError(w, r, err, "Charger", name)
+	default:
+		return false
+	}
+	return true
+}
+
+// decodeSmall reads a small JSON body strictly, answering 400 when it cannot.
+func (s *Server) decodeSmall(w http.ResponseWriter, r *http.Request, what string, v any) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxDeviceBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, what+" body: "+err.Error()))
+		return false
+	}
+	return true
+}
+
+// writeDeviceResult answers a device request: 422 for the request's fault,
+// 503 when the device could not be reached or read, else the result.
+func (s *Server) writeDeviceResult(w http.ResponseWriter, r *http.Request, res any, err error) {
+	switch {
+	case errors.Is(err, ErrInvalidInput):
+		s.writeStatus(w, r, newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, err.Error()))
+	case err != nil:
+		s.writeStatus(w, r, newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, err.Error()))
+	default:
+		writeJSON(w, http.StatusOK, res)
+	}
+}
 
 // handleMappingTest reads a charger's device once through its mapping
 // (`gwctl mapping test`). A charger that does not exist is 404; one whose
@@ -16,77 +73,68 @@ import (
 func (s *Server) handleMappingTest(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if s.mapping == nil {
-		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "this gateway runs no device controller"))
+		s.noDevices(w, r)
 		return
 	}
-	if _, err := s.store.Get("Charger", name); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "chargers "+quote(name)+" not found"))
-			return
-		}
-		s.writeError(w, r, err, "Charger", name)
+	if s.chargerMissing(w, r, name) {
 		return
 	}
 	res, err := s.mapping(r.Context(), name)
-	if err != nil {
-		s.writeStatus(w, r, newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, err.Error()))
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	s.writeDeviceResult(w, r, res, err)
 }
 
-// ErrInvalidInput marks an error of the device side that is the request's
-// fault (an unknown template, a bad connection): it is answered 422.
-var ErrInvalidInput = errors.New("invalid input")
-
-// maxMappingTestBody bounds a mapping test request.
-const maxMappingTestBody = 64 << 10
+// handleCommand runs one canonical command on a charger's device (`gwctl
+// charger command`). The answer is 200 with the device's outcome whatever
+// it was (Done, Rejected, Timeout, Unsupported, Failed); 404 when the
+// charger does not exist, 422 for a command that is not canonical.
+func (s *Server) handleCommand(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if s.command == nil {
+		s.noDevices(w, r)
+		return
+	}
+	var req v1alpha1.ChargerCommand
+	if s.chargerMissing(w, r, name) || !s.decodeSmall(w, r, "command", &req) {
+		return
+	}
+	if !slices.Contains(v1alpha1.CommandNames, req.Command) {
+		s.writeStatus(w, r, newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid,
+			fmt.Sprintf("command %q is not one of %s", req.Command, strings.Join(v1alpha1.CommandNames, ", "))))
+		return
+	}
+	if req.ConnectorID == 0 {
+		req.ConnectorID = 1
+	}
+	writeJSON(w, http.StatusOK, s.command(r.Context(), name, req))
+}
 
 // handleTryTemplate reads a device no Charger describes yet through a
 // template (`gwctl mapping test --template`).
 func (s *Server) handleTryTemplate(w http.ResponseWriter, r *http.Request) {
 	if s.tryTemplate == nil {
-		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "this gateway runs no device controller"))
+		s.noDevices(w, r)
 		return
 	}
 	var req v1alpha1.MappingTestRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxMappingTestBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, "mapping test body: "+err.Error()))
+	if !s.decodeSmall(w, r, "mapping test", &req) {
 		return
 	}
 	res, err := s.tryTemplate(r.Context(), req)
-	switch {
-	case errors.Is(err, ErrInvalidInput):
-		s.writeStatus(w, r, newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, err.Error()))
-	case err != nil:
-		s.writeStatus(w, r, newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, err.Error()))
-	default:
-		writeJSON(w, http.StatusOK, res)
-	}
+	s.writeDeviceResult(w, r, res, err)
 }
 
 // handleDiscover runs a discovery (`gwctl discover modbus|echonet`): the
 // gateway scans from where it sits, with the drivers it already runs.
 func (s *Server) handleDiscover(w http.ResponseWriter, r *http.Request) {
-	protocol := r.PathValue("protocol")
 	if s.discover == nil {
-		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "this gateway runs no device controller"))
+		s.noDevices(w, r)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxMappingTestBody))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxDeviceBody))
 	if err != nil {
 		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, "discover body: "+err.Error()))
 		return
 	}
-	res, err := s.discover(r.Context(), protocol, body)
-	switch {
-	case errors.Is(err, ErrInvalidInput):
-		s.writeStatus(w, r, newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, err.Error()))
-	case err != nil:
-		s.writeStatus(w, r, newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, err.Error()))
-	default:
-		writeJSON(w, http.StatusOK, res)
-	}
+	res, err := s.discover(r.Context(), r.PathValue("protocol"), body)
+	s.writeDeviceResult(w, r, res, err)
 }
