@@ -93,6 +93,16 @@ func commandsThroughPeers(t *testing.T, d *daemon, csms *strictcsms.CSMS, devs [
 	}
 }
 
+// requests is the requests the device's proxy saw for its unit.
+func (dv *sweepDevice) requests(t *testing.T) int {
+	t.Helper()
+	n, err := dv.requestsSeen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // count is the writes the device's proxy saw to addr.
 func (dv *sweepDevice) count(t *testing.T, addr int) int {
 	t.Helper()

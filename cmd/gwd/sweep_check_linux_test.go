@@ -95,11 +95,15 @@ func (sw *sweepWatch) statuses() map[string]v1alpha1.ChargerStatus {
 	return out
 }
 
-// healthyNow: reachable, every required read arrived, nothing stale.
+// healthyNow: reachable, every required read arrived, the mapping valid
+// over it, nothing stale.
 func healthyNow(st v1alpha1.ChargerStatus) bool {
-	r := v1alpha1.FindCondition(st.Conditions, charger.ConditionDeviceReachable)
-	dv := v1alpha1.FindCondition(st.Conditions, charger.ConditionDeviceDataValid)
-	if r == nil || r.Status != v1alpha1.ConditionTrue || dv == nil || dv.Status != v1alpha1.ConditionTrue || len(st.Connectors) == 0 {
+	for _, typ := range []string{charger.ConditionDeviceReachable, charger.ConditionDeviceDataValid, charger.ConditionMappingValid} {
+		if c := v1alpha1.FindCondition(st.Conditions, typ); c == nil || c.Status != v1alpha1.ConditionTrue {
+			return false
+		}
+	}
+	if len(st.Connectors) == 0 {
 		return false
 	}
 	for _, c := range st.Connectors {
@@ -308,3 +312,5 @@ func (sw *sweepWatch) report(t *testing.T, episodes []*episode, dur time.Duratio
 		}
 	}
 }
+
+func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }

@@ -29,6 +29,7 @@ type sweepDevice struct {
 	keepAliveAddr int
 	keepAlive     time.Duration
 	writesTo      func(addr int) (int, error) // Modbus: writes the proxy saw to addr
+	requestsSeen  func() (int, error)         // Modbus: requests the proxy saw for the unit
 }
 
 // Faults the proxy injects on a Modbus reply (drivers/modbus/testdata/
@@ -92,7 +93,7 @@ func TestFaultSweep(t *testing.T) {
 	sw := newSweepWatch(t, d, devs)
 	sw.waitHealthy(t, 60*time.Second, "before the sweep")
 	commandsThroughPeers(t, d, csms, devs)
-	sw.waitHealthy(t, 60*time.Second, "after the commands")
+	casesThroughPeers(t, d, sw, devs)
 	sw.takeBaseline(t)
 
 	seed := uint64(time.Now().UnixNano())
@@ -162,6 +163,13 @@ func modbusDevice(name, template, transport, conn string, proxy *sweepPeer, unit
 	do := func(cmd string) error { _, err := proxy.do(fmt.Sprintf("%d %s", unit, cmd)); return err }
 	d := &sweepDevice{name: name, template: template, transport: transport, conn: conn, faults: faults,
 		inject: do, clear: func() error { return do("clear") }, keepAliveAddr: keepAlive, keepAlive: period}
+	d.requestsSeen = func() (int, error) {
+		l, err := proxy.do(fmt.Sprintf("%d count", unit))
+		if err != nil {
+			return 0, err
+		}
+		return strconv.Atoi(strings.TrimPrefix(l, "count "))
+	}
 	d.writesTo = func(addr int) (int, error) {
 		l, err := proxy.do(fmt.Sprintf("%d writes %d", unit, addr))
 		if err != nil {
