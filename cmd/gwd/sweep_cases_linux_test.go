@@ -3,6 +3,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,19 @@ func casesThroughPeers(t *testing.T, d *daemon, sw *sweepWatch, devs []*sweepDev
 	}
 	must(t, rtu.clear())
 
+	// gwctl discover echonet finds every node's two objects, with the
+	// templates they fit.
+	out, errOut, code = d.gwctl(t, nil, "discover", "echonet", "--window", "3s")
+	for _, dv := range devs {
+		if dv.node == nil {
+			continue
+		}
+		eoj := "0x" + strings.ToUpper(strings.TrimPrefix(dv.name, dv.name[:strings.LastIndex(dv.name, "-")+1]))
+		if code != 0 || !containsRow(out, dv.node.addr, eoj, dv.template) {
+			t.Fatalf("discover echonet: exit %d, no row with %s %s %s\n%s%s", code, dv.node.addr, eoj, dv.template, out, errOut)
+		}
+	}
+
 	if _, errOut, code := d.gwctl(t, nil, "delete", "template", "echonet-v2h"); code != 0 {
 		t.Fatalf("delete template: %s", errOut)
 	}
@@ -100,4 +114,19 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// containsRow reports whether a line of a table holds every field.
+func containsRow(table string, fields ...string) bool {
+	for _, l := range strings.Split(table, "\n") {
+		f := strings.Fields(l)
+		all := true
+		for _, want := range fields {
+			all = all && slices.ContainsFunc(f, func(s string) bool { return strings.Contains(s, want) })
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
