@@ -160,7 +160,7 @@ def serve_rtu(drv, srv):
     line = Line(lambda b: os.write(drv, b))
     buf = bytearray()
     while True:
-        n = read_until(drv, buf, request_len, time.monotonic() + 3600)
+        n = read_until(drv, buf, request_len, time.monotonic() + 86400)
         req, buf = bytes(buf[:n]), buf[n:]
         if crc16(req[:-2]) != struct.unpack("<H", req[-2:])[0]:
             buf = bytearray()  # lost step: drop the line, as a slave would
@@ -264,7 +264,8 @@ def main():
         print("ready", flush=True)
     else:
         threading.Thread(target=serve_tcp, args=(int(sys.argv[2]),), daemon=True).start()
-    time.sleep(600)
+    # A hard stop in case nobody closes stdin (PEER_LIFETIME for long runs).
+    time.sleep(int(os.environ.get("PEER_LIFETIME", "600")))
     os._exit(0)
 
 
