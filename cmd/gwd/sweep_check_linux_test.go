@@ -49,7 +49,7 @@ type sweepWatch struct {
 
 // contradictionGrace is how long a connector status may lag its signals:
 // the station reports a change after it sees it, not in the same instant.
-const contradictionGrace = 3 * time.Second
+const contradictionGrace = 5 * time.Second
 
 func newSweepWatch(t *testing.T, d *daemon, devs []*sweepDevice) *sweepWatch {
 	sw := &sweepWatch{c: d.client(t), devs: map[string]*sweepDevice{}, conflicts: map[string]time.Time{},
