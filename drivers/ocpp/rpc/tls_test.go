@@ -156,3 +156,34 @@ func TestStationTLSConfigRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestTLSCSMSByIPAddress: a CSMS addressed by IP (wss://127.0.0.1:…) is
+// accepted when its certificate names that IP in a SAN, whatever its CN,
+// and refused when no SAN names it.
+func TestTLSCSMSByIPAddress(t *testing.T) {
+	ca := newCA(t, "CSMS root")
+	byIP, _, _ := ca.issue(t, "127.0.0.1", false, "127.0.0.1")
+	byIPOtherCN, _, _ := ca.issue(t, "Example CSMS", false, "127.0.0.1")
+	byName, _, _ := ca.issue(t, csmsHost, false, csmsHost)
+	for _, tc := range []struct {
+		name string
+		cert tls.Certificate
+		want error
+	}{
+		{"IP SAN and CN", byIP, nil},
+		{"IP SAN, other CN", byIPOtherCN, nil},
+		{"no IP SAN", byName, ErrTLSCertificate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			csms := startTLSCSMS(t, &tls.Config{Certificates: []tls.Certificate{tc.cert}})
+			csms.url = "wss://" + csms.addr + "/ocpp"
+			conf, err := StationTLSConfig(TLSOptions{URL: csms.url, RootCAs: ca.pem})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := csms.dial(t, conf); !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+}

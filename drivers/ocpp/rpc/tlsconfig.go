@@ -66,7 +66,7 @@ func StationTLSConfig(o TLSOptions) (*tls.Config, error) {
 		}
 		conf.Certificates = []tls.Certificate{cert}
 	}
-	conf.VerifyConnection = verifyCSMS(o.AllowWildcards, !o.SkipCommonNameCheck)
+	conf.VerifyConnection = verifyCSMS(u.Hostname(), o.AllowWildcards, !o.SkipCommonNameCheck)
 	return conf, nil
 }
 
@@ -81,13 +81,16 @@ func (e *certNameError) Error() string {
 }
 
 // verifyCSMS runs after Go's chain and SAN checks succeeded, so it only
-// adds the OCPP rules on top.
-func verifyCSMS(allowWildcards, checkCN bool) func(tls.ConnectionState) error {
+// adds the OCPP rules on top. The host is the URL's: Go leaves the
+// connection state's ServerName empty for an IP address (no SNI), and a CN
+// check against "" would refuse a CSMS whose IP SAN matched.
+func verifyCSMS(urlHost string, allowWildcards, checkCN bool) func(tls.ConnectionState) error {
+	host := strings.TrimSuffix(urlHost, ".")
 	return func(cs tls.ConnectionState) error {
 		if len(cs.PeerCertificates) == 0 {
 			return errors.New("rpc: CSMS sent no certificate")
 		}
-		leaf, host := cs.PeerCertificates[0], strings.TrimSuffix(cs.ServerName, ".")
+		leaf := cs.PeerCertificates[0]
 		if net.ParseIP(host) != nil {
 			return nil // matched by an IP address SAN: no wildcard, no host name CN
 		}
