@@ -78,7 +78,10 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 				StatusInfo: statusInfo("AlreadyAccepted", "the BootNotification was accepted already")}, nil
 		}
 		return rpc.Reply{Payload: &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted},
-			Then: s.later(func(ctx context.Context, c *rpc.Conn) error { _, err := s.boot(ctx, c); return err })}, nil
+			Then: s.later(func(ctx context.Context, c *rpc.Conn) error {
+				_, err := s.boot(ctx, c, ocpp.BootReasonTriggered) // F06: the CSMS asked for it
+				return err
+			})}, nil
 	case ocpp.MessageTriggerHeartbeat:
 		return accepted(s.heartbeat)
 	case ocpp.MessageTriggerStatusNotification:

@@ -52,22 +52,22 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 	if err := s.afterAccepted(ctx, c); err != nil {
 		return err
 	}
+	// Heartbeats keep their own schedule: a wake for a status change or a
+	// CSMS request must not push the next one back, or a charger whose
+	// readings change at every poll would never send one.
+	hb := time.NewTimer(s.heartbeatInterval())
+	defer hb.Stop()
 	for {
-		hb := time.NewTimer(s.heartbeatInterval())
 		select {
 		case <-ctx.Done():
-			hb.Stop()
 			return ctx.Err()
 		case <-c.Done():
-			hb.Stop()
 			return c.Err()
 		case <-s.wake:
-			hb.Stop()
 			if err := s.sendChanged(ctx, c); err != nil {
 				return err
 			}
 		case act := <-s.actions:
-			hb.Stop()
 			if err := act(ctx, c); err != nil {
 				return err
 			}
@@ -75,6 +75,7 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 			if err := s.heartbeat(ctx, c); err != nil {
 				return err
 			}
+			hb.Reset(s.heartbeatInterval())
 		}
 	}
 }
@@ -99,7 +100,10 @@ func (s *Station) bootUntilAccepted(ctx context.Context, c *rpc.Conn) error {
 		return nil
 	}
 	for {
-		interval, err := s.boot(ctx, c)
+		s.mu.Lock()
+		reason := s.bootReason
+		s.mu.Unlock()
+		interval, err := s.boot(ctx, c, reason)
 		if err != nil || interval == 0 {
 			return err
 		}
@@ -135,12 +139,10 @@ func (s *Station) isBooted() bool {
 	return s.booted
 }
 
-// boot sends one BootNotification. It returns 0 when accepted, or how long
-// to wait before the next one.
-func (s *Station) boot(ctx context.Context, c *rpc.Conn) (time.Duration, error) {
-	s.mu.Lock()
-	req := ocpp.BootNotificationRequest{ChargingStation: s.cfg.Boot, Reason: s.bootReason}
-	s.mu.Unlock()
+// boot sends one BootNotification with reason. It returns 0 when accepted,
+// or how long to wait before the next one.
+func (s *Station) boot(ctx context.Context, c *rpc.Conn, reason ocpp.BootReasonEnumType) (time.Duration, error) {
+	req := ocpp.BootNotificationRequest{ChargingStation: s.cfg.Boot, Reason: reason}
 	var resp ocpp.BootNotificationResponse
 	sent := time.Now()
 	if err := call(ctx, c, ocpp.ActionBootNotification, req, &resp); err != nil {
