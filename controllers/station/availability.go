@@ -45,7 +45,7 @@ func (s *Station) connectorStatuses() map[ConnectorRef]string {
 	for _, ref := range s.connectors() {
 		out[ref] = ConnectorStatus(ConnectorInput{Signals: s.obs.Signals[ref], Unknown: s.obs.Unknown[ref], DeviceReachable: s.obs.Reachable,
 			DeviceConnecting: s.obs.Connecting,
-			Inoperative: s.inoperativeLocked(ref)})
+			Inoperative:      s.inoperativeLocked(ref)})
 	}
 	return out
 }

@@ -119,6 +119,7 @@ func startGoCSMS(t *testing.T, o goOptions) *goCSMS {
 	g.csms.SetSecurityHandler(g)
 	g.csms.SetFirmwareHandler(g)
 	g.csms.SetDiagnosticsHandler(g)
+	g.csms.SetMeterHandler(g)
 	errs, done := g.csms.Errors(), make(chan struct{})
 	go func() {
 		for {
@@ -336,6 +337,11 @@ func (g *goCSMS) OnNotifyCustomerInformation(id string, req *diagnostics.NotifyC
 func (g *goCSMS) OnNotifyEvent(id string, req *diagnostics.NotifyEventRequest) (*diagnostics.NotifyEventResponse, error) {
 	g.record(id, diagnostics.NotifyEventFeatureName, req)
 	return diagnostics.NewNotifyEventResponse(), nil
+}
+
+func (g *goCSMS) OnMeterValues(id string, req *meter.MeterValuesRequest) (*meter.MeterValuesResponse, error) {
+	g.record(id, meter.MeterValuesFeatureName, req)
+	return meter.NewMeterValuesResponse(), nil
 }
 
 func (g *goCSMS) OnNotifyMonitoringReport(id string, req *diagnostics.NotifyMonitoringReportRequest) (*diagnostics.NotifyMonitoringReportResponse, error) {

@@ -240,7 +240,8 @@ func TestOcppGoVariables(t *testing.T) {
 
 // TestOcppGoTriggerAndDataTransfer (TC_F_20, F_11..19/23/24/26/27, P_01):
 // what the station can send is Accepted and follows the answer; a
-// BootNotification once accepted is Rejected; MeterValues is NotImplemented.
+// BootNotification once accepted is Rejected; MeterValues is Accepted (for
+// an unknown EVSE Rejected); TransactionEvent is NotImplemented.
 func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 	g := startGoCSMS(t, goOptions{})
 	f := stationFixture(t, g.url, csmsSpec())
@@ -298,7 +299,9 @@ func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 	}{
 		{remotecontrol.MessageTriggerStatusNotification, &types.EVSE{ID: 9}, remotecontrol.TriggerMessageStatusRejected},
 		{remotecontrol.MessageTriggerBootNotification, nil, remotecontrol.TriggerMessageStatusRejected},
-		{remotecontrol.MessageTriggerMeterValues, nil, remotecontrol.TriggerMessageStatusNotImplemented},
+		{remotecontrol.MessageTriggerMeterValues, nil, remotecontrol.TriggerMessageStatusAccepted},
+		{remotecontrol.MessageTriggerMeterValues, &types.EVSE{ID: 9}, remotecontrol.TriggerMessageStatusRejected},
+		{remotecontrol.MessageTriggerTransactionEvent, nil, remotecontrol.TriggerMessageStatusNotImplemented},
 	} {
 		if s := trigger(tc.msg, tc.evse); s != tc.want {
 			t.Errorf("TriggerMessage %s %+v: %s, want %s", tc.msg, tc.evse, s, tc.want)

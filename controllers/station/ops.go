@@ -82,6 +82,15 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 				_, err := s.boot(ctx, c, ocpp.BootReasonTriggered) // F06: the CSMS asked for it
 				return err
 			})}, nil
+	case ocpp.MessageTriggerMeterValues:
+		evse := 0
+		if r.EVSE != nil {
+			evse = r.EVSE.ID
+			if !s.knownTarget(ConnectorRef{EVSE: evse}) {
+				return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil
+			}
+		}
+		return accepted(s.sendMeterValues(evse, ocpp.ReadingContextTrigger))
 	case ocpp.MessageTriggerHeartbeat:
 		return accepted(s.heartbeat)
 	case ocpp.MessageTriggerStatusNotification:

@@ -57,7 +57,10 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 	// readings change at every poll would never send one.
 	hb := time.NewTimer(s.heartbeatInterval())
 	defer hb.Stop()
+	var aligned alignedTimer
+	defer aligned.stop()
 	for {
+		aligned.update(s)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -76,6 +79,11 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 				return err
 			}
 			hb.Reset(s.heartbeatInterval())
+		case <-aligned.c:
+			if err := s.sendMeterValues(0, ocpp.ReadingContextSampleClock)(ctx, c); err != nil {
+				return err
+			}
+			aligned.fired(s)
 		}
 	}
 }

@@ -41,7 +41,7 @@ type Observation struct {
 	Reachable bool
 	// Connecting: the device has not been polled yet, so no signal is known.
 	Connecting bool
-	Signals   map[ConnectorRef]map[string]any
+	Signals    map[ConnectorRef]map[string]any
 	// Unknown holds, per connector, the mapped signals the last poll could
 	// not compute, with the reason.
 	Unknown map[ConnectorRef]map[string]string
