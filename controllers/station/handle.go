@@ -49,6 +49,8 @@ func (s *Station) handle(ctx context.Context, action string, payload json.RawMes
 		return &ocpp.DataTransferResponse{Status: ocpp.DataTransferStatusUnknownVendorId}, nil
 	case *ocpp.SetNetworkProfileRequest:
 		return s.onSetNetworkProfile(r)
+	case *ocpp.UnlockConnectorRequest:
+		return s.onUnlockConnector(ctx, r)
 	}
 	return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
 }
@@ -128,7 +130,7 @@ func (s *Station) onSetVariables(r *ocpp.SetVariablesRequest) (any, error) {
 	if err := s.persist(); err != nil {
 		return nil, err
 	}
-	s.poke() // a new HeartbeatInterval restarts the timer
+	s.poke() // the loop takes a new HeartbeatInterval or AlignedDataCtrlr.Interval
 	if newPassword {
 		// A01: reconnect with the new password, once the answer is sent.
 		return rpc.Reply{Payload: resp, Then: s.later(s.reconnect)}, nil

@@ -77,3 +77,33 @@ func TestTriggeredBootNotificationReason(t *testing.T) {
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
 	noFailures(t, cs)
 }
+
+// TestHeartbeatIntervalChangeTakesEffect: a HeartbeatInterval the CSMS
+// lowers applies from the last heartbeat, not after the old interval.
+func TestHeartbeatIntervalChangeTakesEffect(t *testing.T) {
+	cs := startStrict(t)
+	if err := cs.Set(ctxT(t), strictcsms.Settings{Interval: 3600}); err != nil {
+		t.Fatal(err)
+	}
+	f := stationFixture(t, cs.URL, csmsSpec())
+	f.Create(Kind, "ch1", charger("GW-HB2", 1))
+	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
+	res, err := cs.Call(ctxT(t), "GW-HB2", "SetVariables", map[string]any{"setVariableData": []map[string]any{
+		{"component": map[string]any{"name": "OCPPCommCtrlr"}, "variable": map[string]any{"name": "HeartbeatInterval"}, "attributeValue": "1"}}})
+	if err != nil || !strings.Contains(string(res), "Accepted") {
+		t.Fatalf("SetVariables HeartbeatInterval: %s %v", res, err)
+	}
+	fixture.Eventually(t, "two heartbeats at the new interval", func() string {
+		n := 0
+		for _, e := range cs.Events() {
+			if e.Ev == "call" && e.Identity == "GW-HB2" && e.Method == "Heartbeat" {
+				n++
+			}
+		}
+		if n < 2 {
+			return fmt.Sprintf("%d heartbeats", n)
+		}
+		return ""
+	})
+	noFailures(t, cs)
+}

@@ -330,12 +330,12 @@ func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 	if dt.Status != data.DataTransferStatusUnknownVendorId {
 		t.Fatalf("DataTransfer: %s, want UnknownVendorId", dt.Status)
 	}
-	_, err := ask(t, func(cb func(*remotecontrol.UnlockConnectorResponse, error)) error {
-		return g.csms.UnlockConnector(id, cb, 1, 1)
+	_, err := ask(t, func(cb func(*remotecontrol.RequestStopTransactionResponse, error)) error {
+		return g.csms.RequestStopTransaction(id, cb, "tx-1")
 	})
 	var oe *ocpp.Error
 	if !errors.As(err, &oe) || oe.Code != ocppj.NotSupported {
-		t.Fatalf("UnlockConnector: %v, want CALLERROR NotSupported", err)
+		t.Fatalf("RequestStopTransaction: %v, want CALLERROR NotSupported", err)
 	}
 }
 

@@ -2,7 +2,10 @@ package station
 
 import (
 	"context"
+	"errors"
+	"slices"
 
+	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 )
@@ -117,4 +120,33 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 		})
 	}
 	return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusNotImplemented}, nil
+}
+
+// onUnlockConnector (F05): an unknown connector is UnknownConnector; one
+// that is charging is OngoingAuthorizedTransaction (the session must be
+// stopped first); otherwise the template's unlock command runs, and the
+// answer is Unlocked only when the charger took it. A charger whose
+// template has no unlock (a fixed cable, or a lock the gateway cannot
+// reach) answers UnlockFailed with the reason.
+func (s *Station) onUnlockConnector(ctx context.Context, r *ocpp.UnlockConnectorRequest) (any, error) {
+	ref := ConnectorRef{EVSE: r.EVSEID, Connector: r.ConnectorID}
+	if !slices.Contains(s.connectors(), ref) {
+		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnknownConnector}, nil
+	}
+	s.mu.Lock()
+	busy := s.inUseLocked(ref)
+	s.mu.Unlock()
+	if busy {
+		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusOngoingAuthorizedTransaction}, nil
+	}
+	err := s.host.Command(ctx, "unlock", ref.Connector, cel.Args{})
+	switch {
+	case err == nil:
+		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlocked}, nil
+	case errors.Is(err, cel.ErrUnsupported):
+		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlockFailed,
+			StatusInfo: statusInfo("NoCableLock", "the charger's template has no unlock command (a fixed cable, or no lock the gateway can reach)")}, nil
+	}
+	s.log.Warn("unlock failed", "connector", ref, "err", err)
+	return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlockFailed, StatusInfo: statusInfo("DeviceError", err.Error())}, nil
 }

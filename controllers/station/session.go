@@ -54,13 +54,19 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 	}
 	// Heartbeats keep their own schedule: a wake for a status change or a
 	// CSMS request must not push the next one back, or a charger whose
-	// readings change at every poll would never send one.
-	hb := time.NewTimer(s.heartbeatInterval())
+	// readings change at every poll would never send one. A new
+	// HeartbeatInterval counts from the last heartbeat.
+	hbEvery, hbLast := s.heartbeatInterval(), time.Now()
+	hb := time.NewTimer(hbEvery)
 	defer hb.Stop()
 	var aligned alignedTimer
 	defer aligned.stop()
 	for {
 		aligned.update(s)
+		if every := s.heartbeatInterval(); every != hbEvery {
+			hbEvery = every
+			hb.Reset(max(time.Until(hbLast.Add(every)), 0))
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -78,7 +84,8 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 			if err := s.heartbeat(ctx, c); err != nil {
 				return err
 			}
-			hb.Reset(s.heartbeatInterval())
+			hbLast = time.Now()
+			hb.Reset(hbEvery)
 		case <-aligned.c:
 			if err := s.sendMeterValues(0, ocpp.ReadingContextSampleClock)(ctx, c); err != nil {
 				return err

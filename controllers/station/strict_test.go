@@ -160,8 +160,8 @@ func TestStrictCSMSCoreFlows(t *testing.T) {
 	if got = call("DataTransfer", map[string]any{"vendorId": "com.example"}); !strings.Contains(got, "UnknownVendorId") {
 		t.Errorf("DataTransfer %s", got)
 	}
-	if _, err := cs.Call(ctx, "GW-STRICT-1", "UnlockConnector", map[string]any{"evseId": 1, "connectorId": 1}); err == nil || !strings.Contains(err.Error(), "NotSupported") {
-		t.Errorf("UnlockConnector: %v, want NotSupported", err)
+	if _, err := cs.Call(ctx, "GW-STRICT-1", "RequestStopTransaction", map[string]any{"transactionId": "tx-1"}); err == nil || !strings.Contains(err.Error(), "NotSupported") {
+		t.Errorf("RequestStopTransaction: %v, want NotSupported", err)
 	}
 
 	if got = call("Reset", map[string]any{"type": "Immediate"}); !strings.Contains(got, "Accepted") {
