@@ -124,7 +124,7 @@ func (d *deviceState) snapshot() patch {
 		p.signals[i] = s
 	}
 	if d.failures > 0 || len(d.commands) > 0 {
-		p.device = &v1alpha1.DeviceStatus{ConsecutiveFailures: d.failures, Commands: d.commands}
+		p.device = &v1alpha1.DeviceStatus{ConsecutiveFailures: d.failures, Commands: maps.Clone(d.commands)}
 		if d.failures > 0 {
 			p.device.LastError = errString(d.lastErr)
 			p.device.LastErrorTime = d.lastErrAt.UTC().Format(time.RFC3339)
