@@ -202,7 +202,7 @@ func TestCSMSAnswersStation(t *testing.T) {
 		`ST-1 -> CALL RequestStartTransaction {"evseId":1,"idToken":{"idToken":"CARD-9","type":"Central"},"remoteStartId":1}`,
 		`ST-1 <- ERROR RequestStopTransaction NotSupported "RequestStopTransaction is not supported"`,
 	} {
-		if !waitFor(func() bool { return strings.Contains(log.String(), want) }) {
+		if !poll(5*time.Second, func() bool { return strings.Contains(log.String(), want) }) {
 			t.Errorf("the frame log lacks %q:\n%s", want, log)
 		}
 	}
@@ -227,15 +227,4 @@ func ctlCSMS(control string, args ...string) (string, int) {
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), append([]string{"ctl", "--csms", control}, args...), &out, &errOut)
 	return out.String() + errOut.String(), code
-}
-
-// waitFor polls cond for up to 5 s.
-func waitFor(cond func() bool) bool {
-	for range 100 {
-		if cond() {
-			return true
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return cond()
 }

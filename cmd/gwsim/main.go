@@ -27,7 +27,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)
-	root.AddCommand(newRunCmd(out, errOut), newCtlCmd(out), newCSMSCmd(out))
+	root.AddCommand(newRunCmd(out, errOut), newCtlCmd(out), newCSMSCmd(out), newDemoCmd(out, errOut))
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(errOut, "error: %s\n", err)
 		return 1
