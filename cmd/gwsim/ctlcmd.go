@@ -17,7 +17,7 @@ func newCtlCmd(out io.Writer) *cobra.Command {
 	server := "http://127.0.0.1:8900"
 	cmd := &cobra.Command{
 		Use:   "ctl",
-		Short: "Control a running gwsim",
+		Short: "Control a running gwsim run (devices) or gwsim csms (start, stop, stations)",
 		Example: `  gwsim ctl list
   gwsim ctl plug abb-terra-ac-1
   gwsim ctl fault abb-terra-ac-1 silent

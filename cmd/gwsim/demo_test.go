@@ -141,6 +141,10 @@ func TestDemo(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("gwsim demo still runs 30 s after SIGINT:\n%s", out)
 	}
+	// make run's ARGS reach gwd.
+	if log, err := os.ReadFile(filepath.Join(dir, "gwd.log")); err != nil || !strings.Contains(string(log), "level=DEBUG") {
+		t.Errorf("gwd did not get --log-level debug (%v)", err)
+	}
 	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Errorf("gwd (pid %d) is still there after gwsim demo exited: %v", pid, err)
 	}
