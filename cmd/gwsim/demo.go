@@ -88,6 +88,9 @@ func (o *demoOptions) run(ctx context.Context, gwdArgs []string, out, errOut io.
 	defer gwd.stop()
 	cfg := filepath.Join(dataDir, "gwctl.yaml")
 	if err := o.apply(ctx, gwd, cfg, out); err != nil {
+		if ctx.Err() != nil { // interrupted while starting: stop quietly
+			return gwd.stop()
+		}
 		return err
 	}
 	o.printNext(ctx, c, gwd, cfg, out)
