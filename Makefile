@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 PKGS    := ./...
-# Extra flags for gwd under `make run`, e.g. make run ARGS='--config-dir examples'
+# Extra flags for gwd under `make run`, e.g. make run ARGS='--log-level debug'
 ARGS    ?=
 
 .PHONY: all build run test deps check vet staticcheck fmt-check unit bench fuzz clean
@@ -18,9 +18,11 @@ build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/gwctl ./cmd/gwctl
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/gwsim ./cmd/gwsim
 
-# Run the gateway on its embedded default store (a per-user state directory).
+# A whole site on loopback until Ctrl-C: three simulated chargers, the demo
+# CSMS (gwsim csms, frames on stdout) and gwd on a fresh store in .demo/
+# with examples/demo/ applied. On real chargers run bin/gwd --config-dir ...
 run: build
-	./bin/gwd $(ARGS)
+	./bin/gwsim demo -- $(ARGS)
 
 # Everything CI runs: install what the tests need, check formatting and vet,
 # then the whole suite with the race detector.
@@ -79,4 +81,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime $(FUZZTIME) ./cel
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist .demo

@@ -17,15 +17,19 @@ func newCtlCmd(out io.Writer) *cobra.Command {
 	server := "http://127.0.0.1:8900"
 	cmd := &cobra.Command{
 		Use:   "ctl",
-		Short: "Control a running gwsim",
+		Short: "Control a running gwsim run (devices) or gwsim csms (start, stop, stations)",
 		Example: `  gwsim ctl list
   gwsim ctl plug abb-terra-ac-1
   gwsim ctl fault abb-terra-ac-1 silent
   gwsim ctl fault abb-terra-ac-1 ""     # clear
-  gwsim ctl available alfen-eve-1 false`,
+  gwsim ctl available alfen-eve-1 false
+  gwsim ctl --csms 127.0.0.1:9001 start DEMO-GARAGE-1 --evse 1 --id-token CARD-1
+  gwsim ctl --csms 127.0.0.1:9001 stop DEMO-GARAGE-1 TRANSACTION-ID`,
 	}
+	csms := "127.0.0.1:9001"
 	cmd.PersistentFlags().StringVar(&server, "server", server, "control API of the running gwsim")
-	c := func() *ctlClient { return &ctlClient{base: strings.TrimRight(server, "/"), out: out} }
+	cmd.PersistentFlags().StringVar(&csms, "csms", csms, "control API of the running gwsim csms (start, stop, stations)")
+	c := func() *ctlClient { return &ctlClient{base: strings.TrimRight(server, "/"), out: out, http: httpClient} }
 	cmd.AddCommand(
 		&cobra.Command{Use: "list", Short: "List devices and their state", Args: cobra.NoArgs,
 			RunE: func(*cobra.Command, []string) error { return c().list() }},
@@ -44,12 +48,14 @@ func newCtlCmd(out io.Writer) *cobra.Command {
 				return c().do("POST", a[0], "available", url.Values{"on": {a[1]}})
 			}},
 	)
+	cmd.AddCommand(csmsCtlCmds(&csms, out)...)
 	return cmd
 }
 
 type ctlClient struct {
 	base string
 	out  io.Writer
+	http *http.Client
 }
 
 var httpClient = &http.Client{Timeout: 10 * time.Second}
@@ -63,9 +69,9 @@ func (c *ctlClient) request(method, path string, q url.Values) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := httpClient.Do(req)
+	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("gwsim control API: %w", err)
+		return nil, fmt.Errorf("control API: %w", err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

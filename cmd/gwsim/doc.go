@@ -4,4 +4,9 @@
 // pseudo-terminal, and ECHONET Lite EV charger (0x02A1) and V2H (0x027E)
 // objects on one EL node, all with simple EV physics and fault injection,
 // controlled over a small HTTP API (`gwsim ctl`).
+//
+// `gwsim csms` is a small OCPP 2.0.1 CSMS for demos: it accepts every
+// station, logs every frame and sends RequestStart/StopTransaction on
+// `gwsim ctl --csms`. `gwsim demo`, which `make run` calls, runs the
+// chargers, that CSMS and gwd with examples/demo/ applied.
 package main

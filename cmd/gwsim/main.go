@@ -20,14 +20,14 @@ func main() {
 func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	root := &cobra.Command{
 		Use:           "gwsim",
-		Short:         "Simulated EV chargers for ocppgw",
+		Short:         "Simulated EV chargers and a demo CSMS for ocppgw",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)
-	root.AddCommand(newRunCmd(out, errOut), newCtlCmd(out))
+	root.AddCommand(newRunCmd(out, errOut), newCtlCmd(out), newCSMSCmd(out), newDemoCmd(out, errOut))
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(errOut, "error: %s\n", err)
 		return 1

@@ -58,23 +58,33 @@ their class on one EL node at --el-listen, which announces changes (INF) to
 }
 
 func (o *runOptions) run(ctx context.Context, out, errOut io.Writer) error {
+	f, stop, err := o.start(out)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return o.step(ctx, f, errOut)
+}
+
+// start runs the devices and the control API and prints their table; stop
+// closes both.
+func (o *runOptions) start(out io.Writer) (f *fleet, stop func(), err error) {
 	spec, err := parseSpec(o.devices)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	f := &fleet{}
+	f = &fleet{}
 	cfg := fleetConfig{host: o.host, basePort: o.basePort, elListen: o.elListen, elGroup: o.elGroup}
 	if err := f.start(spec, cfg, time.Now()); err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer f.close()
 	ln, err := net.Listen("tcp", o.control)
 	if err != nil {
-		return fmt.Errorf("--control: %w", err)
+		f.close()
+		return nil, nil, fmt.Errorf("--control: %w", err)
 	}
 	srv := &http.Server{Handler: controlHandler(f), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
-	defer srv.Close()
 
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "control: http://%s\nNAME\tMODEL\tADDRESS\tUNITS/EOJ\n", ln.Addr())
@@ -82,7 +92,11 @@ func (o *runOptions) run(ctx context.Context, out, errOut io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Model, d.Address, d.where())
 	}
 	tw.Flush()
+	return f, func() { srv.Close(); f.close() }, nil
+}
 
+// step runs the physics until ctx ends.
+func (o *runOptions) step(ctx context.Context, f *fleet, errOut io.Writer) error {
 	t := time.NewTicker(o.tick)
 	defer t.Stop()
 	for {
