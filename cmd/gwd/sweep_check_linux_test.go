@@ -43,6 +43,8 @@ type sweepWatch struct {
 	healthy   map[string]bool
 	upTime    map[string]time.Duration // time each charger was reachable
 	lastTick  time.Time
+	listErr   error // the last failed read of the chargers
+	d         *daemon
 	stopc     chan struct{}
 	done      chan struct{}
 }
@@ -52,7 +54,7 @@ type sweepWatch struct {
 const contradictionGrace = 5 * time.Second
 
 func newSweepWatch(t *testing.T, d *daemon, devs []*sweepDevice) *sweepWatch {
-	sw := &sweepWatch{c: d.client(t), devs: map[string]*sweepDevice{}, conflicts: map[string]time.Time{},
+	sw := &sweepWatch{c: d.client(t), d: d, devs: map[string]*sweepDevice{}, conflicts: map[string]time.Time{},
 		open: map[string]*episode{}, healthy: map[string]bool{}, upTime: map[string]time.Duration{},
 		stopc: make(chan struct{}), done: make(chan struct{})}
 	for _, dv := range devs {
@@ -79,18 +81,25 @@ func (sw *sweepWatch) run() {
 func (sw *sweepWatch) stop() { close(sw.stopc); <-sw.done }
 
 func (sw *sweepWatch) statuses() map[string]v1alpha1.ChargerStatus {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	l, err := sw.c.List(ctx, "Charger", "")
 	if err != nil {
+		sw.mu.Lock()
+		sw.listErr = err
+		sw.mu.Unlock()
 		return nil
 	}
 	out := map[string]v1alpha1.ChargerStatus{}
 	for _, o := range l.Items {
 		var st v1alpha1.ChargerStatus
-		if json.Unmarshal(o.Status, &st) == nil {
-			out[o.Metadata.Name] = st
+		if err := json.Unmarshal(o.Status, &st); err != nil {
+			sw.mu.Lock()
+			sw.listErr = fmt.Errorf("charger %s: status %s: %w", o.Metadata.Name, o.Status, err)
+			sw.mu.Unlock()
+			continue
 		}
+		out[o.Metadata.Name] = st
 	}
 	return out
 }
@@ -201,7 +210,20 @@ func (sw *sweepWatch) waitHealthy(t *testing.T, limit time.Duration, when string
 		}
 		if time.Now().After(deadline) {
 			sort.Strings(sick)
-			t.Fatalf("%s, %d chargers not healthy after %v:\n%s", when, len(sick), limit, strings.Join(sick, "\n"))
+			sw.mu.Lock()
+			listErr := sw.listErr
+			sw.mu.Unlock()
+			logs := sw.d.logs.String()
+			if len(logs) > 8000 {
+				logs = logs[len(logs)-8000:]
+			}
+			select {
+			case <-sw.d.exited:
+				t.Fatalf("%s: gwd exited (%v); its log ends:\n%s", when, sw.d.cmd.ProcessState, logs)
+			default:
+			}
+			t.Fatalf("%s, %d chargers not healthy after %v (last failed read of the chargers: %v):\n%s\ngwd's log ends:\n%s",
+				when, len(sick), limit, listErr, strings.Join(sick, "\n"), logs)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

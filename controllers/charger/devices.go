@@ -136,6 +136,7 @@ func (d *devices) ensure(ctx context.Context, name string, w desired) time.Durat
 	p := &poller{state: r.state, dev: dev, mapping: mapping, interval: interval,
 		keepAlive:   w.template.Commands[keepAliveCommand].Period.Duration(),
 		templateRef: w.spec.TemplateRef, protocol: w.template.Protocol}
+	p.cmds = newCommandLoop(p)
 	d.mu.Lock()
 	old := r.poller
 	r.poller, r.key, r.badKey = p, key, ""

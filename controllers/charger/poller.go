@@ -39,10 +39,11 @@ type poller struct {
 	last *cel.Input // the newest read, for commands
 }
 
+// start runs the poll and command loops. The command loop exists from
+// newPoller on, so a command that arrives before start waits for it.
 func (p *poller) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.done = cancel, make(chan struct{})
-	p.cmds = newCommandLoop(p)
 	go p.cmds.run(ctx)
 	go p.run(ctx)
 }
