@@ -274,8 +274,10 @@ func (sw *sweepWatch) report(t *testing.T, episodes []*episode, dur time.Duratio
 	var lat []time.Duration
 	within1, within2 := 0, 0
 	interrupted := 0
+	worst := map[string]time.Duration{} // by transport and fault kind
 	for _, e := range episodes {
-		byFault[e.dev.transport+" "+strings.Fields(e.fault)[0]]++
+		kind := e.dev.transport + " " + strings.Fields(e.fault)[0]
+		byFault[kind]++
 		if e.interrupted {
 			interrupted++
 			continue
@@ -286,6 +288,7 @@ func (sw *sweepWatch) report(t *testing.T, episodes []*episode, dur time.Duratio
 		}
 		l := e.recoveredAt.Sub(e.end)
 		lat = append(lat, l)
+		worst[kind] = max(worst[kind], l)
 		if l <= time.Second+sweepSample {
 			within1++
 		}
@@ -307,6 +310,13 @@ func (sw *sweepWatch) report(t *testing.T, episodes []*episode, dur time.Duratio
 			sweepSample, lat[len(lat)/2].Round(time.Millisecond), lat[len(lat)*9/10].Round(time.Millisecond),
 			lat[len(lat)-1].Round(time.Millisecond), within1, len(lat), within2, interrupted)
 	}
+	slow := make([]string, 0, len(worst))
+	for k, l := range worst {
+		slow = append(slow, fmt.Sprintf("%s:%v", k, l.Round(100*time.Millisecond)))
+	}
+	sort.Strings(slow)
+	t.Logf("longest recovery by transport and fault (a request in flight when the fault ends still waits its timeout "+
+		"and retries: 1 s TCP, 3×0.5 s RTU plus the late-reply guard, 3×2 s ECHONET Lite): %s", strings.Join(slow, " "))
 	t.Logf("values reported as current that the device did not serve: %d", sw.wrongN)
 	for _, w := range sw.wrong {
 		t.Errorf("wrong value reported as valid: %s", w)
