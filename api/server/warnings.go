@@ -5,12 +5,9 @@ import (
 	"fmt"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/store"
 )
-
-// maxExtends bounds a template chain walked for a warning; the template
-// controller reports longer or cyclic chains itself.
-const maxExtends = 16
 
 // pollWarnings warns, for each Charger the apply wrote, when one poll of it
 // can take longer than its pollInterval on its transport's timeouts and
@@ -27,8 +24,11 @@ func pollWarnings(tx *store.Tx, items []v1alpha1.ApplyItem) []string {
 		if json.Unmarshal(it.Object.Spec, &c) != nil {
 			continue
 		}
-		tpl, ok := resolveTemplate(tx, c.TemplateRef)
-		if !ok {
+		tpl, _, err := template.ResolveWith(func(name string) (*v1alpha1.Object, bool) {
+			o, err := tx.Get(template.Kind, name)
+			return o, err == nil
+		}, c.TemplateRef)
+		if err != nil {
 			continue // the charger's TemplateReady condition says why
 		}
 		var bus *v1alpha1.BusSpec
@@ -48,29 +48,4 @@ func pollWarnings(tx *store.Tx, items []v1alpha1.ApplyItem) []string {
 		}
 	}
 	return out
-}
-
-// resolveTemplate merges a template with the ones it extends.
-func resolveTemplate(tx *store.Tx, name string) (v1alpha1.TemplateSpec, bool) {
-	var chain []v1alpha1.TemplateSpec
-	for n := name; n != "" && len(chain) < maxExtends; {
-		o, err := tx.Get("Template", n)
-		if err != nil {
-			return v1alpha1.TemplateSpec{}, false
-		}
-		var t v1alpha1.TemplateSpec
-		if json.Unmarshal(o.Spec, &t) != nil {
-			return v1alpha1.TemplateSpec{}, false
-		}
-		chain = append(chain, t)
-		n = t.Extends
-	}
-	if len(chain) == 0 || chain[len(chain)-1].Extends != "" {
-		return v1alpha1.TemplateSpec{}, false
-	}
-	merged := chain[len(chain)-1]
-	for i := len(chain) - 2; i >= 0; i-- {
-		merged = v1alpha1.MergeTemplate(merged, chain[i])
-	}
-	return merged, true
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,13 +75,9 @@ func (o *discoverOptions) runModbus(ctx context.Context) error {
 	case (o.bus == "") == (o.tcp == ""):
 		return &exitError{code: 2, err: fmt.Errorf("give exactly one of --bus or --tcp")}
 	case o.tcp != "":
-		host, port := o.tcp, 0
-		if h, p, err := net.SplitHostPort(o.tcp); err == nil {
-			n, err := strconv.Atoi(p)
-			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("--tcp %q: port %q is not a number", o.tcp, p)}
-			}
-			host, port = h, n
+		host, port, err := hostPort("--tcp", o.tcp)
+		if err != nil {
+			return &exitError{code: 2, err: err}
 		}
 		req.ModbusTCP = &v1alpha1.ModbusTCPConnection{Host: host, Port: port}
 		def = "1,255"

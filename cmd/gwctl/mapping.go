@@ -112,13 +112,9 @@ func (o *mappingTestOptions) request() (v1alpha1.MappingTestRequest, error) {
 	unit := o.unit
 	switch {
 	case o.modbusTCP != "":
-		host, port := o.modbusTCP, 0
-		if h, p, err := net.SplitHostPort(o.modbusTCP); err == nil {
-			n, err := strconv.Atoi(p)
-			if err != nil {
-				return req, fmt.Errorf("--modbus-tcp %q: port %q is not a number", o.modbusTCP, p)
-			}
-			host, port = h, n
+		host, port, err := hostPort("--modbus-tcp", o.modbusTCP)
+		if err != nil {
+			return req, err
 		}
 		req.Connection.ModbusTCP = &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: timeout}
 	case o.modbusRTU != "":
@@ -212,4 +208,17 @@ func orNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, ", ")
+}
+
+// hostPort reads a flag's host[:port]; port is 0 when not given.
+func hostPort(flag, value string) (string, int, error) {
+	h, p, err := net.SplitHostPort(value)
+	if err != nil {
+		return value, 0, nil // no port: the default one
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		return "", 0, fmt.Errorf("%s %q: port %q is not a number", flag, value, p)
+	}
+	return h, n, nil
 }

@@ -49,9 +49,13 @@ func tryTemplate(chargers *charger.Reconciler) func(context.Context, v1alpha1.Ma
 		if err != nil {
 			return nil, err
 		}
-		evses := req.EVSEs
-		if len(evses) == 0 {
-			evses = []v1alpha1.EVSE{{ID: 1, Connectors: []v1alpha1.Connector{{ID: 1}}}}
+		// The layout the test evaluated, defaults applied.
+		var evses []v1alpha1.EVSE
+		for _, c := range res.Connectors {
+			if n := len(evses); n == 0 || evses[n-1].ID != c.EVSEID {
+				evses = append(evses, v1alpha1.EVSE{ID: c.EVSEID})
+			}
+			evses[len(evses)-1].Connectors = append(evses[len(evses)-1].Connectors, v1alpha1.Connector{ID: c.ConnectorID})
 		}
 		if res.OCPP, err = json.Marshal(station.PreviewOf(evses, observationOf(res), time.Now())); err != nil {
 			return nil, err

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -99,7 +100,7 @@ func slowButAnswering(t *testing.T, d *daemon, dv *sweepDevice, fault string) {
 	})
 	st := chargerStatus(t, d, dv.name)
 	if reachable(st) != charger.ReasonPolled || !healthyNow(st) {
-		b, _ := jsonOf(st.Conditions)
+		b, _ := json.Marshal(st.Conditions)
 		t.Fatalf("%s under %q: slow answers within the timeout must still be read: %s", dv.name, fault, b)
 	}
 	must(t, dv.clear())

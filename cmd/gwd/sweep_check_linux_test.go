@@ -344,5 +344,3 @@ func (sw *sweepWatch) report(t *testing.T, episodes []*episode, dur time.Duratio
 		}
 	}
 }
-
-func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 )
 
@@ -147,18 +148,25 @@ type evaluation struct {
 	errs    []error
 }
 
-// evaluate runs the mapping once per connector of the layout.
+// evaluate runs the mapping once per connector of the layout, with the
+// signals of the last poll as prev.
 func (p *poller) evaluate(in *cel.Input) evaluation {
 	p.state.mu.Lock()
 	conns := p.state.connectors
 	prev := p.state.signals
 	p.state.mu.Unlock()
+	return evaluate(p.mapping, conns, prev, in)
+}
+
+// evaluate runs m once per connector of conns; prev holds each connector's
+// previous signals by index (nil: none).
+func evaluate(m *cel.Mapping, conns []v1alpha1.OCPPEVSE, prev map[int]map[string]any, in *cel.Input) evaluation {
 	out := evaluation{signals: make(map[int]map[string]any, len(conns))}
 	for i, c := range conns {
 		one := *in
 		one.ConnectorID = c.ConnectorID
 		one.Prev = prev[i]
-		ev := p.mapping.Evaluate(&one)
+		ev := m.Evaluate(&one)
 		if len(conns) > 1 {
 			for j := range ev.Errors {
 				ev.Errors[j] = fmt.Errorf("connector %d/%d: %w", c.ID, c.ConnectorID, ev.Errors[j])

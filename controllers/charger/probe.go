@@ -39,7 +39,7 @@ func (r *Reconciler) Probe(ctx context.Context, name string) (*v1alpha1.MappingT
 	p.state.mu.Lock()
 	conns := p.state.connectors
 	p.state.mu.Unlock()
-	out, err := probe(ctx, p.dev, p.mapping, conns, func(in *cel.Input) evaluation { return p.evaluate(in) })
+	out, err := probe(ctx, p.dev, p.mapping, conns, p.evaluate)
 	if err != nil {
 		return nil, fmt.Errorf("charger %q: read: %s", name, describe(err))
 	}
@@ -77,8 +77,7 @@ func (r *Reconciler) TryTemplate(ctx context.Context, req v1alpha1.MappingTestRe
 	}
 	defer dev.Close()
 	conns := layout(spec)
-	p := &poller{state: &deviceState{connectors: conns}, mapping: mapping}
-	out, err := probe(ctx, dev, mapping, conns, p.evaluate)
+	out, err := probe(ctx, dev, mapping, conns, func(in *cel.Input) evaluation { return evaluate(mapping, conns, nil, in) })
 	if err != nil {
 		return nil, fmt.Errorf("read: %s", describe(err))
 	}

@@ -86,10 +86,14 @@ func resolve(get lookup, name string) resolution {
 
 func arrow(names []string) string { return strings.Join(names, " → ") }
 
-// cacheLookup reads templates from an informer.
-func cacheLookup(templates *controllers.Informer) lookup {
+// Getter finds a Template object by name: an informer's cache, or a store
+// transaction at apply time.
+type Getter func(name string) (*v1alpha1.Object, bool)
+
+// lookupOf reads templates' extends through get.
+func lookupOf(get Getter) lookup {
 	return func(name string) (string, bool, error) {
-		obj, ok := templates.Get(name)
+		obj, ok := get(name)
 		if !ok {
 			return "", false, nil
 		}
@@ -136,13 +140,18 @@ func passesThrough(parent map[string]string, from, target string) bool {
 // (v1alpha1.MergeTemplate), root first, and the chain nearest first. It fails
 // with the chain's problem when a parent is missing or the chain has a cycle.
 func Resolve(templates *controllers.Informer, name string) (v1alpha1.TemplateSpec, []string, error) {
-	res := resolve(cacheLookup(templates), name)
+	return ResolveWith(templates.Get, name)
+}
+
+// ResolveWith is Resolve over any source of Template objects.
+func ResolveWith(get Getter, name string) (v1alpha1.TemplateSpec, []string, error) {
+	res := resolve(lookupOf(get), name)
 	if !res.ok() {
 		return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: %s: %s", name, res.reason, res.detail)
 	}
 	var merged v1alpha1.TemplateSpec
 	for i := len(res.chain) - 1; i >= 0; i-- {
-		obj, ok := templates.Get(res.chain[i])
+		obj, ok := get(res.chain[i])
 		if !ok {
 			return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: %s vanished while resolving", name, res.chain[i])
 		}

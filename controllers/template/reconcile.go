@@ -50,7 +50,7 @@ func (r *Reconciler) Reconcile(_ context.Context, name string) (controllers.Resu
 	if !ok {
 		return controllers.Result{}, nil
 	}
-	res := resolve(cacheLookup(r.templates), name)
+	res := resolve(lookupOf(r.templates.Get), name)
 	if err := r.updateStatus(obj, res); err != nil {
 		return controllers.Result{}, err
 	}
