@@ -30,6 +30,25 @@ type Reading struct {
 	Failed []ReadFailure
 }
 
+// failBlock records a register block that did not arrive, and why, for the
+// signals it leaves unknown.
+func (rd *Reading) failBlock(name string, f ReadFailure) {
+	rd.Failed = append(rd.Failed, f)
+	if rd.Input.RegsAbsent == nil {
+		rd.Input.RegsAbsent = map[string]string{}
+	}
+	rd.Input.RegsAbsent[name] = absence(f.Err)
+}
+
+// failEPC records a property that did not arrive usable, and why.
+func (rd *Reading) failEPC(epc byte, f ReadFailure) {
+	rd.Failed = append(rd.Failed, f)
+	if rd.Input.EPCAbsent == nil {
+		rd.Input.EPCAbsent = map[byte]string{}
+	}
+	rd.Input.EPCAbsent[epc] = absence(f.Err)
+}
+
 // ReadFailure is one read that did not arrive usable.
 type ReadFailure struct {
 	// What names the read for an installer: `block "status" (holding

@@ -83,7 +83,7 @@ func (d *Drivers) EchonetClient() (*echonet.Client, error) {
 // declares is listed as failed and left out of the input, so its signals
 // are unknown.
 func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
-	rd := &Reading{Input: &cel.Input{EPC: map[byte][]byte{}, EPCAbsent: map[byte]string{}}}
+	rd := &Reading{Input: &cel.Input{EPC: map[byte][]byte{}}}
 	if len(e.reads) == 0 {
 		return rd, nil
 	}
@@ -101,9 +101,8 @@ func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 			epcs = append(epcs, r.epc)
 			continue
 		}
-		err := &echonet.NotInMapError{To: e.to, EOJ: e.eoj, Map: "Get", EPCs: []byte{r.epc}}
-		rd.Failed = append(rd.Failed, ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional, Err: err})
-		rd.Input.EPCAbsent[r.epc] = absence(err)
+		rd.failEPC(r.epc, ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional,
+			Err: &echonet.NotInMapError{To: e.to, EOJ: e.eoj, Map: "Get", EPCs: []byte{r.epc}}})
 	}
 	if len(epcs) == 0 {
 		return rd, nil
@@ -122,8 +121,7 @@ func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 			continue
 		}
 		if f := e.check(r, got, sna); f != nil {
-			rd.Failed = append(rd.Failed, *f)
-			rd.Input.EPCAbsent[r.epc] = absence(f.Err)
+			rd.failEPC(r.epc, *f)
 			continue
 		}
 		rd.Input.EPC[r.epc] = got[r.epc]

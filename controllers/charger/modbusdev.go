@@ -57,7 +57,7 @@ func (m *modbusDevice) group(unit byte) *unitBlocks {
 // Read reads every block. Blocks that failed are listed with what the
 // device did; the poll as a whole fails only when no block got an answer.
 func (m *modbusDevice) Read(ctx context.Context) (*Reading, error) {
-	rd := &Reading{Input: &cel.Input{Regs: map[string][]uint16{}, RegsAbsent: map[string]string{}}}
+	rd := &Reading{Input: &cel.Input{Regs: map[string][]uint16{}}}
 	answered := false
 	var silent error
 	for _, g := range m.groups {
@@ -73,8 +73,7 @@ func (m *modbusDevice) Read(ctx context.Context) (*Reading, error) {
 			} else if silent == nil && !g.optional[i] {
 				silent = r.Err
 			}
-			rd.Failed = append(rd.Failed, ReadFailure{What: blockWhat(g.unit, r.Block), Optional: g.optional[i], Err: r.Err})
-			rd.Input.RegsAbsent[r.Block.Name] = absence(r.Err)
+			rd.failBlock(r.Block.Name, ReadFailure{What: blockWhat(g.unit, r.Block), Optional: g.optional[i], Err: r.Err})
 		}
 	}
 	if !answered && silent != nil {
