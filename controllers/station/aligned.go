@@ -73,7 +73,7 @@ func (a *alignedTimer) stop() {
 // current signals. An EVSE with no such value sends nothing.
 func (s *Station) sendMeterValues(target int, reading ocpp.ReadingContextEnumType) action {
 	return func(ctx context.Context, c *rpc.Conn) error {
-		want := strings.Split(s.model.Value(alignedCtrlr, devicemodel.Variable{Name: "Measurands"}), ",")
+		want := s.alignedMeasurands()
 		ts := ocpp.NewDateTime(s.now())
 		for _, e := range s.cfg.Layout.EVSEs {
 			if target != 0 && e.ID != target {
@@ -90,6 +90,23 @@ func (s *Station) sendMeterValues(target int, reading ocpp.ReadingContextEnumTyp
 		}
 		return nil
 	}
+}
+
+// alignedMeasurands is AlignedDataCtrlr.Measurands as a list.
+func (s *Station) alignedMeasurands() []string {
+	return strings.Split(s.model.Value(alignedCtrlr, devicemodel.Variable{Name: "Measurands"}), ",")
+}
+
+// hasMeterValues reports whether an EVSE of target (0: any) has a value
+// of AlignedDataCtrlr.Measurands to send now.
+func (s *Station) hasMeterValues(target int) bool {
+	want := s.alignedMeasurands()
+	for _, e := range s.cfg.Layout.EVSEs {
+		if (target == 0 || e.ID == target) && len(s.evseSamples(e, want, ocpp.ReadingContextTrigger)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // evseSamples are the sampled values of the first connector of e that has

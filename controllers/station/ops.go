@@ -93,6 +93,11 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 				return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil
 			}
 		}
+		if !s.hasMeterValues(evse) {
+			// Accepted would promise a MeterValues that cannot be sent.
+			return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected,
+				StatusInfo: statusInfo("NoMeterValues", "the charger has reported none of AlignedDataCtrlr.Measurands")}, nil
+		}
 		return accepted(s.sendMeterValues(evse, ocpp.ReadingContextTrigger))
 	case ocpp.MessageTriggerHeartbeat:
 		return accepted(s.heartbeat)
