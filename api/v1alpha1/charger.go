@@ -86,6 +86,37 @@ type ChargerOCPP struct {
 	// Variables are initial device-model values. Values the CSMS sets later
 	// win and are kept in status.ocpp.variables.
 	Variables []OCPPVariable `json:"variables,omitempty"`
+	// Authorization says how a charging session is authorized. When it is
+	// left out, the station uses LocalReader if the charger's template maps
+	// idToken, and CSMS otherwise.
+	Authorization *Authorization `json:"authorization,omitempty"`
+}
+
+// The authorization modes of a charger.
+const (
+	// AuthCSMS keeps the charger from charging until the CSMS starts a
+	// session (RequestStartTransaction) or accepts an Authorize.
+	AuthCSMS = "CSMS"
+	// AuthLocalReader authorizes the idToken the charger's reader reports
+	// (the template's idToken signal) with Authorize; the CSMS can still
+	// start sessions remotely.
+	AuthLocalReader = "LocalReader"
+	// AuthAutoStart starts a session at plug-in with a fixed idToken, for
+	// private or fleet sites without a reader.
+	AuthAutoStart = "AutoStart"
+)
+
+// AuthorizationModes are the values of Authorization.Mode.
+var AuthorizationModes = []string{AuthCSMS, AuthLocalReader, AuthAutoStart}
+
+// Authorization is how a charger's sessions are authorized.
+type Authorization struct {
+	// Mode is CSMS, LocalReader or AutoStart.
+	Mode string `json:"mode"`
+	// IDToken is the token an AutoStart session carries; its type is
+	// Central or NoAuthorization (default NoAuthorization, with an empty
+	// idToken).
+	IDToken *IDToken `json:"idToken,omitempty"`
 }
 
 // OCPPVariable addresses one attribute of one variable of one component of

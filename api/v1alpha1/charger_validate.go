@@ -160,6 +160,30 @@ func validateChargerOCPP(errs *fieldErrors, p FieldPath, o *ChargerOCPP, evses [
 			seen[key] = i
 		}
 	}
+	if a := o.Authorization; a != nil {
+		validateAuthorization(errs, p.Key("authorization"), a)
+	}
+}
+
+// validateAuthorization: an AutoStart token is Central or NoAuthorization
+// (the session is authorized by the operator's declaration, not by a
+// reader), and only AutoStart carries one.
+func validateAuthorization(errs *fieldErrors, p FieldPath, a *Authorization) {
+	checkRequiredEnum(errs, p.Key("mode"), a.Mode, AuthorizationModes)
+	t := a.IDToken
+	switch {
+	case t == nil:
+	case a.Mode != AuthAutoStart:
+		errs.add(p.Key("idToken"), "only mode AutoStart declares an idToken; the other modes take it from the CSMS or the reader")
+	default:
+		q := p.Key("idToken")
+		checkRequiredEnum(errs, q.Key("type"), t.Type, []string{"Central", "NoAuthorization"})
+		if t.Type == "NoAuthorization" {
+			checkMaxLen(errs, q.Key("idToken"), t.IDToken, 36)
+		} else {
+			checkRequiredMaxLen(errs, q.Key("idToken"), t.IDToken, 36)
+		}
+	}
 }
 
 func validateOCPPVariable(errs *fieldErrors, p FieldPath, v *OCPPVariable, evses []EVSE) {

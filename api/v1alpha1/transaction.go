@@ -32,20 +32,50 @@ type IDToken struct {
 	Type string `json:"type"`
 }
 
+// The states of a Transaction.
+const (
+	TransactionActive = "Active"
+	TransactionEnded  = "Ended"
+)
+
 // TransactionStatus is the session's progress and its outbox.
 type TransactionStatus struct {
 	CommonStatus
+	// State is Active until the Ended event is created, then Ended.
+	State string `json:"state,omitempty"`
 	// ChargingState is a ChargingStateEnumType value.
 	ChargingState string `json:"chargingState,omitempty"`
 	// SeqNo is the seqNo the next TransactionEvent gets; it starts at 0.
 	SeqNo int `json:"seqNo,omitempty"`
+	// IDToken is the token the session is authorized with, once known.
+	IDToken *IDToken `json:"idToken,omitempty"`
+	// Authorized is true while the session's authorization holds.
+	Authorized bool `json:"authorized,omitempty"`
+	// RemoteStartID is the CSMS's id of the RequestStartTransaction.
+	RemoteStartID *int `json:"remoteStartId,omitempty"`
+	// Seen are the TxStopPoint conditions observed true during the session:
+	// the session ends when one of them is no longer true.
+	Seen []string `json:"seen,omitempty"`
+	// StopReason is the first reason recorded for stopping, kept until the
+	// session ends (a ReasonEnumType value).
+	StopReason string `json:"stopReason,omitempty"`
 	// MeterStartWh is the lifetime energy register at the start, if known.
 	MeterStartWh *float64 `json:"meterStartWh,omitempty"`
 	// EnergyWh is the energy delivered in this session so far.
-	EnergyWh float64 `json:"energyWh,omitempty"`
+	EnergyWh *float64 `json:"energyWh,omitempty"`
+	// PowerW is the power last measured.
+	PowerW *float64 `json:"powerW,omitempty"`
+	// UpdatedAt is when the progress was last written (RFC 3339).
+	UpdatedAt string `json:"updatedAt,omitempty"`
 	// StoppedReason is a ReasonEnumType value, set when the session ends.
 	StoppedReason string `json:"stoppedReason,omitempty"`
 	EndedAt       string `json:"endedAt,omitempty"`
+	// ChargingProfile is the profile a RequestStartTransaction carried,
+	// kept with the session for smart charging.
+	ChargingProfile json.RawMessage `json:"chargingProfile,omitempty"`
+	// DroppedEvents counts events that never reached the CSMS: attempts
+	// spent, or periodic events given up because the outbox was full.
+	DroppedEvents int `json:"droppedEvents,omitempty"`
 	// Outbox holds TransactionEvents not yet acknowledged, in seqNo order.
 	Outbox []OutboxEntry `json:"outbox,omitempty"`
 }
@@ -59,8 +89,12 @@ type OutboxEntry struct {
 	// Payload is the complete TransactionEventRequest JSON.
 	Payload  json.RawMessage `json:"payload"`
 	Attempts int             `json:"attempts,omitempty"`
-	// Offline is true when the event was created or re-sent while offline.
+	// Offline is true when the event was created while the station was
+	// offline, or must be re-sent after the connection was lost.
 	Offline bool `json:"offline,omitempty"`
+	// Trigger is the event's triggerReason; a full outbox gives up
+	// MeterValuePeriodic events first.
+	Trigger string `json:"trigger,omitempty"`
 }
 
 // SetDefaults fills what the operator left out.
