@@ -50,11 +50,18 @@ func (s *Station) connectorStatuses() map[ConnectorRef]string {
 	return out
 }
 
-// inUseLocked reports whether a connector of target is charging: a session
-// runs there, so an Inoperative request or an OnIdle reset waits for it.
+// inUseLocked reports whether a connector of target is charging or has an
+// open session: an Inoperative request or an OnIdle reset waits for it.
 func (s *Station) inUseLocked(target ConnectorRef) bool {
 	for _, ref := range s.connectors() {
 		if covers(target, ref) && flag(s.obs.Signals[ref], "charging", false) {
+			return true
+		}
+	}
+	s.ss.mu.Lock()
+	defer s.ss.mu.Unlock()
+	for evse, m := range s.ss.machines {
+		if covers(target, ConnectorRef{EVSE: evse, Connector: target.Connector}) && m.Session() != nil {
 			return true
 		}
 	}

@@ -37,7 +37,27 @@ type Config struct {
 	// Seed makes the random part of the reconnect back-off this station's
 	// own. The back-off itself is OCPPCommCtrlr.RetryBackOff*.
 	Seed uint64
+	// Auth is how sessions are authorized; Reader is whether the template
+	// maps idToken (a card reader).
+	Auth   AuthConfig
+	Reader bool
+	// OutboxLimit bounds the TransactionEvents queued for the CSMS; 0 is
+	// DefaultOutboxLimit.
+	OutboxLimit int
 }
+
+// AuthConfig is a charger's authorization mode, resolved.
+type AuthConfig struct {
+	// Mode is v1alpha1.AuthCSMS, AuthLocalReader or AuthAutoStart.
+	Mode string
+	// Token is the AutoStart token.
+	Token ocpp.IdTokenType
+}
+
+// DefaultOutboxLimit is the queued events a station keeps by default: at
+// one periodic event a minute for 10 sessions, well over an hour offline,
+// and Started/Ended are never given up.
+const DefaultOutboxLimit = 1000
 
 // Key identifies the configuration but for the password, which a running
 // station takes with SetPassword (it reconnects, it does not reboot). The

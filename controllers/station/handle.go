@@ -51,6 +51,12 @@ func (s *Station) handle(ctx context.Context, action string, payload json.RawMes
 		return s.onSetNetworkProfile(r)
 	case *ocpp.UnlockConnectorRequest:
 		return s.onUnlockConnector(ctx, r)
+	case *ocpp.RequestStartTransactionRequest:
+		return s.onRequestStart(ctx, r)
+	case *ocpp.RequestStopTransactionRequest:
+		return s.onRequestStop(ctx, r)
+	case *ocpp.GetTransactionStatusRequest:
+		return s.onGetTransactionStatus(r)
 	}
 	return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
 }

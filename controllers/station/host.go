@@ -65,3 +65,48 @@ func (h *host) Command(ctx context.Context, name string, connector int, args cel
 	}
 	return h.r.commands.Command(ctx, h.name, name, connector, args)
 }
+
+// ChargerLabel labels a Transaction with the charger it belongs to.
+const ChargerLabel = "ocppgw.dev/charger"
+
+// SaveTransaction writes the session in one store transaction: a new one
+// is created with its status (the create alone would drop it), an existing
+// one gets its status replaced. The station is the only writer of its
+// sessions' status, so no resourceVersion is needed.
+func (h *host) SaveTransaction(t *v1alpha1.Transaction, create bool) error {
+	obj, err := v1alpha1.Encode(t)
+	if err != nil {
+		return fmt.Errorf("transaction %q: %w", t.Metadata.Name, err)
+	}
+	obj.Metadata.ResourceVersion = ""
+	err = h.r.st.Txn(false, func(tx *store.Tx) error {
+		if create {
+			if _, err := tx.Create(obj); err != nil {
+				return err
+			}
+		}
+		_, err := tx.UpdateStatus(obj)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("transaction %q: %w", t.Metadata.Name, err)
+	}
+	return nil
+}
+
+// Transactions reads the charger's sessions from the store.
+func (h *host) Transactions() ([]*v1alpha1.Transaction, error) {
+	objs, _ := h.r.st.List("Transaction")
+	var out []*v1alpha1.Transaction
+	for _, o := range objs {
+		if o.Metadata.Labels[ChargerLabel] != h.name {
+			continue
+		}
+		t, err := v1alpha1.DecodeTransaction(o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -302,7 +302,7 @@ func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 		{remotecontrol.MessageTriggerBootNotification, nil, remotecontrol.TriggerMessageStatusRejected},
 		{remotecontrol.MessageTriggerMeterValues, nil, remotecontrol.TriggerMessageStatusRejected}, // no value reported yet
 		{remotecontrol.MessageTriggerMeterValues, &types.EVSE{ID: 9}, remotecontrol.TriggerMessageStatusRejected},
-		{remotecontrol.MessageTriggerTransactionEvent, nil, remotecontrol.TriggerMessageStatusNotImplemented},
+		{remotecontrol.MessageTriggerTransactionEvent, nil, remotecontrol.TriggerMessageStatusRejected}, // no session
 	} {
 		if s := trigger(tc.msg, tc.evse); s != tc.want {
 			t.Errorf("TriggerMessage %s %+v: %s, want %s", tc.msg, tc.evse, s, tc.want)
@@ -331,12 +331,11 @@ func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 	if dt.Status != data.DataTransferStatusUnknownVendorId {
 		t.Fatalf("DataTransfer: %s, want UnknownVendorId", dt.Status)
 	}
-	_, err := ask(t, func(cb func(*remotecontrol.RequestStopTransactionResponse, error)) error {
+	stop := must(t, func(cb func(*remotecontrol.RequestStopTransactionResponse, error)) error {
 		return g.csms.RequestStopTransaction(id, cb, "tx-1")
 	})
-	var oe *ocpp.Error
-	if !errors.As(err, &oe) || oe.Code != ocppj.NotSupported {
-		t.Fatalf("RequestStopTransaction: %v, want CALLERROR NotSupported", err)
+	if stop.Status != remotecontrol.RequestStartStopStatusRejected {
+		t.Fatalf("RequestStopTransaction of an unknown transaction: %s, want Rejected", stop.Status)
 	}
 }
 

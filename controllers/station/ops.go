@@ -32,8 +32,17 @@ func (s *Station) onReset(r *ocpp.ResetRequest) (any, error) {
 	return rpc.Reply{Payload: &ocpp.ResetResponse{Status: ocpp.ResetStatusAccepted}, Then: s.later(s.reboot)}, nil
 }
 
-// reboot ends the session as a reboot: the next connection boots again.
-func (s *Station) reboot(context.Context, *rpc.Conn) error {
+// reboot ends the connection as a reboot: the next connection boots
+// again. Open sessions end first (ImmediateReset, B12) and their Ended
+// events are sent while the connection is still up, as far as it goes.
+func (s *Station) reboot(ctx context.Context, c *rpc.Conn) error {
+	s.stopAllSessions(ocpp.TriggerReasonResetCommand, ocpp.ReasonImmediateReset)
+	for _, evse := range s.evseIDs() {
+		s.enforce(ctx, evse)
+	}
+	if err := s.drainOutbox(ctx, c); err != nil {
+		s.log.Warn("Ended events not sent before the reset: they stay queued", "err", err)
+	}
 	s.mu.Lock()
 	s.booted, s.registration, s.bootReason, s.resetPending = false, "", ocpp.BootReasonRemoteReset, false
 	s.mu.Unlock()
@@ -101,6 +110,15 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 		return accepted(s.sendMeterValues(evse, ocpp.ReadingContextTrigger))
 	case ocpp.MessageTriggerHeartbeat:
 		return accepted(s.heartbeat)
+	case ocpp.MessageTriggerTransactionEvent:
+		evse := 0
+		if r.EVSE != nil {
+			evse = r.EVSE.ID
+			if !s.knownTarget(ConnectorRef{EVSE: evse}) {
+				return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil
+			}
+		}
+		return s.triggerTransactionEvent(evse)
 	case ocpp.MessageTriggerStatusNotification:
 		target := ConnectorRef{}
 		if r.EVSE != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
+	"github.com/ocppgw/ocppgw/controllers/station/tx"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
@@ -175,6 +176,9 @@ func (r *resolver) config(in inputs, passwordRef *v1alpha1.SecretKeyRef) (Config
 			cfg.Layout.Measurands = append(cfg.Layout.Measurands, m.measurand)
 		}
 	}
+	_, cfg.Reader = tpl.Signals["idToken"]
+	cfg.Layout.TxPoints, cfg.Layout.TxStartPoint, cfg.Layout.TxStopPoint = txPoints(tpl.Signals)
+	cfg.Auth = authConfig(o.Authorization, cfg.Reader)
 	cfg.Variables = append(csmsVariables(cs), o.Variables...)
 	h := fnv.New64a()
 	h.Write([]byte(cfg.StationID))
@@ -236,4 +240,48 @@ func firstOf(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// txPoints are the TxStartPoint/TxStopPoint values a template's signals can
+// observe, and the defaults: a session starts at EVConnected or Authorized,
+// whichever comes first (a charger without a reader must start one at
+// plug-in or at a remote start), and ends when either no longer holds.
+func txPoints(signals map[string]string) (points []string, start, stop string) {
+	has := func(name string) bool { _, ok := signals[name]; return ok }
+	if has("evConnected") {
+		points = append(points, string(tx.EVConnected))
+	}
+	points = append(points, string(tx.Authorized))
+	if has("charging") {
+		points = append(points, string(tx.PowerPathClosed))
+	}
+	if has("charging") || has("powerW") {
+		points = append(points, string(tx.EnergyTransfer))
+	}
+	def := string(tx.Authorized)
+	if has("evConnected") {
+		def = string(tx.EVConnected) + "," + def
+	}
+	return points, def, def
+}
+
+// authConfig resolves a charger's authorization mode: when it is not
+// declared, a template that maps idToken has a reader, else the CSMS
+// authorizes. An AutoStart without a token uses an empty NoAuthorization one.
+func authConfig(a *v1alpha1.Authorization, reader bool) AuthConfig {
+	c := AuthConfig{Mode: v1alpha1.AuthCSMS}
+	if reader {
+		c.Mode = v1alpha1.AuthLocalReader
+	}
+	if a == nil {
+		return c
+	}
+	c.Mode = a.Mode
+	if a.Mode == v1alpha1.AuthAutoStart {
+		c.Token = ocpp.IdTokenType{Type: ocpp.IdTokenNoAuthorization}
+		if a.IDToken != nil {
+			c.Token = ocpp.IdTokenType{IDToken: a.IDToken.IDToken, Type: ocpp.IdTokenEnumType(a.IDToken.Type)}
+		}
+	}
+	return c
 }

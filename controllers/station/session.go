@@ -61,7 +61,17 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 	defer hb.Stop()
 	var aligned alignedTimer
 	defer aligned.stop()
+	s.setOnline(true)
+	defer s.setOnline(false)
+	retry := time.NewTimer(time.Hour)
+	defer retry.Stop()
 	for {
+		if err := s.drainOutbox(ctx, c); err != nil {
+			return err
+		}
+		if due := s.outboxDue(); !due.IsZero() {
+			retry.Reset(max(time.Until(due), time.Millisecond))
+		}
 		aligned.update(s)
 		if every := s.heartbeatInterval(); every != hbEvery {
 			hbEvery = every
@@ -86,6 +96,8 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 			}
 			hbLast = time.Now()
 			hb.Reset(hbEvery)
+		case <-s.ss.ready:
+		case <-retry.C:
 		case <-aligned.c:
 			if err := s.sendMeterValues(0, ocpp.ReadingContextSampleClock)(ctx, c); err != nil {
 				return err
@@ -279,4 +291,10 @@ func (s *Station) sendStatuses(ctx context.Context, c *rpc.Conn, refs []Connecto
 		s.writeStatus()
 	}
 	return nil
+}
+
+func (s *Station) setOnline(on bool) {
+	s.mu.Lock()
+	s.online = on
+	s.mu.Unlock()
 }

@@ -34,6 +34,11 @@ type Host interface {
 	SavePassword(password string) (*v1alpha1.SecretKeyRef, error)
 	// Command runs a canonical command on the charger's device.
 	Command(ctx context.Context, name string, connector int, args cel.Args) error
+	// SaveTransaction stores a session (creating it when create is set)
+	// and returns once it is on disk: an event is never sent before.
+	SaveTransaction(t *v1alpha1.Transaction, create bool) error
+	// Transactions lists the stored sessions of the station's charger.
+	Transactions() ([]*v1alpha1.Transaction, error)
 }
 
 // Observation is what the charger's device side reports, from its status.
@@ -88,6 +93,9 @@ type Station struct {
 	reported     map[ConnectorRef]string // the status last acknowledged per connector
 	resetPending bool                    // an OnIdle reset waits for charging to end
 	attempts     int                     // failed connections in a row; picks the network profile
+	online       bool                    // a session with an accepted boot is up
+	control      v1alpha1.Condition      // the ChargingControl condition
+	ss           *sessions
 }
 
 // action is work the session loop does on the live connection.
@@ -114,7 +122,8 @@ func New(cfg Config, saved Persisted, passwordRef *v1alpha1.SecretKeyRef, host H
 		backoff:  NewBackoff(0, 0, 0, cfg.Seed),
 		reporter: NewReporter(), actions: make(chan action, 16), wake: make(chan struct{}, 1),
 		availability: map[ConnectorRef]ocpp.OperationalStatusEnumType{}, scheduled: map[ConnectorRef]ocpp.OperationalStatusEnumType{},
-		bootReason: ocpp.BootReasonPowerUp, persisted: saved, passwordRef: passwordRef, reported: map[ConnectorRef]string{}}
+		bootReason: ocpp.BootReasonPowerUp, persisted: saved, passwordRef: passwordRef, reported: map[ConnectorRef]string{},
+		ss: newSessions(cfg.Layout)}
 	layout := cfg.Layout
 	layout.Now = s.now
 	s.model = devicemodel.New(layout)
@@ -155,6 +164,7 @@ func (s *Station) Observe(o Observation) {
 	s.obs = o
 	s.mu.Unlock()
 	s.poke()
+	signal(s.ss.wake)
 }
 
 func (s *Station) poke() {
@@ -166,6 +176,12 @@ func (s *Station) poke() {
 
 // Run connects, and reconnects with the Part 4 back-off, until ctx ends.
 func (s *Station) Run(ctx context.Context) {
+	sessionsDone := make(chan struct{})
+	go func() {
+		defer close(sessionsDone)
+		s.runSessions(ctx)
+	}()
+	defer func() { <-sessionsDone }()
 	s.setState(v1alpha1.OCPPStateOffline, ReasonConnecting, "connecting to "+s.cfg.URL)
 	for {
 		err := s.connectAndServe(ctx)
@@ -325,10 +341,14 @@ func (s *Station) writeStatus() {
 		cond.Status = v1alpha1.ConditionTrue
 	}
 	reported := maps.Clone(s.reported)
+	control := s.control
 	s.mu.Unlock()
 	now := time.Now()
 	s.host.Status(func(cs *controllers.Status) error {
 		cs.SetCondition(cond, now)
+		if control.Type != "" {
+			cs.SetCondition(control, now)
+		}
 		if err := cs.Set("ocpp", ocppStatus); err != nil {
 			return err
 		}

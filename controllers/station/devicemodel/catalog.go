@@ -19,6 +19,11 @@ type Layout struct {
 	// ItemsPerMessage and BytesPerMessage are the station's limits for
 	// GetReport, GetVariables and SetVariables; defaults 20 and 8192.
 	ItemsPerMessage, BytesPerMessage int
+	// TxPoints are the TxStartPoint/TxStopPoint values this charger can
+	// observe (its template's signals decide); TxStartPoint and TxStopPoint
+	// are their defaults. Empty: all of TxPoints, default PowerPathClosed.
+	TxPoints                  []string
+	TxStartPoint, TxStopPoint string
 }
 
 // EVSELayout is one EVSE of the station.
@@ -70,7 +75,7 @@ func Catalog(l Layout) []Definition {
 	l = withDefaults(l)
 	b := &builder{}
 	comm(b)
-	tx(b)
+	tx(b, l)
 	auth(b)
 	sampled(b, l.Measurands)
 	clock(b)
@@ -96,6 +101,15 @@ func withDefaults(l Layout) Layout {
 	if len(l.Measurands) == 0 {
 		l.Measurands = []string{"Energy.Active.Import.Register"}
 	}
+	if len(l.TxPoints) == 0 {
+		l.TxPoints = TxPoints
+	}
+	if l.TxStartPoint == "" {
+		l.TxStartPoint = "PowerPathClosed"
+	}
+	if l.TxStopPoint == "" {
+		l.TxStopPoint = "PowerPathClosed"
+	}
 	return l
 }
 
@@ -120,13 +134,18 @@ func comm(b *builder) {
 	b.add(c, "WebSocketPingInterval", integer(0, 3600, "s"), actual(ReadWrite, "30"))
 }
 
-func tx(b *builder) {
+// tx: the TxStartPoint/TxStopPoint valuesList holds only the points the
+// charger can observe, so SetVariables with another is Rejected
+// (InvalidValue). StopTxOnEVSideDisconnect is ReadOnly true: a legacy
+// charger cannot keep a session through an unplugged cable.
+func tx(b *builder, l Layout) {
 	c := Component{Name: "TxCtrlr"}
 	b.add(c, "EVConnectionTimeOut", integer(0, 3600, "s"), actual(ReadWrite, "120"))
+	b.add(c, "MaxEnergyOnInvalidId", integer(0, 1000000, "Wh"), actual(ReadWrite, "0"))
 	b.add(c, "StopTxOnEVSideDisconnect", boolean, actual(ReadOnly, "true"))
 	b.add(c, "StopTxOnInvalidId", boolean, actual(ReadWrite, "true"))
-	b.add(c, "TxStartPoint", list(MemberList, TxPoints...), actual(ReadWrite, "PowerPathClosed"))
-	b.add(c, "TxStopPoint", list(MemberList, TxPoints...), actual(ReadWrite, "PowerPathClosed"))
+	b.add(c, "TxStartPoint", list(MemberList, l.TxPoints...), actual(ReadWrite, l.TxStartPoint))
+	b.add(c, "TxStopPoint", list(MemberList, l.TxPoints...), actual(ReadWrite, l.TxStopPoint))
 }
 
 func auth(b *builder) {

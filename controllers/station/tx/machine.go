@@ -141,6 +141,13 @@ func (m *Machine) Authorize(a Auth) {
 	m.revoked = nil
 }
 
+// Withdraw takes back an authorization that never took effect (the
+// charger did not take the release); nothing is reported.
+func (m *Machine) Withdraw() {
+	m.auth = nil
+	m.granted = false
+}
+
 // Revoke ends the authorization in force (a remote stop, an invalid token,
 // a local stop); trigger and reason are reported at the next Step.
 func (m *Machine) Revoke(trigger ocpp.TriggerReasonEnumType, reason ocpp.ReasonEnumType) {

@@ -1,0 +1,126 @@
+package station
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+)
+
+// The device follows the session: a charger is held (the template's stop
+// command) until a session on its EVSE is authorized, released (start)
+// while it is, and held again on a remote stop or a deauthorization. An
+// AutoStart charger is released until its session ends, and again once
+// the EV has left. An inoperative EVSE is never released: the hold is how
+// Inoperative is kept on chargers whose setAvailable is a 0 A limit.
+
+// ConditionChargingControl says whether the station can hold and release
+// the charger as sessions require.
+const ConditionChargingControl = "ChargingControl"
+
+// retryHoldEvery is how often a command the device did not take is tried
+// again while nothing else changes.
+const retryHoldEvery = 5 * time.Second
+
+// released reports whether the EVSE's charger may charge now.
+func (s *Station) released(evse int) bool {
+	s.mu.Lock()
+	inoperative := inoperativeIn(s.availability, ConnectorRef{EVSE: evse})
+	for _, ref := range s.connectors() {
+		if ref.EVSE == evse && s.inoperativeLocked(ref) {
+			inoperative = true
+		}
+	}
+	s.mu.Unlock()
+	if inoperative {
+		return false
+	}
+	s.ss.mu.Lock()
+	defer s.ss.mu.Unlock()
+	if s.ss.invalid[evse] {
+		return false
+	}
+	m := s.ss.machines[evse]
+	if m.Authorization() != nil {
+		return true
+	}
+	return s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && !s.ss.autoDone[evse] && m.Session() == nil
+}
+
+// enforce brings the charger to what released says, unless it is there
+// already. A device that did not take the command is tried again at the
+// next step, at most every retryHoldEvery.
+func (s *Station) enforce(ctx context.Context, evse int) {
+	s.ss.cmdMu.Lock()
+	defer s.ss.cmdMu.Unlock()
+	want := s.released(evse)
+	s.ss.mu.Lock()
+	have, known := s.ss.commanded[evse]
+	tried := s.ss.triedAt[evse]
+	if (known && have == want) || (!tried.IsZero() && time.Since(tried) < retryHoldEvery && s.ss.triedWant[evse] == want) {
+		s.ss.mu.Unlock()
+		return
+	}
+	s.ss.triedAt[evse], s.ss.triedWant[evse] = time.Now(), want
+	s.ss.mu.Unlock()
+	if err := s.commandEVSE(ctx, evse, want); err != nil {
+		s.log.Warn("charger not held/released as the session requires", "evse", evse, "release", want, "err", err)
+		return
+	}
+	s.ss.mu.Lock()
+	s.ss.commanded[evse] = want
+	s.ss.mu.Unlock()
+}
+
+// commandEVSE runs start (release) or stop (hold) on the EVSE's first
+// connector; a template without them falls back to setAvailable. It
+// records in ChargingControl whether the charger can be controlled.
+func (s *Station) commandEVSE(ctx context.Context, evse int, release bool) error {
+	conn := 1
+	for _, e := range s.cfg.Layout.EVSEs {
+		if e.ID == evse && len(e.Connectors) > 0 {
+			conn = e.Connectors[0].ID
+		}
+	}
+	name := "stop"
+	if release {
+		name = "start"
+	}
+	err := s.host.Command(ctx, name, conn, cel.Args{})
+	if errors.Is(err, cel.ErrUnsupported) {
+		name = "setAvailable"
+		err = s.host.Command(ctx, name, conn, cel.Args{Available: release})
+	}
+	switch {
+	case errors.Is(err, cel.ErrUnsupported):
+		s.setControl(v1alpha1.ConditionFalse, "Unsupported",
+			"the template has neither start/stop nor setAvailable: sessions cannot hold or release the charger, so remote start and stop are rejected")
+	case err == nil:
+		s.setControl(v1alpha1.ConditionTrue, "Commanded", fmt.Sprintf("%s took effect on EVSE %d", name, evse))
+	}
+	if err != nil {
+		return fmt.Errorf("%s on EVSE %d: %w", name, evse, err)
+	}
+	return nil
+}
+
+func (s *Station) setControl(status v1alpha1.ConditionStatus, reason, msg string) {
+	s.mu.Lock()
+	changed := s.control.Status != status || s.control.Reason != reason
+	s.control = v1alpha1.Condition{Type: ConditionChargingControl, Status: status, Reason: reason, Message: msg}
+	s.mu.Unlock()
+	if changed {
+		s.writeStatus()
+	}
+}
+
+// forget makes the next step command the EVSE again: the device was
+// unreachable and may have lost what it was told.
+func (s *Station) forgetCommanded() {
+	s.ss.mu.Lock()
+	clear(s.ss.commanded)
+	s.ss.mu.Unlock()
+}

@@ -1,0 +1,251 @@
+package station
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
+	"github.com/ocppgw/ocppgw/controllers/station/tx"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+)
+
+// Charging sessions (functional blocks E, F, C, J). Each EVSE has a
+// tx.Machine; its events become TransactionEvents that are stored in the
+// session's Transaction object before they are queued for the CSMS
+// (outbox.go). Sessions run whether or not the CSMS is connected: their own
+// goroutine steps the machines on every observation and at their due
+// times, and holds the charger (enforce.go) until a session is authorized.
+
+var (
+	txCtrlr      = devicemodel.Component{Name: "TxCtrlr"}
+	sampledCtrlr = devicemodel.Component{Name: "SampledDataCtrlr"}
+	authCtrlr    = devicemodel.Component{Name: "AuthCtrlr"}
+)
+
+// sessions is a station's session state. Lock order: Station.mu before
+// sessions.mu; nothing holds sessions.mu while calling the device or the
+// CSMS.
+type sessions struct {
+	mu       sync.Mutex
+	machines map[int]*tx.Machine // by EVSE id
+	records  map[string]*txRecord
+	queue    []queued // the outbox of the station, in creation order
+	dropped  int      // events given up since start, for the log
+	wake     chan struct{}
+	ready    chan struct{} // the outbox has something new
+	// lastToken is the idToken the reader reported last, per EVSE: a card
+	// is authorized once when it appears.
+	lastToken map[int]string
+	// commanded is what the charger was last told per EVSE (true: released);
+	// triedAt/triedWant the last attempt, for retries.
+	commanded map[int]bool
+	triedAt   map[int]time.Time
+	triedWant map[int]bool
+	// invalid: the CSMS refused the session's token and StopTxOnInvalidId is
+	// false, so the session stays but the charger is held.
+	invalid map[int]bool
+	// autoDone: an AutoStart session ended with the EV still plugged in; no
+	// new one starts until it leaves.
+	autoDone map[int]bool
+	// profiles holds the chargingProfile of a remote start per EVSE until
+	// its session records it.
+	profiles map[int][]byte
+	// cmdMu serializes holding and releasing chargers, so that a remote
+	// start's release and the session loop's hold never interleave.
+	cmdMu sync.Mutex
+	// holds counts CSMS requests being answered whose follow-up events
+	// must not overtake the answer; the outbox waits while it is above 0.
+	holds int
+}
+
+func newSessions(layout devicemodel.Layout) *sessions {
+	ss := &sessions{machines: map[int]*tx.Machine{}, records: map[string]*txRecord{},
+		wake: make(chan struct{}, 1), ready: make(chan struct{}, 1), lastToken: map[int]string{},
+		commanded: map[int]bool{}, triedAt: map[int]time.Time{}, triedWant: map[int]bool{}, invalid: map[int]bool{}, autoDone: map[int]bool{}, profiles: map[int][]byte{}}
+	for _, e := range layout.EVSEs {
+		ss.machines[e.ID] = tx.New(uuid.NewString)
+	}
+	return ss
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// txSettings reads TxCtrlr and SampledDataCtrlr as they are now.
+func (s *Station) txSettings() tx.Settings {
+	points := func(name string) []tx.Point {
+		var out []tx.Point
+		for _, p := range strings.Split(s.model.Value(txCtrlr, devicemodel.Variable{Name: name}), ",") {
+			if p != "" {
+				out = append(out, tx.Point(p))
+			}
+		}
+		return out
+	}
+	sec := func(c devicemodel.Component, name string, def int) time.Duration {
+		return time.Duration(max(s.model.Int(c, devicemodel.Variable{Name: name}, def), 0)) * time.Second
+	}
+	return tx.Settings{StartPoints: points("TxStartPoint"), StopPoints: points("TxStopPoint"),
+		EVConnectionTimeOut: sec(txCtrlr, "EVConnectionTimeOut", 120),
+		UpdatedInterval:     sec(sampledCtrlr, "TxUpdatedInterval", 60)}
+}
+
+// observed turns an EVSE's signals into what the machine decides on. The
+// EVSE's first connector with signals speaks for it. Without a known EV
+// state (device unreachable, not polled, evConnected unknown) nothing is
+// decided.
+func (s *Station) observed(evse int, blocked bool) (tx.Observed, map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ref := range s.connectors() {
+		if ref.EVSE != evse {
+			continue
+		}
+		sig := s.obs.Signals[ref]
+		if !s.obs.Reachable || s.obs.Connecting || sig == nil || s.obs.Unknown[ref]["evConnected"] != "" {
+			return tx.Observed{}, nil
+		}
+		powerW, hasPower := sig["powerW"].(float64)
+		charging := flag(sig, "charging", false)
+		o := tx.Observed{Known: true, Charging: charging || (hasPower && powerW > flowingW),
+			Suspended: flag(sig, "suspended", false), Blocked: blocked}
+		o.EVConnected = flag(sig, "evConnected", o.Charging || o.Suspended)
+		o.Flowing = o.Charging && (!hasPower || powerW > flowingW)
+		return o, sig
+	}
+	return tx.Observed{}, nil
+}
+
+// runSessions steps the machines until ctx ends: at each observation, at
+// the machines' due times, and when a CSMS request changed one.
+func (s *Station) runSessions(ctx context.Context) {
+	s.restoreSessions()
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		due := s.stepAll(ctx)
+		wait := time.Hour
+		if !due.IsZero() {
+			wait = max(time.Until(due), 10*time.Millisecond)
+		}
+		t.Reset(wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.ss.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// stepAll steps every EVSE's machine, stores and queues the events, holds
+// or releases the chargers, and returns the next due time.
+func (s *Station) stepAll(ctx context.Context) time.Time {
+	settings := s.txSettings()
+	s.mu.Lock()
+	reachable := s.obs.Reachable && !s.obs.Connecting
+	s.mu.Unlock()
+	if !reachable {
+		s.forgetCommanded() // it may have restarted: tell it again once it answers
+	}
+	var next time.Time
+	for _, e := range s.cfg.Layout.EVSEs {
+		s.readCard(e.ID)
+		blocked := !s.released(e.ID)
+		o, sig := s.observed(e.ID, blocked)
+		now := s.now()
+		s.ss.mu.Lock()
+		m := s.ss.machines[e.ID]
+		if o.Known && !o.EVConnected && !o.Charging {
+			s.ss.autoDone[e.ID] = false
+		}
+		if s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && o.Known && (o.EVConnected || o.Charging) && m.Authorization() == nil &&
+			m.Session() == nil && !s.ss.autoDone[e.ID] {
+			m.Authorize(tx.Auth{IDToken: s.cfg.Auth.Token, Source: tx.SourceAuto, At: now})
+		}
+		events := m.Step(o, settings, now)
+		if ended(events) {
+			s.ss.invalid[e.ID] = false
+			s.ss.autoDone[e.ID] = s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && (o.EVConnected || o.Charging)
+		}
+		due := m.NextDue(settings)
+		s.ss.mu.Unlock()
+		s.record(e.ID, events, sig)
+		s.progress(e.ID, sig)
+		s.enforce(ctx, e.ID)
+		if !due.IsZero() && (next.IsZero() || due.Before(next)) {
+			next = due
+		}
+	}
+	return next
+}
+
+// openSession returns the id of the EVSE's open session, or "".
+func (s *Station) openSession(evse int) string {
+	s.ss.mu.Lock()
+	defer s.ss.mu.Unlock()
+	if m := s.ss.machines[evse]; m != nil && m.Session() != nil {
+		return m.Session().ID
+	}
+	return ""
+}
+
+// sessionEVSE finds the EVSE whose open session has id, or 0.
+func (s *Station) sessionEVSE(id string) int {
+	s.ss.mu.Lock()
+	defer s.ss.mu.Unlock()
+	for evse, m := range s.ss.machines {
+		if t := m.Session(); t != nil && t.ID == id {
+			return evse
+		}
+	}
+	return 0
+}
+
+// busyEVSE reports whether an EVSE covered by target has an open session
+// or an authorization waiting for one.
+func (s *Station) busyEVSE(target ConnectorRef) bool {
+	s.ss.mu.Lock()
+	defer s.ss.mu.Unlock()
+	for evse, m := range s.ss.machines {
+		if (target.EVSE == 0 || target.EVSE == evse) && (m.Session() != nil || m.Authorization() != nil) {
+			return true
+		}
+	}
+	return false
+}
+
+// evseIDs lists the layout's EVSE ids in order.
+func (s *Station) evseIDs() []int {
+	var ids []int
+	for _, e := range s.cfg.Layout.EVSEs {
+		ids = append(ids, e.ID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// stopAllSessions ends every open session at once (an immediate reset)
+// and returns when the Ended events are stored.
+func (s *Station) stopAllSessions(trigger ocpp.TriggerReasonEnumType, reason ocpp.ReasonEnumType) {
+	for _, evse := range s.evseIDs() {
+		o, sig := s.observed(evse, true)
+		s.ss.mu.Lock()
+		events := s.ss.machines[evse].Stop(o, trigger, reason)
+		s.ss.mu.Unlock()
+		s.record(evse, events, sig)
+	}
+}
+
+func ended(events []tx.Event) bool {
+	return slices.ContainsFunc(events, func(e tx.Event) bool { return e.Type == ocpp.TransactionEventEnded })
+}
