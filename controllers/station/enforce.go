@@ -72,6 +72,7 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 	}
 	s.ss.mu.Lock()
 	s.ss.commanded[evse] = want
+	delete(s.ss.triedAt, evse) // the gate is for failures only
 	s.ss.mu.Unlock()
 }
 

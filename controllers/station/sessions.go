@@ -182,6 +182,11 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 		s.record(e.ID, events, sig)
 		s.progress(e.ID, sig)
 		s.enforce(ctx, e.ID)
+		s.ss.mu.Lock()
+		if tried := s.ss.triedAt[e.ID]; !tried.IsZero() && (due.IsZero() || tried.Add(retryHoldEvery).Before(due)) {
+			due = tried.Add(retryHoldEvery) // a command the device did not take is tried again
+		}
+		s.ss.mu.Unlock()
 		if !due.IsZero() && (next.IsZero() || due.Before(next)) {
 			next = due
 		}

@@ -146,3 +146,113 @@ func TestSessionCableFirstThenRemoteStart(t *testing.T) {
 	})
 	noFailures(t, cs)
 }
+
+// TestSessionRemoteStartFirstWithAuthorize (F02 with AuthorizeRemoteStart):
+// the station answers, sends Authorize, and releases the charger only once
+// the token is accepted; the session starts at the authorization and the
+// cable follows. A remote stop then holds the charger before it is
+// Accepted and ends the session (Authorized is a stop point); a stop of an
+// unknown id is Rejected. GetTransactionStatus reports the session.
+func TestSessionRemoteStartFirstWithAuthorize(t *testing.T) {
+	cs := startStrict(t)
+	cmd := &recordingCommander{}
+	f := sessionFixture(t, cs, cmd, "GW-TX-2")
+	setEV(f, "ch1", ev{})
+	if got := setVariable(t, cs, "GW-TX-2", "AuthCtrlr", "AuthorizeRemoteStart", "true"); !strings.Contains(got, "Accepted") {
+		t.Fatalf("AuthorizeRemoteStart: %s", got)
+	}
+	res, err := cs.Call(ctxT(t), "GW-TX-2", "RequestStartTransaction", map[string]any{"remoteStartId": 7,
+		"idToken": map[string]any{"idToken": "APP-7", "type": "Central"}})
+	if err != nil || !strings.Contains(string(res), `"status":"Accepted"`) {
+		t.Fatalf("RequestStartTransaction: %s %v", res, err)
+	}
+	waitCall(t, cs, "GW-TX-2", "Authorize", has(`"APP-7"`))
+	evs := waitTxEvents(t, cs, "GW-TX-2", 1)
+	txID := evs[0]["transactionInfo"].(map[string]any)["transactionId"].(string)
+	if !slices.Contains(cmd.log(), "ch1 start 1") {
+		t.Fatalf("charger not released after the accepted Authorize: %v", cmd.log())
+	}
+	setEV(f, "ch1", ev{plugged: true, charging: true, energyWh: 10, powerW: 7000})
+	waitTxEvents(t, cs, "GW-TX-2", 2)
+
+	status, err := cs.Call(ctxT(t), "GW-TX-2", "GetTransactionStatus", map[string]any{"transactionId": txID})
+	if err != nil || !strings.Contains(string(status), `"ongoingIndicator":true`) || !strings.Contains(string(status), `"messagesInQueue":false`) {
+		t.Fatalf("GetTransactionStatus of the running session: %s %v", status, err)
+	}
+	if res, err = cs.Call(ctxT(t), "GW-TX-2", "RequestStopTransaction", map[string]any{"transactionId": "not-a-session"}); err != nil ||
+		!strings.Contains(string(res), `"status":"Rejected"`) {
+		t.Fatalf("RequestStopTransaction of an unknown id: %s %v", res, err)
+	}
+	before := len(cmd.log())
+	if res, err = cs.Call(ctxT(t), "GW-TX-2", "RequestStopTransaction", map[string]any{"transactionId": txID}); err != nil ||
+		!strings.Contains(string(res), `"status":"Accepted"`) {
+		t.Fatalf("RequestStopTransaction: %s %v", res, err)
+	}
+	if !slices.Contains(cmd.log()[before:], "ch1 stop 1") {
+		t.Fatalf("Accepted before the charger was held: %v", cmd.log()[before:])
+	}
+	evs = waitTxEvents(t, cs, "GW-TX-2", 3)
+	want := []string{"0:Started/RemoteStart/Idle", "1:Updated/CablePluggedIn/Charging", "2:Ended/RemoteStop/Charging/Remote"}
+	if got := summary(evs); !slices.Equal(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	status, err = cs.Call(ctxT(t), "GW-TX-2", "GetTransactionStatus", map[string]any{"transactionId": txID})
+	if err != nil || !strings.Contains(string(status), `"ongoingIndicator":false`) {
+		t.Fatalf("GetTransactionStatus of the ended session: %s %v", status, err)
+	}
+	noFailures(t, cs)
+}
+
+// TestSessionEVConnectionTimeout (E03/TC_E_39): a remote start without a
+// cable ends when EVConnectionTimeOut passes, with EVConnectTimeout and
+// Timeout, and the charger is held again.
+func TestSessionEVConnectionTimeout(t *testing.T) {
+	cs := startStrict(t)
+	cmd := &recordingCommander{}
+	f := sessionFixture(t, cs, cmd, "GW-TX-3")
+	setEV(f, "ch1", ev{})
+	if got := setVariable(t, cs, "GW-TX-3", "TxCtrlr", "EVConnectionTimeOut", "1"); !strings.Contains(got, "Accepted") {
+		t.Fatalf("EVConnectionTimeOut: %s", got)
+	}
+	if res, err := cs.Call(ctxT(t), "GW-TX-3", "RequestStartTransaction", map[string]any{"remoteStartId": 1,
+		"idToken": map[string]any{"idToken": "APP-1", "type": "Central"}}); err != nil || !strings.Contains(string(res), "Accepted") {
+		t.Fatalf("RequestStartTransaction: %s %v", res, err)
+	}
+	evs := waitTxEvents(t, cs, "GW-TX-3", 2)
+	want := []string{"0:Started/RemoteStart/Idle", "1:Ended/EVConnectTimeout/Idle/Timeout"}
+	if got := summary(evs); !slices.Equal(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	pollUntil(t, 10*time.Second, "the charger held again", func() string {
+		log := cmd.log()
+		if len(log) > 0 && log[len(log)-1] == "ch1 stop 1" {
+			return ""
+		}
+		return fmt.Sprint(log)
+	})
+	noFailures(t, cs)
+}
+
+// TestTxPointsOfferOnlyWhatTheChargerShows: a template without a charging
+// or EV signal cannot observe PowerPathClosed or EVConnected, so
+// SetVariables with them is Rejected; the default starts at Authorized.
+func TestTxPointsOfferOnlyWhatTheChargerShows(t *testing.T) {
+	cs := startStrict(t)
+	f := stationFixture(t, cs.URL, csmsSpec())
+	f.Create(Kind, "ch1", charger("GW-TX-4", 1))
+	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
+	for _, v := range []string{"PowerPathClosed", "EVConnected,Authorized"} {
+		if got := setVariable(t, cs, "GW-TX-4", "TxCtrlr", "TxStartPoint", v); !strings.Contains(got, "Rejected") {
+			t.Errorf("TxStartPoint %s on a charger without that signal: %s", v, got)
+		}
+	}
+	if got := setVariable(t, cs, "GW-TX-4", "TxCtrlr", "TxStopPoint", "EnergyTransfer"); !strings.Contains(got, "Accepted") {
+		t.Errorf("TxStopPoint EnergyTransfer with a power signal: %s", got)
+	}
+	res, err := cs.Call(ctxT(t), "GW-TX-4", "GetVariables", map[string]any{"getVariableData": []map[string]any{{
+		"component": map[string]any{"name": "TxCtrlr"}, "variable": map[string]any{"name": "TxStartPoint"}}}})
+	if err != nil || !strings.Contains(string(res), `"attributeValue":"Authorized"`) {
+		t.Fatalf("default TxStartPoint: %s %v", res, err)
+	}
+	noFailures(t, cs)
+}
