@@ -105,6 +105,10 @@ func TestHistoryIsBounded(t *testing.T) {
 	// a-expired is past 7 days; of the five left on ch-a, a-e1 and a-e2 are
 	// the oldest that can go (a-queued still has events to deliver).
 	wantNames(t, f, "a-open", "a-queued", "a-e3", "a-e4", "b-e1", "b-open")
+	// One timer per charger with history, not one per session.
+	if n := clock.Pending(); n != 2 {
+		t.Errorf("%d timers pending, want 2 (ch-a, ch-b)", n)
+	}
 
 	// Four days on, b-e1 turns 7 days old; a-e3 is 6 days old and stays.
 	clock.Step(4*day + time.Minute)
@@ -132,6 +136,10 @@ func TestHistoryIsBounded(t *testing.T) {
 	// long ago, stay.
 	clock.Step(30 * day)
 	wantNames(t, f, "a-open", "b-open")
+	// With no ended session left, nothing needs another look.
+	if n := clock.Pending(); n != 0 {
+		t.Errorf("%d timers pending with only open sessions left", n)
+	}
 }
 
 // TestConflictLeavesTheNewerSession: a delete planned on a resourceVersion

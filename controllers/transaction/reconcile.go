@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ocppgw/ocppgw/controllers"
@@ -19,28 +20,52 @@ type Reconciler struct {
 	opts     Options
 	sessions *index
 	log      *slog.Logger
+	enqueue  func(key string)
 }
 
-// Reconcile looks at the named Transaction. An open one needs nothing. An
-// ended one prunes its charger's history, then asks to be looked at again
-// when it expires, or after Resync, whichever is sooner.
-func (r *Reconciler) Reconcile(_ context.Context, name string) (controllers.Result, error) {
-	s, ok := r.sessions.get(name)
-	if !ok || !s.ended {
-		return controllers.Result{}, nil
+// chargerKey is the prefix of the work items that prune one charger. The
+// others are Transaction names, which cannot contain a slash.
+const chargerKey = "charger/"
+
+// Reconcile takes a Transaction name or a charger key. A Transaction that
+// has ended queues its charger, so the events of many sessions of one
+// charger make one pass. A charger's pass deletes what plan chooses and
+// comes back when the next kept session expires, or after Resync.
+func (r *Reconciler) Reconcile(_ context.Context, key string) (controllers.Result, error) {
+	if charger, ok := strings.CutPrefix(key, chargerKey); ok {
+		return r.prune(charger)
 	}
+	if s, ok := r.sessions.get(key); ok && s.ended {
+		r.enqueue(chargerKey + s.charger)
+	}
+	return controllers.Result{}, nil
+}
+
+func (r *Reconciler) prune(charger string) (controllers.Result, error) {
 	now := r.opts.Clock.Now()
-	doomed := plan(r.sessions.ofCharger(s.charger), now, r.opts)
-	if err := r.delete(s.charger, doomed); err != nil {
+	sessions := r.sessions.ofCharger(charger)
+	doomed := plan(sessions, now, r.opts)
+	if err := r.delete(charger, doomed); err != nil {
 		return controllers.Result{}, err
 	}
-	if slices.ContainsFunc(doomed, func(d doom) bool { return d.name == name }) {
-		return controllers.Result{}, nil
+	gone := map[string]bool{}
+	for _, d := range doomed {
+		gone[d.name] = true
 	}
-	again := r.opts.Resync
-	if left, ok := expiresIn(s, now, r.opts.Retention); ok && left < again {
-		// A moment past the expiry, so the next look finds it expired.
-		again = left + time.Second
+	again, keep := r.opts.Resync, false
+	for _, s := range sessions {
+		if !s.ended || gone[s.name] {
+			continue
+		}
+		keep = true
+		if left, ok := expiresIn(s, now, r.opts.Retention); ok && left+time.Second < again {
+			// A moment past the expiry, so the next pass finds it expired.
+			again = left + time.Second
+		}
+	}
+	if !keep {
+		// Nothing ended is left; the next session to end queues the charger.
+		return controllers.Result{}, nil
 	}
 	return controllers.Result{RequeueAfter: again}, nil
 }

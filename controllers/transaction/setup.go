@@ -56,8 +56,8 @@ func (o Options) Validate() error {
 	return errors.Join(errs...)
 }
 
-// New returns the transaction history controller. It reconciles Transaction
-// names: an ended one makes it prune that session's charger.
+// New returns the transaction history controller. Its work items are the
+// names of changed Transactions and the chargers to prune (see Reconcile).
 func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options) (*controllers.Controller, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -76,6 +76,7 @@ func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options
 	// reconcile always finds the event that queued it in the index.
 	m.Informer(Kind).AddHandler(r.sessions.handle)
 	c := controllers.NewController("transaction", Kind, r, controllers.ControllerOptions{Clock: opts.Clock, Logger: log})
+	r.enqueue = c.Enqueue
 	return c, nil
 }
 
