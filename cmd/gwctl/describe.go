@@ -36,7 +36,8 @@ func newDescribeCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "describe KIND [NAME...] | KIND/NAME...",
 		Short: "Show details of resources",
-		Long: `Show a readable summary of resources: metadata, spec, status and conditions.
+		Long: `Show a readable summary of resources: metadata, spec, status and conditions;
+for a Transaction also its progress and the events the CSMS has not acknowledged.
 Without a name, every object of the kind (matching -l) is described.`,
 		Example: `  gwctl describe charger ch-1
   gwctl describe tpl/abb-terra
@@ -135,11 +136,7 @@ func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time) {
 	fw.field("Kind", obj.Kind)
 	writeMap(w, "Labels", m.Labels, "")
 	writeMap(w, "Annotations", m.Annotations, lastAppliedAnnotation)
-	created := "<unknown>"
-	if m.CreationTimestamp != "" {
-		created = fmt.Sprintf("%s (%s ago)", m.CreationTimestamp, age(m.CreationTimestamp, now))
-	}
-	fw.field("Created", created)
+	fw.field("Created", stamp(m.CreationTimestamp, now))
 	fw.field("Generation", fmt.Sprint(m.Generation))
 	fw.field("Resource Version", m.ResourceVersion)
 	fw.field("UID", m.UID)
@@ -161,6 +158,14 @@ func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time) {
 		detail.write(fw, v)
 	}
 	writeConditions(fw, v.conditions(), now)
+}
+
+// stamp shows a timestamp with its age, "2025-01-01T00:00:00Z (3h ago)".
+func stamp(ts string, now time.Time) string {
+	if ts == "" {
+		return "<unknown>"
+	}
+	return fmt.Sprintf("%s (%s ago)", ts, age(ts, now))
 }
 
 // kindDetail is what describe shows of one kind beyond spec and status:

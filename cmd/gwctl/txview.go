@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -20,7 +19,10 @@ var transactionColumns = []column{
 	{header: "POWER", value: func(v *view) string { return kilo(v.status, "powerW", 2, "kW") }},
 	{header: "STARTED", value: func(v *view) string { return age(first(v.spec, "startedAt"), v.now) }},
 	{header: "DURATION", value: transactionDuration},
-	{header: "QUEUED", value: func(v *view) string { return strconv.Itoa(len(outboxOf(v))) }},
+	{header: "QUEUED", value: func(v *view) string {
+		list, _ := lookup(v.status, "outbox").([]any)
+		return strconv.Itoa(len(list))
+	}},
 	{header: "CONNECTOR", wide: true, value: func(v *view) string { return first(v.spec, "connectorId") }},
 	{header: "ID-TOKEN", wide: true, value: func(v *view) string {
 		if t := first(v.status, "idToken.idToken"); t != "-" {
@@ -28,7 +30,7 @@ var transactionColumns = []column{
 		}
 		return first(v.spec, "idToken.idToken")
 	}},
-	{header: "SEQNO", wide: true, value: func(v *view) string { return first(v.status, "seqNo") }},
+	{header: "SEQNO", wide: true, value: func(v *view) string { return dashZero(first(v.status, "seqNo")) }},
 	{header: "DROPPED", wide: true, value: func(v *view) string { return dashZero(first(v.status, "droppedEvents")) }},
 }
 
@@ -148,8 +150,8 @@ var transactionDetails = kindDetail{hide: []string{"outbox"}, write: func(w fiel
 	w.heading("Progress")
 	p := w.indent()
 	p.field("State", transactionState(v))
-	started := first(v.spec, "startedAt")
-	p.field("Started", fmt.Sprintf("%s (%s ago)", started, age(started, v.now)))
+	started, _ := lookup(v.spec, "startedAt").(string)
+	p.field("Started", stamp(started, v.now))
 	p.field("Duration", transactionDuration(v))
 	p.field("Energy", kilo(v.status, "energyWh", 3, " kWh"))
 	p.field("Power", kilo(v.status, "powerW", 2, " kW"))
@@ -168,7 +170,7 @@ var transactionDetails = kindDetail{hide: []string{"outbox"}, write: func(w fiel
 	w.table(rows)
 }}
 
-// dashZero shows an absent counter as 0: omitempty leaves zero out.
+// dashZero shows an absent counter as 0: the API leaves zero out.
 func dashZero(s string) string {
 	if s == "-" {
 		return "0"
