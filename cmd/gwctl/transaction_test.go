@@ -197,6 +197,14 @@ func TestDescribeTransaction(t *testing.T) {
 		}
 	}
 
+	out = e.mustRun("describe", "tx", txA1)
+	for _, re := range []string{`  State:\s+Charging`, `  Power:\s+7\.36 kW`,
+		`  3\s+Updated\s+MeterValuePeriodic\s+\S+Z\s+\S+\s+1\s+false`} {
+		if !hasLine(out, re) {
+			t.Errorf("describe of an open session lacks %q:\n%s", re, out)
+		}
+	}
+
 	out = e.mustRun("describe", "tx", "-l", "ocppgw.dev/charger=ch-a")
 	if i, j := strings.Index(out, " "+txA1+"\n"), strings.Index(out, " "+txA2+"\n"); i < 0 || j < i || !strings.HasPrefix(out, "Name:") {
 		t.Errorf("describe of ch-a's sessions should show the newest first:\n%s", out)

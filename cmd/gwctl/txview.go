@@ -101,24 +101,16 @@ func kilo(m map[string]any, path string, decimals int, unit string) string {
 	return strconv.FormatFloat(f/1000, 'f', decimals, 64) + unit
 }
 
-// outboxEntry is one queued TransactionEvent as describe shows it.
-type outboxEntry struct {
-	SeqNo     int    `json:"seqNo"`
-	EventType string `json:"eventType"`
-	Timestamp string `json:"timestamp"`
-	Attempts  int    `json:"attempts"`
-	Offline   bool   `json:"offline"`
-	Trigger   string `json:"trigger"`
-}
-
-// outboxOf decodes status.outbox; entries that are not objects are kept as
-// zero entries so the count stays true.
-func outboxOf(v *view) []outboxEntry {
+// outboxOf returns status.outbox; an entry that is not an object stays an
+// empty one, shown as dashes, so the count stays true.
+func outboxOf(v *view) []map[string]any {
 	list, _ := lookup(v.status, "outbox").([]any)
-	out := make([]outboxEntry, len(list))
+	out := make([]map[string]any, len(list))
 	for i, e := range list {
-		if b, err := json.Marshal(e); err == nil {
-			json.Unmarshal(b, &out[i]) //nolint:errcheck // a malformed entry stays zero
+		if m, ok := e.(map[string]any); ok {
+			out[i] = m
+		} else {
+			out[i] = map[string]any{}
 		}
 	}
 	return out
@@ -164,11 +156,21 @@ var transactionDetails = kindDetail{hide: []string{"outbox"}, write: func(w fiel
 	w.heading("Queued Events")
 	rows := [][]string{{"SEQNO", "EVENT", "TRIGGER", "TIMESTAMP", "AGE", "ATTEMPTS", "OFFLINE"}}
 	for _, e := range queue {
-		rows = append(rows, []string{strconv.Itoa(e.SeqNo), dash(e.EventType), dash(e.Trigger), dash(e.Timestamp),
-			age(e.Timestamp, v.now), strconv.Itoa(e.Attempts), strconv.FormatBool(e.Offline)})
+		ts := first(e, "timestamp")
+		// attempts and offline are left out while 0 and false.
+		rows = append(rows, []string{first(e, "seqNo"), first(e, "eventType"), first(e, "trigger"), ts, age(ts, v.now),
+			dashZero(first(e, "attempts")), orFalse(first(e, "offline"))})
 	}
 	w.table(rows)
 }}
+
+// orFalse shows an absent flag as false.
+func orFalse(s string) string {
+	if s == "-" {
+		return "false"
+	}
+	return s
+}
 
 // dashZero shows an absent counter as 0: the API leaves zero out.
 func dashZero(s string) string {
