@@ -135,7 +135,10 @@ func (v *view) readyReason() string {
 type column struct {
 	header string
 	wide   bool
-	value  func(v *view) string
+	// name marks the column that holds the object's name, which reads
+	// "kind/name" when one listing mixes kinds.
+	name  bool
+	value func(v *view) string
 }
 
 // kindColumns are the columns between NAME and AGE (and, when wide, after AGE).
@@ -183,37 +186,61 @@ var kindColumns = map[string][]column{
 		{header: "PURPOSE", value: func(v *view) string { return first(v.spec, "chargingProfilePurpose") }},
 		{header: "STACK", value: func(v *view) string { return first(v.spec, "stackLevel") }},
 	},
-	"Transaction": {
-		{header: "CHARGER", value: func(v *view) string { return first(v.spec, "chargerRef") }},
-		{header: "EVSE", value: func(v *view) string { return first(v.spec, "evseId") }},
-		{header: "TXID", value: func(v *view) string { return first(v.spec, "transactionId") }},
-		{header: "STATE", value: transactionState},
-	},
 }
 
-// transactionState is the charging state, or Ended once the session is over.
-func transactionState(v *view) string {
-	if first(v.status, "endedAt") != "-" {
-		return "Ended"
+// ownLayout are the kinds whose columns are the whole row: they name
+// themselves and show their own time instead of NAME and AGE.
+var ownLayout = map[string][]column{
+	"Transaction": transactionColumns,
+}
+
+// kindOrder sorts a listed kind for reading; kinds without one keep the
+// server's name order.
+var kindOrder = map[string]func(a, b *view) int{
+	"Transaction": compareTransactions,
+}
+
+// sortListed orders objs of kind as kindOrder says.
+func sortListed(kind string, objs []*v1alpha1.Object, now time.Time) {
+	order, ok := kindOrder[kind]
+	if !ok {
+		return
 	}
-	return first(v.status, "chargingState")
+	views := make([]*view, len(objs))
+	for i, o := range objs {
+		views[i] = newView(o, now)
+	}
+	slices.SortStableFunc(views, order)
+	for i, v := range views {
+		objs[i] = v.obj
+	}
 }
 
 // columnsFor returns NAME, the kind's columns, AGE, then the wide-only ones,
-// the order kubectl uses.
+// the order kubectl uses. A kind with its own layout gets its columns alone.
 func columnsFor(kind string, wide bool) []column {
-	cols := []column{{header: "NAME", value: func(v *view) string { return v.obj.Metadata.Name }}}
-	var extra []column
-	for _, c := range kindColumns[kind] {
+	if own, ok := ownLayout[kind]; ok {
+		narrow, extra := splitWide(own, wide)
+		return append(narrow, extra...)
+	}
+	narrow, extra := splitWide(kindColumns[kind], wide)
+	cols := append([]column{{header: "NAME", name: true, value: func(v *view) string { return v.obj.Metadata.Name }}}, narrow...)
+	cols = append(cols, column{header: "AGE", value: func(v *view) string { return age(v.obj.Metadata.CreationTimestamp, v.now) }})
+	return append(cols, extra...)
+}
+
+// splitWide separates the columns always shown from the wide-only ones,
+// which are dropped unless wide.
+func splitWide(cols []column, wide bool) (narrow, extra []column) {
+	for _, c := range cols {
 		switch {
 		case !c.wide:
-			cols = append(cols, c)
+			narrow = append(narrow, c)
 		case wide:
 			extra = append(extra, c)
 		}
 	}
-	cols = append(cols, column{header: "AGE", value: func(v *view) string { return age(v.obj.Metadata.CreationTimestamp, v.now) }})
-	return append(cols, extra...)
+	return narrow, extra
 }
 
 func headerOf(cols []column) []string {
@@ -233,7 +260,11 @@ func rowOf(cols []column, o *v1alpha1.Object, kindPrefix bool, now time.Time) []
 		r[i] = c.value(v)
 	}
 	if kindPrefix {
-		r[0] = resourceName(o.Kind, o.Metadata.Name)
+		for i, c := range cols {
+			if c.name {
+				r[i] = resourceName(o.Kind, o.Metadata.Name)
+			}
+		}
 	}
 	return r
 }

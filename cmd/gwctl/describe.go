@@ -36,10 +36,12 @@ func newDescribeCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "describe KIND [NAME...] | KIND/NAME...",
 		Short: "Show details of resources",
-		Long: `Show a readable summary of resources: metadata, spec, status and conditions.
+		Long: `Show a readable summary of resources: metadata, spec, status and conditions;
+for a Transaction also its progress and the events the CSMS has not acknowledged.
 Without a name, every object of the kind (matching -l) is described.`,
 		Example: `  gwctl describe charger ch-1
-  gwctl describe tpl/abb-terra`,
+  gwctl describe tpl/abb-terra
+  gwctl describe transaction 3f9a7c10-8b2d-4e61-9f0a-5c4d3b2a1e01   # progress and the events still queued`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err
@@ -110,6 +112,7 @@ func (o *describeOptions) fetch(ctx context.Context, ref resourceRef) ([]*v1alph
 		for i := range l.Items {
 			objs = append(objs, &l.Items[i])
 		}
+		sortListed(ref.kind.Kind, objs, o.now())
 		return objs, nil
 	}
 	for _, name := range ref.names {
@@ -128,29 +131,82 @@ func (o *describeOptions) fetch(ctx context.Context, ref resourceRef) ([]*v1alph
 // describeObject writes the human summary of one object.
 func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time) {
 	m := obj.Metadata
-	field := func(label, value string) { fmt.Fprintf(w, "%-18s%s\n", label+":", value) }
-	field("Name", m.Name)
-	field("Kind", obj.Kind)
+	fw := fieldWriter{w: w}
+	fw.field("Name", m.Name)
+	fw.field("Kind", obj.Kind)
 	writeMap(w, "Labels", m.Labels, "")
 	writeMap(w, "Annotations", m.Annotations, lastAppliedAnnotation)
-	created := "<unknown>"
-	if m.CreationTimestamp != "" {
-		created = fmt.Sprintf("%s (%s ago)", m.CreationTimestamp, age(m.CreationTimestamp, now))
-	}
-	field("Created", created)
-	field("Generation", fmt.Sprint(m.Generation))
-	field("Resource Version", m.ResourceVersion)
-	field("UID", m.UID)
+	fw.field("Created", stamp(m.CreationTimestamp, now))
+	fw.field("Generation", fmt.Sprint(m.Generation))
+	fw.field("Resource Version", m.ResourceVersion)
+	fw.field("UID", m.UID)
 
 	spec := decodeMap(obj.Spec)
 	if obj.Kind == "Secret" {
 		hideSecretValues(spec)
 	}
 	writeSection(w, "Spec", spec)
+	detail := kindDetails[obj.Kind]
 	status := decodeMap(obj.Status)
 	delete(status, "conditions")
+	for _, f := range detail.hide {
+		delete(status, f)
+	}
 	writeSection(w, "Status", status)
-	writeConditions(w, newView(obj, now).conditions(), now)
+	v := newView(obj, now)
+	if detail.write != nil {
+		detail.write(fw, v)
+	}
+	writeConditions(fw, v.conditions(), now)
+}
+
+// stamp shows a timestamp with its age, "2025-01-01T00:00:00Z (3h ago)".
+func stamp(ts string, now time.Time) string {
+	if ts == "" {
+		return "<unknown>"
+	}
+	return fmt.Sprintf("%s (%s ago)", ts, age(ts, now))
+}
+
+// kindDetail is what describe shows of one kind beyond spec and status:
+// status fields it leaves out of the Status section (hide), and the lines
+// it writes after it (write).
+type kindDetail struct {
+	hide  []string
+	write func(w fieldWriter, v *view)
+}
+
+var kindDetails = map[string]kindDetail{
+	"Transaction": transactionDetails,
+}
+
+// fieldWriter writes describe's "Label:   value" lines, headings and
+// tables at one indentation.
+type fieldWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+// labelWidth aligns the values of describe's top-level fields.
+const labelWidth = 18
+
+func (f fieldWriter) field(label, value string) {
+	fmt.Fprintf(f.w, "%s%-*s%s\n", f.prefix, labelWidth-len(f.prefix), label+":", value)
+}
+
+func (f fieldWriter) heading(label string) { fmt.Fprintf(f.w, "%s%s:\n", f.prefix, label) }
+
+// indent returns a writer for the lines under a heading.
+func (f fieldWriter) indent() fieldWriter { return fieldWriter{w: f.w, prefix: f.prefix + "  "} }
+
+// table writes rows aligned, the first being the header, under a heading.
+func (f fieldWriter) table(rows [][]string) {
+	tw := newTabWriter(f.w)
+	p := f.indent().prefix
+	for _, r := range rows {
+		fmt.Fprintln(tw, p+strings.Join(r, "\t"))
+	}
+	tw.Flush()
 }
 
 // writeMap prints key=value pairs, one per line, under a label.
@@ -207,18 +263,17 @@ func hideSecretValues(spec map[string]any) {
 }
 
 // writeConditions prints the conditions table (TYPE STATUS REASON AGE MESSAGE).
-func writeConditions(w io.Writer, conds []v1alpha1.Condition, now time.Time) {
+func writeConditions(w fieldWriter, conds []v1alpha1.Condition, now time.Time) {
 	if len(conds) == 0 {
-		fmt.Fprintf(w, "%-18s<none>\n", "Conditions:")
+		w.field("Conditions", "<none>")
 		return
 	}
-	fmt.Fprintln(w, "Conditions:")
-	tw := newTabWriter(w)
-	fmt.Fprintln(tw, "  TYPE\tSTATUS\tREASON\tAGE\tMESSAGE")
+	w.heading("Conditions")
+	rows := [][]string{{"TYPE", "STATUS", "REASON", "AGE", "MESSAGE"}}
 	for _, c := range conds {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Type, c.Status, dash(c.Reason), age(c.LastTransitionTime, now), dash(c.Message))
+		rows = append(rows, []string{c.Type, string(c.Status), dash(c.Reason), age(c.LastTransitionTime, now), dash(c.Message)})
 	}
-	tw.Flush()
+	w.table(rows)
 }
 
 func dash(s string) string {

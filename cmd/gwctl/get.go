@@ -41,6 +41,7 @@ list of them, or "all".`,
   gwctl get ch ch-1 -o yaml
   gwctl get chargers -o wide -l site=lab
   gwctl get chargers -w --output-watch-events
+  gwctl get transactions -w        # sessions by charger, newest first; energy as it rises
   gwctl get all`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
@@ -126,9 +127,12 @@ func (o *getOptions) fetch(ctx context.Context) ([]*v1alpha1.Object, string, []e
 				continue
 			}
 			rv = l.Metadata.ResourceVersion
+			listed := make([]*v1alpha1.Object, len(l.Items))
 			for i := range l.Items {
-				objs = append(objs, &l.Items[i])
+				listed[i] = &l.Items[i]
 			}
+			sortListed(ref.kind.Kind, listed, o.now())
+			objs = append(objs, listed...)
 			continue
 		}
 		for _, name := range ref.names {

@@ -160,10 +160,17 @@ func TestGetWatchPrintsLaterChanges(t *testing.T) {
 	waitFor(t, "a MODIFIED row for ch-3", func() bool { return hasLine(out.String(), `MODIFIED\s+ch-3\s+wallbox\s+tcp 10.0.0.4:502/1\s+.*`) })
 	e.mustRun("delete", "charger", "ch-1")
 	waitFor(t, "a DELETED row for ch-1", func() bool { return hasLine(out.String(), `DELETED\s+ch-1\s+.*`) })
+	stopWatch(t, stop, out, "EVENT")
+}
+
+// stopWatch cancels a `get -w` and checks that it ended with exit 0 having
+// printed the header, which contains header, once.
+func stopWatch(t *testing.T, stop func() int, out *syncBuffer, header string) {
+	t.Helper()
 	if code := stop(); code != 0 {
 		t.Errorf("get -w exit %d after cancel, want 0", code)
 	}
-	if n := strings.Count(out.String(), "EVENT"); n != 1 {
+	if n := strings.Count(out.String(), header); n != 1 {
 		t.Errorf("header printed %d times, want once:\n%s", n, out.String())
 	}
 }

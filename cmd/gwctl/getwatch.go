@@ -162,6 +162,8 @@ func (s *watchSession) endInitial() error {
 	if s.o.watchOnly {
 		return nil
 	}
+	// Every held object came as ADDED, so sorting them keeps events true.
+	sortListed(s.kind.Kind, held, s.o.now())
 	return s.print(held, events)
 }
 

@@ -106,12 +106,18 @@ func fixedObjects() map[string][]*v1alpha1.Object {
 		"ChargingProfile": {fixture("ChargingProfile", "site-limit", 2*time.Minute, now,
 			`{"chargerRef":"ch-tcp","evseId":0,"id":1,"stackLevel":2,"chargingProfilePurpose":"ChargingStationMaxProfile","chargingProfileKind":"Absolute","chargingSchedule":[]}`, "")},
 		"Transaction": {
-			fixture("Transaction", "ch-tcp-tx1", 10*time.Minute, now,
-				`{"chargerRef":"ch-tcp","evseId":1,"transactionId":"tx-0001","startedAt":"2025-06-01T11:50:00Z"}`,
-				`{"chargingState":"Charging","seqNo":3}`),
-			fixture("Transaction", "ch-el-tx9", 30*time.Hour, now,
-				`{"chargerRef":"ch-el","evseId":2,"transactionId":"tx-0009","startedAt":"2025-05-31T06:00:00Z"}`,
-				`{"chargingState":"Idle","endedAt":"2025-05-31T08:00:00Z"}`),
+			fixture("Transaction", "0d6c3f0e-5a51-4f0e-9c3a-2b8e1f7d4a10", 72*time.Minute, now,
+				`{"chargerRef":"ch-tcp","evseId":1,"connectorId":1,"transactionId":"0d6c3f0e-5a51-4f0e-9c3a-2b8e1f7d4a10","startedAt":"2025-06-01T10:48:00Z"}`,
+				`{"state":"Active","chargingState":"Charging","seqNo":6,"idToken":{"idToken":"04A1B2C3","type":"ISO14443"},"energyWh":8123.4,"powerW":7360,`+
+					`"outbox":[{"seqNo":5,"eventType":"Updated","timestamp":"2025-06-01T11:59:00Z","payload":{},"attempts":2,"trigger":"MeterValuePeriodic"}]}`),
+			fixture("Transaction", "7b2e9a44-1c0d-4b5e-8f6a-93d2c4e5f601", 3*time.Minute, now,
+				`{"chargerRef":"ch-tcp","evseId":2,"connectorId":1,"transactionId":"7b2e9a44-1c0d-4b5e-8f6a-93d2c4e5f601","startedAt":"2025-06-01T11:57:00Z"}`,
+				`{"state":"Active","chargingState":"EVConnected","seqNo":2,"droppedEvents":1,`+
+					`"outbox":[{"seqNo":0,"eventType":"Started","timestamp":"2025-06-01T11:57:00Z","payload":{},"offline":true,"trigger":"CablePluggedIn"},`+
+					`{"seqNo":1,"eventType":"Updated","timestamp":"2025-06-01T11:58:00Z","payload":{},"offline":true,"trigger":"Authorized"}]}`),
+			fixture("Transaction", "c41f0b7d-2e8a-4d6b-a5c9-0f1e2d3c4b5a", 30*time.Hour, now,
+				`{"chargerRef":"ch-el","evseId":2,"connectorId":1,"transactionId":"c41f0b7d-2e8a-4d6b-a5c9-0f1e2d3c4b5a","startedAt":"2025-05-31T06:00:00Z"}`,
+				`{"state":"Ended","chargingState":"Idle","seqNo":41,"energyWh":15000,"powerW":0,"stoppedReason":"EVDisconnected","endedAt":"2025-05-31T08:25:00Z"}`),
 		},
 	}
 }
@@ -123,7 +129,7 @@ func TestGoldenTables(t *testing.T) {
 	var b bytes.Buffer
 	for _, kind := range []string{"Charger", "Template", "CSMS", "Bus", "Secret", "ChargingProfile", "Transaction"} {
 		for _, wide := range []bool{false, true} {
-			if wide && kind != "Charger" {
+			if wide && kind != "Charger" && kind != "Transaction" {
 				continue
 			}
 			if err := printTable(&b, objectTable(kind, objs[kind], wide, false, fixedNow)); err != nil {

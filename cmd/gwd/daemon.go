@@ -17,6 +17,7 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/charger"
 	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/store"
 )
@@ -43,7 +44,7 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 
 	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface, Group: o.echonetGroup})
 	defer drivers.Close()
-	mgr, chargers, err := setupControllers(st, drivers, log)
+	mgr, chargers, err := setupControllers(st, drivers, o.history, log)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 
 // setupControllers adds every controller to a new manager. It returns the
 // charger controller too, which serves commands and mapping tests.
-func setupControllers(st *store.Store, drivers *charger.Drivers, log *slog.Logger) (*controllers.Manager, *charger.Reconciler, error) {
+func setupControllers(st *store.Store, drivers *charger.Drivers, history transaction.Options, log *slog.Logger) (*controllers.Manager, *charger.Reconciler, error) {
 	mgr := controllers.NewManager(st, log.With("component", "controllers"))
 	if err := template.Setup(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("template controller: %w", err)
@@ -98,6 +99,9 @@ func setupControllers(st *store.Store, drivers *charger.Drivers, log *slog.Logge
 	}
 	if err := station.Setup(chargers)(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("station controller: %w", err)
+	}
+	if err := transaction.Setup(history)(mgr, st, log); err != nil {
+		return nil, nil, fmt.Errorf("transaction history controller: %w", err)
 	}
 	return mgr, chargers, nil
 }

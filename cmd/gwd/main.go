@@ -11,9 +11,9 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/ocppgw/ocppgw/drivers/echonet"
-
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/controllers/transaction"
+	"github.com/ocppgw/ocppgw/drivers/echonet"
 )
 
 // Set by -ldflags at build time.
@@ -38,6 +38,9 @@ type options struct {
 	echonetListen    string
 	echonetInterface string
 	echonetGroup     string
+
+	// history bounds the ended sessions kept as Transactions.
+	history transaction.Options
 }
 
 func parseFlags(args []string, errOut io.Writer) (*options, error) {
@@ -51,6 +54,10 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	fs.StringVar(&o.echonetListen, "echonet-listen", ":3610", "UDP address of the ECHONET Lite client (opened when the first EL charger is applied)")
 	fs.StringVar(&o.echonetInterface, "echonet-interface", "", "network interface for ECHONET Lite multicast; empty lets the kernel choose")
 	fs.StringVar(&o.echonetGroup, "echonet-discovery-address", echonet.DefaultGroup, "where ECHONET Lite discovery is sent: the multicast group, or one node's address:port")
+	fs.DurationVar(&o.history.Retention, "transaction-retention", transaction.DefaultRetention,
+		"how long an ended session is kept once the CSMS has all its events; 0 keeps it regardless of age")
+	fs.IntVar(&o.history.History, "transaction-history", transaction.DefaultHistory,
+		"ended sessions kept per charger at most, oldest deleted first; 0: no limit")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -63,6 +70,9 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := o.history.Validate(); err != nil {
+		return nil, err
 	}
 	return o, nil
 }

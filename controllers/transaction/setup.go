@@ -1,0 +1,92 @@
+package transaction
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/store"
+)
+
+// Kind is the resource kind this package prunes.
+const Kind = "Transaction"
+
+// ChargerLabel names the charger a Transaction belongs to; the station sets
+// it on every session it creates.
+const ChargerLabel = "ocppgw.dev/charger"
+
+// Defaults of gwd's --transaction-retention and --transaction-history.
+const (
+	DefaultRetention = 7 * 24 * time.Hour
+	DefaultHistory   = 200
+	// DefaultResync is how often a kept ended session is looked at again,
+	// so a limit still holds if an event was missed or the clock jumped.
+	DefaultResync = 10 * time.Minute
+)
+
+// Options bound the history. Zero Retention or History means no bound of
+// that kind; gwd passes the defaults above unless told otherwise.
+type Options struct {
+	// Retention is how long an ended session whose events were all
+	// delivered is kept after it ended.
+	Retention time.Duration
+	// History is how many ended sessions each charger keeps at most.
+	History int
+	// Resync is the longest a kept ended session waits for another look;
+	// DefaultResync when zero.
+	Resync time.Duration
+	// Clock is the time source of ages and requeues; RealClock when nil.
+	Clock controllers.Clock
+}
+
+// Validate rejects negative bounds, naming the gwd flag that set them.
+func (o Options) Validate() error {
+	var errs []error
+	if o.Retention < 0 {
+		errs = append(errs, fmt.Errorf("--transaction-retention %v: must be 0 (keep regardless of age) or positive", o.Retention))
+	}
+	if o.History < 0 {
+		errs = append(errs, fmt.Errorf("--transaction-history %d: must be 0 (no limit per charger) or positive", o.History))
+	}
+	if o.Resync < 0 {
+		errs = append(errs, fmt.Errorf("transaction resync %v: must not be negative", o.Resync))
+	}
+	return errors.Join(errs...)
+}
+
+// New returns the transaction history controller. Its work items are the
+// names of changed Transactions and the chargers to prune (see Reconcile).
+func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options) (*controllers.Controller, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Resync == 0 {
+		opts.Resync = DefaultResync
+	}
+	if opts.Clock == nil {
+		opts.Clock = controllers.RealClock
+	}
+	if log == nil {
+		log = m.Logger()
+	}
+	r := &Reconciler{st: st, opts: opts, sessions: newIndex(), log: log.With("controller", "transaction")}
+	// Registered before the manager wires the controller's own handler, so a
+	// reconcile always finds the event that queued it in the index.
+	m.Informer(Kind).AddHandler(r.sessions.handle)
+	c := controllers.NewController("transaction", Kind, r, controllers.ControllerOptions{Clock: opts.Clock, Logger: log})
+	r.enqueue = c.Enqueue
+	return c, nil
+}
+
+// Setup returns a setup that adds the transaction history controller.
+func Setup(opts Options) func(*controllers.Manager, *store.Store, *slog.Logger) error {
+	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
+		c, err := New(m, st, log, opts)
+		if err != nil {
+			return err
+		}
+		return m.Add(c)
+	}
+}
