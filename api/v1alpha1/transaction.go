@@ -32,6 +32,10 @@ type IDToken struct {
 	Type string `json:"type"`
 }
 
+// ChargerLabel labels what the gateway makes for a charger (its sessions,
+// the Secret of a password the CSMS set) with the charger's name.
+const ChargerLabel = "ocppgw.dev/charger"
+
 // The states of a Transaction.
 const (
 	TransactionActive = "Active"

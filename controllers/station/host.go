@@ -43,7 +43,7 @@ func (h *host) SavePassword(password string) (*v1alpha1.SecretKeyRef, error) {
 		return nil, err
 	}
 	obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: "Secret", Spec: spec,
-		Metadata: v1alpha1.ObjectMeta{Name: name, Labels: map[string]string{"ocppgw.dev/charger": h.name},
+		Metadata: v1alpha1.ObjectMeta{Name: name, Labels: map[string]string{v1alpha1.ChargerLabel: h.name},
 			Annotations: map[string]string{"ocppgw.dev/owner": "station: BasicAuthPassword set by the CSMS"}}}
 	cur, err := h.r.st.Get("Secret", name)
 	switch {
@@ -65,9 +65,6 @@ func (h *host) Command(ctx context.Context, name string, connector int, args cel
 	}
 	return h.r.commands.Command(ctx, h.name, name, connector, args)
 }
-
-// ChargerLabel labels a Transaction with the charger it belongs to.
-const ChargerLabel = "ocppgw.dev/charger"
 
 // SaveTransaction writes the session in one store transaction: a new one
 // is created with its status (the create alone would drop it), an existing
@@ -99,7 +96,7 @@ func (h *host) Transactions() ([]*v1alpha1.Transaction, error) {
 	objs, _ := h.r.st.List("Transaction")
 	var out []*v1alpha1.Transaction
 	for _, o := range objs {
-		if o.Metadata.Labels[ChargerLabel] != h.name {
+		if o.Metadata.Labels[v1alpha1.ChargerLabel] != h.name {
 			continue
 		}
 		t, err := v1alpha1.DecodeTransaction(o)

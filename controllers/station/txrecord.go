@@ -39,7 +39,7 @@ func (s *Station) newRecord(evse int, t *tx.State) *txRecord {
 		}
 	}
 	return &txRecord{evse: evse, t: &v1alpha1.Transaction{
-		Metadata: v1alpha1.ObjectMeta{Name: t.ID, Labels: map[string]string{ChargerLabel: s.cfg.Charger}},
+		Metadata: v1alpha1.ObjectMeta{Name: t.ID, Labels: map[string]string{v1alpha1.ChargerLabel: s.cfg.Charger}},
 		Spec: v1alpha1.TransactionSpec{ChargerRef: s.cfg.Charger, EVSEID: evse, ConnectorID: conn, TransactionID: t.ID,
 			IDToken: apiToken(t.IDToken), StartedAt: t.StartedAt.UTC().Format(time.RFC3339)},
 		Status: v1alpha1.TransactionStatus{State: v1alpha1.TransactionActive}}}

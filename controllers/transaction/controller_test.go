@@ -26,7 +26,7 @@ func createSession(t *testing.T, st *store.Store, name, charger string, started 
 	spec, _ := json.Marshal(v1alpha1.TransactionSpec{ChargerRef: charger, EVSEID: 1, ConnectorID: 1, TransactionID: name,
 		StartedAt: started.Format(time.RFC3339)})
 	obj, err := st.Create(&v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: Kind,
-		Metadata: v1alpha1.ObjectMeta{Name: name, Labels: map[string]string{ChargerLabel: charger}}, Spec: spec})
+		Metadata: v1alpha1.ObjectMeta{Name: name, Labels: map[string]string{v1alpha1.ChargerLabel: charger}}, Spec: spec})
 	if err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}

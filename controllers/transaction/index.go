@@ -23,7 +23,7 @@ type session struct {
 // summarize reads a session from its object. A status that does not decode
 // reads as open, so it is never deleted.
 func summarize(obj *v1alpha1.Object) session {
-	s := session{name: obj.Metadata.Name, resourceVersion: obj.Metadata.ResourceVersion, charger: obj.Metadata.Labels[ChargerLabel]}
+	s := session{name: obj.Metadata.Name, resourceVersion: obj.Metadata.ResourceVersion, charger: obj.Metadata.Labels[v1alpha1.ChargerLabel]}
 	if s.charger == "" {
 		var spec v1alpha1.TransactionSpec
 		if json.Unmarshal(obj.Spec, &spec) == nil {

@@ -13,10 +13,6 @@ import (
 // Kind is the resource kind this package prunes.
 const Kind = "Transaction"
 
-// ChargerLabel names the charger a Transaction belongs to; the station sets
-// it on every session it creates.
-const ChargerLabel = "ocppgw.dev/charger"
-
 // Defaults of gwd's --transaction-retention and --transaction-history.
 const (
 	DefaultRetention = 7 * 24 * time.Hour
