@@ -36,6 +36,9 @@ type IDToken struct {
 // the Secret of a password the CSMS set) with the charger's name.
 const ChargerLabel = "ocppgw.dev/charger"
 
+// MaxEndedSamples bounds TransactionStatus.EndedSamples.
+const MaxEndedSamples = 100
+
 // The states of a Transaction.
 const (
 	TransactionActive = "Active"
@@ -77,6 +80,10 @@ type TransactionStatus struct {
 	// ChargingProfile is the profile a RequestStartTransaction carried,
 	// kept with the session for smart charging.
 	ChargingProfile json.RawMessage `json:"chargingProfile,omitempty"`
+	// EndedSamples are the meter values sampled every TxEndedInterval
+	// (MeterValueType JSON), sent with the Ended event; the newest
+	// MaxEndedSamples are kept.
+	EndedSamples []json.RawMessage `json:"endedSamples,omitempty"`
 	// DroppedEvents counts events that never reached the CSMS: attempts
 	// spent, or periodic events given up because the outbox was full.
 	DroppedEvents int `json:"droppedEvents,omitempty"`

@@ -79,6 +79,9 @@ func (s *Station) sendMeterValues(target int, reading ocpp.ReadingContextEnumTyp
 			if target != 0 && e.ID != target {
 				continue
 			}
+			if reading == ocpp.ReadingContextSampleClock && s.openSession(e.ID) != "" {
+				continue // a session's aligned values are its MeterValueClock events
+			}
 			samples := s.evseSamples(e, want, reading)
 			if len(samples) == 0 {
 				continue

@@ -8,6 +8,8 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
+	"github.com/ocppgw/ocppgw/controllers/station/tx"
 )
 
 // The device follows the session: a charger is held (the template's stop
@@ -40,10 +42,10 @@ func (s *Station) released(evse int) bool {
 	}
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	if s.ss.invalid[evse] {
-		return false
-	}
 	m := s.ss.machines[evse]
+	if s.ss.invalid[evse] {
+		return s.underInvalidMaxLocked(m)
+	}
 	if m.Authorization() != nil {
 		return true
 	}
@@ -124,4 +126,17 @@ func (s *Station) forgetCommanded() {
 	s.ss.mu.Lock()
 	clear(s.ss.commanded)
 	s.ss.mu.Unlock()
+}
+
+// underInvalidMaxLocked: a session whose token the CSMS refused, kept
+// because StopTxOnInvalidId is false, may go on until it delivered
+// MaxEnergyOnInvalidId (E05); unknown energy holds it at once.
+func (s *Station) underInvalidMaxLocked(m *tx.Machine) bool {
+	limit := s.model.Int(txCtrlr, devicemodel.Variable{Name: "MaxEnergyOnInvalidId"}, 0)
+	t := m.Session()
+	if limit <= 0 || t == nil {
+		return false
+	}
+	rec := s.ss.records[t.ID]
+	return rec != nil && rec.t.Status.EnergyWh != nil && *rec.t.Status.EnergyWh < float64(limit)
 }

@@ -221,7 +221,7 @@ func (s *Station) triggerTransactionEvent(evse int) (any, error) {
 		for _, id := range targets {
 			_, sig := s.observed(id, false)
 			s.ss.mu.Lock()
-			ev := s.ss.machines[id].Triggered()
+			ev := s.ss.machines[id].Meter(ocpp.TriggerReasonTrigger, ocpp.ReadingContextTrigger)
 			s.ss.mu.Unlock()
 			if ev != nil {
 				s.record(id, []tx.Event{*ev}, sig)

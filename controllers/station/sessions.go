@@ -55,6 +55,10 @@ type sessions struct {
 	// profiles holds the chargingProfile of a remote start per EVSE until
 	// its session records it.
 	profiles map[int][]byte
+	// alignedNext is the next clock-aligned boundary of AlignedDataCtrlr
+	// interval alignedEvery, for sessions' MeterValueClock events.
+	alignedNext  time.Time
+	alignedEvery time.Duration
 	// cmdMu serializes holding and releasing chargers, so that a remote
 	// start's release and the session loop's hold never interleave.
 	cmdMu sync.Mutex
@@ -157,7 +161,7 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 	if !reachable {
 		s.forgetCommanded() // it may have restarted: tell it again once it answers
 	}
-	var next time.Time
+	fireAligned, next := s.alignedDue(s.now())
 	for _, e := range s.cfg.Layout.EVSEs {
 		s.readCard(e.ID)
 		blocked := !s.released(e.ID)
@@ -173,6 +177,11 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 			m.Authorize(tx.Auth{IDToken: s.cfg.Auth.Token, Source: tx.SourceAuto, At: now})
 		}
 		events := m.Step(o, settings, now)
+		if fireAligned && sig != nil && !ended(events) {
+			if ev := m.Meter(ocpp.TriggerReasonMeterValueClock, ocpp.ReadingContextSampleClock); ev != nil {
+				events = append(events, *ev)
+			}
+		}
 		if ended(events) {
 			s.ss.invalid[e.ID] = false
 			s.ss.autoDone[e.ID] = s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && (o.EVConnected || o.Charging)
@@ -181,6 +190,9 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 		s.ss.mu.Unlock()
 		s.record(e.ID, events, sig)
 		s.progress(e.ID, sig)
+		if d := s.sampleEnded(e.ID, sig, now); !d.IsZero() && (due.IsZero() || d.Before(due)) {
+			due = d
+		}
 		s.enforce(ctx, e.ID)
 		s.ss.mu.Lock()
 		if tried := s.ss.triedAt[e.ID]; !tried.IsZero() && (due.IsZero() || tried.Add(retryHoldEvery).Before(due)) {

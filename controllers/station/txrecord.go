@@ -18,6 +18,7 @@ type txRecord struct {
 	stored       bool
 	evse         int
 	lastProgress time.Time
+	endedNext    time.Time // the next TxEndedInterval sample
 }
 
 // queued is one outbox entry of the station's FIFO.
@@ -125,6 +126,12 @@ func (s *Station) outboxEntry(rec *txRecord, ev tx.Event, sig map[string]any, of
 	if samples := s.txSamples(sig, ev.Context); len(samples) > 0 {
 		req.MeterValue = []ocpp.MeterValueType{{Timestamp: req.Timestamp, SampledValue: samples}}
 	}
+	if ev.Type == ocpp.TransactionEventEnded {
+		req.MeterValue = endedMeterValues(rec, req.MeterValue)
+		if len(req.MeterValue) == 0 {
+			req.MeterValue = nil
+		}
+	}
 	payload, err := json.Marshal(req)
 	if err != nil {
 		return v1alpha1.OutboxEntry{}, err
@@ -147,10 +154,16 @@ func (s *Station) txSamples(sig map[string]any, context ocpp.ReadingContextEnumT
 		name = "TxUpdatedMeasurands"
 	case ocpp.ReadingContextTransactionEnd:
 		name = "TxEndedMeasurands"
+	case ocpp.ReadingContextSampleClock:
+		return s.samplesOf(sig, s.alignedMeasurands(), context)
 	default:
 		return nil
 	}
-	want := splitList(s.model.Value(sampledCtrlr, devicemodelVariable(name)))
+	return s.samplesOf(sig, splitList(s.model.Value(sampledCtrlr, devicemodelVariable(name))), context)
+}
+
+// samplesOf are the sampled values of sig restricted to the measurands in want.
+func (s *Station) samplesOf(sig map[string]any, want []string, context ocpp.ReadingContextEnumType) []ocpp.SampledValueType {
 	var out []ocpp.SampledValueType
 	for _, v := range SampledValues(sig, context) {
 		if slices.Contains(want, string(v.Measurand)) {

@@ -197,12 +197,13 @@ func (m *Machine) Stop(o Observed, trigger ocpp.TriggerReasonEnumType, reason oc
 		Context: ocpp.ReadingContextTransactionEnd, Tx: t}}
 }
 
-// Triggered is the Updated event a TriggerMessage(TransactionEvent) asks
-// for, or nil without an open session.
-func (m *Machine) Triggered() *Event {
+// Meter is an Updated event that carries meter values and changes nothing
+// else: a TriggerMessage(TransactionEvent) (Trigger, Trigger) or a
+// clock-aligned sample during the session (MeterValueClock, Sample.Clock).
+// It is nil without an open session.
+func (m *Machine) Meter(trigger ocpp.TriggerReasonEnumType, context ocpp.ReadingContextEnumType) *Event {
 	if m.tx == nil {
 		return nil
 	}
-	return &Event{Type: ocpp.TransactionEventUpdated, Trigger: ocpp.TriggerReasonTrigger, ChargingState: m.tx.ChargingState,
-		Context: ocpp.ReadingContextTrigger, Tx: m.tx}
+	return &Event{Type: ocpp.TransactionEventUpdated, Trigger: trigger, ChargingState: m.tx.ChargingState, Context: context, Tx: m.tx}
 }
