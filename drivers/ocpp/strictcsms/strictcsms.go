@@ -20,13 +20,20 @@ import (
 var script []byte
 
 // Event is one line the CSMS reports. Ev is one of listening, connect,
-// rejected, disconnect, call (a CALL from a station), strictValidationFailure,
-// badMessage or reply (to a command).
+// rejected, disconnect, call (a CALL from a station that passed strict
+// validation), fault (a fault of Settings.TransactionEventFaults applied to
+// the call before it), strictValidationFailure, badMessage or reply (to a
+// command).
 type Event struct {
 	Ev       string          `json:"ev"`
 	Identity string          `json:"identity,omitempty"`
 	Method   string          `json:"method,omitempty"`
 	Params   json.RawMessage `json:"params,omitempty"`
+	// MessageID is the CALL's id, on call and fault events.
+	MessageID string `json:"messageId,omitempty"`
+	// Frame is the CALL frame as the station sent it, on call events.
+	Frame    string          `json:"frame,omitempty"`
+	Fault    Fault           `json:"fault,omitempty"`
 	Result   json.RawMessage `json:"result,omitempty"`
 	Password *string         `json:"password,omitempty"`
 	Protocol string          `json:"protocol,omitempty"`
@@ -46,9 +53,44 @@ type Settings struct {
 	Interval   int    `json:"interval,omitempty"`   // BootNotification interval, seconds
 	// Passwords, when set, are the only Basic-auth passwords accepted, per identity.
 	Passwords map[string]string `json:"passwords,omitempty"`
-	// Replies fix the reply to a station's CALL by action.
+	// Replies fix the reply to a station's CALL by action. They are sent
+	// as given, after strict validation, ahead of every setting below
+	// except TransactionEventFaults.
 	Replies map[string]any `json:"replies,omitempty"`
+
+	// The settings below are replaced whole when not nil; an empty value
+	// clears them.
+
+	// AuthorizeStatus is the idTokenInfo.status (Accepted, Blocked,
+	// ConcurrentTx, Expired, Invalid, NoCredit, NotAllowedTypeOut,
+	// NotAtThisLocation, NotAtThisTime, Unknown) an Authorize for that
+	// idToken.idToken is answered with. Tokens not listed are Accepted.
+	AuthorizeStatus map[string]string `json:"authorize"`
+	// TransactionEventStatus, for a TransactionEvent carrying that
+	// idToken.idToken, answers with idTokenInfo.status set to the value
+	// (Invalid deauthorizes the session). Other events get an empty answer.
+	TransactionEventStatus map[string]string `json:"txIdToken"`
+	// TransactionEventFaults are taken in order, one by each next
+	// TransactionEvent CALL from any station, instead of its answer; when
+	// they are used up, answers are normal again. Each is reported as a
+	// fault event after the call event. Set checks every value.
+	TransactionEventFaults []Fault `json:"txFaults"`
 }
+
+// Fault is a wrong way to answer a TransactionEvent.
+type Fault string
+
+// The faults a TransactionEvent can be answered with.
+const (
+	FaultCallError Fault = "callError" // CALLERROR InternalError
+	FaultNoAnswer  Fault = "noAnswer"  // nothing: the station's call times out
+	// FaultGarbage is a CALLRESULT whose payload breaks the
+	// TransactionEventResponse schema (an unknown idTokenInfo.status, a
+	// string totalCost).
+	FaultGarbage  Fault = "garbage"
+	FaultBadFrame Fault = "badFrame" // a CALLRESULT cut short: not JSON
+	FaultClose    Fault = "close"    // the connection is closed, no answer
+)
 
 // CSMS is one running ocpp-rpc strict server on loopback.
 type CSMS struct {
@@ -182,6 +224,30 @@ func (c *CSMS) Set(ctx context.Context, s Settings) error {
 	m["op"] = "set"
 	_, err = c.command(ctx, m)
 	return err
+}
+
+// Payload returns the payload of a call event as the station sent it, or
+// Params (as ocpp-rpc re-encoded it) when the frame is not there.
+func (e Event) Payload() json.RawMessage {
+	var f []json.RawMessage
+	if e.Frame != "" && json.Unmarshal([]byte(e.Frame), &f) == nil && len(f) == 4 {
+		return f[3]
+	}
+	return e.Params
+}
+
+// TransactionEvents returns the payload of every TransactionEvent CALL
+// received from identity ("" for every station), as sent, in arrival
+// order: what txledger.New audits. Faulted calls are included; calls that
+// failed strict validation are not (see Failures).
+func (c *CSMS) TransactionEvents(identity string) []json.RawMessage {
+	var out []json.RawMessage
+	for _, e := range c.Events() {
+		if e.Ev == "call" && e.Method == "TransactionEvent" && (identity == "" || e.Identity == identity) {
+			out = append(out, e.Payload())
+		}
+	}
+	return out
 }
 
 // Call sends a CALL to a connected station and returns its CALLRESULT

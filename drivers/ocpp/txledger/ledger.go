@@ -62,6 +62,16 @@ type Ledger struct {
 	malformed []error
 }
 
+// New returns a Ledger fed with payloads in order, as by Add; the ones Add
+// refuses show in the Summary as Malformed.
+func New(payloads []json.RawMessage) *Ledger {
+	l := &Ledger{}
+	for _, p := range payloads {
+		_ = l.Add(p) // kept in l.malformed
+	}
+	return l
+}
+
 // payload is the part of a TransactionEventRequest the ledger reads.
 type payload struct {
 	EventType       *string `json:"eventType"`

@@ -1,6 +1,7 @@
 package txledger
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -156,5 +157,17 @@ func TestWithoutMember(t *testing.T) {
 		if err != nil || string(got) != tc.want {
 			t.Errorf("withoutMember(%s) = %s, %v; want %s", tc.in, got, err, tc.want)
 		}
+	}
+}
+
+func TestNewFeedsInOrder(t *testing.T) {
+	s := session("T1", 1)
+	l := New([]json.RawMessage{json.RawMessage(s[0]), json.RawMessage(`{}`), json.RawMessage(s[2]), json.RawMessage(s[1])})
+	got := l.Summary()
+	if got.Deliveries != 3 || got.OutOfOrder != 1 || len(got.Malformed) != 1 {
+		t.Fatalf("summary %s, want 3 deliveries, 1 out of order, 1 malformed", got)
+	}
+	if d := l.Tx("T1").Deliveries; d[2].Index != 3 || d[2].SeqNo != 1 {
+		t.Fatalf("deliveries %+v: the fourth payload is seqNo 1", d)
 	}
 }
