@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/csmsfault"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/ocaschema"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/txledger"
 )
@@ -44,7 +45,7 @@ func call(id, action, payload string) string {
 
 // booted starts a CSMS with faults queued and a station identity
 // connected and booted.
-func booted(t *testing.T, identity string, faults ...Fault) (*CSMS, *websocket.Conn) {
+func booted(t *testing.T, identity string, faults ...csmsfault.Fault) (*CSMS, *websocket.Conn) {
 	t.Helper()
 	c := start(t)
 	set(t, c, Settings{TransactionEventFaults: faults})
@@ -92,9 +93,9 @@ func TestTransactionEventIdTokenStatus(t *testing.T) {
 	if msg := roundTrip(t, ws, call("t1", "TransactionEvent", txEvent("TX", 0, "BAD"))); string(msg[2]) != `{"idTokenInfo":{"status":"Invalid"}}` {
 		t.Errorf("TransactionEvent with BAD answered %s", msg)
 	}
-	for _, token := range []string{"GOOD", ""} {
-		if msg := roundTrip(t, ws, call("t2", "TransactionEvent", txEvent("TX", 1, token))); string(msg[2]) != `{}` {
-			t.Errorf("TransactionEvent with token %q answered %s, want {}", token, msg)
+	for token, want := range map[string]string{"GOOD": `{"idTokenInfo":{"status":"Accepted"}}`, "": `{}`} {
+		if msg := roundTrip(t, ws, call("t2", "TransactionEvent", txEvent("TX", 1, token))); string(msg[2]) != want {
+			t.Errorf("TransactionEvent with token %q answered %s, want %s", token, msg, want)
 		}
 	}
 }
@@ -103,7 +104,7 @@ func TestTransactionEventIdTokenStatus(t *testing.T) {
 // every delivery is recorded with its exact bytes and the ledger sees the
 // resends as identical duplicates.
 func TestCallErrorTwiceThenAccepted(t *testing.T) {
-	c, ws := booted(t, "ST-ERR", FaultCallError, FaultCallError)
+	c, ws := booted(t, "ST-ERR", csmsfault.CallError, csmsfault.CallError)
 	payload := strings.Replace(txEvent("TX-1", 0, ""), `"Updated",`, `"Updated" ,`, 1) // bytes ocpp-rpc would not re-encode
 	for i, want := range []string{"4", "4", "3"} {
 		msg := roundTrip(t, ws, call(fmt.Sprint("e", i), "TransactionEvent", payload))
@@ -120,7 +121,7 @@ func TestCallErrorTwiceThenAccepted(t *testing.T) {
 	}
 	faults := 0
 	for _, e := range c.Events() {
-		if e.Ev == "fault" && e.Fault == FaultCallError {
+		if e.Ev == "fault" && e.Fault == csmsfault.CallError {
 			faults++
 		}
 	}
@@ -137,7 +138,7 @@ func TestCallErrorTwiceThenAccepted(t *testing.T) {
 // TransactionEventResponse schema; the bad frame is not JSON.
 func TestGarbageAndBadFrame(t *testing.T) {
 	v := ocaschema.Need(t)
-	_, ws := booted(t, "ST-GARBAGE", FaultGarbage, FaultBadFrame)
+	_, ws := booted(t, "ST-GARBAGE", csmsfault.Garbage, csmsfault.BadFrame)
 	msg := roundTrip(t, ws, call("g1", "TransactionEvent", txEvent("TX", 0, "")))
 	if string(msg[0]) != "3" || string(msg[1]) != `"g1"` {
 		t.Fatalf("garbage answer %s is not a CALLRESULT to g1", msg)
@@ -160,7 +161,7 @@ func TestGarbageAndBadFrame(t *testing.T) {
 // TestNoAnswer: the first CALL gets nothing; the next answer on the
 // socket is the one to the second CALL.
 func TestNoAnswer(t *testing.T) {
-	c, ws := booted(t, "ST-SILENT", FaultNoAnswer)
+	c, ws := booted(t, "ST-SILENT", csmsfault.NoAnswer)
 	ws.WriteMessage(websocket.TextMessage, []byte(call("n1", "TransactionEvent", txEvent("TX", 0, ""))))
 	if _, err := c.WaitEvent(ctxT(t), func(e Event) bool { return e.Ev == "fault" && e.MessageID == "n1" }); err != nil {
 		t.Fatal(err)
@@ -171,7 +172,7 @@ func TestNoAnswer(t *testing.T) {
 }
 
 func TestCloseOnTransactionEvent(t *testing.T) {
-	c, ws := booted(t, "ST-DROP", FaultClose)
+	c, ws := booted(t, "ST-DROP", csmsfault.Close)
 	ws.WriteMessage(websocket.TextMessage, []byte(call("c1", "TransactionEvent", txEvent("TX", 0, ""))))
 	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, b, err := ws.ReadMessage(); err == nil {
@@ -193,7 +194,7 @@ func TestCloseOnTransactionEvent(t *testing.T) {
 
 func TestUnknownFaultRefused(t *testing.T) {
 	c := start(t)
-	err := c.Set(ctxT(t), Settings{TransactionEventFaults: []Fault{"explode"}})
+	err := c.Set(ctxT(t), Settings{TransactionEventFaults: []csmsfault.Fault{"explode"}})
 	if err == nil || !strings.Contains(err.Error(), "explode") {
 		t.Fatalf("Set with an unknown fault: %v", err)
 	}

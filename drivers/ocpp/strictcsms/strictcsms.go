@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ocppgw/ocppgw/drivers/ocpp/csmsfault"
 )
 
 //go:embed csms.js
@@ -33,7 +35,7 @@ type Event struct {
 	MessageID string `json:"messageId,omitempty"`
 	// Frame is the CALL frame as the station sent it, on call events.
 	Frame    string          `json:"frame,omitempty"`
-	Fault    Fault           `json:"fault,omitempty"`
+	Fault    csmsfault.Fault `json:"fault,omitempty"`
 	Result   json.RawMessage `json:"result,omitempty"`
 	Password *string         `json:"password,omitempty"`
 	Protocol string          `json:"protocol,omitempty"`
@@ -66,31 +68,17 @@ type Settings struct {
 	// NotAtThisLocation, NotAtThisTime, Unknown) an Authorize for that
 	// idToken.idToken is answered with. Tokens not listed are Accepted.
 	AuthorizeStatus map[string]string `json:"authorize"`
-	// TransactionEventStatus, for a TransactionEvent carrying that
-	// idToken.idToken, answers with idTokenInfo.status set to the value
-	// (Invalid deauthorizes the session). Other events get an empty answer.
+	// TransactionEventStatus is the idTokenInfo.status a TransactionEvent
+	// carrying that idToken.idToken is answered with (Invalid deauthorizes
+	// the session). Events with another idToken get Accepted, events
+	// without one an empty answer.
 	TransactionEventStatus map[string]string `json:"txIdToken"`
 	// TransactionEventFaults are taken in order, one by each next
 	// TransactionEvent CALL from any station, instead of its answer; when
 	// they are used up, answers are normal again. Each is reported as a
 	// fault event after the call event. Set checks every value.
-	TransactionEventFaults []Fault `json:"txFaults"`
+	TransactionEventFaults []csmsfault.Fault `json:"txFaults"`
 }
-
-// Fault is a wrong way to answer a TransactionEvent.
-type Fault string
-
-// The faults a TransactionEvent can be answered with.
-const (
-	FaultCallError Fault = "callError" // CALLERROR InternalError
-	FaultNoAnswer  Fault = "noAnswer"  // nothing: the station's call times out
-	// FaultGarbage is a CALLRESULT whose payload breaks the
-	// TransactionEventResponse schema (an unknown idTokenInfo.status, a
-	// string totalCost).
-	FaultGarbage  Fault = "garbage"
-	FaultBadFrame Fault = "badFrame" // a CALLRESULT cut short: not JSON
-	FaultClose    Fault = "close"    // the connection is closed, no answer
-)
 
 // CSMS is one running ocpp-rpc strict server on loopback.
 type CSMS struct {
@@ -121,7 +109,7 @@ func Start(ctx context.Context) (*CSMS, error) {
 	}
 	c := &CSMS{done: make(chan struct{}), changed: make(chan struct{}), waiting: map[int]chan Event{}}
 	c.cmd = exec.Command("node", path)
-	c.cmd.Env = append(os.Environ(), "OCPP_RPC_DIR="+dir)
+	c.cmd.Env = append(os.Environ(), "OCPP_RPC_DIR="+dir, "GARBAGE_PAYLOAD="+csmsfault.GarbagePayload)
 	c.cmd.Stderr = &lockedWriter{mu: &c.mu, b: &c.stderr}
 	out, err := c.cmd.StdoutPipe()
 	if err != nil {
@@ -213,6 +201,9 @@ func (c *CSMS) WaitEvent(ctx context.Context, match func(Event) bool) (Event, er
 
 // Set changes how the CSMS answers from now on.
 func (c *CSMS) Set(ctx context.Context, s Settings) error {
+	if err := csmsfault.Check(s.TransactionEventFaults); err != nil {
+		return fmt.Errorf("strictcsms: %w", err)
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
