@@ -131,7 +131,10 @@ func TestCallErrorTwiceThenAccepted(t *testing.T) {
 		t.Fatalf("recorded %+v", msgs)
 	}
 	if s := txledger.New(c.TransactionEvents("GO-ERR")).Summary(); s.Duplicated != 2 || s.NotIdentical != 0 {
-		t.Fatalf("ledger %s, want 2 identical duplicates", s)
+		t.Fatalf("ledger of the payloads alone %s, want 2 identical duplicates", s)
+	}
+	if s := c.Ledger("GO-ERR").Summary(); s.Duplicated != 0 || s.Retried != 2 {
+		t.Fatalf("ledger knowing the faults %s, want 2 retries and no duplicate", s)
 	}
 	if c.PendingFaults() != 0 {
 		t.Fatalf("%d faults left", c.PendingFaults())

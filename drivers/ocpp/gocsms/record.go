@@ -7,6 +7,7 @@ import (
 
 	"github.com/lorenzodonini/ocpp-go/ocpp"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/csmsfault"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/txledger"
 )
 
 // Message is one CALL a station sent, recorded before it is answered.
@@ -64,6 +65,21 @@ func (c *CSMS) TransactionEvents(station string) []json.RawMessage {
 		out = append(out, m.Payload)
 	}
 	return out
+}
+
+// Ledger audits the TransactionEvents from station ("" for all) in arrival
+// order; those whose answer a fault replaced count as unanswered, so their
+// resends are retries rather than duplicates.
+func (c *CSMS) Ledger(station string) *txledger.Ledger {
+	l := &txledger.Ledger{}
+	for _, m := range c.Messages(station, transactionEvent) {
+		add := l.Add
+		if m.Fault != "" {
+			add = l.AddUnanswered
+		}
+		_ = add(m.Payload) // a malformed one shows in the Summary
+	}
+	return l
 }
 
 // Wait returns the first CALL at or after position from that match

@@ -128,9 +128,11 @@ func TestCallErrorTwiceThenAccepted(t *testing.T) {
 	if faults != 2 {
 		t.Fatalf("%d fault events, want 2", faults)
 	}
-	s := txledger.New(raws).Summary()
-	if s.Duplicated != 2 || s.NotIdentical != 0 {
-		t.Fatalf("ledger %s, want 2 identical duplicates", s)
+	if s := txledger.New(raws).Summary(); s.Duplicated != 2 || s.NotIdentical != 0 {
+		t.Fatalf("ledger of the payloads alone %s, want 2 identical duplicates", s)
+	}
+	if s := c.Ledger("ST-ERR").Summary(); s.Duplicated != 0 || s.Retried != 2 {
+		t.Fatalf("ledger knowing the faults %s, want 2 retries and no duplicate", s)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp/csmsfault"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/txledger"
 )
 
 //go:embed csms.js
@@ -239,6 +240,32 @@ func (c *CSMS) TransactionEvents(identity string) []json.RawMessage {
 		}
 	}
 	return out
+}
+
+// Ledger audits the TransactionEvents received from identity ("" for every
+// station) in arrival order; those a fault answered count as unanswered,
+// so their resends are retries rather than duplicates.
+func (c *CSMS) Ledger(identity string) *txledger.Ledger {
+	type key struct{ identity, id string }
+	faulted := map[key]bool{}
+	events := c.Events()
+	for _, e := range events {
+		if e.Ev == "fault" {
+			faulted[key{e.Identity, e.MessageID}] = true
+		}
+	}
+	l := &txledger.Ledger{}
+	for _, e := range events {
+		if e.Ev != "call" || e.Method != "TransactionEvent" || (identity != "" && e.Identity != identity) {
+			continue
+		}
+		add := l.Add
+		if faulted[key{e.Identity, e.MessageID}] {
+			add = l.AddUnanswered
+		}
+		_ = add(e.Payload()) // a malformed one shows in the Summary
+	}
+	return l
 }
 
 // Call sends a CALL to a connected station and returns its CALLRESULT

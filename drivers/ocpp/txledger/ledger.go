@@ -20,13 +20,21 @@ type Delivery struct {
 	SeqNo     int
 	EventType string
 	Offline   bool
-	Raw       json.RawMessage // the payload as given
+	// Unanswered: the CSMS did not acknowledge this copy (a CALLERROR, no
+	// answer, a broken answer, a dropped connection), so the station had
+	// to send it again.
+	Unanswered bool
+	Raw        json.RawMessage // the payload as given
 }
 
 // Duplicate is a (transactionId, seqNo) delivered more than once.
 type Duplicate struct {
 	SeqNo      int
 	Deliveries int // how many times it arrived, 2 or more
+	// AfterAck counts the copies that arrived after a copy the CSMS had
+	// acknowledged: true duplicates. The other extra copies are retries
+	// of unanswered ones, which a station must send.
+	AfterAck int
 	// Identical is true when every copy has the bytes of the first once
 	// compacted and stripped of the top-level "offline" member, the one
 	// field a resend may change.
@@ -62,8 +70,8 @@ type Ledger struct {
 	malformed []error
 }
 
-// New returns a Ledger fed with payloads in order, as by Add; the ones Add
-// refuses show in the Summary as Malformed.
+// New returns a Ledger fed with payloads in order, as by Add (each one
+// acknowledged); the ones Add refuses show in the Summary as Malformed.
 func New(payloads []json.RawMessage) *Ledger {
 	l := &Ledger{}
 	for _, p := range payloads {
@@ -82,11 +90,17 @@ type payload struct {
 	} `json:"transactionInfo"`
 }
 
-// Add records one TransactionEventRequest payload, the next to arrive. A
-// payload that is not a JSON object with eventType, seqNo and
-// transactionInfo.transactionId is not counted in any transaction: Add
-// returns why, and the Summary counts it as Malformed.
-func (l *Ledger) Add(raw []byte) error {
+// Add records one TransactionEventRequest payload, the next to arrive,
+// which the CSMS acknowledged. A payload that is not a JSON object with
+// eventType, seqNo and transactionInfo.transactionId is not counted in any
+// transaction: Add returns why, and the Summary counts it as Malformed.
+func (l *Ledger) Add(raw []byte) error { return l.add(raw, false) }
+
+// AddUnanswered records a payload, the next to arrive, that the CSMS did
+// not acknowledge: a copy of it that follows is a retry, not a duplicate.
+func (l *Ledger) AddUnanswered(raw []byte) error { return l.add(raw, true) }
+
+func (l *Ledger) add(raw []byte, unanswered bool) error {
 	idx := l.n
 	l.n++
 	var p payload
@@ -116,7 +130,7 @@ func (l *Ledger) Add(raw []byte) error {
 		l.order = append(l.order, id)
 	}
 	t.Deliveries = append(t.Deliveries, Delivery{Index: idx, SeqNo: *p.SeqNo, EventType: *p.EventType,
-		Offline: p.Offline, Raw: append(json.RawMessage(nil), raw...)})
+		Offline: p.Offline, Unanswered: unanswered, Raw: append(json.RawMessage(nil), raw...)})
 	return nil
 }
 
@@ -177,10 +191,21 @@ func analyse(id string, ds []Delivery) Tx {
 	slices.Sort(seqs)
 	for _, seq := range seqs {
 		if c := copies[seq]; len(c) > 1 {
-			t.Duplicates = append(t.Duplicates, Duplicate{SeqNo: seq, Deliveries: len(c), Identical: identical(c)})
+			t.Duplicates = append(t.Duplicates, Duplicate{SeqNo: seq, Deliveries: len(c), AfterAck: afterAck(c), Identical: identical(c)})
 		}
 	}
 	return t
+}
+
+func afterAck(copies []Delivery) int {
+	n, acked := 0, false
+	for _, c := range copies {
+		if acked {
+			n++
+		}
+		acked = acked || !c.Unanswered
+	}
+	return n
 }
 
 // identical compares every copy with the first, offline aside. A copy that

@@ -29,9 +29,11 @@ func TestLedger(t *testing.T) {
 	tests := []struct {
 		name     string
 		payloads []string
-		want     Summary
-		clean    bool // no anomaly at all
-		check    func(t *testing.T, tx *Tx)
+		// unanswered are the indexes of payloads the CSMS did not acknowledge
+		unanswered []int
+		want       Summary
+		clean      bool // no anomaly at all
+		check      func(t *testing.T, tx *Tx)
 	}{
 		{name: "clean session", payloads: s,
 			want: Summary{Transactions: 1, Deliveries: 5}, clean: true},
@@ -51,7 +53,7 @@ func TestLedger(t *testing.T) {
 			payloads: []string{s[0], s[1], ev("T1", 2, Updated, `"offline":true,`), ev("T1", 2, Updated, ""), s[3], s[4]},
 			want:     Summary{Transactions: 1, Deliveries: 6, Duplicated: 1},
 			check: func(t *testing.T, tx *Tx) {
-				if len(tx.Duplicates) != 1 || tx.Duplicates[0] != (Duplicate{SeqNo: 2, Deliveries: 2, Identical: true}) {
+				if len(tx.Duplicates) != 1 || tx.Duplicates[0] != (Duplicate{SeqNo: 2, Deliveries: 2, AfterAck: 1, Identical: true}) {
 					t.Errorf("duplicates %+v", tx.Duplicates)
 				}
 			}},
@@ -74,6 +76,19 @@ func TestLedger(t *testing.T) {
 					t.Errorf("Started %d, duplicates %+v", tx.Started, tx.Duplicates)
 				}
 			}},
+		{name: "retry of an unanswered event", payloads: []string{s[0], s[1], s[1], s[2], s[3], s[4]}, unanswered: []int{1},
+			want: Summary{Transactions: 1, Deliveries: 6, Retried: 1}, clean: true,
+			check: func(t *testing.T, tx *Tx) {
+				if len(tx.Duplicates) != 1 || tx.Duplicates[0] != (Duplicate{SeqNo: 1, Deliveries: 2, AfterAck: 0, Identical: true}) {
+					t.Errorf("duplicates %+v", tx.Duplicates)
+				}
+			}},
+		{name: "retries, then a duplicate of the acknowledged copy", payloads: []string{s[0], s[1], s[1], s[1], s[1], s[2], s[3], s[4]},
+			unanswered: []int{1, 2},
+			want:       Summary{Transactions: 1, Deliveries: 8, Duplicated: 1, Retried: 2}},
+		{name: "retry with other content", payloads: []string{s[0], s[1], ev("T1", 1, Updated, `"numberOfPhasesUsed":3,`), s[2], s[3], s[4]},
+			unanswered: []int{1},
+			want:       Summary{Transactions: 1, Deliveries: 6, Retried: 1, NotIdentical: 1}},
 		{name: "out of order", payloads: []string{s[0], s[2], s[1], s[3], s[4]},
 			want: Summary{Transactions: 1, Deliveries: 5, OutOfOrder: 1},
 			check: func(t *testing.T, tx *Tx) {
@@ -99,7 +114,11 @@ func TestLedger(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var l Ledger
 			for i, p := range tc.payloads {
-				if err := l.Add([]byte(p)); err != nil {
+				add := l.Add
+				if slices.Contains(tc.unanswered, i) {
+					add = l.AddUnanswered
+				}
+				if err := add([]byte(p)); err != nil {
 					t.Fatalf("payload %d: %v", i, err)
 				}
 			}

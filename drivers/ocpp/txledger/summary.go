@@ -11,9 +11,15 @@ type Summary struct {
 	Transactions int
 	Deliveries   int // payloads counted in a transaction, duplicates included
 	Lost         int // seqNos missing (the gaps)
-	Duplicated   int // deliveries beyond the first of their (transactionId, seqNo)
-	// NotIdentical counts duplicated seqNos whose copies differ in more
-	// than offline: the same event number carrying different content.
+	// Duplicated counts copies of a (transactionId, seqNo) that arrived
+	// after the CSMS had acknowledged one.
+	Duplicated int
+	// Retried counts copies sent again after unanswered ones: the
+	// at-least-once delivery OCPP asks for, not an anomaly.
+	Retried int
+	// NotIdentical counts seqNos delivered more than once whose copies
+	// differ in more than offline: the same event number carrying
+	// different content.
 	NotIdentical int
 	OutOfOrder   int
 	AfterEnded   int
@@ -31,7 +37,8 @@ func (l *Ledger) Summary() Summary {
 		s.Deliveries += len(t.Deliveries)
 		s.Lost += len(t.Gaps)
 		for _, d := range t.Duplicates {
-			s.Duplicated += d.Deliveries - 1
+			s.Duplicated += d.AfterAck
+			s.Retried += d.Deliveries - 1 - d.AfterAck
 			if !d.Identical {
 				s.NotIdentical++
 			}
@@ -45,17 +52,17 @@ func (l *Ledger) Summary() Summary {
 	return s
 }
 
-// Clean reports no anomaly of any kind.
+// Clean reports no anomaly of any kind; retries are not one.
 func (s Summary) Clean() bool {
-	return s.Lost == 0 && s.Duplicated == 0 && s.OutOfOrder == 0 && s.AfterEnded == 0 &&
+	return s.Lost == 0 && s.Duplicated == 0 && s.NotIdentical == 0 && s.OutOfOrder == 0 && s.AfterEnded == 0 &&
 		len(s.Unbalanced) == 0 && len(s.Malformed) == 0
 }
 
 // String is one line for a test failure or a closing note.
 func (s Summary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d transactions, %d deliveries: lost %d, duplicated %d (%d not identical), out of order %d, after Ended %d, unbalanced %d",
-		s.Transactions, s.Deliveries, s.Lost, s.Duplicated, s.NotIdentical, s.OutOfOrder, s.AfterEnded, len(s.Unbalanced))
+	fmt.Fprintf(&b, "%d transactions, %d deliveries: lost %d, duplicated %d, retried %d, not identical %d, out of order %d, after Ended %d, unbalanced %d",
+		s.Transactions, s.Deliveries, s.Lost, s.Duplicated, s.Retried, s.NotIdentical, s.OutOfOrder, s.AfterEnded, len(s.Unbalanced))
 	if len(s.Unbalanced) > 0 {
 		fmt.Fprintf(&b, " %v", s.Unbalanced)
 	}
