@@ -12,7 +12,10 @@ const (
 	NoAnswer  Fault = "noAnswer"  // nothing: the station's call times out
 	Garbage   Fault = "garbage"   // a CALLRESULT with the payload GarbagePayload
 	BadFrame  Fault = "badFrame"  // a CALLRESULT cut short: not JSON
-	Close     Fault = "close"     // the connection is closed, no answer
+	// Close closes the connection instead of answering: strictcsms drops
+	// the TCP connection without a close frame, gocsms sends WebSocket
+	// close 1011 first.
+	Close Fault = "close"
 )
 
 // GarbagePayload breaks the TransactionEventResponse schema twice: an

@@ -374,3 +374,24 @@ func TestUnknownFaultRefused(t *testing.T) {
 		t.Fatal("a refused queue was kept")
 	}
 }
+
+func TestBootPendingThenAccepted(t *testing.T) {
+	c, v := startCSMS(t)
+	c.SetBoot(provisioning.RegistrationStatusPending, 5)
+	ws := rawStation(t, c, "GO-PENDING")
+	boot := json.RawMessage(`{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"}}`)
+	for i, want := range []provisioning.RegistrationStatus{provisioning.RegistrationStatusPending, provisioning.RegistrationStatusAccepted} {
+		var f []json.RawMessage
+		if err := json.Unmarshal([]byte(rawCall(t, ws, fmt.Sprint("b", i), "BootNotification", boot)), &f); err != nil || len(f) != 3 {
+			t.Fatalf("boot %d: %s, %v", i, f, err)
+		}
+		var res provisioning.BootNotificationResponse
+		if err := json.Unmarshal(f[2], &res); err != nil || res.Status != want || res.Interval != 5 {
+			t.Fatalf("boot %d answered %s, want %s with interval 5", i, f[2], want)
+		}
+		if err := v.ValidateResponse("BootNotification", f[2]); err != nil {
+			t.Fatal(err)
+		}
+		c.SetBoot(provisioning.RegistrationStatusAccepted, 5)
+	}
+}

@@ -272,3 +272,16 @@ func TestSessionCalls(t *testing.T) {
 		t.Fatalf("last failure %+v, want the CSMS's own RequestStopTransaction refused", last)
 	}
 }
+
+func TestBootPendingThenAccepted(t *testing.T) {
+	c := start(t)
+	set(t, c, Settings{BootStatus: "Pending", Interval: 5})
+	ws := dial(t, c, "ST-PENDING", "")
+	if msg := roundTrip(t, ws, boot); !strings.Contains(string(msg[2]), `"status":"Pending","interval":5`) {
+		t.Fatalf("BootNotification while Pending: %s", msg)
+	}
+	set(t, c, Settings{BootStatus: "Accepted"})
+	if msg := roundTrip(t, ws, boot); !strings.Contains(string(msg[2]), `"status":"Accepted","interval":5`) {
+		t.Fatalf("BootNotification once Accepted: %s", msg)
+	}
+}
