@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +16,24 @@ import (
 
 // EnvDir names the environment variable that overrides where the schemas are.
 const EnvDir = "OCPP201_SCHEMAS"
+
+// ErrNoSchema means the directory has no schema of that name: an action
+// OCPP 2.0.1 does not define.
+var ErrNoSchema = errors.New("ocaschema: no such schema")
+
+// Error is a payload that breaks its schema.
+type Error struct {
+	Schema   string // the schema's name, e.g. TransactionEventRequest
+	Instance string // JSON pointer of the offending value, "" for the root
+	// Keyword is the rule broken (required, maxLength, enum, type,
+	// additionalProperties ...), or "" when the payload is not JSON.
+	Keyword string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("ocaschema: %s at %q: %s", e.Schema, e.Instance, e.Message)
+}
 
 // Find returns the schema directory: $OCPP201_SCHEMAS, or else the first
 // shared/ocpp201/schemas beside the module root or one of its parents, so a
@@ -95,8 +114,8 @@ func (v *Validator) ValidateResponse(action string, payload []byte) error {
 }
 
 // Validate checks payload against the schema <name>.json, for example
-// TransactionEventRequest. The error names the schema, the JSON pointer of
-// the offending value and the rule it breaks.
+// TransactionEventRequest. A payload that breaks it, or is not JSON, is an
+// *Error; a name without a schema is ErrNoSchema.
 func (v *Validator) Validate(name string, payload []byte) error {
 	s, err := v.schema(name)
 	if err != nil {
@@ -106,14 +125,15 @@ func (v *Validator) Validate(name string, payload []byte) error {
 	d.UseNumber()
 	var doc any
 	if err := d.Decode(&doc); err != nil {
-		return fmt.Errorf("ocaschema: %s: not JSON: %w", name, err)
+		return &Error{Schema: name, Message: "not JSON: " + err.Error()}
 	}
 	var ve *jsonschema.ValidationError
 	if err := s.Validate(doc); errors.As(err, &ve) {
 		for len(ve.Causes) > 0 {
 			ve = ve.Causes[0]
 		}
-		return fmt.Errorf("ocaschema: %s at %q: %s", name, ve.InstanceLocation, ve.Message)
+		loc := ve.KeywordLocation
+		return &Error{Schema: name, Instance: ve.InstanceLocation, Keyword: loc[strings.LastIndexByte(loc, '/')+1:], Message: ve.Message}
 	} else if err != nil {
 		return fmt.Errorf("ocaschema: %s: %w", name, err)
 	}
@@ -126,9 +146,13 @@ func (v *Validator) schema(name string) (*jsonschema.Schema, error) {
 	if s, ok := v.schemas[name]; ok {
 		return s, nil
 	}
+	path := filepath.Join(v.dir, name+".json")
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("%w: %s (%v)", ErrNoSchema, name, err)
+	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat = true
-	s, err := c.Compile(filepath.Join(v.dir, name+".json"))
+	s, err := c.Compile(path)
 	if err != nil {
 		return nil, fmt.Errorf("ocaschema: schema %s: %w", name, err)
 	}

@@ -1,6 +1,7 @@
 package ocaschema
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -15,7 +16,7 @@ func TestValidate(t *testing.T) {
 		{"too long", "BootNotificationRequest", `{"reason":"PowerUp","chargingStation":{"model":"` + strings.Repeat("m", 21) + `","vendorName":"V"}}`, "/chargingStation/model"},
 		{"bad enum", "TransactionEventResponse", `{"idTokenInfo":{"status":"Garbage"}}`, "/idTokenInfo/status"},
 		{"not JSON", "TransactionEventResponse", `{"idTokenInfo":`, "not JSON"},
-		{"no such schema", "NoSuchRequest", `{}`, "schema NoSuchRequest"},
+		{"no such schema", "NoSuchRequest", `{}`, "no such schema: NoSuchRequest"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -24,6 +25,14 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("error %v, want one mentioning %q", err, tc.want)
 			}
 		})
+	}
+	var se *Error
+	if err := v.Validate("AuthorizeResponse", []byte(`{"idTokenInfo":{"status":"Garbage"}}`)); !errors.As(err, &se) ||
+		*se != (Error{Schema: "AuthorizeResponse", Instance: "/idTokenInfo/status", Keyword: "enum", Message: se.Message}) {
+		t.Fatalf("error %#v, want the enum rule at /idTokenInfo/status", err)
+	}
+	if err := v.Validate("NoSuchRequest", []byte(`{}`)); !errors.Is(err, ErrNoSchema) {
+		t.Fatalf("unknown schema: %v, want ErrNoSchema", err)
 	}
 	if err := v.ValidateResponse("TransactionEvent", []byte(`{}`)); err != nil {
 		t.Fatalf("an empty TransactionEventResponse is valid: %v", err)
