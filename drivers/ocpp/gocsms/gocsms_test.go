@@ -104,6 +104,12 @@ func TestAuthorizeAndTransactionEventStatusPerToken(t *testing.T) {
 	if len(auth) != 3 || string(auth[0].Payload) != string(tests[0].payload) {
 		t.Fatalf("Authorize recorded %+v", auth)
 	}
+	bad, m, err := WaitRequest(ctxT(t), c, 0, "GO-AUTH", func(r *transactions.TransactionEventRequest) bool {
+		return r.IDToken != nil && r.IDToken.IdToken == "BAD"
+	})
+	if err != nil || bad.SequenceNo != 0 || m.Action != "TransactionEvent" || m.Index != 3 {
+		t.Fatalf("WaitRequest: %+v, %+v, %v", bad, m, err)
+	}
 	evs, err := Requests[transactions.TransactionEventRequest](c, "GO-AUTH")
 	if err != nil || len(evs) != 3 || evs[0].IDToken.IdToken != "BAD" || evs[2].SequenceNo != 2 {
 		t.Fatalf("typed TransactionEvents %+v, %v", evs, err)

@@ -149,3 +149,26 @@ func Requests[R any, PR interface {
 	}
 	return out, nil
 }
+
+// WaitRequest waits, until ctx ends, for the first CALL of R's action from
+// station ("" for any) at or after position from whose decoded request
+// match accepts (nil accepts any), and returns it with its Message.
+func WaitRequest[R any, PR interface {
+	*R
+	ocpp.Request
+}](ctx context.Context, c *CSMS, from int, station string, match func(PR) bool) (PR, Message, error) {
+	action := PR(new(R)).GetFeatureName()
+	var got PR
+	m, err := c.Wait(ctx, from, func(m Message) bool {
+		if m.Action != action || (station != "" && m.Station != station) {
+			return false
+		}
+		r := PR(new(R))
+		if json.Unmarshal(m.Payload, r) != nil || (match != nil && !match(r)) {
+			return false
+		}
+		got = r
+		return true
+	})
+	return got, m, err
+}
