@@ -101,7 +101,7 @@ function fault(client, identity, kind, messageId) {
       client.sendRaw(`[3,${JSON.stringify(messageId)},${process.env.GARBAGE_PAYLOAD}]`);
       return NOREPLY;
     case 'badFrame':
-      client.sendRaw(`[3,"${messageId}",{"idTokenInfo":`);
+      client.sendRaw(`[3,${JSON.stringify(messageId)},{"idTokenInfo":`);
       return NOREPLY;
     case 'close':
       client.close({ code: 1011, force: true });
