@@ -5,7 +5,10 @@
 'use strict';
 const path = require('path');
 const readline = require('readline');
-const { RPCServer, createRPCError } = require(path.join(process.env.OCPP_RPC_DIR, 'node_modules', 'ocpp-rpc'));
+const rpcDir = path.join(process.env.OCPP_RPC_DIR, 'node_modules', 'ocpp-rpc');
+const { RPCServer, createRPCError } = require(rpcDir);
+// NOREPLY, returned by a handler, makes ocpp-rpc send no answer at all.
+const { NOREPLY } = require(path.join(rpcDir, 'lib', 'symbols'));
 
 const emit = (ev) => process.stdout.write(JSON.stringify(ev) + '\n');
 const settings = {
@@ -13,6 +16,9 @@ const settings = {
   interval: 300,
   passwords: null, // identity -> password; null accepts any
   replies: {},     // method -> fixed reply overriding the defaults below
+  authorize: {},   // idToken -> idTokenInfo.status of the Authorize answer; others Accepted
+  txIdToken: {},   // idToken -> idTokenInfo.status put in the TransactionEvent answer
+  txFaults: [],    // one fault for each of the next TransactionEvent CALLs, in order
 };
 const clients = new Map();
 
@@ -23,8 +29,9 @@ const defaults = {
   NotifyReport: () => ({}),
   NotifyEvent: () => ({}),
   SecurityEventNotification: () => ({}),
-  Authorize: () => ({ idTokenInfo: { status: 'Accepted' } }),
-  TransactionEvent: () => ({}),
+  Authorize: (p) => ({ idTokenInfo: { status: settings.authorize[p.idToken.idToken] || 'Accepted' } }),
+  // idTokenInfo is required when the event carries an idToken.
+  TransactionEvent: (p) => (p.idToken ? { idTokenInfo: { status: settings.txIdToken[p.idToken.idToken] || 'Accepted' } } : {}),
   MeterValues: () => ({}),
   FirmwareStatusNotification: () => ({}),
   LogStatusNotification: () => ({}),
@@ -56,18 +63,60 @@ server.on('client', (client) => {
     if (clients.get(identity) === client) clients.delete(identity);
     emit({ ev: 'disconnect', identity, code: e.code });
   });
-  client.handle(({ method, params }) => {
-    emit({ ev: 'call', identity, method, params });
+  // The frame as the station sent it, so Go can read the payload's exact
+  // bytes; the handler runs in the same tick as this event.
+  let lastFrame = null;
+  client.on('message', (e) => { if (!e.outbound) lastFrame = String(e.message); });
+  client.handle(({ method, params, messageId }) => {
+    emit({ ev: 'call', identity, method, params, messageId, frame: frameOf(lastFrame, messageId) });
+    if (method === 'TransactionEvent' && settings.txFaults.length > 0) {
+      return fault(client, identity, settings.txFaults.shift(), messageId);
+    }
     if (settings.replies[method]) return settings.replies[method];
     if (defaults[method]) return defaults[method](params);
     throw createRPCError('NotImplemented');
   });
 });
 
+function frameOf(frame, messageId) {
+  try {
+    const f = JSON.parse(frame);
+    return Array.isArray(f) && f[1] === messageId ? frame : undefined;
+  } catch (e) {
+    return undefined;
+  }
+}
+
+// fault answers one CALL the wrong way on purpose (Go's csmsfault). The
+// schema-invalid and unparsable answers go out raw: strictMode would refuse
+// to send them.
+function fault(client, identity, kind, messageId) {
+  emit({ ev: 'fault', identity, method: 'TransactionEvent', fault: kind, messageId });
+  switch (kind) {
+    case 'callError':
+      throw createRPCError('InternalError', 'fault injected by the test');
+    case 'noAnswer':
+      return NOREPLY;
+    case 'garbage':
+      client.sendRaw(`[3,${JSON.stringify(messageId)},${process.env.GARBAGE_PAYLOAD}]`);
+      return NOREPLY;
+    case 'badFrame':
+      client.sendRaw(`[3,${JSON.stringify(messageId)},{"idTokenInfo":`);
+      return NOREPLY;
+    case 'close':
+      client.close({ code: 1011, force: true });
+      return NOREPLY;
+    default:
+      throw createRPCError('InternalError', `unknown fault ${kind}`);
+  }
+}
+
 async function command(c) {
   switch (c.op) {
     case 'set':
       for (const k of ['bootStatus', 'interval', 'passwords', 'replies']) if (k in c) settings[k] = c[k];
+      // null leaves a setting as it is; any value, empty included, replaces it.
+      for (const k of ['authorize', 'txIdToken', 'txFaults']) if (c[k] != null) settings[k] = c[k];
       return {};
     case 'call': {
       const client = clients.get(c.identity);

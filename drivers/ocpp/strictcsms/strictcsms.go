@@ -14,19 +14,29 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ocppgw/ocppgw/drivers/ocpp/csmsfault"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/txledger"
 )
 
 //go:embed csms.js
 var script []byte
 
 // Event is one line the CSMS reports. Ev is one of listening, connect,
-// rejected, disconnect, call (a CALL from a station), strictValidationFailure,
-// badMessage or reply (to a command).
+// rejected, disconnect, call (a CALL from a station that passed strict
+// validation), fault (a fault of Settings.TransactionEventFaults applied to
+// the call before it), strictValidationFailure, badMessage or reply (to a
+// command).
 type Event struct {
 	Ev       string          `json:"ev"`
 	Identity string          `json:"identity,omitempty"`
 	Method   string          `json:"method,omitempty"`
 	Params   json.RawMessage `json:"params,omitempty"`
+	// MessageID is the CALL's id, on call and fault events.
+	MessageID string `json:"messageId,omitempty"`
+	// Frame is the CALL frame as the station sent it, on call events.
+	Frame    string          `json:"frame,omitempty"`
+	Fault    csmsfault.Fault `json:"fault,omitempty"`
 	Result   json.RawMessage `json:"result,omitempty"`
 	Password *string         `json:"password,omitempty"`
 	Protocol string          `json:"protocol,omitempty"`
@@ -46,8 +56,29 @@ type Settings struct {
 	Interval   int    `json:"interval,omitempty"`   // BootNotification interval, seconds
 	// Passwords, when set, are the only Basic-auth passwords accepted, per identity.
 	Passwords map[string]string `json:"passwords,omitempty"`
-	// Replies fix the reply to a station's CALL by action.
+	// Replies fix the reply to a station's CALL by action. They are sent
+	// as given, after strict validation, ahead of every setting below
+	// except TransactionEventFaults.
 	Replies map[string]any `json:"replies,omitempty"`
+
+	// The settings below are replaced whole when not nil; an empty value
+	// clears them.
+
+	// AuthorizeStatus is the idTokenInfo.status (Accepted, Blocked,
+	// ConcurrentTx, Expired, Invalid, NoCredit, NotAllowedTypeOut,
+	// NotAtThisLocation, NotAtThisTime, Unknown) an Authorize for that
+	// idToken.idToken is answered with. Tokens not listed are Accepted.
+	AuthorizeStatus map[string]string `json:"authorize"`
+	// TransactionEventStatus is the idTokenInfo.status a TransactionEvent
+	// carrying that idToken.idToken is answered with (Invalid deauthorizes
+	// the session). Events with another idToken get Accepted, events
+	// without one an empty answer.
+	TransactionEventStatus map[string]string `json:"txIdToken"`
+	// TransactionEventFaults are taken in order, one by each next
+	// TransactionEvent CALL from any station, instead of its answer; when
+	// they are used up, answers are normal again. Each is reported as a
+	// fault event after the call event. Set checks every value.
+	TransactionEventFaults []csmsfault.Fault `json:"txFaults"`
 }
 
 // CSMS is one running ocpp-rpc strict server on loopback.
@@ -79,7 +110,7 @@ func Start(ctx context.Context) (*CSMS, error) {
 	}
 	c := &CSMS{done: make(chan struct{}), changed: make(chan struct{}), waiting: map[int]chan Event{}}
 	c.cmd = exec.Command("node", path)
-	c.cmd.Env = append(os.Environ(), "OCPP_RPC_DIR="+dir)
+	c.cmd.Env = append(os.Environ(), "OCPP_RPC_DIR="+dir, "GARBAGE_PAYLOAD="+csmsfault.GarbagePayload)
 	c.cmd.Stderr = &lockedWriter{mu: &c.mu, b: &c.stderr}
 	out, err := c.cmd.StdoutPipe()
 	if err != nil {
@@ -171,6 +202,9 @@ func (c *CSMS) WaitEvent(ctx context.Context, match func(Event) bool) (Event, er
 
 // Set changes how the CSMS answers from now on.
 func (c *CSMS) Set(ctx context.Context, s Settings) error {
+	if err := csmsfault.Check(s.TransactionEventFaults); err != nil {
+		return fmt.Errorf("strictcsms: %w", err)
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -182,6 +216,56 @@ func (c *CSMS) Set(ctx context.Context, s Settings) error {
 	m["op"] = "set"
 	_, err = c.command(ctx, m)
 	return err
+}
+
+// Payload returns the payload of a call event as the station sent it, or
+// Params (as ocpp-rpc re-encoded it) when the frame is not there.
+func (e Event) Payload() json.RawMessage {
+	var f []json.RawMessage
+	if e.Frame != "" && json.Unmarshal([]byte(e.Frame), &f) == nil && len(f) == 4 {
+		return f[3]
+	}
+	return e.Params
+}
+
+// TransactionEvents returns the payload of every TransactionEvent CALL
+// received from identity ("" for every station), as sent, in arrival
+// order: what txledger.New audits. Faulted calls are included; calls that
+// failed strict validation are not (see Failures).
+func (c *CSMS) TransactionEvents(identity string) []json.RawMessage {
+	var out []json.RawMessage
+	for _, e := range c.Events() {
+		if e.Ev == "call" && e.Method == "TransactionEvent" && (identity == "" || e.Identity == identity) {
+			out = append(out, e.Payload())
+		}
+	}
+	return out
+}
+
+// Ledger audits the TransactionEvents received from identity ("" for every
+// station) in arrival order; those a fault answered count as unanswered,
+// so their resends are retries rather than duplicates.
+func (c *CSMS) Ledger(identity string) *txledger.Ledger {
+	type key struct{ identity, id string }
+	faulted := map[key]bool{}
+	events := c.Events()
+	for _, e := range events {
+		if e.Ev == "fault" {
+			faulted[key{e.Identity, e.MessageID}] = true
+		}
+	}
+	l := &txledger.Ledger{}
+	for _, e := range events {
+		if e.Ev != "call" || e.Method != "TransactionEvent" || (identity != "" && e.Identity != identity) {
+			continue
+		}
+		add := l.Add
+		if faulted[key{e.Identity, e.MessageID}] {
+			add = l.AddUnanswered
+		}
+		_ = add(e.Payload()) // a malformed one shows in the Summary
+	}
+	return l
 }
 
 // Call sends a CALL to a connected station and returns its CALLRESULT

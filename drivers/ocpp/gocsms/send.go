@@ -1,0 +1,89 @@
+package gocsms
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/lorenzodonini/ocpp-go/ocpp"
+	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/provisioning"
+	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/remotecontrol"
+	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/transactions"
+)
+
+// Send sends req to a connected station and waits for its answer until ctx
+// ends. A CALLERROR is an *ocpp.Error; an answer ocpp-go cannot parse or
+// validate, or a disconnection first, is an error too. ocpp-go sends one
+// request at a time per station; while two Sends to one station wait, a
+// refused answer ends both.
+func Send[Resp ocpp.Response](ctx context.Context, c *CSMS, station string, req ocpp.Request) (Resp, error) {
+	var zero Resp
+	type result struct {
+		res ocpp.Response
+		err error
+	}
+	ch := make(chan result, 1)
+	c.mu.Lock()
+	refusedBefore := len(c.answers.refused[station])
+	c.mu.Unlock()
+	err := c.ocpp.SendRequestAsync(station, req, func(res ocpp.Response, err error) { ch <- result{res, err} })
+	if err != nil {
+		return zero, fmt.Errorf("gocsms: send %s to %s: %w", req.GetFeatureName(), station, err)
+	}
+	for {
+		c.mu.Lock()
+		refused, changed := c.answers.refused[station][refusedBefore:], c.changed
+		c.mu.Unlock()
+		if len(refused) > 0 {
+			return zero, fmt.Errorf("gocsms: %s: %s", req.GetFeatureName(), refused[0])
+		}
+		select {
+		case r := <-ch:
+			if r.err != nil {
+				return zero, r.err
+			}
+			res, ok := r.res.(Resp)
+			if !ok {
+				return zero, fmt.Errorf("gocsms: %s answered %s with %T", station, req.GetFeatureName(), r.res)
+			}
+			return res, nil
+		case <-changed:
+		case <-c.done:
+			return zero, errStopped
+		case <-ctx.Done():
+			return zero, fmt.Errorf("gocsms: no answer from %s to %s: %w", station, req.GetFeatureName(), ctx.Err())
+		}
+	}
+}
+
+// RequestStartTransaction asks station to start a session.
+func (c *CSMS) RequestStartTransaction(ctx context.Context, station string, req *remotecontrol.RequestStartTransactionRequest) (*remotecontrol.RequestStartTransactionResponse, error) {
+	return Send[*remotecontrol.RequestStartTransactionResponse](ctx, c, station, req)
+}
+
+// RequestStopTransaction asks station to stop transactionID.
+func (c *CSMS) RequestStopTransaction(ctx context.Context, station, transactionID string) (*remotecontrol.RequestStopTransactionResponse, error) {
+	return Send[*remotecontrol.RequestStopTransactionResponse](ctx, c, station, remotecontrol.NewRequestStopTransactionRequest(transactionID))
+}
+
+// GetTransactionStatus asks about transactionID, or about the station's
+// queue when transactionID is "".
+func (c *CSMS) GetTransactionStatus(ctx context.Context, station, transactionID string) (*transactions.GetTransactionStatusResponse, error) {
+	req := transactions.NewGetTransactionStatusRequest()
+	req.TransactionID = transactionID
+	return Send[*transactions.GetTransactionStatusResponse](ctx, c, station, req)
+}
+
+// TriggerMessage asks station to send a message now.
+func (c *CSMS) TriggerMessage(ctx context.Context, station string, req *remotecontrol.TriggerMessageRequest) (*remotecontrol.TriggerMessageResponse, error) {
+	return Send[*remotecontrol.TriggerMessageResponse](ctx, c, station, req)
+}
+
+// SetVariables sets device-model variables of station.
+func (c *CSMS) SetVariables(ctx context.Context, station string, data ...provisioning.SetVariableData) (*provisioning.SetVariablesResponse, error) {
+	return Send[*provisioning.SetVariablesResponse](ctx, c, station, provisioning.NewSetVariablesRequest(data))
+}
+
+// GetVariables reads device-model variables of station.
+func (c *CSMS) GetVariables(ctx context.Context, station string, data ...provisioning.GetVariableData) (*provisioning.GetVariablesResponse, error) {
+	return Send[*provisioning.GetVariablesResponse](ctx, c, station, provisioning.NewGetVariablesRequest(data))
+}
