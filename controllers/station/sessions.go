@@ -228,19 +228,6 @@ func (s *Station) sessionEVSE(id string) int {
 	return 0
 }
 
-// busyEVSE reports whether an EVSE covered by target has an open session
-// or an authorization waiting for one.
-func (s *Station) busyEVSE(target ConnectorRef) bool {
-	s.ss.mu.Lock()
-	defer s.ss.mu.Unlock()
-	for evse, m := range s.ss.machines {
-		if (target.EVSE == 0 || target.EVSE == evse) && (m.Session() != nil || m.Authorization() != nil) {
-			return true
-		}
-	}
-	return false
-}
-
 // evseIDs lists the layout's EVSE ids in order.
 func (s *Station) evseIDs() []int {
 	var ids []int
