@@ -17,7 +17,7 @@ func newCtlCmd(out io.Writer) *cobra.Command {
 	server := "http://127.0.0.1:8900"
 	cmd := &cobra.Command{
 		Use:   "ctl",
-		Short: "Control a running gwsim run (devices) or gwsim csms (start, stop, stations)",
+		Short: "Control a running gwsim run (devices) or gwsim csms (start, stop, transactions, tokens)",
 		Example: `  gwsim ctl list
   gwsim ctl plug abb-terra-ac-1
   gwsim ctl fault abb-terra-ac-1 silent
@@ -32,7 +32,7 @@ func newCtlCmd(out io.Writer) *cobra.Command {
 	}
 	csms := "127.0.0.1:9001"
 	cmd.PersistentFlags().StringVar(&server, "server", server, "control API of the running gwsim")
-	cmd.PersistentFlags().StringVar(&csms, "csms", csms, "control API of the running gwsim csms (start, stop, stations)")
+	cmd.PersistentFlags().StringVar(&csms, "csms", csms, "control API of the running gwsim csms (start, stop, stations, transactions, reject, accept)")
 	c := func() *ctlClient { return &ctlClient{base: strings.TrimRight(server, "/"), out: out, http: httpClient} }
 	cmd.AddCommand(
 		&cobra.Command{Use: "list", Short: "List devices and their state", Args: cobra.NoArgs,
