@@ -133,6 +133,9 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("gwsim demo printed no next commands:\n%s", out)
 	}
 	checkDemoHints(t, out.String())
+	if strings.Contains(out.String(), "Warning:") {
+		t.Errorf("applying the demo site warned:\n%s", out)
+	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

@@ -144,7 +144,8 @@ func (c *Charger) Snapshot() State {
 
 // Step advances the physics to now: the current follows the limit in force,
 // energy integrates, the SoC rises, and an expired watchdog falls back to
-// the safe current.
+// the safe current. The power found at a step counts for the whole step
+// before it, so a command lands at most one step early in the energy.
 func (c *Charger) Step(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
