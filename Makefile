@@ -20,7 +20,9 @@ build:
 
 # A whole site on loopback until Ctrl-C: three simulated chargers, the demo
 # CSMS (gwsim csms, frames on stdout) and gwd on a fresh store in .demo/
-# with examples/demo/ applied. On real chargers run bin/gwd --config-dir ...
+# with examples/demo/ applied. An EV is plugged into the AutoStart charger
+# from the start, so a session runs without typing; the commands printed
+# then start the others. On real chargers run bin/gwd --config-dir ...
 run: build
 	./bin/gwsim demo -- $(ARGS)
 

@@ -56,12 +56,18 @@ func TestAlfenEve(t *testing.T) {
 
 func TestKEBAP30(t *testing.T) {
 	spec, m := resolved(t, "keba-p30")
-	cfg := sim.Config{MaxCurrentA: 32, Phases: 3, SafeCurrentA: 6, Watchdog: 20 * time.Second}
+	cfg := sim.Config{MaxCurrentA: 32, Phases: 3, SafeCurrentA: 6, Watchdog: 20 * time.Second, RFIDReader: true}
 	c := sim.NewCharger(cfg, t0)
 	keba := &sim.KEBA{C: c, Serial: 12345678}
 	r := openRig(t, c, m, tcpConfig(t, keba, c, 255, spec.Read), nil)
+	if _, sig, _ := r.read(t); sig["idToken"] != "" {
+		t.Errorf("idToken %v before any card, want empty", sig["idToken"])
+	}
+	if err := c.PresentCard("04a1b2c3"); err != nil {
+		t.Fatal(err)
+	}
 	now := charge(t, c)
-	_, sig, errs := r.read(t)
+	_, sig, errs := r.read(t) // idToken 04A1B2C3: the card at 1500
 	golden(t, "keba-p30", sig, errs)
 
 	r.run(t, "setCurrentLimit", cel.Args{LimitA: 10.5})

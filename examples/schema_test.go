@@ -92,27 +92,29 @@ func TestTemplatesValidateInEditors(t *testing.T) {
 	}
 }
 
-// TestChargersValidateInEditors validates the Chargers of site.yaml against
-// charger.json loaded standalone.
+// TestChargersValidateInEditors validates the Chargers of site.yaml and of
+// the demo site (make run) against charger.json loaded standalone.
 func TestChargersValidateInEditors(t *testing.T) {
 	s := editorSchema(t, "../schemas/resources/charger.json")
-	raw, err := os.ReadFile("site.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for i, d := range strings.Split(string(raw), "\n---\n") {
-		doc := yamlDoc(t, "site.yaml", []byte(d))
-		if o, ok := doc.(map[string]any); !ok || o["kind"] != "Charger" {
-			continue
+	for _, file := range []string{"site.yaml", "demo/site.yaml"} {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
 		}
-		n++
-		if err := s.Validate(doc); err != nil {
-			t.Errorf("site.yaml document %d: %v", i+1, err)
+		n := 0
+		for i, d := range strings.Split(string(raw), "\n---\n") {
+			doc := yamlDoc(t, file, []byte(d))
+			if o, ok := doc.(map[string]any); !ok || o["kind"] != "Charger" {
+				continue
+			}
+			n++
+			if err := s.Validate(doc); err != nil {
+				t.Errorf("%s document %d: %v", file, i+1, err)
+			}
 		}
-	}
-	if n == 0 {
-		t.Fatal("site.yaml has no Charger")
+		if n == 0 {
+			t.Fatalf("%s has no Charger", file)
+		}
 	}
 }
 

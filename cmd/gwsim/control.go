@@ -23,6 +23,8 @@ type deviceView struct {
 //	POST /devices/{name}/unplug
 //	POST /devices/{name}/fault?mode=M  silent, exception, stuck, charger; empty clears
 //	POST /devices/{name}/available?on=true|false
+//	POST /devices/{name}/evpause?on=true|false   the EV stops or resumes asking
+//	POST /devices/{name}/card?uid=04A1B2C3      an RFID card at the reader; empty takes it away
 func controlHandler(f *fleet) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /devices", func(w http.ResponseWriter, _ *http.Request) {
@@ -45,14 +47,36 @@ func controlHandler(f *fleet) http.Handler {
 		return d.charger.SetFault(sim.Fault(r.URL.Query().Get("mode")))
 	}))
 	mux.HandleFunc("POST /devices/{name}/available", withDevice(f, func(d *device, r *http.Request) error {
-		on, err := strconv.ParseBool(r.URL.Query().Get("on"))
+		on, err := boolQuery(r)
 		if err != nil {
-			return fmt.Errorf("on=%q: want true or false", r.URL.Query().Get("on"))
+			return err
 		}
 		d.charger.SetAvailable(on)
 		return nil
 	}))
+	mux.HandleFunc("POST /devices/{name}/evpause", withDevice(f, func(d *device, r *http.Request) error {
+		on, err := boolQuery(r)
+		if err != nil {
+			return err
+		}
+		return d.charger.SetEVPaused(on)
+	}))
+	mux.HandleFunc("POST /devices/{name}/card", withDevice(f, func(d *device, r *http.Request) error {
+		if err := d.charger.PresentCard(r.URL.Query().Get("uid")); err != nil {
+			return fmt.Errorf("%s (%s): %w", d.Name, d.Model, err)
+		}
+		return nil
+	}))
 	return mux
+}
+
+// boolQuery reads the query parameter on.
+func boolQuery(r *http.Request) (bool, error) {
+	on, err := strconv.ParseBool(r.URL.Query().Get("on"))
+	if err != nil {
+		return false, fmt.Errorf("on=%q: want true or false", r.URL.Query().Get("on"))
+	}
+	return on, nil
 }
 
 // withDevice runs act on the named device and answers with its new state,

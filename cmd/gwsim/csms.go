@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,14 +26,49 @@ const callTimeout = 20 * time.Second
 type csms struct {
 	interval int // BootNotification interval, seconds
 	log      *frameLog
+	txs      txLedger
+	// fullFrames also logs a TransactionEvent's JSON under its summary.
+	fullFrames bool
+	// controlAddr is where serve's control API listens.
+	controlAddr string
 
 	mu       sync.Mutex
 	stations map[string]*rpc.Conn
+	rejected map[string]bool // idTokens answered Invalid
 	remoteID atomic.Int64
 }
 
 func newCSMS(interval int, out io.Writer) *csms {
-	return &csms{interval: interval, log: &frameLog{out: out}, stations: map[string]*rpc.Conn{}}
+	return &csms{interval: interval, log: &frameLog{out: out}, stations: map[string]*rpc.Conn{}, rejected: map[string]bool{}}
+}
+
+// reject makes Authorize and TransactionEvent answer Invalid for token
+// (on) or Accepted again (off).
+func (s *csms) reject(token string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on {
+		s.rejected[token] = true
+	} else {
+		delete(s.rejected, token)
+	}
+}
+
+// tokenInfo is the CSMS's verdict on an idToken.
+func (s *csms) tokenInfo(t ocpp.IdTokenType) *ocpp.IdTokenInfoType {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rejected[t.IDToken] {
+		return &ocpp.IdTokenInfoType{Status: ocpp.AuthorizationStatusInvalid}
+	}
+	return &ocpp.IdTokenInfoType{Status: ocpp.AuthorizationStatusAccepted}
+}
+
+// rejectedTokens lists the tokens answered Invalid, sorted.
+func (s *csms) rejectedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Sorted(maps.Keys(s.rejected))
 }
 
 // server returns the OCPP-J endpoint at <prefix>/<stationId>.
@@ -72,22 +109,18 @@ func (s *csms) conn(id string) (*rpc.Conn, bool) {
 	return c, ok
 }
 
-// connected lists the connected station ids.
+// connected lists the connected station ids, sorted.
 func (s *csms) connected() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids := make([]string, 0, len(s.stations))
-	for id := range s.stations {
-		ids = append(ids, id)
-	}
-	return ids
+	return slices.Sorted(maps.Keys(s.stations))
 }
 
 // handler answers one station's CALLs and logs both frames.
 func (s *csms) handler(id string) rpc.Handler {
 	return func(_ context.Context, action string, payload json.RawMessage) (any, error) {
-		s.log.frame(id, "<-", "CALL", action, payload)
-		resp, err := s.answer(action, payload)
+		s.logCall(id, action, payload)
+		resp, err := s.answer(id, action, payload)
 		if err == nil {
 			var b []byte
 			if b, err = json.Marshal(resp); err == nil {
@@ -107,25 +140,46 @@ func (s *csms) handler(id string) rpc.Handler {
 	}
 }
 
-// answer builds the response to a station's CALL: everything is accepted.
-func (s *csms) answer(action string, payload json.RawMessage) (any, error) {
+// logCall logs a station's CALL: a TransactionEvent as its one-line
+// summary (and its JSON with fullFrames), anything else as its JSON.
+func (s *csms) logCall(id, action string, payload []byte) {
+	var ev ocpp.TransactionEventRequest
+	if action != "TransactionEvent" || json.Unmarshal(payload, &ev) != nil {
+		s.log.frame(id, "<-", "CALL", action, payload)
+		return
+	}
+	s.log.line(id, "<- CALL TransactionEvent "+txSummary(&ev))
+	if s.fullFrames {
+		s.log.line(id, "   "+compact(payload))
+	}
+}
+
+// answer builds the response to a station's CALL: everything is accepted
+// but the idTokens listed as rejected.
+func (s *csms) answer(id, action string, payload json.RawMessage) (any, error) {
 	now := ocpp.NewDateTime(time.Now())
-	accepted := ocpp.IdTokenInfoType{Status: ocpp.AuthorizationStatusAccepted}
 	switch action {
 	case "BootNotification":
 		return ocpp.BootNotificationResponse{CurrentTime: now, Interval: s.interval, Status: ocpp.RegistrationStatusAccepted}, nil
 	case "Heartbeat":
 		return ocpp.HeartbeatResponse{CurrentTime: now}, nil
 	case "Authorize":
-		return ocpp.AuthorizeResponse{IDTokenInfo: accepted}, nil
+		var req ocpp.AuthorizeRequest
+		if err := json.Unmarshal(payload, &req); err != nil {
+			return nil, ocpp.Errorf(ocpp.FormatViolation, "Authorize: %v", err)
+		}
+		return ocpp.AuthorizeResponse{IDTokenInfo: *s.tokenInfo(req.IDToken)}, nil
 	case "TransactionEvent":
 		var req ocpp.TransactionEventRequest
 		if err := json.Unmarshal(payload, &req); err != nil {
 			return nil, ocpp.Errorf(ocpp.FormatViolation, "TransactionEvent: %v", err)
 		}
+		if note := s.txs.record(id, &req, time.Now()); note != "" {
+			s.log.note(id, "TransactionEvent "+shortID(req.TransactionInfo.TransactionID)+": "+note)
+		}
 		var resp ocpp.TransactionEventResponse
 		if req.IDToken != nil {
-			resp.IDTokenInfo = &accepted
+			resp.IDTokenInfo = s.tokenInfo(*req.IDToken)
 		}
 		return resp, nil
 	}

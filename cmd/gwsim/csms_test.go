@@ -73,14 +73,15 @@ func (b *syncBuffer) String() string {
 }
 
 // startCSMS runs `gwsim csms` in-process on free loopback ports and returns
-// its OCPP-J base URL, its control address and its output.
-func startCSMS(t *testing.T) (string, string, *syncBuffer) {
+// its OCPP-J base URL, its control address and its output; extra are more
+// flags.
+func startCSMS(t *testing.T, extra ...string) (string, string, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"csms", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--interval", "30"}, pw, pw)
+		done <- run(ctx, append([]string{"csms", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--interval", "30"}, extra...), pw, pw)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -172,7 +173,7 @@ func TestCSMSAnswersStation(t *testing.T) {
 		t.Error("a BootNotification without chargingStation was answered")
 	}
 
-	out, code := ctlCSMS(control, "start", "ST-1", "--evse", "1", "--id-token", "CARD-9")
+	out, code := ctlCSMS(control, "start", "ST-1", "--evse", "1", "--token", "CARD-9")
 	if code != 0 || !strings.Contains(out, `ST-1 answered RequestStartTransaction: {"status":"Accepted","transactionId":"tx-9"}`) {
 		t.Errorf("ctl start: %d %s", code, out)
 	}
@@ -198,6 +199,7 @@ func TestCSMSAnswersStation(t *testing.T) {
 	for _, want := range []string{
 		`ST-1 <- CALL BootNotification {"reason":"PowerUp",`,
 		`ST-1 -> RESULT BootNotification {"currentTime":`,
+		`ST-1 <- CALL TransactionEvent Started seqNo=0 trigger=Authorized tx=tx-1 evse=1 idToken=CARD-1(ISO14443)`,
 		`ST-1 -> RESULT TransactionEvent {"idTokenInfo":{"status":"Accepted"}}`,
 		`ST-1 -> CALL RequestStartTransaction {"evseId":1,"idToken":{"idToken":"CARD-9","type":"Central"},"remoteStartId":1}`,
 		`ST-1 <- ERROR RequestStopTransaction NotSupported "RequestStopTransaction is not supported"`,

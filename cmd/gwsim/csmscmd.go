@@ -8,8 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
@@ -17,10 +17,12 @@ import (
 )
 
 type csmsOptions struct {
-	listen   string
-	path     string
-	control  string
-	interval int
+	listen     string
+	path       string
+	control    string
+	interval   int
+	reject     []string
+	fullFrames bool
 }
 
 func newCSMSCmd(out io.Writer) *cobra.Command {
@@ -31,15 +33,22 @@ func newCSMSCmd(out io.Writer) *cobra.Command {
 		Long: `Run a small OCPP 2.0.1 CSMS for demos until interrupted.
 
 Stations connect to ws://<listen><path>/<stationId> (security profile 1, any
-password). Every BootNotification is accepted, Authorize and the idToken of a
-TransactionEvent are Accepted, and every other CALL gets a valid answer.
+password). Every BootNotification is accepted. Authorize and the idToken of a
+TransactionEvent are Accepted, except the tokens of --reject-tokens (or
+gwsim ctl --csms reject), which are Invalid. Every other CALL gets a valid
+answer.
 Every frame is printed on one line: time, station, direction (-> sent by the
-CSMS, <- received), CALL/RESULT/ERROR, action and payload.
+CSMS, <- received), CALL/RESULT/ERROR, action and payload. A TransactionEvent
+is summed up instead: eventType, seqNo, triggerReason, chargingState, energy
+and power when present, the transactionId's first 8 characters, evse and
+idToken. A seqNo that repeats or skips is pointed out.
 
 RequestStartTransaction and RequestStopTransaction are sent through the
-control API at --control: see gwsim ctl --csms.`,
+control API at --control, which also lists the transactions seen: see
+gwsim ctl --csms.`,
 		Example: `  gwsim csms
-  gwsim csms --listen 127.0.0.1:9000 --control 127.0.0.1:9001 --interval 60`,
+  gwsim csms --listen 127.0.0.1:9000 --control 127.0.0.1:9001 --interval 60
+  gwsim csms --reject-tokens STOLEN-1,EXPIRED-2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), out) },
 	}
@@ -48,6 +57,8 @@ control API at --control: see gwsim ctl --csms.`,
 	f.StringVar(&o.path, "path", "/ocpp", "path before /<stationId>")
 	f.StringVar(&o.control, "control", "127.0.0.1:9001", "address of the control API (gwsim ctl --csms)")
 	f.IntVar(&o.interval, "interval", 60, "heartbeat interval, seconds, given in the BootNotification answer")
+	f.StringSliceVar(&o.reject, "reject-tokens", nil, "idTokens answered Invalid (comma-separated)")
+	f.BoolVar(&o.fullFrames, "full-frames", false, "also print each TransactionEvent's JSON under its summary")
 	return cmd
 }
 
@@ -56,6 +67,13 @@ func (o *csmsOptions) run(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("--interval %d: must be at least 1 second", o.interval)
 	}
 	s := newCSMS(o.interval, out)
+	s.fullFrames = o.fullFrames
+	for _, t := range o.reject {
+		if t = strings.TrimSpace(t); t == "" {
+			return fmt.Errorf("--reject-tokens %q: empty token", strings.Join(o.reject, ","))
+		}
+		s.reject(t, true)
+	}
 	stop, err := s.serve(o.listen, o.path, o.control, out)
 	if err != nil {
 		return err
@@ -77,6 +95,7 @@ func (s *csms) serve(listen, path, control string, out io.Writer) (func(), error
 		ln.Close()
 		return nil, fmt.Errorf("--control: %w", err)
 	}
+	s.controlAddr = cln.Addr().String()
 	ocppSrv := &http.Server{Handler: s.server(path), ReadHeaderTimeout: 10 * time.Second}
 	ctlSrv := &http.Server{Handler: s.controlHandler(), ReadHeaderTimeout: 5 * time.Second}
 	go ocppSrv.Serve(ln)
@@ -118,12 +137,26 @@ type callErrorView struct {
 //	GET  /stations                                  connected station ids
 //	POST /stations/{id}/start?evse=N&idToken=T      RequestStartTransaction
 //	POST /stations/{id}/stop?transactionId=X        RequestStopTransaction
+//	GET  /transactions                              every transaction seen
+//	GET  /tokens/rejected                           idTokens answered Invalid
+//	POST /tokens/{token}/reject, /tokens/{token}/accept
 func (s *csms) controlHandler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /transactions", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.txs.list())
+	})
+	mux.HandleFunc("GET /tokens/rejected", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, s.rejectedTokens())
+	})
+	for op, on := range map[string]bool{"reject": true, "accept": false} {
+		mux.HandleFunc("POST /tokens/{token}/"+op, func(w http.ResponseWriter, r *http.Request) {
+			s.reject(r.PathValue("token"), on)
+			s.log.note("", fmt.Sprintf("idToken %q is now answered %s", r.PathValue("token"), s.tokenInfo(ocpp.IdTokenType{IDToken: r.PathValue("token")}).Status))
+			writeJSON(w, http.StatusOK, s.rejectedTokens())
+		})
+	}
 	mux.HandleFunc("GET /stations", func(w http.ResponseWriter, _ *http.Request) {
-		ids := s.connected()
-		slices.Sort(ids)
-		writeJSON(w, http.StatusOK, ids)
+		writeJSON(w, http.StatusOK, s.connected())
 	})
 	mux.HandleFunc("POST /stations/{id}/start", s.sendCall("RequestStartTransaction", func(ctx context.Context, id string, r *http.Request) (json.RawMessage, error) {
 		evse := 0

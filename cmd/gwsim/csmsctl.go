@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,9 +33,30 @@ func csmsCtlCmds(addr *string, out io.Writer) []*cobra.Command {
 		},
 	}
 	start.Flags().IntVar(&evse, "evse", 0, "EVSE id; 0 lets the station choose")
-	start.Flags().StringVar(&token, "id-token", "DEMO-TOKEN", "idToken (type Central) to start with")
+	start.Flags().StringVar(&token, "token", "DEMO-TOKEN", "idToken (type Central) to start with")
+	start.Flags().StringVar(&token, "id-token", "DEMO-TOKEN", "the same as --token")
+	start.Flags().MarkHidden("id-token")
+	tokens := func(op string) *cobra.Command {
+		verdict := map[string]string{"reject": "Invalid", "accept": "Accepted"}[op]
+		return &cobra.Command{Use: op + " TOKEN", Short: "Make gwsim csms answer Authorize and TransactionEvent for TOKEN " + verdict,
+			Args: cobra.ExactArgs(1),
+			RunE: func(_ *cobra.Command, a []string) error {
+				body, err := c().request("POST", "/tokens/"+url.PathEscape(a[0])+"/"+op, nil)
+				if err != nil {
+					return err
+				}
+				var rejected []string
+				if err := json.Unmarshal(body, &rejected); err != nil {
+					return fmt.Errorf("decode the rejected tokens: %w", err)
+				}
+				_, err = fmt.Fprintf(out, "%s is answered %s; rejected tokens: %s\n", a[0], verdict, orDash(strings.Join(rejected, ", ")))
+				return err
+			}}
+	}
 	return []*cobra.Command{
-		start,
+		start, tokens("reject"), tokens("accept"),
+		{Use: "transactions", Short: "List the transactions gwsim csms has seen", Args: cobra.NoArgs,
+			RunE: func(*cobra.Command, []string) error { return c().transactions() }},
 		{Use: "stop STATION TRANSACTION", Short: "Make gwsim csms send RequestStopTransaction and print the station's answer",
 			Args: cobra.ExactArgs(2),
 			RunE: func(_ *cobra.Command, a []string) error {
@@ -56,6 +78,46 @@ func csmsCtlCmds(addr *string, out io.Writer) []*cobra.Command {
 				return nil
 			}},
 	}
+}
+
+// transactions prints what the CSMS has seen of each transaction.
+func (c *ctlClient) transactions() error {
+	body, err := c.request("GET", "/transactions", nil)
+	if err != nil {
+		return err
+	}
+	var txs []txSeen
+	if err := json.Unmarshal(body, &txs); err != nil {
+		return fmt.Errorf("decode the transactions: %w", err)
+	}
+	if len(txs) == 0 {
+		_, err := fmt.Fprintln(c.out, "no TransactionEvent received yet")
+		return err
+	}
+	tw := tabwriter.NewWriter(c.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STATION\tTRANSACTION\tEVSE\tSTATUS\tEVENTS\tLAST SEQNO\tSTATE\tENERGY\tID TOKEN\tSTOPPED\tSEQNO ERRORS")
+	for _, t := range txs {
+		status := "open"
+		switch {
+		case t.Ended && !t.Started:
+			status = "ended, no Started seen"
+		case t.Ended:
+			status = "ended"
+		case !t.Started:
+			status = "no Started seen"
+		}
+		energy := "-"
+		if t.EnergyWh != nil {
+			energy = fmt.Sprintf("%.0f Wh", *t.EnergyWh)
+		}
+		seq := "-"
+		if t.Repeats+t.Gaps > 0 {
+			seq = fmt.Sprintf("%d repeated, %d gaps", t.Repeats, t.Gaps)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", t.Station, t.ID, t.EVSE, status, t.Events, t.LastSeqNo,
+			orDash(string(t.ChargingState)), energy, orDash(t.IDToken), orDash(string(t.StoppedReason)), seq)
+	}
+	return tw.Flush()
 }
 
 // csmsHTTP outwaits the CSMS's own wait for a station's answer.

@@ -8,8 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +23,7 @@ type demoOptions struct {
 	csmsListen  string
 	csmsControl string
 	apiListen   string
+	plug        []string
 	gwd, gwctl  string
 }
 
@@ -50,6 +49,7 @@ reaches it once, through this command.`,
 	f.StringVar(&o.dir, "dir", ".demo", "working directory: gwd's store (recreated at each start) and log")
 	f.StringArrayVar(&o.site, "site", []string{"examples/templates/", "examples/demo/"}, "manifests gwctl applies (repeatable)")
 	f.StringVar(&o.devices, "devices", "abb-terra-ac:1,alfen-eve:1,keba-p30:1", "simulated chargers, as gwsim run --devices")
+	f.StringSliceVar(&o.plug, "plug", []string{"abb-terra-ac-1"}, "devices whose EV is plugged in from the start (the demo site's AutoStart charger)")
 	f.IntVar(&o.basePort, "base-port", 15020, "first Modbus TCP port of the simulated chargers")
 	f.StringVar(&o.simControl, "control", "127.0.0.1:8900", "control API of the simulated chargers (gwsim ctl --server)")
 	f.StringVar(&o.csmsListen, "csms-listen", "127.0.0.1:9000", "gwsim csms OCPP-J address")
@@ -74,7 +74,7 @@ func (o *demoOptions) run(ctx context.Context, gwdArgs []string, out, errOut io.
 		return err
 	}
 	defer stopCSMS()
-	stopSim, err := o.startSim(out, errOut)
+	fl, stopSim, err := o.startSim(out, errOut)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (o *demoOptions) run(ctx context.Context, gwdArgs []string, out, errOut io.
 		}
 		return err
 	}
-	o.printNext(ctx, c, gwd, cfg, out)
+	o.printNext(ctx, c, fl, gwd, cfg, out)
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(out, "stopping gwd, gwsim csms and the simulated chargers")
@@ -150,17 +150,17 @@ func freshDataDir(dir string) (string, error) {
 }
 
 // startSim runs the simulated chargers in this process, as gwsim run does.
-func (o *demoOptions) startSim(out, errOut io.Writer) (func(), error) {
+func (o *demoOptions) startSim(out, errOut io.Writer) (*fleet, func(), error) {
 	sim := &runOptions{devices: o.devices, host: "127.0.0.1", basePort: o.basePort,
-		elListen: "127.0.0.1:0", elGroup: "127.0.0.1:3610", control: o.simControl, tick: 200 * time.Millisecond}
+		elListen: "127.0.0.1:0", elGroup: "127.0.0.1:3610", control: o.simControl, tick: 200 * time.Millisecond, plug: o.plug}
 	f, stop, err := sim.start(out)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { sim.step(ctx, f, errOut); close(done) }()
-	return func() { cancel(); <-done; stop() }, nil
+	return f, func() { cancel(); <-done; stop() }, nil
 }
 
 // apply waits for gwd to write its gwctl.yaml, then applies the site.
@@ -194,26 +194,17 @@ func (o *demoOptions) apply(ctx context.Context, gwd *child, cfg string, out io.
 }
 
 // printNext waits up to 15 s for a station per simulated charger to reach
-// the CSMS, so that the commands it prints name a real one.
-func (o *demoOptions) printNext(ctx context.Context, c *csms, gwd *child, cfg string, out io.Writer) {
-	want, device := 0, "DEVICE"
-	if spec, err := parseSpec(o.devices); err == nil {
-		device = spec[0][0] + "-1"
-		for _, s := range spec {
-			n, _ := strconv.Atoi(s[1])
-			want += n
-		}
-	}
+// the CSMS, then prints the site's chargers and the commands to try on them.
+func (o *demoOptions) printNext(ctx context.Context, c *csms, f *fleet, gwd *child, cfg string, out io.Writer) {
 	var ids []string
 	for end := time.Now().Add(15 * time.Second); time.Now().Before(end) && ctx.Err() == nil; time.Sleep(200 * time.Millisecond) {
-		if ids = c.connected(); len(ids) >= want {
+		if ids = c.connected(); len(ids) >= len(f.devices) {
 			break
 		}
 	}
-	slices.Sort(ids)
-	station := "STATION"
-	if len(ids) > 0 {
-		station = ids[0]
+	chargers, err := siteChargers(o.site, f.devices)
+	if err != nil {
+		fmt.Fprintf(out, "reading the site for hints: %v\n", err)
 	}
 	rel := func(p string) string {
 		if wd, err := os.Getwd(); err == nil {
@@ -223,20 +214,11 @@ func (o *demoOptions) printNext(ctx context.Context, c *csms, gwd *child, cfg st
 		}
 		return p
 	}
-	gwctl, gwsim := rel(o.gwctl), rel(filepath.Join(filepath.Dir(o.gwctl), "gwsim"))
-	fmt.Fprintf(out, `
-%d station(s) connected to gwsim csms so far: %s. gwd (pid %d) logs to %s.
-Try, in another terminal:
-  %[5]s --config %[6]s get chargers -w
-  %[5]s --config %[6]s get transactions -w
-  %[7]s ctl --server http://%[8]s list
-  %[7]s ctl --server http://%[8]s plug %[11]s
-  %[7]s ctl --csms %[9]s start %[10]s --evse 1
-  %[7]s ctl --csms %[9]s stop %[10]s TRANSACTION-ID
-Ctrl-C stops gwd, gwsim csms and the simulated chargers.
-
-`, len(ids), strings.Join(ids, ", "), gwd.cmd.Process.Pid, rel(filepath.Join(o.dir, "gwd.log")),
-		gwctl, rel(cfg), gwsim, o.simControl, o.csmsControl, station, device)
+	fmt.Fprintf(out, "\n%d station(s) connected to gwsim csms so far: %s. gwd (pid %d) logs to %s.\n",
+		len(ids), strings.Join(ids, ", "), gwd.cmd.Process.Pid, rel(filepath.Join(o.dir, "gwd.log")))
+	demoCommands{gwctl: rel(o.gwctl), gwsim: rel(filepath.Join(filepath.Dir(o.gwctl), "gwsim")), gwctlConfig: rel(cfg),
+		simControl: f.control, csmsControl: c.controlAddr}.write(out, chargers)
+	fmt.Fprint(out, "Ctrl-C stops gwd, gwsim csms and the simulated chargers.\n\n")
 }
 
 // child is gwd running as a child process.

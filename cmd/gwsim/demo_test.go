@@ -73,7 +73,8 @@ func demoSite(t *testing.T, csms string, base int) string {
 
 // TestDemo runs `gwsim demo` as make run does, on free ports: the three
 // simulated chargers become Reachable in gwd and Registered with gwsim
-// csms, and SIGINT stops gwsim demo and its gwd child cleanly.
+// csms, the AutoStart charger with its EV plugged in, the printed commands
+// work, and SIGINT stops gwsim demo and its gwd child cleanly.
 func TestDemo(t *testing.T) {
 	bin := buildBinaries(t)
 	base := freePorts(t, 4) // three chargers, then the CSMS
@@ -112,7 +113,8 @@ func TestDemo(t *testing.T) {
 		b, _ := exec.Command(filepath.Join(bin, "gwctl"), append([]string{"--config", filepath.Join(dir, "data", "gwctl.yaml")}, args...)...).CombinedOutput()
 		return string(b)
 	}
-	row := regexp.MustCompile(`(?m)^demo-\S+\s+\S+\s+tcp \S+\s+Reachable\s+no\s+Registered\s+Accepted\s`)
+	// Only demo-abb-1 has an EV, plugged in from the start (--plug).
+	row := regexp.MustCompile(`(?m)^(demo-abb-1\s+\S+\s+tcp \S+\s+Reachable\s+yes|demo-\S+\s+\S+\s+tcp \S+\s+Reachable\s+no)\s+Registered\s+Accepted\s`)
 	var chargers string
 	if !poll(60*time.Second, func() bool {
 		chargers = gwctl("get", "chargers")
@@ -129,6 +131,10 @@ func TestDemo(t *testing.T) {
 	pid := gwdPid(t, out)
 	if !poll(20*time.Second, func() bool { return strings.Contains(out.String(), "Ctrl-C stops") }) {
 		t.Fatalf("gwsim demo printed no next commands:\n%s", out)
+	}
+	checkDemoHints(t, out.String())
+	if strings.Contains(out.String(), "Warning:") {
+		t.Errorf("applying the demo site warned:\n%s", out)
 	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -179,4 +185,26 @@ func poll(d time.Duration, cond func() bool) bool {
 		}
 	}
 	return cond()
+}
+
+// checkDemoHints: the commands gwsim demo prints name the demo site's
+// stations and devices, and the printed `ctl list` works and shows the EV
+// plugged in at start into the AutoStart charger only.
+func checkDemoHints(t *testing.T, out string) {
+	t.Helper()
+	for _, want := range []string{" get transactions -w\n", " plug alfen-eve-1\n", " start DEMO-ALFEN-1 --evse 1 --token CARD-1\n",
+		" card keba-p30-1 04A1B2C3\n", " transactions\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("gwsim demo did not print %q:\n%s", want, out)
+		}
+	}
+	m := regexp.MustCompile(`ctl --server (\S+) list\n`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("gwsim demo printed no ctl list:\n%s", out)
+	}
+	list, code := ctl(t, m[1], "list")
+	plugged := regexp.MustCompile(`(?m)^(\S+)\s+\S+\s+\S+\s+true\s`).FindAllStringSubmatch(list, -1)
+	if code != 0 || len(plugged) != 1 || plugged[0][1] != "abb-terra-ac-1" {
+		t.Errorf("ctl list at the printed address: want only abb-terra-ac-1 plugged in:\n%s", list)
+	}
 }

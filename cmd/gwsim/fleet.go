@@ -48,6 +48,8 @@ type fleet struct {
 	devices []*device
 	rtu     *sim.RTUBus
 	el      *sim.ELNode
+	// control is the address the control API listens on.
+	control string
 }
 
 // parseSpec reads "model:count,model:count".

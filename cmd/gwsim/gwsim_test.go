@@ -13,15 +13,15 @@ import (
 )
 
 // startSim runs `gwsim run` in-process and returns the control URL and the
-// addresses of the n devices it printed.
-func startSim(t *testing.T, devices string, n int) (string, map[string]string) {
+// addresses of the n devices it printed; extra are more flags.
+func startSim(t *testing.T, devices string, n int, extra ...string) (string, map[string]string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"run", "--devices", devices, "--base-port", "0", "--control", "127.0.0.1:0", "--tick", "20ms",
-			"--el-listen", "127.0.0.1:0", "--el-group", "127.0.0.1:9"}, pw, io.Discard)
+		done <- run(ctx, append([]string{"run", "--devices", devices, "--base-port", "0", "--control", "127.0.0.1:0", "--tick", "20ms",
+			"--el-listen", "127.0.0.1:0", "--el-group", "127.0.0.1:9"}, extra...), pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -62,14 +62,7 @@ func TestRunAndControl(t *testing.T) {
 	if control == "" || addr == "" {
 		t.Fatalf("control %q, devices %v", control, addrs)
 	}
-	cl, err := smb.NewClient(&smb.ClientConfiguration{URL: "tcp://" + addr, Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl := modbusClient(t, addr, 1)
 	lock := func() uint32 {
 		v, err := cl.ReadUint32(0x400A, smb.HOLDING_REGISTER)
 		if err != nil {
@@ -113,4 +106,62 @@ func TestParseSpec(t *testing.T) {
 	if err != nil || len(s) != 2 || s[0][1] != "3" || s[1] != [2]string{"alfen-eve", "1"} {
 		t.Fatalf("%v %v", s, err)
 	}
+}
+
+// TestCardAndEVPause: ctl card puts a UID where the KEBA's template reads
+// it (1500) and is refused by a model without a reader; ctl ev-pause makes
+// the plugged EV stop drawing; --plug starts with an EV plugged in.
+func TestCardAndEVPause(t *testing.T) {
+	control, addrs := startSim(t, "keba-p30:1,abb-terra-ac:1", 2, "--plug", "abb-terra-ac-1")
+	keba := modbusClient(t, addrs["keba-p30-1"], 255)
+	if out, code := ctl(t, control, "card", "keba-p30-1", "04a1b2c3"); code != 0 || !strings.Contains(out, `"card": "04A1B2C3"`) {
+		t.Fatalf("ctl card: %d %s", code, out)
+	}
+	if uid, err := keba.ReadUint32(1500, smb.HOLDING_REGISTER); err != nil || uid != 0x04A1B2C3 {
+		t.Fatalf("1500 reads %08X (%v), want 04A1B2C3", uid, err)
+	}
+	if out, code := ctl(t, control, "list"); code != 0 || !strings.Contains(out, "04A1B2C3") {
+		t.Errorf("ctl list shows no card: %s", out)
+	}
+	if out, code := ctl(t, control, "card", "keba-p30-1", "12"); code == 0 || !strings.Contains(out, "want 8 hex digits") {
+		t.Errorf("a short UID: %d %s", code, out)
+	}
+	if out, code := ctl(t, control, "card", "abb-terra-ac-1", "04A1B2C3"); code == 0 || !strings.Contains(out, "no RFID reader") {
+		t.Errorf("a card at the ABB: %d %s", code, out)
+	}
+	if out, code := ctl(t, control, "ev-pause", "keba-p30-1", "true"); code == 0 || !strings.Contains(out, "no EV") {
+		t.Errorf("ev-pause without an EV: %d %s", code, out)
+	}
+
+	abb := modbusClient(t, addrs["abb-terra-ac-1"], 1)
+	power := func() uint32 {
+		v, err := abb.ReadUint32(0x401C, smb.HOLDING_REGISTER)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if !poll(5*time.Second, func() bool { return power() == 32*230*3 }) {
+		t.Fatalf("the EV plugged in by --plug draws %d W, want %d", power(), 32*230*3)
+	}
+	if out, code := ctl(t, control, "ev-pause", "abb-terra-ac-1", "true"); code != 0 || !strings.Contains(out, `"evPaused": true`) {
+		t.Fatalf("ctl ev-pause: %d %s", code, out)
+	}
+	if !poll(5*time.Second, func() bool { return power() == 0 }) {
+		t.Fatalf("the paused EV still draws %d W", power())
+	}
+}
+
+func modbusClient(t *testing.T, addr string, unit uint8) *smb.ModbusClient {
+	t.Helper()
+	cl, err := smb.NewClient(&smb.ClientConfiguration{URL: "tcp://" + addr, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Open(); err != nil {
+		t.Fatal(err)
+	}
+	cl.SetUnitId(unit)
+	t.Cleanup(func() { cl.Close() })
+	return cl
 }

@@ -28,6 +28,8 @@ type model struct {
 // models are the simulated charger models. Watchdogs follow devices.md §4:
 // Alfen's setpoint validity (60 s), KEBA's failsafe timeout (20 s, as the
 // example template writes it), Schneider's lifebit (written every 2 s).
+// Only the KEBA P30 has an RFID reader: devices.md documents a UID register
+// (1500) for no other simulated model.
 var models = map[string]model{
 	"abb-terra-ac": {transport: transportTCP, config: sim.Config{MaxCurrentA: 32, Phases: 3},
 		newMap: func(c *sim.Charger, serial string, _ int) sim.RegisterMap {
@@ -39,7 +41,7 @@ var models = map[string]model{
 		}},
 	"alfen-eve": {transport: transportTCP, config: sim.Config{MaxCurrentA: 16, Phases: 3, SafeCurrentA: 6, Watchdog: 60 * time.Second},
 		newMap: func(c *sim.Charger, serial string, _ int) sim.RegisterMap { return &sim.Alfen{C: c, Serial: serial} }},
-	"keba-p30": {transport: transportTCP, config: sim.Config{MaxCurrentA: 32, Phases: 3, SafeCurrentA: 6, Watchdog: 20 * time.Second},
+	"keba-p30": {transport: transportTCP, config: sim.Config{MaxCurrentA: 32, Phases: 3, SafeCurrentA: 6, Watchdog: 20 * time.Second, RFIDReader: true},
 		newMap: func(c *sim.Charger, _ string, n int) sim.RegisterMap {
 			return &sim.KEBA{C: c, Serial: uint32(20000000 + n)}
 		}},

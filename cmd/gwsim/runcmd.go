@@ -22,6 +22,8 @@ type runOptions struct {
 	elGroup  string
 	control  string
 	tick     time.Duration
+	// plug names the devices whose EV is plugged in from the start.
+	plug []string
 }
 
 func newRunCmd(out, errOut io.Writer) *cobra.Command {
@@ -40,7 +42,8 @@ their class on one EL node at --el-listen, which announces changes (INF) to
 --el-group.`,
 		Example: `  gwsim run --devices abb-terra-ac:5,alfen-eve:5 --base-port 15020
   gwsim run --devices keba-p30:2,schneider-evlink:1,el-02a1:3,el-027e:1,abb-terra-ac-rtu:3
-  gwsim run --devices abb-terra-ac:1000 --base-port 0   # any free ports`,
+  gwsim run --devices abb-terra-ac:1000 --base-port 0   # any free ports
+  gwsim run --devices abb-terra-ac:2 --plug abb-terra-ac-1  # one EV plugged in from the start`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), out, errOut) },
 	}
@@ -54,6 +57,7 @@ their class on one EL node at --el-listen, which announces changes (INF) to
 	f.StringVar(&o.elGroup, "el-group", "127.0.0.1:3610", "where the EL node sends INF announcements (224.0.23.0:3610 for multicast)")
 	f.StringVar(&o.control, "control", "127.0.0.1:8900", "address of the control API")
 	f.DurationVar(&o.tick, "tick", 200*time.Millisecond, "physics step")
+	f.StringSliceVar(&o.plug, "plug", nil, "devices whose EV is plugged in from the start, e.g. abb-terra-ac-1")
 	return cmd
 }
 
@@ -78,11 +82,20 @@ func (o *runOptions) start(out io.Writer) (f *fleet, stop func(), err error) {
 	if err := f.start(spec, cfg, time.Now()); err != nil {
 		return nil, nil, err
 	}
+	for _, name := range o.plug {
+		d, err := f.get(name)
+		if err != nil {
+			f.close()
+			return nil, nil, fmt.Errorf("--plug: %w", err)
+		}
+		d.charger.Plug(true)
+	}
 	ln, err := net.Listen("tcp", o.control)
 	if err != nil {
 		f.close()
 		return nil, nil, fmt.Errorf("--control: %w", err)
 	}
+	f.control = ln.Addr().String()
 	srv := &http.Server{Handler: controlHandler(f), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 

@@ -55,16 +55,12 @@ func (a *ABB) image() regs {
 	return r
 }
 
-// abbChargingState is IEC 61851 as ABB encodes it: 0 A, 2 B2, 4 C2.
-func abbChargingState(s State) uint8 {
-	switch {
-	case !s.Plugged:
-		return 0
-	case s.Charging:
-		return 4
-	}
-	return 2
-}
+// abbChargingState is IEC 61851 as ABB encodes it (devices.md §4.1): 0 A,
+// 1 B1 (plugged, awaiting authorization: a 0 limit before any charge), 2 B2,
+// 3 C1 (EV ready, no PWM: a 0 limit mid-session), 4 C2 charging.
+func abbChargingState(s State) uint8 { return abbStates[s.IEC61851] }
+
+var abbStates = map[string]uint8{"A": 0, "B1": 1, "B2": 2, "C1": 3, "C2": 4}
 
 // Read implements RegisterMap.
 func (a *ABB) Read(unit uint8, addr, qty uint16) ([]uint16, error) {

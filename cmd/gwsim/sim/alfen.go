@@ -76,17 +76,12 @@ func (a *Alfen) socket() regs {
 	return r
 }
 
-// alfenMode3 is the IEC 61851 state as the station spells it.
+// alfenMode3 is the IEC 61851 state as the station spells it, F on a fault.
 func alfenMode3(s State) string {
-	switch {
-	case s.Fault == FaultCharger:
+	if s.Fault == FaultCharger {
 		return "F"
-	case !s.Plugged:
-		return "A"
-	case s.Charging:
-		return "C2"
 	}
-	return "B2"
+	return s.IEC61851
 }
 
 // Read implements RegisterMap.

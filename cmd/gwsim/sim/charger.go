@@ -1,7 +1,11 @@
 package sim
 
 import (
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -38,6 +42,8 @@ type Config struct {
 	Watchdog time.Duration
 	// EV is the vehicle plugged in by Plug.
 	EV EV
+	// RFIDReader: the charger has a card reader (PresentCard).
+	RFIDReader bool
 }
 
 // EV is the simulated vehicle.
@@ -54,7 +60,10 @@ type State struct {
 	Available bool `json:"available"`
 	// Paused is a charge stopped by command (EL standby, KEBA disable); the
 	// EV stays plugged and no current flows until resumed.
-	Paused    bool    `json:"paused"`
+	Paused bool `json:"paused"`
+	// EVPaused: the EV stops asking for energy (its own timer or a full
+	// battery management decision) while the charger still offers it.
+	EVPaused  bool    `json:"evPaused"`
 	Charging  bool    `json:"charging"`
 	Suspended bool    `json:"suspended"`
 	SoC       float64 `json:"socPercent"`
@@ -72,6 +81,14 @@ type State struct {
 	Fault     Fault   `json:"fault"`
 	// WatchdogExpired is true while the safe current applies.
 	WatchdogExpired bool `json:"watchdogExpired"`
+	// IEC61851 is the control pilot state: A no EV; B1 plugged, the EVSE
+	// offers nothing (waiting for authorization or a limit); B2 the EVSE
+	// offers current, the EV takes none; C1 the EV asks for energy, the
+	// EVSE withdrew its offer (suspended by the EVSE); C2 charging.
+	IEC61851 string `json:"iec61851"`
+	// Card is the UID (8 hex digits) of the RFID card last presented, kept
+	// until the EV is unplugged; empty when none.
+	Card string `json:"card,omitempty"`
 }
 
 // Charger is one simulated EVSE with its EV. It is safe for concurrent use:
@@ -85,6 +102,9 @@ type Charger struct {
 	setpointAt  time.Time
 	frozen      *State
 	minCurrentA float64
+	// asked: the EV has charged since it was plugged in, so it keeps
+	// asking (C1) when the EVSE withdraws its offer.
+	asked bool
 }
 
 // NewCharger returns an idle, available charger with no EV, at time now.
@@ -102,7 +122,7 @@ func NewCharger(cfg Config, now time.Time) *Charger {
 		cfg.EV = EV{CapacityWh: 60000, MaxCurrentA: 32, InitialSoC: 20}
 	}
 	c := &Charger{cfg: cfg, now: now, setpointAt: now, minCurrentA: 6}
-	c.st = State{Available: true, SetpointA: cfg.MaxCurrentA, LimitA: cfg.MaxCurrentA, VoltageV: cfg.VoltageV, Phases: cfg.Phases}
+	c.st = State{Available: true, SetpointA: cfg.MaxCurrentA, LimitA: cfg.MaxCurrentA, VoltageV: cfg.VoltageV, Phases: cfg.Phases, IEC61851: "A"}
 	return c
 }
 
@@ -124,7 +144,8 @@ func (c *Charger) Snapshot() State {
 
 // Step advances the physics to now: the current follows the limit in force,
 // energy integrates, the SoC rises, and an expired watchdog falls back to
-// the safe current.
+// the safe current. The power found at a step counts for the whole step
+// before it, so a command lands at most one step early in the energy.
 func (c *Charger) Step(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -140,7 +161,7 @@ func (c *Charger) Step(now time.Time) {
 		st.LimitA = c.cfg.SafeCurrentA
 	}
 	st.CurrentA = 0
-	if st.Plugged && st.Available && !st.Paused && st.Fault != FaultCharger && st.SoC < 100 && st.LimitA >= c.minCurrentA {
+	if c.offering() && c.evWants() {
 		st.CurrentA = min(st.LimitA, c.cfg.EV.MaxCurrentA)
 	}
 	st.PowerW = st.CurrentA * st.VoltageV * float64(st.Phases)
@@ -153,8 +174,37 @@ func (c *Charger) Step(now time.Time) {
 		st.CurrentA, st.PowerW = 0, 0
 	}
 	st.Charging = st.CurrentA > 0
+	c.asked = (c.asked || st.Charging) && c.evWants()
 	// Suspended: plugged in but not drawing, by the EV (full) or the EVSE.
 	st.Suspended = st.Plugged && !st.Charging
+	st.IEC61851 = c.pilot()
+}
+
+// offering: the EVSE offers current (PWM on): enabled, operative, no
+// fault, and a limit the EV may draw (IEC 61851: at least 6 A).
+func (c *Charger) offering() bool {
+	st := &c.st
+	return st.Plugged && st.Available && !st.Paused && st.Fault != FaultCharger && st.LimitA >= c.minCurrentA
+}
+
+// evWants: the plugged EV asks for energy.
+func (c *Charger) evWants() bool {
+	return c.st.Plugged && !c.st.EVPaused && c.st.SoC < 100
+}
+
+// pilot is the IEC 61851 state the charger shows.
+func (c *Charger) pilot() string {
+	switch {
+	case !c.st.Plugged:
+		return "A"
+	case c.st.Charging:
+		return "C2"
+	case c.offering():
+		return "B2"
+	case c.asked:
+		return "C1"
+	}
+	return "B1"
 }
 
 // Plug connects the EV (true) or disconnects it.
@@ -164,11 +214,50 @@ func (c *Charger) Plug(in bool) {
 	if in && !c.st.Plugged {
 		c.st.SoC = c.cfg.EV.InitialSoC
 		c.st.SessionWh = 0
+		c.st.EVPaused = false
+		c.st.IEC61851 = "B1" // until the next step shows what the EVSE offers
+	}
+	if !in && c.st.Plugged {
+		c.st.Card = "" // the session the card authorized is over
 	}
 	c.st.Plugged = in
 	if !in {
 		c.st.CurrentA, c.st.PowerW, c.st.Charging, c.st.Suspended = 0, 0, false, false
+		c.st.IEC61851, c.asked = "A", false
 	}
+}
+
+// SetEVPaused makes the plugged EV stop (true) or resume asking for energy,
+// as an EV's own charge timer does: the charger shows suspended by the EV.
+func (c *Charger) SetEVPaused(on bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.st.Plugged {
+		return errors.New("no EV is plugged in")
+	}
+	c.st.EVPaused = on
+	return nil
+}
+
+// PresentCard holds an RFID card with the given UID (8 hex digits, the
+// 4-byte UID KEBA reports at register 1500) to the charger's reader; ""
+// takes it away. The charger does not act on it: authorizing is the
+// gateway's job.
+func (c *Charger) PresentCard(uid string) error {
+	if !c.cfg.RFIDReader {
+		return errors.New("this charger has no RFID reader")
+	}
+	if uid != "" {
+		b, err := hex.DecodeString(uid)
+		if err != nil || len(b) != 4 || binary.BigEndian.Uint32(b) == 0 {
+			return fmt.Errorf("card UID %q: want 8 hex digits (a 4-byte UID), not all zero", uid)
+		}
+		uid = strings.ToUpper(uid)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.st.Card = uid
+	return nil
 }
 
 // SetCurrentLimit writes the current setpoint, which also feeds the watchdog.

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"sync"
 )
@@ -22,7 +24,11 @@ const (
 	kebaCurrent  = 5004
 	kebaEnable   = 5014
 	kebaFailsafe = 5018
-	kebaProduct  = 310010 // P30, meter present (digit 5), no RFID (digit 6)
+	kebaRFID     = 1500
+	// Product code 1016: P30 (3xxxxx), digit 5 ≠ 0 meter present, digit 6
+	// = 1 RFID reader (devices.md §4.4).
+	kebaProduct     = 310010
+	kebaProductRFID = 310011
 )
 
 // Model implements RegisterMap.
@@ -56,7 +62,15 @@ func (k *KEBA) image() regs {
 		r.u32(1040+uint16(2*i), uint32(s.VoltageV))
 	}
 	r.u32(1014, k.Serial)
-	r.u32(1016, kebaProduct)
+	product, card := uint32(kebaProduct), uint32(0)
+	if k.C.Config().RFIDReader {
+		product = kebaProductRFID
+		if s.Card != "" {
+			card = kebaCard(s.Card)
+		}
+	}
+	r.u32(1016, product)
+	r.u32(kebaRFID, card)
 	r.u32(1018, 3<<24|10<<16|42<<8) // firmware 3.10.42
 	r.u32(1020, uint32(s.PowerW*1000))
 	r.u32(1036, uint32(s.EnergyWh*10))
@@ -65,20 +79,24 @@ func (k *KEBA) image() regs {
 	return r
 }
 
-// kebaState is register 1000: 1 not ready, 2 ready, 3 charging, 4 error,
-// 5 interrupted.
+// kebaState is register 1000 (devices.md §4.4): 1 not ready (no car, or
+// not authorized: disabled or no current before the EV charged), 2 ready
+// (offered, the EV takes nothing), 3 charging, 4 error, 5 interrupted
+// (suspended by the station after the EV charged).
 func kebaState(s State) uint32 {
-	switch {
-	case s.Fault == FaultCharger:
+	if s.Fault == FaultCharger {
 		return 4
-	case !s.Plugged:
-		return 1
-	case s.Charging:
-		return 3
-	case s.Paused:
-		return 5
 	}
-	return 2
+	return kebaStates[s.IEC61851]
+}
+
+var kebaStates = map[string]uint32{"A": 1, "B1": 1, "B2": 2, "C1": 5, "C2": 3}
+
+// kebaCard is the UID PresentCard checked (8 hex digits) as 1500 holds it:
+// four bytes, first byte in the high byte of the first register.
+func kebaCard(uid string) uint32 {
+	b, _ := hex.DecodeString(uid)
+	return binary.BigEndian.Uint32(b)
 }
 
 // Read implements RegisterMap.
