@@ -56,6 +56,12 @@ func (s *Station) released(evse int) bool {
 // already. A device that did not take the command is tried again at the
 // next step, at most every retryHoldEvery.
 func (s *Station) enforce(ctx context.Context, evse int) {
+	s.mu.Lock()
+	reachable := s.obs.Reachable && !s.obs.Connecting
+	s.mu.Unlock()
+	if !reachable {
+		return // told once it answers: forgetCommanded cleared what it was told
+	}
 	s.ss.cmdMu.Lock()
 	defer s.ss.cmdMu.Unlock()
 	want := s.released(evse)
