@@ -452,3 +452,61 @@ func TestSessionInvalidTokenDeauthorizes(t *testing.T) {
 	})
 	noFailures(t, cs)
 }
+
+// TestSessionResetAndAvailability (B12, G03.FR.05, TC_B_21/22): with a
+// session open, Reset OnIdle and Inoperative are Scheduled; Reset
+// Immediate ends the session with ImmediateReset (trigger ResetCommand)
+// before the station reboots, and the charger is held.
+func TestSessionResetAndAvailability(t *testing.T) {
+	cs := startStrict(t)
+	cmd := &recordingCommander{}
+	f := sessionFixture(t, cs, cmd, "GW-TX-8")
+	setEV(f, "ch1", ev{plugged: true, suspended: true, energyWh: 10})
+	waitTxEvents(t, cs, "GW-TX-8", 1)
+	ctx := ctxT(t)
+	for _, c := range []struct{ action, want string }{
+		{"Reset", `{"type":"OnIdle"}`},
+		{"ChangeAvailability", `{"operationalStatus":"Inoperative","evse":{"id":1}}`},
+	} {
+		res, err := cs.Call(ctx, "GW-TX-8", c.action, json.RawMessage(c.want))
+		if err != nil || !strings.Contains(string(res), "Scheduled") {
+			t.Fatalf("%s %s with a session open: %s %v", c.action, c.want, res, err)
+		}
+	}
+	res, err := cs.Call(ctx, "GW-TX-8", "Reset", map[string]any{"type": "Immediate"})
+	if err != nil || !strings.Contains(string(res), "Accepted") {
+		t.Fatalf("Reset Immediate: %s %v", res, err)
+	}
+	evs := waitTxEvents(t, cs, "GW-TX-8", 2)
+	if got := summary(evs)[1]; !strings.HasPrefix(got, "1:Ended/ResetCommand/") || !strings.HasSuffix(got, "/ImmediateReset") {
+		t.Fatalf("events %v, want the session ended by the reset", summary(evs))
+	}
+	waitCall(t, cs, "GW-TX-8", "BootNotification", has(`"reason":"RemoteReset"`))
+	noFailures(t, cs)
+}
+
+// TestRequestStartWhilePending (B02, TC_B_02 step): a station whose boot
+// the CSMS left Pending rejects RequestStartTransaction.
+func TestRequestStartWhilePending(t *testing.T) {
+	cs := startStrict(t)
+	if err := cs.Set(ctxT(t), strictcsms.Settings{BootStatus: "Pending", Interval: 60}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := &recordingCommander{}
+	f := stationFixtureWith(t, cs.URL, csmsSpec(), cmd)
+	sessionTemplate(f)
+	spec := charger("GW-TX-9", 1)
+	spec.TemplateRef = "ev"
+	f.Create(Kind, "ch1", spec)
+	waitCall(t, cs, "GW-TX-9", "BootNotification", nil)
+	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionFalse, ReasonPending)
+	res, err := cs.Call(ctxT(t), "GW-TX-9", "RequestStartTransaction", map[string]any{"remoteStartId": 1,
+		"idToken": map[string]any{"idToken": "T", "type": "Central"}})
+	if err != nil || !strings.Contains(string(res), `"status":"Rejected"`) {
+		t.Fatalf("RequestStartTransaction while Pending: %s %v", res, err)
+	}
+	if slices.Contains(cmd.log(), "ch1 start 1") {
+		t.Fatalf("a Pending station released the charger: %v", cmd.log())
+	}
+	noFailures(t, cs)
+}
