@@ -112,12 +112,9 @@ func (s *Station) outboxEntry(rec *txRecord, ev tx.Event, sig map[string]any, of
 	if ev.Type == ocpp.TransactionEventStarted {
 		conn := rec.t.Spec.ConnectorID
 		req.EVSE = &ocpp.EVSEType{ID: rec.evse, ConnectorID: &conn}
-		for _, e := range s.cfg.Layout.EVSEs {
-			if e.ID == rec.evse && e.Phases > 0 {
-				n := e.Phases
-				req.NumberOfPhasesUsed = &n
-			}
-		}
+	}
+	if ev.ChargingState == ocpp.ChargingStateCharging {
+		req.NumberOfPhasesUsed = phasesUsed(sig)
 	}
 	if offline {
 		t := true
@@ -276,4 +273,23 @@ func (r *txRecord) entry(seq int) *v1alpha1.OutboxEntry {
 
 func (r *txRecord) removeEntry(seq int) {
 	r.t.Status.Outbox = slices.DeleteFunc(r.t.Status.Outbox, func(e v1alpha1.OutboxEntry) bool { return e.SeqNo == seq })
+}
+
+// phasesUsed counts the phases that carry current while charging, when the
+// template maps all three phase currents and they are known; nil otherwise.
+func phasesUsed(sig map[string]any) *int {
+	n := 0
+	for _, name := range []string{"currentA1", "currentA2", "currentA3"} {
+		a, ok := sig[name].(float64)
+		if !ok {
+			return nil
+		}
+		if a >= 1 {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &n
 }
