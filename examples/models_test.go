@@ -55,7 +55,7 @@ func TestAlfenEve(t *testing.T) {
 }
 
 func TestKEBAP30(t *testing.T) {
-	spec, m := resolved(t, "keba-p30")
+	spec, m := resolved(t, "keba-p30-rfid")
 	cfg := sim.Config{MaxCurrentA: 32, Phases: 3, SafeCurrentA: 6, Watchdog: 20 * time.Second, RFIDReader: true}
 	c := sim.NewCharger(cfg, t0)
 	keba := &sim.KEBA{C: c, Serial: 12345678}
@@ -68,7 +68,7 @@ func TestKEBAP30(t *testing.T) {
 	}
 	now := charge(t, c)
 	_, sig, errs := r.read(t) // idToken 04A1B2C3: the card at 1500
-	golden(t, "keba-p30", sig, errs)
+	golden(t, "keba-p30-rfid", sig, errs)
 
 	r.run(t, "setCurrentLimit", cel.Args{LimitA: 10.5})
 	want(t, "setCurrentLimit(10.5)", c.Snapshot().SetpointA == 10.5, c.Snapshot())
