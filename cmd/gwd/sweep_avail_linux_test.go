@@ -10,12 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
 )
 
 // commandsThroughPeers checks, before the fault sweep, that what the CSMS
 // asks reaches the devices and that it hears Accepted only for what they
-// took. ChangeAvailability Inoperative on an idle ECHONET Lite charger sets
+// took. ChangeAvailability Inoperative on an ECHONET Lite charger whose EV
+// left (so no session is open) sets
 // 0x80 OFF at the peer and is Accepted (and Operative sets it back); on one
 // that refuses the Set (SetC_SNA) or does not answer it, it is Rejected. On
 // a KEBA that is charging it is Scheduled and nothing is written to 5014
@@ -54,6 +56,17 @@ func commandsThroughPeers(t *testing.T, d *daemon, csms *strictcsms.CSMS, devs [
 		t.Fatalf("ChangeAvailability Operative on %s: %s", keba.name, got)
 	}
 
+	// The EL charger's EV leaves first: with it plugged in, a session is
+	// open and Inoperative would be Scheduled (G03.FR.05).
+	if err := el.inject("value OBJ c7 30"); err != nil {
+		t.Fatal(err)
+	}
+	waitNoSession(t, d, el.name)
+	defer func() {
+		if err := el.inject("value OBJ c7 41"); err != nil {
+			t.Error(err)
+		}
+	}()
 	for _, status := range []string{"Inoperative", "Operative"} {
 		if got := change(el, status); !strings.Contains(got, `"Accepted"`) {
 			t.Fatalf("ChangeAvailability %s on %s: %s", status, el.name, got)
@@ -133,4 +146,33 @@ func (nd *elNode) seen(t *testing.T) []struct {
 		t.Fatalf("EL peer log %q: %v", l, err)
 	}
 	return out
+}
+
+// waitNoSession waits until no session of the charger is open in gwd.
+func waitNoSession(t *testing.T, d *daemon, charger string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		list, err := d.client(t).List(context.Background(), "Transaction", v1alpha1.ChargerLabel+"="+charger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := 0
+		for i := range list.Items {
+			tr, err := v1alpha1.DecodeTransaction(&list.Items[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tr.Status.State != v1alpha1.TransactionEnded {
+				open++
+			}
+		}
+		if open == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d sessions still open", charger, open)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
