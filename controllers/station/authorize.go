@@ -15,35 +15,46 @@ import (
 // during its session stops it (StopAuthorized, Local). There is no
 // authorization cache or local list, so offline a card is not authorized.
 
-// readCard looks at a LocalReader charger's idToken signal for a card that
-// was not there at the last step.
-func (s *Station) readCard(evse int) {
+// noteCards records, per EVSE, a card that appeared in an observation (the
+// idToken signal changed to a non-empty value). It runs at every
+// observation, so a card is not missed when the session loop sees only a
+// later one.
+func (s *Station) noteCards(o Observation) {
 	if s.cfg.Auth.Mode != v1alpha1.AuthLocalReader {
 		return
 	}
-	s.mu.Lock()
-	var tok string
-	for _, ref := range s.connectors() {
-		if ref.EVSE == evse {
-			if v, ok := s.obs.Signals[ref]["idToken"].(string); ok && tok == "" {
+	s.ss.mu.Lock()
+	defer s.ss.mu.Unlock()
+	for _, e := range s.cfg.Layout.EVSEs {
+		tok := ""
+		for _, c := range e.Connectors {
+			if v, ok := o.Signals[ConnectorRef{e.ID, c.ID}]["idToken"].(string); ok && tok == "" {
 				tok = v
 			}
 		}
+		if tok != "" && tok != s.ss.lastToken[e.ID] {
+			s.ss.cards[e.ID] = append(s.ss.cards[e.ID], tok)
+		}
+		s.ss.lastToken[e.ID] = tok
 	}
+}
+
+// readCard authorizes the cards shown at an EVSE since the last step.
+func (s *Station) readCard(evse int) {
+	s.ss.mu.Lock()
+	cards := s.ss.cards[evse]
+	delete(s.ss.cards, evse)
+	s.ss.mu.Unlock()
+	s.mu.Lock()
 	online := s.online
 	s.mu.Unlock()
-	s.ss.mu.Lock()
-	last := s.ss.lastToken[evse]
-	s.ss.lastToken[evse] = tok
-	s.ss.mu.Unlock()
-	if tok == "" || tok == last {
-		return
+	for _, tok := range cards {
+		if !online {
+			s.log.Warn("card not authorized: the CSMS is not connected and the station keeps no local list", "evse", evse)
+			continue
+		}
+		s.later(s.authorizeCard(evse, ocpp.IdTokenType{IDToken: tok, Type: ocpp.IdTokenISO14443}))()
 	}
-	if !online {
-		s.log.Warn("card not authorized: the CSMS is not connected and the station keeps no local list", "evse", evse)
-		return
-	}
-	s.later(s.authorizeCard(evse, ocpp.IdTokenType{IDToken: tok, Type: ocpp.IdTokenISO14443}))()
 }
 
 // authorizeCard stops the EVSE's session when tok is its own token, and
@@ -56,6 +67,13 @@ func (s *Station) authorizeCard(evse int, tok ocpp.IdTokenType) action {
 			m.Revoke(ocpp.TriggerReasonStopAuthorized, ocpp.ReasonLocal)
 			s.ss.mu.Unlock()
 			signal(s.ss.wake)
+			return nil
+		}
+		if m.Authorization() != nil {
+			// Another token holds the EVSE: a second card neither takes the
+			// session over nor stops it (there is no master pass).
+			s.ss.mu.Unlock()
+			s.log.Info("card ignored: the EVSE is authorized with another token", "evse", evse)
 			return nil
 		}
 		s.ss.mu.Unlock()

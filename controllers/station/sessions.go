@@ -41,6 +41,9 @@ type sessions struct {
 	// lastToken is the idToken the reader reported last, per EVSE: a card
 	// is authorized once when it appears.
 	lastToken map[int]string
+	// cards are the cards shown per EVSE that the session loop has not
+	// sent in an Authorize yet.
+	cards map[int][]string
 	// commanded is what the charger was last told per EVSE (true: released);
 	// triedAt/triedWant the last attempt, for retries.
 	commanded map[int]bool
@@ -69,7 +72,7 @@ type sessions struct {
 
 func newSessions(layout devicemodel.Layout) *sessions {
 	ss := &sessions{machines: map[int]*tx.Machine{}, records: map[string]*txRecord{},
-		wake: make(chan struct{}, 1), ready: make(chan struct{}, 1), lastToken: map[int]string{},
+		wake: make(chan struct{}, 1), ready: make(chan struct{}, 1), lastToken: map[int]string{}, cards: map[int][]string{},
 		commanded: map[int]bool{}, triedAt: map[int]time.Time{}, triedWant: map[int]bool{}, invalid: map[int]bool{}, autoDone: map[int]bool{}, profiles: map[int][]byte{}}
 	for _, e := range layout.EVSEs {
 		ss.machines[e.ID] = tx.New(uuid.NewString)

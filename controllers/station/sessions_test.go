@@ -510,3 +510,59 @@ func TestRequestStartWhilePending(t *testing.T) {
 	}
 	noFailures(t, cs)
 }
+
+// TestSessionLocalReader (C01, E07): a charger whose template maps idToken
+// sends the card shown in an Authorize; a refused card leaves the charger
+// held, an accepted one releases it and the session carries the token; the
+// same card shown again stops the session (StopAuthorized, Local).
+func TestSessionLocalReader(t *testing.T) {
+	cs := startStrict(t)
+	ctx := ctxT(t)
+	if err := cs.Set(ctx, strictcsms.Settings{AuthorizeStatus: map[string]string{"BADCARD1": "Blocked"}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := &recordingCommander{}
+	f := stationFixtureWith(t, cs.URL, csmsSpec(), cmd)
+	f.Create(template.Kind, "reader", v1alpha1.TemplateSpec{Protocol: v1alpha1.ProtocolModbus, Manufacturer: "ACME", Model: "Reader 11",
+		Signals: map[string]string{"evConnected": "false", "charging": "false", "energyWh": "0.0", "idToken": `""`}})
+	spec := charger("GW-TX-10", 1)
+	spec.TemplateRef = "reader"
+	f.Create(Kind, "ch1", spec)
+	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
+	card := func(tok string, plugged, charging bool) {
+		controllers.QueueStatusMerge(f.Store, Kind, "ch1", "charger-device", func(s *controllers.Status) error {
+			return s.Set("connectors", []v1alpha1.ConnectorStatus{{EVSEID: 1, ConnectorID: 1, Signals: map[string]any{
+				"evConnected": plugged, "charging": charging, "energyWh": 50.0, "idToken": tok}}})
+		})
+		if err := f.Store.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	card("", true, false)
+	waitTxEvents(t, cs, "GW-TX-10", 1)
+	card("BADCARD1", true, false)
+	waitCall(t, cs, "GW-TX-10", "Authorize", has("BADCARD1"))
+	card("", true, false)
+	f.Settle()
+	card("CARD0001", true, false)
+	waitCall(t, cs, "GW-TX-10", "Authorize", has("CARD0001"))
+	evs := waitTxEvents(t, cs, "GW-TX-10", 2)
+	if tok, _ := evs[1]["idToken"].(map[string]any); tok["idToken"] != "CARD0001" || tok["type"] != "ISO14443" {
+		t.Fatalf("the Authorized event carries %v, want CARD0001 (ISO14443)", evs[1]["idToken"])
+	}
+	if n := strings.Count(strings.Join(cmd.log(), "\n"), "ch1 start 1"); n != 1 {
+		t.Fatalf("released %d times, want once, for the accepted card only: %v", n, cmd.log())
+	}
+	card("CARD0001", true, true)
+	f.Settle()
+	card("", true, true)
+	f.Settle()
+	card("CARD0001", true, true)
+	evs = waitTxEvents(t, cs, "GW-TX-10", 4)
+	want := []string{"0:Started/CablePluggedIn/EVConnected", "1:Updated/Authorized/EVConnected",
+		"2:Updated/ChargingStateChanged/Charging", "3:Ended/StopAuthorized/Charging/Local"}
+	if got := summary(evs); !slices.Equal(got, want) {
+		t.Fatalf("events %v, want %v", got, want)
+	}
+	noFailures(t, cs)
+}

@@ -163,6 +163,7 @@ func (s *Station) Observe(o Observation) {
 	s.mu.Lock()
 	s.obs = o
 	s.mu.Unlock()
+	s.noteCards(o)
 	s.poke()
 	signal(s.ss.wake)
 }
