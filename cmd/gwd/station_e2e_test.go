@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,14 +63,7 @@ spec:
 func TestStationEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cs, err := strictcsms.Start(ctx)
-	if err != nil {
-		if os.Getenv("CI") == "" && err == strictcsms.ErrNoNode {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	defer cs.Stop()
+	cs := startStrictCSMS(t)
 	now := time.Now()
 	charger := sim.NewCharger(sim.Config{MaxCurrentA: 32, Phases: 3}, now)
 	dev, err := sim.ServeTCP("127.0.0.1:0", &sim.ABB{C: charger, Unit: 1, Serial: "E2E"}, charger)
