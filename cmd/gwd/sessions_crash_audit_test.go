@@ -77,6 +77,20 @@ func (a *crashAudit) String() string {
 		a.sessions, a.events, a.deliveries, a.lost, a.killDups, a.cutDups, a.otherDups, a.reordered, a.maxSeqNo, a.meteredWh, a.simWh, len(a.problems))
 }
 
+// finish makes every EV leave, waits until gwd ended every session and
+// the CSMS acknowledged all its events, fails on an event gwd gave up, and
+// audits what the CSMS received.
+func (e *crashEnv) finish(t *testing.T, d *daemon) *crashAudit {
+	t.Helper()
+	e.unplugAll(t)
+	for _, tx := range e.waitDrained(t, d, e.plugCount()) {
+		if tx.Status.DroppedEvents > 0 {
+			t.Errorf("%s dropped %d events", tx.Spec.TransactionID, tx.Status.DroppedEvents)
+		}
+	}
+	return e.audit()
+}
+
 // audit checks every station's ledger: no seqNo missing, seqNos from 0,
 // one Started (seqNo 0) and one Ended (the last seqNo) per session, no
 // event out of order or after Ended, every duplicate of an explained kind

@@ -322,24 +322,61 @@ func (e *crashEnv) waitDrained(t *testing.T, d *daemon, want int) []v1alpha1.Tra
 
 func crashTransactions(t *testing.T, d *daemon) []v1alpha1.Transaction {
 	t.Helper()
-	l, err := d.client(t).List(context.Background(), "Transaction", "")
+	txs, err := crashListTransactions(d)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return txs
+}
+
+// crashListTransactions reads every Transaction from gwd.
+func crashListTransactions(d *daemon) ([]v1alpha1.Transaction, error) {
+	c := d.tryClient()
+	if c == nil {
+		return nil, fmt.Errorf("gwd has no client config")
+	}
+	l, err := c.List(context.Background(), "Transaction", "")
+	if err != nil {
+		return nil, err
 	}
 	var out []v1alpha1.Transaction
 	for _, o := range l.Items {
 		tx := v1alpha1.Transaction{Metadata: o.Metadata}
 		if err := json.Unmarshal(o.Spec, &tx.Spec); err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("Transaction %s: %w", o.Metadata.Name, err)
 		}
 		if len(o.Status) > 0 {
 			if err := json.Unmarshal(o.Status, &tx.Status); err != nil {
-				t.Fatal(err)
+				return nil, fmt.Errorf("Transaction %s: %w", o.Metadata.Name, err)
 			}
 		}
 		out = append(out, tx)
 	}
-	return out
+	return out, nil
+}
+
+// gwdTallies counts, per station, the sessions gwd has started and ended,
+// whether or not the CSMS has them yet.
+func (e *crashEnv) gwdTallies(d *daemon) (map[string]crashTally, error) {
+	txs, err := crashListTransactions(d)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]crashTally{}
+	for _, c := range e.chargers {
+		tl := crashTally{started: map[string]bool{}, ended: map[string]bool{}}
+		for _, tx := range txs {
+			if tx.Spec.ChargerRef != c.name {
+				continue
+			}
+			tl.started[tx.Spec.TransactionID] = true
+			if tx.Status.State == v1alpha1.TransactionEnded {
+				tl.ended[tx.Spec.TransactionID] = true
+			}
+		}
+		out[c.station] = tl
+	}
+	return out, nil
 }
 
 // plugCount is how many plug-ins the test made, over every charger.
