@@ -272,8 +272,7 @@ func (e *crashEnv) unplugAll(t *testing.T) {
 // number of plug-ins it had.
 func (e *crashEnv) waitTallies(t *testing.T, what string, ok func(c *crashCharger, plugs int, tl crashTally) bool) {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	crashPoll(t, 90*time.Second, what, func() string {
 		tallies, missing := e.tallies(), []string{}
 		for _, c := range e.chargers {
 			c.mu.Lock()
@@ -283,14 +282,11 @@ func (e *crashEnv) waitTallies(t *testing.T, what string, ok func(c *crashCharge
 				missing = append(missing, fmt.Sprintf("%s (%d plug-ins, %d started, %d ended)", c.station, n, len(tl.started), len(tl.ended)))
 			}
 		}
-		if len(missing) == 0 {
-			return
+		if len(missing) > 0 {
+			return fmt.Sprint(missing)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s: %v", what, missing)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return ""
+	})
 }
 
 // waitDrained waits until gwd holds want Transactions, every one Ended
@@ -298,23 +294,33 @@ func (e *crashEnv) waitTallies(t *testing.T, what string, ok func(c *crashCharge
 func (e *crashEnv) waitDrained(t *testing.T, d *daemon, want int) []v1alpha1.Transaction {
 	t.Helper()
 	var txs []v1alpha1.Transaction
-	var last string
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		txs, last = crashTransactions(t, d), ""
+	crashPoll(t, 90*time.Second, "gwd's sessions to drain", func() string {
+		txs = crashTransactions(t, d)
+		if len(txs) != want {
+			return fmt.Sprintf("%d Transactions, want %d", len(txs), want)
+		}
 		for _, tx := range txs {
 			if tx.Status.State != v1alpha1.TransactionEnded || len(tx.Status.Outbox) > 0 {
-				last = fmt.Sprintf("%s: %s, %d queued", tx.Spec.TransactionID, tx.Status.State, len(tx.Status.Outbox))
+				return fmt.Sprintf("%s: %s, %d queued", tx.Spec.TransactionID, tx.Status.State, len(tx.Status.Outbox))
 			}
 		}
-		if len(txs) != want {
-			last = fmt.Sprintf("%d Transactions, want %d", len(txs), want)
-		}
-		if last == "" {
-			return txs
+		return ""
+	})
+	return txs
+}
+
+// crashPoll polls check until it returns "" or timeout passes, then fails
+// with what check said last.
+func crashPoll(t *testing.T, timeout time.Duration, what string, check func() string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		msg := check()
+		if msg == "" {
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("gwd's sessions did not drain: %s", last)
+			t.Fatalf("timed out waiting for %s: %s", what, msg)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
