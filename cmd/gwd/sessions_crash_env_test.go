@@ -26,8 +26,8 @@ import (
 	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
 )
 
-// crashPassword is the Basic-auth password every station sends; an outage
-// makes the CSMS expect another one.
+// crashPassword is the Basic-auth password every station sends (the one
+// secretDoc writes); an outage makes the CSMS expect another one.
 const crashPassword = "x"
 
 // crashEnv is one CSMS, one gwsim and the gwd data dir they share across

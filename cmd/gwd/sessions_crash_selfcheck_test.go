@@ -23,8 +23,8 @@ func TestCrashAuditExplainsOnlyTheOutboxHead(t *testing.T) {
 	connect := strictcsms.Event{Ev: "connect", Identity: "S"}
 	boot := strictcsms.Event{Ev: "call", Identity: "S", Method: "BootNotification"}
 	tests := []struct {
-		name                 string
-		events               []strictcsms.Event
+		name                string
+		events              []strictcsms.Event
 		kill, cut, problems int
 	}{
 		{"clean", []strictcsms.Event{connect, boot, te(0, "Started"), te(1, "Ended")}, 0, 0, 0},
