@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,10 +44,12 @@ func TestSessionsSurviveKillNine(t *testing.T) {
 	atCSMS := func() (map[string]crashTally, error) { return e.tallies(), nil }
 	go func() { defer wg.Done(); e.churn(t, stop, 3*time.Second, atCSMS) }()
 	go func() { defer wg.Done(); cuts = e.cutConnections(stop) }()
+	logs := []*syncBuffer{d.logs}
 	for range kills {
 		time.Sleep(rand.N(spacing))
 		d.kill()
 		d = startGwd(t, e.dataDir)
+		logs = append(logs, d.logs)
 	}
 	close(stop)
 	wg.Wait()
@@ -54,6 +59,43 @@ func TestSessionsSurviveKillNine(t *testing.T) {
 		kills, cuts, e.plugCount(), a, time.Since(began).Round(time.Second))
 	checkAudit(t, a)
 	d.stop(t)
+	for _, l := range crashLogSummary(logs) {
+		t.Logf("gwd logged %s", l)
+	}
+}
+
+// crashLogSummary counts the distinct warnings and errors the gwd
+// processes logged, each with its first line, for the report.
+func crashLogSummary(logs []*syncBuffer) []string {
+	counts, first := map[string]int{}, map[string]string{}
+	for _, l := range logs {
+		for _, line := range strings.Split(l.String(), "\n") {
+			level := ""
+			for _, lv := range []string{"level=WARN", "level=ERROR"} {
+				if strings.Contains(line, lv) {
+					level = lv
+				}
+			}
+			if i := strings.Index(line, " msg="); level != "" && i >= 0 {
+				msg := line[i+5:]
+				if q, err := strconv.QuotedPrefix(msg); err == nil {
+					msg = q
+				} else if j := strings.IndexByte(msg, ' '); j >= 0 {
+					msg = msg[:j]
+				}
+				key := level + " " + msg
+				if counts[key]++; counts[key] == 1 {
+					first[key] = line[:min(len(line), 400)]
+				}
+			}
+		}
+	}
+	var out []string
+	for k, n := range counts {
+		out = append(out, fmt.Sprintf("%d× %s, first: %s", n, k, first[k]))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // churn makes EVs leave and come, one step every 100..500 ms, until stop
