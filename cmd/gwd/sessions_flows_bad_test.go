@@ -39,6 +39,8 @@ func flowBadRequests(running string) []flowBadRequest {
 			payload: map[string]any{"evseId": 99, "remoteStartId": 2, "idToken": tok("FLOW-BAD-B"), "chargingProfile": flowTxProfile}, answer: "Rejected"},
 		{what: "a second start on the EVSE in use", action: "RequestStartTransaction",
 			payload: map[string]any{"evseId": 1, "remoteStartId": 3, "idToken": tok("FLOW-BAD-C")}, answer: "Rejected"},
+		{what: "a start without evseId while the only EVSE is in use", action: "RequestStartTransaction",
+			payload: map[string]any{"remoteStartId": 9, "idToken": tok("FLOW-BAD-D")}, answer: "Rejected"},
 		{what: "a stop of no session", action: "RequestStopTransaction",
 			payload: map[string]any{"transactionId": "00000000-0000-4000-8000-000000000000"}, answer: "Rejected"},
 		{what: "an unlock of a connector that does not exist", action: "UnlockConnector",
@@ -87,6 +89,10 @@ func flowBadInput(t *testing.T, f *flowEnv) {
 	res := f.call(t, "GetTransactionStatus", map[string]any{"transactionId": id})
 	if !strings.Contains(string(res), `"ongoingIndicator":true`) {
 		t.Errorf("the session after the bad requests: %s, want ongoing", res)
+	}
+	res = f.call(t, "GetTransactionStatus", map[string]any{"transactionId": "00000000-0000-4000-8000-000000000000"})
+	if !strings.Contains(string(res), `"ongoingIndicator":false`) || !strings.Contains(string(res), `"messagesInQueue":false`) {
+		t.Errorf("GetTransactionStatus of no session: %s, want ongoingIndicator false, messagesInQueue false", res)
 	}
 	for _, e := range f.events()[before:] {
 		if e.EventType != "Updated" || e.Info.ID != id || e.TriggerReason == "RemoteStart" || e.TriggerReason == "RemoteStop" {

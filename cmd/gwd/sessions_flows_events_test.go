@@ -13,10 +13,11 @@ import (
 
 // flowEvent is one TransactionEventRequest.
 type flowEvent struct {
-	EventType     string `json:"eventType"`
-	TriggerReason string `json:"triggerReason"`
-	SeqNo         int    `json:"seqNo"`
-	Offline       bool   `json:"offline"`
+	EventType     string    `json:"eventType"`
+	TriggerReason string    `json:"triggerReason"`
+	SeqNo         int       `json:"seqNo"`
+	Timestamp     time.Time `json:"timestamp"`
+	Offline       bool      `json:"offline"`
 	// NumberOfPhasesUsed is set while charging when the template maps
 	// the three phase currents, as the KEBA template does.
 	NumberOfPhasesUsed *int `json:"numberOfPhasesUsed"`
@@ -61,6 +62,17 @@ func (m flowMeterValue) energy(ctx string) (float64, bool) {
 		}
 		if c == ctx && ms == "Energy.Active.Import.Register" {
 			return s.Value, true
+		}
+	}
+	return 0, false
+}
+
+// register is the event's first energy register sample, whatever its
+// context.
+func (e flowEvent) register() (float64, bool) {
+	for _, ctx := range []string{"Transaction.Begin", "Sample.Periodic", "Sample.Clock", "Transaction.End", "Trigger"} {
+		if v, ok := e.energyOf(ctx); ok {
+			return v, true
 		}
 	}
 	return 0, false
@@ -196,7 +208,8 @@ func (f *flowEnv) otherSessions(id string) []string {
 
 // sessionComplete checks that session id's events run from a Started at
 // seqNo 0 to an Ended, in seqNo order without gaps (a retried copy
-// repeats its seqNo).
+// repeats its seqNo), and that neither their timestamps nor the energy
+// register they carry go back.
 func (f *flowEnv) sessionComplete(t *testing.T, id string) {
 	t.Helper()
 	var evs []flowEvent
@@ -205,8 +218,18 @@ func (f *flowEnv) sessionComplete(t *testing.T, id string) {
 			evs = append(evs, e)
 		}
 	}
-	next := 0
+	next, wh, at := 0, 0.0, time.Time{}
 	for _, e := range evs {
+		if v, ok := e.register(); ok {
+			if v < wh {
+				t.Errorf("session %s: the register went back from %v to %v Wh at %v", id, wh, v, e)
+			}
+			wh = v
+		}
+		if e.Timestamp.Before(at) {
+			t.Errorf("session %s: timestamp %v of %v before %v", id, e.Timestamp, e, at)
+		}
+		at = e.Timestamp
 		switch {
 		case e.SeqNo == next:
 			next++

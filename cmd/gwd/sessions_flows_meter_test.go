@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -68,6 +69,15 @@ func flowEVSideDisconnect(t *testing.T, f *flowEnv) {
 		t.Fatalf("Ended's Transaction.End register %v (present %v), Transaction.Begin %v", last, ok, begin)
 	}
 	f.oneTransaction(t, start.Info.ID)
+	// gwctl lists the session as history, ended, with nothing queued.
+	row := regexp.MustCompile(f.charger + `\s+1\s+` + start.Info.ID + `\s+Ended \(EVDisconnected\)\s.*\s0\n`)
+	flowPoll(t, "the ended session in gwctl get transactions", func() string {
+		out, errOut, _ := f.d.gwctl(t, nil, "get", "transactions")
+		if !row.MatchString(out) {
+			return out + errOut
+		}
+		return ""
+	})
 }
 
 // flowPeriodicMeterValues (J02, TC_J_07..): with TxUpdatedInterval 2 s the
@@ -111,6 +121,16 @@ func flowPeriodicMeterValues(t *testing.T, f *flowEnv) {
 			}
 		}
 		prev = mv
+	}
+	// F06: a triggered TransactionEvent is an Updated Trigger with the
+	// register in context Trigger.
+	res := f.call(t, "TriggerMessage", map[string]any{"requestedMessage": "TransactionEvent", "evse": map[string]any{"id": 1}})
+	if flowStatusOf(res) != "Accepted" {
+		t.Fatalf("TriggerMessage TransactionEvent during the session: %s", res)
+	}
+	trig, _ := f.waitType(t, "Updated", "Trigger")
+	if _, ok := trig.energyOf("Trigger"); !ok || trig.Info.ID != id {
+		t.Errorf("the triggered event %v of %s carries no Trigger register: %+v", trig, trig.Info.ID, trig.MeterValue)
 	}
 	f.unplugAndEnd(t)
 	f.oneTransaction(t, id)
