@@ -5,7 +5,9 @@ package main
 // and a token the CSMS refuses.
 
 import (
+	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -42,7 +44,11 @@ func flowCableThenRemoteStart(t *testing.T, f *flowEnv) {
 // EVSE and starts the session (TxStartPoint Authorized); the cable and
 // the charge follow.
 func flowRemoteStartThenCable(t *testing.T, f *flowEnv) {
-	f.startAccepted(t, "FLOW-REMOTE-2", 102)
+	res := f.call(t, "RequestStartTransaction", map[string]any{"evseId": 1, "remoteStartId": 102,
+		"idToken": map[string]any{"idToken": "FLOW-REMOTE-2", "type": "Central"}, "chargingProfile": flowTxProfile})
+	if flowStatusOf(res) != "Accepted" {
+		t.Fatalf("RequestStartTransaction with a TxProfile: %s", res)
+	}
 	start, _ := f.waitType(t, "Started", "")
 	checkStarted(t, start)
 	if start.TriggerReason != "RemoteStart" || start.IDToken == nil || start.IDToken.IDToken != "FLOW-REMOTE-2" ||
@@ -54,6 +60,13 @@ func flowRemoteStartThenCable(t *testing.T, f *flowEnv) {
 		return e.EventType == "Updated" && e.TriggerReason == "CablePluggedIn"
 	})
 	f.waitCharging(t)
+	// TC_K_38: the profile is kept with the session until smart charging
+	// acts on it.
+	if o, err := f.d.client(t).Get(context.Background(), "Transaction", start.Info.ID); err != nil {
+		t.Errorf("the session's Transaction object: %v", err)
+	} else if !strings.Contains(string(o.Status), `"chargingProfilePurpose":"TxProfile"`) {
+		t.Errorf("the session's Transaction object lacks the remote start's profile: %s", o.Status)
+	}
 	f.unplugAndEnd(t)
 	f.oneTransaction(t, start.Info.ID)
 }
@@ -61,23 +74,43 @@ func flowRemoteStartThenCable(t *testing.T, f *flowEnv) {
 // flowAuthorizeRemoteStart (F01.FR.02, TC_F_03 with AuthorizeRemoteStart
 // true): the station sends Authorize for the remote start's token and
 // starts the session only once the CSMS accepted it, so the CSMS sees the
-// Authorize before any TransactionEvent and before energy flows.
+// Authorize before any TransactionEvent and before energy flows. A token
+// the Authorize refuses (Blocked) starts nothing, and the EVSE is free for
+// the next remote start.
 func flowAuthorizeRemoteStart(t *testing.T, f *flowEnv) {
 	f.setVariable(t, "AuthCtrlr", "AuthorizeRemoteStart", "", "true")
+	if err := f.peer.setAuthorizeStatus("FLOW-AUTH-3-BLOCKED", "Blocked"); err != nil {
+		t.Fatal(err)
+	}
+	f.startAccepted(t, "FLOW-AUTH-3-BLOCKED", 203)
+	flowPoll(t, "the Authorize of the blocked token", func() string {
+		if f.index("Authorize", flowHas(`"FLOW-AUTH-3-BLOCKED"`)) < 0 {
+			return "none yet"
+		}
+		return ""
+	})
 	f.startAccepted(t, "FLOW-AUTH-3", 103)
 	start, _ := f.waitType(t, "Started", "")
-	auth := f.index("Authorize", func(p json.RawMessage) bool { return strings.Contains(string(p), `"FLOW-AUTH-3"`) })
-	first := f.index("TransactionEvent", nil)
-	if auth < 0 || auth > first {
+	auth := f.index("Authorize", flowHas(`"FLOW-AUTH-3"`))
+	if first := f.index("TransactionEvent", nil); auth < 0 || auth > first {
 		t.Fatalf("Authorize of the token at CALL %d, the first TransactionEvent at %d", auth, first)
 	}
-	if start.TriggerReason != "RemoteStart" || start.IDToken == nil || start.IDToken.IDToken != "FLOW-AUTH-3" {
-		t.Fatalf("Started after the Authorize: %v token %+v", start, start.IDToken)
+	if start.TriggerReason != "RemoteStart" || start.IDToken == nil || start.IDToken.IDToken != "FLOW-AUTH-3" ||
+		start.Info.RemoteStartID == nil || *start.Info.RemoteStartID != 103 {
+		t.Fatalf("Started after the Authorize: %v token %+v remoteStartId %v", start, start.IDToken, start.Info.RemoteStartID)
 	}
 	f.ctl(t, "plug")
 	f.waitCharging(t)
 	f.unplugAndEnd(t)
+	if f.index("TransactionEvent", flowHas(`"FLOW-AUTH-3-BLOCKED"`)) >= 0 || f.index("TransactionEvent", flowHas(`"remoteStartId":203`)) >= 0 {
+		t.Errorf("the blocked token reached a TransactionEvent: %v", flowSummary(f.events()))
+	}
 	f.oneTransaction(t, start.Info.ID)
+}
+
+// flowHas matches a payload that contains s.
+func flowHas(s string) func(json.RawMessage) bool {
+	return func(p json.RawMessage) bool { return strings.Contains(string(p), s) }
 }
 
 // flowEVConnectionTimeout (E03, TC_E_39 / TC_F_04): a remote start whose
@@ -143,6 +176,38 @@ func flowInvalidIDToken(t *testing.T, f *flowEnv) {
 	f.ctl(t, "unplug")
 	f.waitSignals(t, "the EV gone", func(s map[string]any) bool { return s["evConnected"] == false })
 	f.endedWithEVPlugged(t, start.Info.ID)
+}
+
+// flowInvalidIDTokenKept (E05 with StopTxOnInvalidId false): the session
+// whose token the CSMS refused goes on, and the charger delivers up to
+// MaxEnergyOnInvalidId before the station holds it (SuspendedEVSE); the
+// session ends when the EV leaves.
+func flowInvalidIDTokenKept(t *testing.T, f *flowEnv) {
+	const maxWh = 30
+	f.setVariable(t, "TxCtrlr", "StopTxOnInvalidId", "", "false")
+	f.setVariable(t, "TxCtrlr", "MaxEnergyOnInvalidId", "", "30")
+	if err := f.peer.setTxStatus("FLOW-KEPT-14", "Invalid"); err != nil {
+		t.Fatal(err)
+	}
+	f.startAccepted(t, "FLOW-KEPT-14", 114)
+	start, _ := f.waitType(t, "Started", "RemoteStart")
+	begin, _ := start.energyOf("Transaction.Begin")
+	f.ctl(t, "plug")
+	f.waitCharging(t)
+	held, _ := f.waitEvent(t, "SuspendedEVSE once MaxEnergyOnInvalidId is delivered", func(e flowEvent) bool {
+		return e.Info.ChargingState == "SuspendedEVSE"
+	})
+	f.waitSim(t, "the charger held", func(s flowSimState) bool { return s.Paused && s.PowerW == 0 })
+	if wh, ok := held.register(); ok && wh-begin < maxWh {
+		t.Errorf("held after %v Wh, MaxEnergyOnInvalidId is %d: %v", wh-begin, maxWh, held)
+	}
+	if evs := f.events(); slices.ContainsFunc(evs, func(e flowEvent) bool { return e.EventType == "Ended" }) {
+		t.Fatalf("the session ended with the EV plugged in and StopTxOnInvalidId false: %v", flowSummary(evs))
+	}
+	f.ctl(t, "unplug")
+	end, _ := f.waitType(t, "Ended", "")
+	t.Logf("the kept session ended %v", end)
+	f.oneTransaction(t, start.Info.ID)
 }
 
 // flowNoPower: the charger reports no power and no charging.

@@ -35,6 +35,7 @@ var sessionFlows = []sessionFlow{
 	{name: "ev-connection-timeout", run: flowEVConnectionTimeout},
 	{name: "remote-stop", run: flowRemoteStop},
 	{name: "invalid-id-token", run: flowInvalidIDToken},
+	{name: "invalid-id-token-kept", run: flowInvalidIDTokenKept},
 	{name: "suspended-ev", run: flowSuspendedEV},
 	{name: "ev-side-disconnect", run: flowEVSideDisconnect},
 	{name: "periodic-meter-values", run: flowPeriodicMeterValues},

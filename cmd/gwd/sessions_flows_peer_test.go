@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"strings"
@@ -41,6 +42,9 @@ type flowPeer interface {
 	// setTxStatus makes the answer to a TransactionEvent carrying idToken
 	// hold idTokenInfo.status.
 	setTxStatus(idToken, status string) error
+	// setAuthorizeStatus makes the answer to an Authorize of idToken hold
+	// idTokenInfo.status.
+	setAuthorizeStatus(idToken, status string) error
 	// fault replaces the answers to the next TransactionEvents, from any station.
 	fault(faults ...csmsfault.Fault) error
 	ledger(station string) txledger.Summary
@@ -57,7 +61,9 @@ type flowPeer interface {
 type strictPeer struct {
 	cs *strictcsms.CSMS
 	mu sync.Mutex
-	tx map[string]string
+	// tx and auth are the per-token answers set so far: Settings replaces
+	// a whole map.
+	tx, auth map[string]string
 }
 
 // flowStartStrict starts the strict CSMS; without node it returns why
@@ -72,7 +78,7 @@ func flowStartStrict(t *testing.T) (flowPeer, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(cs.Stop)
-	return &strictPeer{cs: cs, tx: map[string]string{}}, ""
+	return &strictPeer{cs: cs, tx: map[string]string{}, auth: map[string]string{}}, ""
 }
 
 func (p *strictPeer) url() string { return p.cs.URL }
@@ -102,14 +108,19 @@ func (p *strictPeer) calls(station string) []flowCall {
 }
 
 func (p *strictPeer) setTxStatus(idToken, status string) error {
+	return p.cs.Set(context.Background(), strictcsms.Settings{TransactionEventStatus: p.add(p.tx, idToken, status)})
+}
+
+func (p *strictPeer) setAuthorizeStatus(idToken, status string) error {
+	return p.cs.Set(context.Background(), strictcsms.Settings{AuthorizeStatus: p.add(p.auth, idToken, status)})
+}
+
+// add sets m[k] and returns a copy of m to send.
+func (p *strictPeer) add(m map[string]string, k, v string) map[string]string {
 	p.mu.Lock()
-	p.tx[idToken] = status
-	all := map[string]string{}
-	for k, v := range p.tx {
-		all[k] = v
-	}
-	p.mu.Unlock()
-	return p.cs.Set(context.Background(), strictcsms.Settings{TransactionEventStatus: all})
+	defer p.mu.Unlock()
+	m[k] = v
+	return maps.Clone(m)
 }
 
 func (p *strictPeer) fault(faults ...csmsfault.Fault) error {
@@ -181,6 +192,11 @@ func (p *goPeer) calls(station string) []flowCall {
 
 func (p *goPeer) setTxStatus(idToken, status string) error {
 	p.cs.SetTransactionEventStatus(idToken, types.AuthorizationStatus(status))
+	return nil
+}
+
+func (p *goPeer) setAuthorizeStatus(idToken, status string) error {
+	p.cs.SetAuthorizeStatus(idToken, types.AuthorizationStatus(status))
 	return nil
 }
 
