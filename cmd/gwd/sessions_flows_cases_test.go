@@ -155,7 +155,7 @@ func flowRemoteStop(t *testing.T, f *flowEnv) {
 	f.endedWithEVPlugged(t, id)
 }
 
-// flowInvalidIDToken (E05, C01.FR.?? via TransactionEventResponse): the
+// flowInvalidIDToken (E05, idTokenInfo in a TransactionEventResponse): the
 // CSMS answers the event that carries the remote start's token with
 // idTokenInfo Invalid; with StopTxOnInvalidId (true by default) the
 // station ends the session Deauthorized/DeAuthorized and holds the

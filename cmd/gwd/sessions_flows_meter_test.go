@@ -182,8 +182,21 @@ func flowClockAligned(t *testing.T, f *flowEnv) {
 	if i := slices.IndexFunc(calls[firstClock:ended], func(c flowCall) bool { return c.Action == "MeterValues" }); i >= 0 {
 		t.Errorf("MeterValues during the session (CALL %d, between %d and %d): %s", firstClock+i, firstClock, ended, calls[firstClock+i].Payload)
 	}
+	f.checkAligned(t, every, clock, f.payloads("MeterValues", isClock))
+	f.setVariable(t, "AlignedDataCtrlr", "Interval", "", "0")
+	f.oneTransaction(t, end.Info.ID)
+	if end.Info.ID != id {
+		t.Errorf("ended %s, started %s", end.Info.ID, id)
+	}
+}
+
+// checkAligned checks that the clock-aligned values, in MeterValues and
+// in MeterValueClock events, were taken in the first half of their
+// interval, just after the boundary the clock reached.
+func (f *flowEnv) checkAligned(t *testing.T, every time.Duration, clock []flowEvent, meterValues []json.RawMessage) {
+	t.Helper()
 	var stamps []time.Time
-	for _, p := range f.payloads("MeterValues", isClock) {
+	for _, p := range meterValues {
 		var mv struct{ MeterValue []flowMeterValue }
 		if err := json.Unmarshal(p, &mv); err != nil || len(mv.MeterValue) == 0 {
 			t.Fatalf("MeterValues %s: %v", p, err)
@@ -191,17 +204,14 @@ func flowClockAligned(t *testing.T, f *flowEnv) {
 		stamps = append(stamps, mv.MeterValue[0].Timestamp)
 	}
 	for _, e := range clock {
-		stamps = append(stamps, e.MeterValue[0].Timestamp)
+		if len(e.MeterValue) > 0 {
+			stamps = append(stamps, e.MeterValue[0].Timestamp)
+		}
 	}
 	for _, ts := range stamps {
 		if off := ts.Sub(ts.Truncate(every)); off > every/2 {
 			t.Errorf("clock-aligned value at %v, %v after its %v boundary", ts, off, every)
 		}
-	}
-	f.setVariable(t, "AlignedDataCtrlr", "Interval", "", "0")
-	f.oneTransaction(t, end.Info.ID)
-	if end.Info.ID != id {
-		t.Errorf("ended %s, started %s", end.Info.ID, id)
 	}
 }
 
