@@ -151,7 +151,7 @@ spec:
   ocpp:
     csmsRef: %s
     stationId: %s
-    # The KEBA has a card reader; these sessions are started by the CSMS.
+    # The default for a template without a card reader, said outright.
     authorization: {mode: CSMS}
 `, f.charger, host, port, csmsRef, f.station)
 }
