@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,12 +46,14 @@ var sessionFlows = []sessionFlow{
 	{name: "garbage-answer", run: flowGarbageAnswer, ownCSMS: true},
 }
 
-// flowPeers starts each kind of peer; a nil peer and a reason mean it
+// flowPeerKind starts one kind of peer; a nil peer and a reason mean it
 // cannot run here.
-var flowPeers = []struct {
+type flowPeerKind struct {
 	name  string
 	start func(t *testing.T) (flowPeer, string)
-}{
+}
+
+var flowPeers = []flowPeerKind{
 	{"strict", flowStartStrict},
 	{"ocppgo", func(t *testing.T) (flowPeer, string) { return flowStartGo(t), "" }},
 }
@@ -100,23 +103,33 @@ func TestSessionFlows(t *testing.T) {
 	if out, errOut, code := d.gwctl(t, strings.NewReader(strings.Join(site, "\n---\n")), "apply", "-f", "-"); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
-	for _, p := range flowPeers {
+	// Every flow runs at once, each subtest from its own goroutine: they
+	// mostly wait for the devices, the CSMS and timers, and t.Parallel
+	// would let only -parallel (GOMAXPROCS) of them run at a time.
+	flowConcurrently(flowPeers, func(p flowPeerKind) {
 		t.Run(p.name, func(t *testing.T) {
 			if why, ok := skipped[p.name]; ok {
 				t.Skip(why)
 			}
-			t.Parallel()
-			for _, fl := range sessionFlows {
+			flowConcurrently(sessionFlows, func(fl sessionFlow) {
 				f := envs[p.name+"-"+fl.name]
 				t.Run(fl.name, func(t *testing.T) {
-					t.Parallel()
 					f.ready(t)
 					fl.run(t, f)
 					f.check(t)
 				})
-			}
+			})
 		})
+	})
+}
+
+// flowConcurrently calls run for every item at once and waits for all.
+func flowConcurrently[T any](items []T, run func(T)) {
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Go(func() { run(it) })
 	}
+	wg.Wait()
 }
 
 // flowStartGwsim runs n simulated KEBA P30 chargers on free ports. The

@@ -145,13 +145,14 @@ func (f *flowEnv) waitType(t *testing.T, eventType, trigger string) (flowEvent, 
 	})
 }
 
-// waitCharging waits for an event that reports energy flowing, on all
-// three phases of gwsim's KEBA.
+// waitCharging waits for an event that reports energy flowing. Its
+// numberOfPhasesUsed, when set, counts the phases the KEBA showed current
+// on at that poll: as charging begins that may be fewer than its three.
 func (f *flowEnv) waitCharging(t *testing.T) flowEvent {
 	t.Helper()
 	e, _ := f.waitEvent(t, "chargingState Charging", func(e flowEvent) bool { return e.Info.ChargingState == "Charging" })
-	if e.NumberOfPhasesUsed == nil || *e.NumberOfPhasesUsed != 3 {
-		t.Errorf("%v: numberOfPhasesUsed %v, want 3", e, e.NumberOfPhasesUsed)
+	if n := e.NumberOfPhasesUsed; n != nil && (*n < 1 || *n > 3) {
+		t.Errorf("%v: numberOfPhasesUsed %d", e, *n)
 	}
 	return e
 }

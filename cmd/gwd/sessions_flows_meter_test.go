@@ -122,6 +122,9 @@ func flowPeriodicMeterValues(t *testing.T, f *flowEnv) {
 		}
 		prev = mv
 	}
+	if n := periodic[len(periodic)-1].NumberOfPhasesUsed; n == nil || *n != 3 {
+		t.Errorf("charging steadily on gwsim's three phases: numberOfPhasesUsed %v, want 3", flowIntOf(n))
+	}
 	// F06: a triggered TransactionEvent is an Updated Trigger with the
 	// register in context Trigger.
 	res := f.call(t, "TriggerMessage", map[string]any{"requestedMessage": "TransactionEvent", "evse": map[string]any{"id": 1}})
@@ -213,6 +216,14 @@ func (f *flowEnv) checkAligned(t *testing.T, every time.Duration, clock []flowEv
 			t.Errorf("clock-aligned value at %v, %v after its %v boundary", ts, off, every)
 		}
 	}
+}
+
+// flowIntOf is *n, or "none".
+func flowIntOf(n *int) string {
+	if n == nil {
+		return "none"
+	}
+	return fmt.Sprint(*n)
 }
 
 // payloads are the station's CALLs of action that match accepts.
