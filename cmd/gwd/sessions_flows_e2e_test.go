@@ -70,6 +70,9 @@ type flowEnv struct {
 	station string
 }
 
+// TestSessionFlows runs every session flow against every peer, each on a
+// station of its own, and checks after each what any flow must leave
+// behind (flowEnv.check).
 func TestSessionFlows(t *testing.T) {
 	schemas := ocaschema.Need(t)
 	sim := flowStartGwsim(t, len(flowPeers)*len(sessionFlows))
@@ -136,8 +139,8 @@ func flowConcurrently[T any](items []T, run func(T)) {
 // KEBA template maps energyWh, powerW and the three phase currents, and
 // holds and releases the charger through its enable register, which its
 // keepAlive leaves alone. (The Alfen template's keepAlive rewrites the
-// setpoint as last read, which can undo a start or stop written in the
-// meantime: reported, see the report of this test's commit.)
+// setpoint as last read, so a start or stop written since the last poll is
+// undone: a bug reported to the lead, which made these flows flaky.)
 func flowStartGwsim(t *testing.T, n int) *gwsimProc {
 	t.Helper()
 	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", n), fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, n)
