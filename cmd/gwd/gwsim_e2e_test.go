@@ -86,7 +86,7 @@ func freeTCPRange(t *testing.T, n int) int {
 func startGwsim(t *testing.T, devices, elGroup string) *gwsimProc {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
-		g, err := runGwsim(t, devices, elGroup, freeTCPRange(t, simTCPDevices))
+		g, err := runGwsim(t, devices, elGroup, freeTCPRange(t, simTCPDevices), simFleetSize)
 		if err == nil {
 			return g
 		}
@@ -96,7 +96,9 @@ func startGwsim(t *testing.T, devices, elGroup string) *gwsimProc {
 	}
 }
 
-func runGwsim(t *testing.T, devices, elGroup string, basePort int) (*gwsimProc, error) {
+// runGwsim runs `gwsim run` and waits until it has printed size devices;
+// basePort 0 lets gwsim pick free ports.
+func runGwsim(t *testing.T, devices, elGroup string, basePort, size int) (*gwsimProc, error) {
 	t.Helper()
 	g := &gwsimProc{logs: &syncBuffer{}, exited: make(chan struct{})}
 	g.cmd = exec.Command(filepath.Join(binDir, "gwsim"), "run", "--devices", devices, "--host", "127.0.0.1",
@@ -125,7 +127,7 @@ func runGwsim(t *testing.T, devices, elGroup string, basePort int) (*gwsimProc, 
 		}
 	}()
 	timeout := time.After(30 * time.Second)
-	for len(g.devices) < simFleetSize {
+	for len(g.devices) < size {
 		select {
 		case dev, ok := <-table:
 			if !ok {
@@ -135,7 +137,7 @@ func runGwsim(t *testing.T, devices, elGroup string, basePort int) (*gwsimProc, 
 			g.devices = append(g.devices, dev)
 		case <-timeout:
 			g.kill()
-			t.Fatalf("gwsim printed %d of %d devices: %s", len(g.devices), simFleetSize, g.logs)
+			t.Fatalf("gwsim printed %d of %d devices: %s", len(g.devices), size, g.logs)
 		}
 	}
 	go func() {
