@@ -203,6 +203,10 @@ func sweepEchonet(t *testing.T) []*sweepDevice {
 }
 
 // sweepSite is the library templates, the CSMS and one Charger per device.
+// The peers' registers show an EV charging and do not follow writes, so
+// the chargers start their sessions themselves (AutoStart): a CSMS-mode
+// hold would be re-sent to a charger that never stops, and its writes
+// would mix with the keepAlive and availability writes the sweep counts.
 func sweepSite(t *testing.T, devs []*sweepDevice, csmsURL string) string {
 	var b strings.Builder
 	b.WriteString(exampleTemplates(t))
@@ -210,7 +214,7 @@ func sweepSite(t *testing.T, devs []*sweepDevice, csmsURL string) string {
 	for _, d := range devs {
 		conn, extra, _ := strings.Cut(d.conn, "\n---\n")
 		fmt.Fprintf(&b, "---\napiVersion: ocppgw.dev/v1alpha1\nkind: Charger\nmetadata: {name: %s}\nspec:\n  templateRef: %s\n"+
-			"  pollInterval: 1s\n  failureThreshold: 3\n  connection: %s\n  ocpp: {csmsRef: sweep, stationId: SW-%s}\n",
+			"  pollInterval: 1s\n  failureThreshold: 3\n  connection: %s\n  ocpp: {csmsRef: sweep, stationId: SW-%s, authorization: {mode: AutoStart}}\n",
 			d.name, d.template, conn, strings.ToUpper(d.name))
 		if extra != "" && !strings.Contains(b.String(), extra) {
 			b.WriteString("---\n" + extra + "\n")

@@ -27,6 +27,11 @@ type commandLoop struct {
 	reqs   chan *commandReq
 	period time.Duration // keepAlive's; 0 when the template has none
 	done   chan struct{}
+	// wrote is when a command other than keepAlive last wrote to the
+	// device. keepAlive rewrites values as read (Alfen's setpoint), so it
+	// waits for a read begun after that write: from an older read it would
+	// undo the command (a stop, a start, a new limit).
+	wrote time.Time
 }
 
 type commandReq struct {
@@ -55,11 +60,17 @@ func (l *commandLoop) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case r := <-l.reqs:
-			r.result <- l.exec(r.ctx, r.name, r.connector, r.args)
+			err := l.exec(r.ctx, r.name, r.connector, r.args)
+			if err == nil {
+				l.wrote = time.Now()
+			}
+			r.result <- err
 		case <-tick:
 			// A keepAlive to a device that does not answer would only cost
 			// the bus a timeout; it resumes once the device answers again.
-			if l.p.state.reachable() {
+			// The command that wrote since the last read refreshed the
+			// device itself.
+			if l.p.state.reachable() && l.p.lastReadStarted().After(l.wrote) {
 				l.exec(ctx, keepAliveCommand, l.firstConnector(), cel.Args{})
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/drivers/modbus"
@@ -185,4 +186,50 @@ func TestTemplateDeletedAndReappliedWorksAtOnce(t *testing.T) {
 	f.Create(template.Kind, "m", modbusTemplate)
 	f.WaitCondition(Kind, "ch1", ConditionMappingValid, v1alpha1.ConditionTrue, ReasonCompiled)
 	f.WaitCondition(Kind, "ch1", ConditionDeviceReachable, v1alpha1.ConditionTrue, ReasonPolled)
+}
+
+// TestKeepAliveDoesNotUndoACommand: a keepAlive that rewrites a register as
+// read (Alfen's setpoint) waits for a read begun after the last command's
+// write; from an older read it would write back what the command changed.
+func TestKeepAliveDoesNotUndoACommand(t *testing.T) {
+	o := &fakeOpener{initial: map[string][]uint16{"s": {7, 0, 0, 0}}}
+	f, r := deviceFixture(t, o)
+	tpl := modbusTemplate
+	tpl.Commands = map[string]v1alpha1.TemplateCommand{
+		"keepAlive": {Expr: `[write(100, [regs["s"][0]])]`, Period: "50ms"},
+		"stop":      {Expr: `[write(100, [0])]`},
+	}
+	f.Create(template.Kind, "m", tpl)
+	f.Create(Kind, "ch1", tcpCharger(2))
+	f.WaitCondition(Kind, "ch1", ConditionDeviceReachable, v1alpha1.ConditionTrue, ReasonPolled)
+	d := o.device(0)
+	f.Eventually("a keepAlive write", func() string {
+		if d.writeCount() == 0 {
+			return "none yet"
+		}
+		return ""
+	})
+	d.set(func(d *fakeDevice) { d.delay = 400 * time.Millisecond }) // a read now spans several keepAlive periods
+	if err := r.Command(t.Context(), "ch1", "stop", 1, cel.Args{}); err != nil {
+		t.Fatal(err)
+	}
+	d.mu.Lock()
+	d.regs["s"][0] = 0 // the device took the stop
+	stopAt, readsAt := len(d.writes), d.reads
+	d.mu.Unlock()
+	f.Eventually("two reads after the stop and a keepAlive from them", func() string {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if d.reads < readsAt+2 || len(d.writes) < stopAt+1 {
+			return fmt.Sprintf("%d reads, %d writes since", d.reads-readsAt, len(d.writes)-stopAt)
+		}
+		return ""
+	})
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, w := range d.writes[stopAt:] {
+		if w[0].Words[0] != 0 {
+			t.Fatalf("after the stop, keepAlive wrote %v from a read older than the stop; writes since: %v", w[0].Words, d.writes[stopAt-1:])
+		}
+	}
 }

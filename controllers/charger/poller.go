@@ -38,6 +38,9 @@ type poller struct {
 
 	mu   sync.Mutex
 	last *cel.Input // the newest read, for commands
+	// lastStarted is when the read that gave last began: a command's write
+	// after it is not in last.
+	lastStarted time.Time
 }
 
 // start runs the poll and command loops. The command loop exists from
@@ -102,6 +105,7 @@ func (p *poller) noteSchedule(overran time.Duration) {
 // arrived; what did not arrive leaves its signals unknown.
 func (p *poller) poll(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(ctx, pollCap)
+	started := time.Now()
 	rd, err := p.dev.Read(rctx)
 	cancel()
 	if ctx.Err() != nil || (err != nil && transient(err)) {
@@ -121,7 +125,7 @@ func (p *poller) poll(ctx context.Context) {
 		}
 	}
 	p.mu.Lock()
-	p.last = rd.Input
+	p.last, p.lastStarted = rd.Input, started
 	p.mu.Unlock()
 	ev := p.evaluate(rd.Input)
 	p.state.mu.Lock()
@@ -185,6 +189,13 @@ func evaluate(m *cel.Mapping, conns []v1alpha1.OCPPEVSE, prev map[int]map[string
 }
 
 // lastInput is the newest read, or an empty input before the first.
+// lastReadStarted is when the read behind lastInput began.
+func (p *poller) lastReadStarted() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lastStarted
+}
+
 func (p *poller) lastInput() *cel.Input {
 	p.mu.Lock()
 	defer p.mu.Unlock()

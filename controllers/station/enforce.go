@@ -68,9 +68,15 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 	s.ss.mu.Lock()
 	have, known := s.ss.commanded[evse]
 	tried := s.ss.triedAt[evse]
-	if (known && have == want) || (!tried.IsZero() && time.Since(tried) < retryHoldEvery && s.ss.triedWant[evse] == want) {
+	// A held charger that charges anyway (a value written back, a
+	// charger reset) is held again, at most every retryHoldEvery.
+	leaking := !want && s.ss.flowing[evse] && time.Since(s.ss.heldAt[evse]) >= retryHoldEvery
+	if (known && have == want && !leaking) || (!tried.IsZero() && time.Since(tried) < retryHoldEvery && s.ss.triedWant[evse] == want) {
 		s.ss.mu.Unlock()
 		return
+	}
+	if leaking && known {
+		s.log.Warn("the charger charges although held: holding it again", "evse", evse)
 	}
 	s.ss.triedAt[evse], s.ss.triedWant[evse] = time.Now(), want
 	s.ss.mu.Unlock()
@@ -81,6 +87,9 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 	s.ss.mu.Lock()
 	s.ss.commanded[evse] = want
 	delete(s.ss.triedAt, evse) // the gate is for failures only
+	if !want {
+		s.ss.heldAt[evse] = time.Now()
+	}
 	s.ss.mu.Unlock()
 }
 

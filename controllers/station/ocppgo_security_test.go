@@ -12,11 +12,10 @@ import (
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/security"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/gocsms"
 )
 
 // Security profiles 1–3 against ocpp-go's CSMS (reference/ocpp201.md §g).
-
-const actSecurityEvent = security.SecurityEventNotificationFeatureName
 
 func secret(typ string, data map[string]string) v1alpha1.SecretSpec {
 	return v1alpha1.SecretSpec{Type: typ, Data: data}
@@ -25,16 +24,16 @@ func secret(typ string, data map[string]string) v1alpha1.SecretSpec {
 func passwordRef() *v1alpha1.SecretKeyRef { return &v1alpha1.SecretKeyRef{Name: "csms-password"} }
 
 // lastConnect is the handshake ocpp-go accepted last from station.
-func lastConnect(t *testing.T, g *goCSMS, station string) goConnect {
+func lastConnect(t *testing.T, g *gocsms.CSMS, station string) gocsms.Connection {
 	t.Helper()
-	var got goConnect
+	var got gocsms.Connection
 	fixture.Eventually(t, "a connection of "+station, func() string {
-		for _, c := range g.connections() {
-			if c.station == station {
+		for _, c := range handshakes(g) {
+			if c.Station == station {
 				got = c
 			}
 		}
-		if got.station == "" {
+		if got.Station == "" {
 			return "none"
 		}
 		return ""
@@ -88,7 +87,7 @@ func TestOcppGoSecurityProfiles(t *testing.T) {
 			case tc.profile >= 2:
 				spec.CABundle = string(ca.pem)
 			}
-			f := stationFixture(t, g.url, spec)
+			f := stationFixture(t, g.URL, spec)
 			for name, s := range secrets {
 				f.Create("Secret", name, s)
 			}
@@ -99,15 +98,15 @@ func TestOcppGoSecurityProfiles(t *testing.T) {
 
 			c := lastConnect(t, g, "GO-SP")
 			switch {
-			case tc.profile < 3 && (!c.basicAuth || c.user != "GO-SP" || c.password != password):
-				t.Fatalf("Basic auth %v %q:%q, want GO-SP:%s", c.basicAuth, c.user, c.password, password)
-			case tc.profile == 3 && c.basicAuth:
+			case tc.profile < 3 && (!c.BasicAuth || c.User != "GO-SP" || c.Password != password):
+				t.Fatalf("Basic auth %v %q:%q, want GO-SP:%s", c.BasicAuth, c.User, c.Password, password)
+			case tc.profile == 3 && c.BasicAuth:
 				t.Fatal("Basic auth sent with mutual TLS")
-			case tc.profile == 1 && c.tls != nil:
+			case tc.profile == 1 && c.TLS != nil:
 				t.Fatal("profile 1 used TLS")
-			case tc.profile >= 2 && (c.tls == nil || c.tls.Version < tls.VersionTLS12):
-				t.Fatalf("profile %d without TLS 1.2 or later: %+v", tc.profile, c.tls)
-			case tc.profile == 3 && (len(c.tls.PeerCertificates) == 0 || c.tls.PeerCertificates[0].Subject.CommonName != "SN-GO-SP"):
+			case tc.profile >= 2 && (c.TLS == nil || c.TLS.Version < tls.VersionTLS12):
+				t.Fatalf("profile %d without TLS 1.2 or later: %+v", tc.profile, c.TLS)
+			case tc.profile == 3 && (len(c.TLS.PeerCertificates) == 0 || c.TLS.PeerCertificates[0].Subject.CommonName != "SN-GO-SP"):
 				t.Fatal("the CSMS did not see the station certificate")
 			}
 			got := goGetVariables(t, g, "GO-SP", getVar(comp("SecurityCtrlr"), "SecurityProfile"))
@@ -129,21 +128,21 @@ func TestOcppGoInvalidCsmsCertificate(t *testing.T) {
 	g := startGoCSMS(t, goOptions{password: password, basicAuth: true, cert: &server})
 	spec := csmsSpec()
 	spec.SecurityProfile, spec.CABundle, spec.BasicAuthPasswordSecretRef = 2, string(other.pem), passwordRef()
-	f := stationFixture(t, g.url, spec)
+	f := stationFixture(t, g.URL, spec)
 	f.Create("Secret", "csms-password", secret(v1alpha1.SecretBasicAuth, map[string]string{"password": password}))
 	f.Create(Kind, "ch1", charger("GO-BADCERT", 1))
 	c := f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionFalse, ReasonOffline)
 	if !strings.Contains(c.Message, "certificate") {
 		t.Fatalf("Registered condition %q does not name the certificate problem", c.Message)
 	}
-	if n := len(g.connections()); n != 0 {
+	if n := len(handshakes(g)); n != 0 {
 		t.Fatalf("the CSMS accepted %d connections with an untrusted certificate", n)
 	}
 
-	spec.CABundle, spec.URL = string(ca.pem), g.url
+	spec.CABundle, spec.URL = string(ca.pem), g.URL
 	f.Update("CSMS", "csms", spec)
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
-	ev := wait(t, g, 0, actSecurityEvent, func(r *security.SecurityEventNotificationRequest) bool { return r.Type == "InvalidCsmsCertificate" })
+	ev := waitFor(t, g, 0, func(r *security.SecurityEventNotificationRequest) bool { return r.Type == "InvalidCsmsCertificate" })
 	if ev.Timestamp == nil || !strings.Contains(ev.TechInfo, "certificate") {
 		t.Fatalf("security event %+v", ev)
 	}
@@ -157,7 +156,7 @@ func TestOcppGoWrongPassword(t *testing.T) {
 	g := startGoCSMS(t, goOptions{password: password, basicAuth: true})
 	spec := csmsSpec()
 	spec.BasicAuthPasswordSecretRef = passwordRef()
-	f := stationFixture(t, g.url, spec)
+	f := stationFixture(t, g.URL, spec)
 	f.Create("Secret", "csms-password", secret(v1alpha1.SecretBasicAuth, map[string]string{"password": "not-the-password-0123"}))
 	f.Create(Kind, "ch1", charger("GO-BADPASS", 1))
 	c := f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionFalse, ReasonOffline)
@@ -166,11 +165,11 @@ func TestOcppGoWrongPassword(t *testing.T) {
 	}
 	f.Update("Secret", "csms-password", secret(v1alpha1.SecretBasicAuth, map[string]string{"password": password}))
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
-	wait(t, g, 0, actSecurityEvent, func(r *security.SecurityEventNotificationRequest) bool { return r.Type == "FailedToAuthenticateAtCsms" })
+	waitFor(t, g, 0, func(r *security.SecurityEventNotificationRequest) bool { return r.Type == "FailedToAuthenticateAtCsms" })
 	// The password that changed while offline made this connection: it is
 	// not dropped for another one.
 	heartbeat(t, g, "GO-BADPASS")
-	if n := len(g.connections()); n != 1 {
+	if n := len(handshakes(g)); n != 1 {
 		t.Fatalf("%d connections, want the one with the fixed password", n)
 	}
 }
@@ -188,7 +187,7 @@ func TestOcppGoBasicAuthPasswordChange(t *testing.T) {
 	g := startGoCSMS(t, goOptions{password: old, basicAuth: true})
 	spec := csmsSpec()
 	spec.BasicAuthPasswordSecretRef = passwordRef()
-	f := stationFixture(t, g.url, spec)
+	f := stationFixture(t, g.URL, spec)
 	f.Create("Secret", "csms-password", secret(v1alpha1.SecretBasicAuth, map[string]string{"password": old}))
 	ch := charger("GO-NEWPASS", 1)
 	f.Create(Kind, "ch1", ch)
@@ -198,22 +197,22 @@ func TestOcppGoBasicAuthPasswordChange(t *testing.T) {
 	if r := goSetVariables(t, g, id, setVar(pw, "BasicAuthPassword", "too-short")); r[0].AttributeStatus != provisioning.SetVariableStatusRejected {
 		t.Fatalf("a 9-character password: %s, want Rejected", r[0].AttributeStatus)
 	}
-	if n := len(g.connections()); n != 1 {
+	if n := len(handshakes(g)); n != 1 {
 		t.Fatalf("%d connections after a rejected password, want 1", n)
 	}
 
-	g.setPassword(fresh) // from now on only the new password is accepted
+	g.SetPassword(fresh) // from now on only the new password is accepted
 	if r := goSetVariables(t, g, id, setVar(pw, "BasicAuthPassword", fresh)); r[0].AttributeStatus != provisioning.SetVariableStatusAccepted {
 		t.Fatalf("a good password: %s, want Accepted", r[0].AttributeStatus)
 	}
 	fixture.Eventually(t, "a connection with the new password", func() string {
-		if c := lastConnect(t, g, id); c.password != fresh {
-			return "last with " + c.password
+		if c := lastConnect(t, g, id); c.Password != fresh {
+			return "last with " + c.Password
 		}
 		return ""
 	})
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
-	if n := len(all[*provisioning.BootNotificationRequest](g, 0, actBoot)); n != 1 {
+	if n := len(g.Messages("", actBoot)); n != 1 {
 		t.Fatalf("%d BootNotifications: a new password is a reconnect, not a reboot", n)
 	}
 
@@ -243,13 +242,13 @@ func TestOcppGoBasicAuthPasswordChange(t *testing.T) {
 	}
 
 	// Rebuilt from the stored Charger, the station still uses the new password.
-	from := len(g.connections())
+	from := len(handshakes(g))
 	ch.OCPP.FirmwareVersion = "2.0"
 	f.Update(Kind, "ch1", ch)
-	wait(t, g, 0, actBoot, func(r *provisioning.BootNotificationRequest) bool { return r.ChargingStation.FirmwareVersion == "2.0" })
-	for _, c := range g.connections()[from:] {
-		if c.password != fresh {
-			t.Fatalf("the rebuilt station connected with %q", c.password)
+	waitFor(t, g, 0, func(r *provisioning.BootNotificationRequest) bool { return r.ChargingStation.FirmwareVersion == "2.0" })
+	for _, c := range handshakes(g)[from:] {
+		if c.Password != fresh {
+			t.Fatalf("the rebuilt station connected with %q", c.Password)
 		}
 	}
 }

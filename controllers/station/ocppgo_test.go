@@ -19,17 +19,17 @@ import (
 	"github.com/lorenzodonini/ocpp-go/ocppj"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/gocsms"
 )
 
 // Tests of the station against ocpp-go's CSMS. Every frame the station
 // sends passes ocpp-go's parser and validator, or the test fails
-// (startGoCSMS). OCTT ids are those of reference/ocpp201.md §b.2.
+// (gocsms.New). OCTT ids are those of reference/ocpp201.md §b.2.
 
 const (
 	actBoot      = provisioning.BootNotificationFeatureName
 	actStatus    = availability.StatusNotificationFeatureName
 	actHeartbeat = availability.HeartbeatFeatureName
-	actReport    = provisioning.NotifyReportFeatureName
 )
 
 func comp(name string, evse ...int) types.Component {
@@ -51,18 +51,18 @@ func setVar(c types.Component, name, value string) provisioning.SetVariableData 
 	return provisioning.SetVariableData{Component: c, Variable: types.Variable{Name: name}, AttributeValue: value}
 }
 
-func goGetVariables(t *testing.T, g *goCSMS, id string, d ...provisioning.GetVariableData) []provisioning.GetVariableResult {
+func goGetVariables(t *testing.T, g *gocsms.CSMS, id string, d ...provisioning.GetVariableData) []provisioning.GetVariableResult {
 	t.Helper()
-	res := must(t, func(cb func(*provisioning.GetVariablesResponse, error)) error { return g.csms.GetVariables(id, cb, d) })
+	res := must[*provisioning.GetVariablesResponse](t, g, id, provisioning.NewGetVariablesRequest(d))
 	if len(res.GetVariableResult) != len(d) {
 		t.Fatalf("%d GetVariables results for %d items", len(res.GetVariableResult), len(d))
 	}
 	return res.GetVariableResult
 }
 
-func goSetVariables(t *testing.T, g *goCSMS, id string, d ...provisioning.SetVariableData) []provisioning.SetVariableResult {
+func goSetVariables(t *testing.T, g *gocsms.CSMS, id string, d ...provisioning.SetVariableData) []provisioning.SetVariableResult {
 	t.Helper()
-	res := must(t, func(cb func(*provisioning.SetVariablesResponse, error)) error { return g.csms.SetVariables(id, cb, d) })
+	res := must[*provisioning.SetVariablesResponse](t, g, id, provisioning.NewSetVariablesRequest(d))
 	if len(res.SetVariableResult) != len(d) {
 		t.Fatalf("%d SetVariables results for %d items", len(res.SetVariableResult), len(d))
 	}
@@ -91,11 +91,11 @@ func statusOf(evse int, status availability.ConnectorStatus) func(*availability.
 	}
 }
 
-func onlyBoots(t *testing.T, g *goCSMS, state string) {
+func onlyBoots(t *testing.T, g *gocsms.CSMS, state string) {
 	t.Helper()
-	for _, r := range g.since(0) {
-		if r.action != actBoot {
-			t.Fatalf("sent %s while %s", r.action, state)
+	for _, m := range g.Since(0) {
+		if m.Action != actBoot {
+			t.Fatalf("sent %s while %s", m.Action, state)
 		}
 	}
 }
@@ -105,17 +105,17 @@ func onlyBoots(t *testing.T, g *goCSMS, state string) {
 // interval (B01.FR.04); then every connector's status.
 func TestOcppGoBootAccepted(t *testing.T) {
 	g := startGoCSMS(t, goOptions{})
-	g.setBoot(provisioning.RegistrationStatusAccepted, 120)
-	f := stationFixture(t, g.url, csmsSpec())
+	g.SetBoot(provisioning.RegistrationStatusAccepted, 120)
+	f := stationFixture(t, g.URL, csmsSpec())
 	f.Create(Kind, "ch1", charger("GO-BOOT", 2))
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
 	for evse := 1; evse <= 2; evse++ {
-		wait(t, g, 0, actStatus, statusOf(evse, availability.ConnectorStatusAvailable))
+		waitFor(t, g, 0, statusOf(evse, availability.ConnectorStatusAvailable))
 	}
-	first := g.since(0)[0]
-	boot, ok := first.req.(*provisioning.BootNotificationRequest)
-	if first.station != "GO-BOOT" || !ok {
-		t.Fatalf("first request %s from %s, want BootNotification from GO-BOOT", first.action, first.station)
+	first := g.Since(0)[0]
+	var boot provisioning.BootNotificationRequest
+	if first.Station != "GO-BOOT" || first.Action != actBoot || json.Unmarshal(first.Payload, &boot) != nil {
+		t.Fatalf("first request %s from %s, want BootNotification from GO-BOOT: %s", first.Action, first.Station, first.Payload)
 	}
 	cs := boot.ChargingStation
 	if boot.Reason != provisioning.BootReasonPowerUp || cs.VendorName != "ACME" || cs.Model != "Wallbox 22" || cs.SerialNumber != "SN-GO-BOOT" {
@@ -135,8 +135,8 @@ func TestOcppGoBootAccepted(t *testing.T) {
 // once Accepted it is Registered and reports its connectors.
 func TestOcppGoBootPending(t *testing.T) {
 	g := startGoCSMS(t, goOptions{})
-	g.setBoot(provisioning.RegistrationStatusPending, 1)
-	f := stationFixture(t, g.url, csmsSpec())
+	g.SetBoot(provisioning.RegistrationStatusPending, 1)
+	f := stationFixture(t, g.URL, csmsSpec())
 	f.Create(Kind, "ch1", charger("GO-PENDING", 1))
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionFalse, ReasonPending)
 	res := goSetVariables(t, g, "GO-PENDING", setVar(comp("OCPPCommCtrlr"), "OfflineThreshold", "90"))
@@ -144,15 +144,15 @@ func TestOcppGoBootPending(t *testing.T) {
 		t.Fatalf("SetVariables while Pending: %+v", res[0])
 	}
 	fixture.Eventually(t, "a second BootNotification", func() string {
-		if n := len(all[*provisioning.BootNotificationRequest](g, 0, actBoot)); n < 2 {
+		if n := len(g.Messages("", actBoot)); n < 2 {
 			return "only one"
 		}
 		return ""
 	})
 	onlyBoots(t, g, "Pending")
-	g.setBoot(provisioning.RegistrationStatusAccepted, 300)
+	g.SetBoot(provisioning.RegistrationStatusAccepted, 300)
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
-	wait(t, g, 0, actStatus, statusOf(1, availability.ConnectorStatusAvailable))
+	waitFor(t, g, 0, statusOf(1, availability.ConnectorStatusAvailable))
 	got := goGetVariables(t, g, "GO-PENDING", getVar(comp("OCPPCommCtrlr"), "OfflineThreshold"))
 	if got[0].AttributeValue != "90" {
 		t.Fatalf("OfflineThreshold set while Pending is %q after the boot", got[0].AttributeValue)
@@ -164,16 +164,14 @@ func TestOcppGoBootPending(t *testing.T) {
 // callback as an *ocpp.Error, and sends nothing but BootNotification.
 func TestOcppGoBootRejected(t *testing.T) {
 	g := startGoCSMS(t, goOptions{})
-	g.setBoot(provisioning.RegistrationStatusRejected, 60)
-	f := stationFixture(t, g.url, csmsSpec())
+	g.SetBoot(provisioning.RegistrationStatusRejected, 60)
+	f := stationFixture(t, g.URL, csmsSpec())
 	f.Create(Kind, "ch1", charger("GO-REJECTED", 1))
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionFalse, ReasonRejected)
-	_, err := ask(t, func(cb func(*provisioning.GetVariablesResponse, error)) error {
-		return g.csms.GetVariables("GO-REJECTED", cb, []provisioning.GetVariableData{getVar(comp("OCPPCommCtrlr"), "OfflineThreshold")})
-	})
-	_, err2 := ask(t, func(cb func(*remotecontrol.TriggerMessageResponse, error)) error {
-		return g.csms.TriggerMessage("GO-REJECTED", cb, remotecontrol.MessageTriggerBootNotification)
-	})
+	_, err := gocsms.Send[*provisioning.GetVariablesResponse](goCtx(t), g, "GO-REJECTED",
+		provisioning.NewGetVariablesRequest([]provisioning.GetVariableData{getVar(comp("OCPPCommCtrlr"), "OfflineThreshold")}))
+	_, err2 := gocsms.Send[*remotecontrol.TriggerMessageResponse](goCtx(t), g, "GO-REJECTED",
+		remotecontrol.NewTriggerMessageRequest(remotecontrol.MessageTriggerBootNotification))
 	for _, err := range []error{err, err2} {
 		var oe *ocpp.Error
 		if !errors.As(err, &oe) || oe.Code != ocppj.SecurityError {
@@ -191,7 +189,7 @@ func TestOcppGoBootRejected(t *testing.T) {
 // CSMS set is persisted before the CALLRESULT.
 func TestOcppGoVariables(t *testing.T) {
 	g := startGoCSMS(t, goOptions{})
-	f := stationFixture(t, g.url, csmsSpec())
+	f := stationFixture(t, g.URL, csmsSpec())
 	f.Create(Kind, "ch1", charger("GO-VARS", 1))
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
 	const id = "GO-VARS"
@@ -245,38 +243,43 @@ func TestOcppGoVariables(t *testing.T) {
 // for an unknown EVSE; TransactionEvent is NotImplemented.
 func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 	g := startGoCSMS(t, goOptions{})
-	f := stationFixture(t, g.url, csmsSpec())
+	f := stationFixture(t, g.URL, csmsSpec())
 	f.Create(Kind, "ch1", charger("GO-TRIGGER", 2))
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
-	wait(t, g, 0, actStatus, statusOf(2, availability.ConnectorStatusAvailable))
+	waitFor(t, g, 0, statusOf(2, availability.ConnectorStatusAvailable))
 	const id = "GO-TRIGGER"
 	trigger := func(m remotecontrol.MessageTrigger, evse *types.EVSE) remotecontrol.TriggerMessageStatus {
 		t.Helper()
-		return must(t, func(cb func(*remotecontrol.TriggerMessageResponse, error)) error {
-			return g.csms.TriggerMessage(id, cb, m, func(r *remotecontrol.TriggerMessageRequest) { r.Evse = evse })
-		}).Status
+		req := remotecontrol.NewTriggerMessageRequest(m)
+		req.Evse = evse
+		return must[*remotecontrol.TriggerMessageResponse](t, g, id, req).Status
 	}
 	// sentinel makes sure everything a trigger caused has arrived: the
 	// station sends follow-ups one at a time, in order.
-	sentinel := func(from int) []goRequest {
+	sentinel := func(from int) []gocsms.Message {
 		t.Helper()
 		if s := trigger(remotecontrol.MessageTriggerHeartbeat, nil); s != remotecontrol.TriggerMessageStatusAccepted {
 			t.Fatalf("TriggerMessage Heartbeat: %s", s)
 		}
-		wait[*availability.HeartbeatRequest](t, g, from, actHeartbeat, nil)
-		return g.since(from)
+		waitFor[availability.HeartbeatRequest](t, g, from, nil)
+		return g.Since(from)
 	}
-	statuses := func(reqs []goRequest) []int {
+	statuses := func(msgs []gocsms.Message) []int {
 		var evses []int
-		for _, r := range reqs {
-			if sn, ok := r.req.(*availability.StatusNotificationRequest); ok {
-				evses = append(evses, sn.EvseID)
+		for _, m := range msgs {
+			var sn availability.StatusNotificationRequest
+			if m.Action != actStatus {
+				continue
 			}
+			if err := json.Unmarshal(m.Payload, &sn); err != nil {
+				t.Fatalf("StatusNotification %s: %v", m.Payload, err)
+			}
+			evses = append(evses, sn.EvseID)
 		}
 		return evses
 	}
 
-	from := g.mark()
+	from := g.Mark()
 	if got := sentinel(from); len(got) != 1 {
 		t.Fatalf("a triggered Heartbeat brought %d requests", len(got))
 	}
@@ -285,7 +288,7 @@ func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 		evse *types.EVSE
 		want []int
 	}{{nil, []int{1, 2}}, {&types.EVSE{ID: 2}, []int{2}}, {&types.EVSE{ID: 1, ConnectorID: &connector}, []int{1}}} {
-		from := g.mark()
+		from := g.Mark()
 		if s := trigger(remotecontrol.MessageTriggerStatusNotification, tc.evse); s != remotecontrol.TriggerMessageStatusAccepted {
 			t.Fatalf("TriggerMessage StatusNotification %+v: %s", tc.evse, s)
 		}
@@ -308,32 +311,28 @@ func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 			t.Errorf("TriggerMessage %s %+v: %s, want %s", tc.msg, tc.evse, s, tc.want)
 		}
 	}
-	from = g.mark()
+	from = g.Mark()
 	if trigger(remotecontrol.MessageTriggerFirmwareStatusNotification, nil) != remotecontrol.TriggerMessageStatusAccepted ||
 		trigger(remotecontrol.MessageTriggerLogStatusNotification, nil) != remotecontrol.TriggerMessageStatusAccepted {
 		t.Fatal("FirmwareStatusNotification or LogStatusNotification trigger not accepted")
 	}
-	fw := wait[*firmware.FirmwareStatusNotificationRequest](t, g, from, firmware.FirmwareStatusNotificationFeatureName, nil)
-	lg := wait[*diagnostics.LogStatusNotificationRequest](t, g, from, diagnostics.LogStatusNotificationFeatureName, nil)
+	fw := waitFor[firmware.FirmwareStatusNotificationRequest](t, g, from, nil)
+	lg := waitFor[diagnostics.LogStatusNotificationRequest](t, g, from, nil)
 	if fw.Status != firmware.FirmwareStatusIdle || lg.Status != diagnostics.UploadLogStatusIdle {
 		t.Fatalf("triggered statuses %s, %s, want Idle", fw.Status, lg.Status)
 	}
 	if got := statuses(sentinel(from)); len(got) != 0 {
 		t.Fatalf("rejected triggers sent StatusNotifications for %v", got)
 	}
-	if n := len(all[*provisioning.BootNotificationRequest](g, 0, actBoot)); n != 1 {
+	if n := len(g.Messages("", actBoot)); n != 1 {
 		t.Fatalf("%d BootNotifications, want the one of the boot", n)
 	}
 
-	dt := must(t, func(cb func(*data.DataTransferResponse, error)) error {
-		return g.csms.DataTransfer(id, cb, "com.example")
-	})
+	dt := must[*data.DataTransferResponse](t, g, id, data.NewDataTransferRequest("com.example"))
 	if dt.Status != data.DataTransferStatusUnknownVendorId {
 		t.Fatalf("DataTransfer: %s, want UnknownVendorId", dt.Status)
 	}
-	stop := must(t, func(cb func(*remotecontrol.RequestStopTransactionResponse, error)) error {
-		return g.csms.RequestStopTransaction(id, cb, "tx-1")
-	})
+	stop := must[*remotecontrol.RequestStopTransactionResponse](t, g, id, remotecontrol.NewRequestStopTransactionRequest("tx-1"))
 	if stop.Status != remotecontrol.RequestStartStopStatusRejected {
 		t.Fatalf("RequestStopTransaction of an unknown transaction: %s, want Rejected", stop.Status)
 	}
@@ -341,11 +340,11 @@ func TestOcppGoTriggerAndDataTransfer(t *testing.T) {
 
 // reportParts waits for the last NotifyReport of requestID and returns all
 // its parts in the order they came.
-func reportParts(t *testing.T, g *goCSMS, requestID int) []*provisioning.NotifyReportRequest {
+func reportParts(t *testing.T, g *gocsms.CSMS, requestID int) []*provisioning.NotifyReportRequest {
 	t.Helper()
-	wait(t, g, 0, actReport, func(r *provisioning.NotifyReportRequest) bool { return r.RequestID == requestID && !r.Tbc })
+	waitFor(t, g, 0, func(r *provisioning.NotifyReportRequest) bool { return r.RequestID == requestID && !r.Tbc })
 	var parts []*provisioning.NotifyReportRequest
-	for _, r := range all[*provisioning.NotifyReportRequest](g, 0, actReport) {
+	for _, r := range requests[provisioning.NotifyReportRequest](t, g) {
 		if r.RequestID == requestID {
 			parts = append(parts, r)
 		}
@@ -388,7 +387,7 @@ func reportItems(t *testing.T, parts []*provisioning.NotifyReportRequest, per in
 // types and leaves write-only values out.
 func TestOcppGoBaseReports(t *testing.T) {
 	g := startGoCSMS(t, goOptions{})
-	f := stationFixture(t, g.url, csmsSpec())
+	f := stationFixture(t, g.URL, csmsSpec())
 	f.Create(Kind, "ch1", charger("GO-REPORT", 2))
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
 	const id = "GO-REPORT"
@@ -400,9 +399,7 @@ func TestOcppGoBaseReports(t *testing.T) {
 	bases := []provisioning.ReportBaseType{provisioning.ReportTypeFullInventory, provisioning.ReportTypeConfigurationInventory, provisioning.ReportTypeSummaryInventory}
 	reports := map[provisioning.ReportBaseType]map[reportKey]provisioning.ReportData{}
 	for i, base := range bases {
-		res := must(t, func(cb func(*provisioning.GetBaseReportResponse, error)) error {
-			return g.csms.GetBaseReport(id, cb, 10+i, base)
-		})
+		res := must[*provisioning.GetBaseReportResponse](t, g, id, provisioning.NewGetBaseReportRequest(10+i, base))
 		if res.Status != types.GenericDeviceModelStatusAccepted {
 			t.Fatalf("GetBaseReport %s: %s", base, res.Status)
 		}
@@ -473,14 +470,12 @@ func requiredVariables() []reportKey {
 
 // heartbeat triggers a Heartbeat and waits for it: everything the station
 // was asked to send before has been sent by then, as it sends one at a time.
-func heartbeat(t *testing.T, g *goCSMS, id string) {
+func heartbeat(t *testing.T, g *gocsms.CSMS, id string) {
 	t.Helper()
-	from := g.mark()
-	res := must(t, func(cb func(*remotecontrol.TriggerMessageResponse, error)) error {
-		return g.csms.TriggerMessage(id, cb, remotecontrol.MessageTriggerHeartbeat)
-	})
+	from := g.Mark()
+	res := must[*remotecontrol.TriggerMessageResponse](t, g, id, remotecontrol.NewTriggerMessageRequest(remotecontrol.MessageTriggerHeartbeat))
 	if res.Status != remotecontrol.TriggerMessageStatusAccepted {
 		t.Fatalf("TriggerMessage Heartbeat: %s", res.Status)
 	}
-	wait[*availability.HeartbeatRequest](t, g, from, actHeartbeat, nil)
+	waitFor[availability.HeartbeatRequest](t, g, from, nil)
 }

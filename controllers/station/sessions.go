@@ -49,6 +49,10 @@ type sessions struct {
 	commanded map[int]bool
 	triedAt   map[int]time.Time
 	triedWant map[int]bool
+	// flowing: energy flows at the EVSE (last step); heldAt: when it was
+	// last held. A held charger that charges is held again.
+	flowing map[int]bool
+	heldAt  map[int]time.Time
 	// invalid: the CSMS refused the session's token and StopTxOnInvalidId is
 	// false, so the session stays but the charger is held.
 	invalid map[int]bool
@@ -73,7 +77,7 @@ type sessions struct {
 func newSessions(layout devicemodel.Layout) *sessions {
 	ss := &sessions{machines: map[int]*tx.Machine{}, records: map[string]*txRecord{},
 		wake: make(chan struct{}, 1), ready: make(chan struct{}, 1), lastToken: map[int]string{}, cards: map[int][]string{},
-		commanded: map[int]bool{}, triedAt: map[int]time.Time{}, triedWant: map[int]bool{}, invalid: map[int]bool{}, autoDone: map[int]bool{}, profiles: map[int][]byte{}}
+		commanded: map[int]bool{}, triedAt: map[int]time.Time{}, triedWant: map[int]bool{}, flowing: map[int]bool{}, heldAt: map[int]time.Time{}, invalid: map[int]bool{}, autoDone: map[int]bool{}, profiles: map[int][]byte{}}
 	for _, e := range layout.EVSEs {
 		ss.machines[e.ID] = tx.New(uuid.NewString)
 	}
@@ -180,6 +184,7 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 			m.Authorize(tx.Auth{IDToken: s.cfg.Auth.Token, Source: tx.SourceAuto, At: now})
 		}
 		events := m.Step(o, settings, now)
+		s.ss.flowing[e.ID] = o.Known && o.Charging && o.Flowing
 		if fireAligned && sig != nil && !ended(events) {
 			if ev := m.Meter(ocpp.TriggerReasonMeterValueClock, ocpp.ReadingContextSampleClock); ev != nil {
 				events = append(events, *ev)

@@ -49,8 +49,8 @@ func TestOcppGoInvalidTLSVersion(t *testing.T) {
 	if !strings.Contains(c.Message, "TLS 1.2") {
 		t.Fatalf("Registered condition %q does not name the TLS version problem", c.Message)
 	}
-	spec.URL = g.url
+	spec.URL = g.URL
 	f.Update("CSMS", "csms", spec)
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
-	wait(t, g, 0, actSecurityEvent, func(r *security.SecurityEventNotificationRequest) bool { return r.Type == "InvalidTLSVersion" })
+	waitFor(t, g, 0, func(r *security.SecurityEventNotificationRequest) bool { return r.Type == "InvalidTLSVersion" })
 }

@@ -1,51 +1,46 @@
 package ocpp_test
 
 import (
-	"fmt"
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/ocaschema"
 )
 
-// findOCA locates the official OCA schemas, the test oracle, beside the
-// repository as ../shared/ocpp201/schemas: walk up from the package
-// directory to go.mod, then go one level further.
-func findOCA() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
+// The OCA schemas are the test oracle, read in place: ocaschema finds them
+// beside the module or one of its parents (so a git worktree finds the
+// checkout's copy) or at $OCPP201_SCHEMAS.
+
+var (
+	ocaMu sync.Mutex
+	ocaV  *ocaschema.Validator
+)
+
+// oca returns the Validator over the OCA schemas, shared by every test so
+// that each schema compiles once. Without the schemas it skips the test,
+// or fails it when CI is set (ocaschema.Need).
+func oca(t testing.TB) *ocaschema.Validator {
+	t.Helper()
+	ocaMu.Lock()
+	defer ocaMu.Unlock()
+	if ocaV == nil {
+		ocaV = ocaschema.Need(t)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	oca := filepath.Join(filepath.Dir(dir), "shared", "ocpp201", "schemas")
-	if _, err := os.Stat(filepath.Join(oca, "BootNotificationRequest.json")); err != nil {
-		return "", fmt.Errorf("OCA schemas not found at %s (they live outside the repository): %w", oca, err)
-	}
-	return oca, nil
+	return ocaV
 }
 
-// ocaDir returns the OCA schema directory. It is absent on a user's clone,
-// so tests skip there; CI always has it, so under CI its absence fails.
+// ocaDir returns the OCA schema directory, skipping or failing like oca.
 func ocaDir(t testing.TB) string {
 	t.Helper()
-	dir, err := findOCA()
+	oca(t)
+	dir, err := ocaschema.Find()
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set: %v", err)
-		}
-		t.Skipf("skipping the comparison with the oracle: %v", err)
+		t.Fatal(err)
 	}
 	return dir
 }
@@ -54,11 +49,11 @@ func ocaDir(t testing.TB) string {
 // the oracle is there instead of skipping (and still fails under CI).
 func haveOCA(t testing.TB) bool {
 	t.Helper()
-	_, err := findOCA()
-	if err != nil && os.Getenv("CI") != "" {
-		t.Fatalf("CI is set: %v", err)
+	if _, err := ocaschema.Find(); err != nil && os.Getenv("CI") == "" {
+		return false
 	}
-	return err == nil
+	oca(t)
+	return true
 }
 
 // ocaFiles lists the OCA schema file names.
@@ -75,29 +70,21 @@ func ocaFiles(t testing.TB) []string {
 	return names
 }
 
-var (
-	ocaOnce    sync.Mutex
-	ocaSchemas = map[string]*jsonschema.Schema{}
-)
-
-// ocaSchema compiles one OCA schema (draft-06, detected from $schema),
-// caching it for the other tests.
-func ocaSchema(t testing.TB, name string) *jsonschema.Schema {
+// ocaCheck validates payload against the OCA schema file, such as
+// BootNotificationRequest.json: nil when it conforms, the *ocaschema.Error
+// when it breaks the schema. A payload that is not JSON, or a schema that
+// is missing or does not compile, fails the test: it is no verdict.
+func ocaCheck(t testing.TB, file string, payload []byte) error {
 	t.Helper()
-	dir := ocaDir(t)
-	ocaOnce.Lock()
-	defer ocaOnce.Unlock()
-	if s, ok := ocaSchemas[name]; ok {
-		return s
+	if !json.Valid(payload) {
+		t.Fatalf("not JSON, no payload to check against OCA %s: %s", file, payload)
 	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat = true
-	s, err := c.Compile(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatalf("compile OCA %s: %v", name, err)
+	err := oca(t).Validate(strings.TrimSuffix(file, ".json"), payload)
+	var broken *ocaschema.Error
+	if err != nil && !errors.As(err, &broken) {
+		t.Fatalf("OCA %s: %v", file, err)
 	}
-	ocaSchemas[name] = s
-	return s
+	return err
 }
 
 // trimJSON turns "XRequest.json" into ("X", "Request").

@@ -116,6 +116,10 @@ type Machine struct {
 	// granted: an authorization arrived since the last Step.
 	granted bool
 	revoked *revocation
+	// spent: a session ended with the EV still plugged in. Until the EV
+	// leaves, only a new authorization starts another: the cable, the
+	// power path and the energy flow belong to the session that ended.
+	spent bool
 }
 
 // New returns a machine for an idle EVSE; newID makes transactionIds.

@@ -210,3 +210,25 @@ func TestStopAndRestore(t *testing.T) {
 		t.Fatalf("Stop = %+v, want one Ended of tx-1 with ImmediateReset", evs)
 	}
 }
+
+// TestNoNewSessionForTheSameCable: a session ended by a remote stop with
+// the EV still plugged in is not followed by another for the same cable;
+// a new authorization starts one, and so does the next plug-in.
+func TestNoNewSessionForTheSameCable(t *testing.T) {
+	f := newFlow(t, bothPts, bothPts)
+	f.m.Authorize(remote(1))
+	f.step(charging, 0)
+	f.m.Revoke(ocpp.TriggerReasonRemoteStop, ocpp.ReasonRemote)
+	f.step(stopped, time.Second)
+	f.step(stopped, time.Second)
+	f.step(stopped, time.Second)
+	f.m.Authorize(remote(2))
+	f.step(released, time.Second)
+	f.m.Revoke(ocpp.TriggerReasonRemoteStop, ocpp.ReasonRemote)
+	f.step(stopped, time.Second)
+	f.step(idle, time.Second)
+	f.step(plugged, time.Second)
+	f.want("Started/RemoteStart/Charging token=TOKEN1 remote=1", "Ended/RemoteStop/SuspendedEVSE/Remote",
+		"Started/RemoteStart/EVConnected token=TOKEN1 remote=2", "Ended/RemoteStop/SuspendedEVSE/Remote",
+		"Started/CablePluggedIn/EVConnected")
+}

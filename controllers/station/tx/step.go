@@ -27,6 +27,9 @@ func (m *Machine) Step(o Observed, s Settings, now time.Time) []Event {
 
 func (m *Machine) maybeStart(o Observed, s Settings, now time.Time) []Event {
 	pts := m.points(o)
+	if m.spent = m.spent && (o.EVConnected || o.Charging); m.spent {
+		pts[EVConnected], pts[PowerPathClosed], pts[EnergyTransfer] = false, false, false
+	}
 	if !slices.ContainsFunc(s.StartPoints, func(p Point) bool { return pts[p] }) {
 		// An authorization granted or ended before any session has nothing
 		// to report; once the session starts, what started it is the trigger.
@@ -104,6 +107,7 @@ func (m *Machine) continueTx(o Observed, s Settings, now time.Time) []Event {
 			Context: ocpp.ReadingContextTransactionEnd, Tx: t}
 		t.ChargingState, t.StopReason, t.Authorized = cs, reason, false
 		m.tx, m.auth, m.granted, m.revoked = nil, nil, false, nil
+		m.spent = o.EVConnected || o.Charging
 		return []Event{ev}
 	}
 	var out []Event
@@ -193,6 +197,7 @@ func (m *Machine) Stop(o Observed, trigger ocpp.TriggerReasonEnumType, reason oc
 	}
 	m.tx.ChargingState, m.tx.StopReason, m.tx.Authorized = cs, reason, false
 	m.tx, m.auth, m.granted, m.revoked = nil, nil, false, nil
+	m.spent = !o.Known || o.EVConnected || o.Charging
 	return []Event{{Type: ocpp.TransactionEventEnded, Trigger: trigger, ChargingState: cs, StoppedReason: reason,
 		Context: ocpp.ReadingContextTransactionEnd, Tx: t}}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/lorenzodonini/ocpp-go/ocpp"
 	ocpp2 "github.com/lorenzodonini/ocpp-go/ocpp2.0.1"
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/authorization"
@@ -252,6 +253,16 @@ func (c *CSMS) connected(id string, up bool) {
 	defer c.mu.Unlock()
 	c.connections = append(c.connections, Connection{Station: id})
 	c.notify()
+}
+
+// Disconnect closes the connection of station from the CSMS side with a
+// WebSocket close frame of code and reason, as a CSMS going down for
+// maintenance would; the station is then free to dial again.
+func (c *CSMS) Disconnect(station string, code int, reason string) error {
+	if err := c.tap.StopConnection(station, websocket.CloseError{Code: code, Text: reason}); err != nil {
+		return fmt.Errorf("gocsms: disconnect %s: %w", station, err)
+	}
+	return nil
 }
 
 // Connections returns every handshake and disconnection so far, in order.
