@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	devctl "github.com/ocppgw/ocppgw/controllers/charger"
 	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
 	"github.com/ocppgw/ocppgw/controllers/station/tx"
 )
@@ -81,6 +82,16 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 	s.ss.triedAt[evse], s.ss.triedWant[evse] = time.Now(), want
 	s.ss.mu.Unlock()
 	if err := s.commandEVSE(ctx, evse, want); err != nil {
+		if errors.Is(err, devctl.ErrNoDevice) || errors.Is(err, devctl.ErrNoData) {
+			// The device is not connected or not read yet (a status from
+			// before a restart can still say it was reachable): the step
+			// that follows its first poll commands it, without a wait.
+			s.ss.mu.Lock()
+			delete(s.ss.triedAt, evse)
+			s.ss.mu.Unlock()
+			s.log.Debug("charger not commanded yet: no device connection or reading", "evse", evse, "err", err)
+			return
+		}
 		s.log.Warn("charger not held/released as the session requires", "evse", evse, "release", want, "err", err)
 		return
 	}

@@ -1,8 +1,10 @@
 package station
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
 	"fmt"
 	"slices"
 	"time"
@@ -77,15 +79,29 @@ func (s *Station) outboxHead() (queued, json.RawMessage, bool) {
 	}
 	payload := e.Payload
 	if e.Offline {
-		var req map[string]json.RawMessage
-		if json.Unmarshal(payload, &req) == nil {
-			req["offline"] = json.RawMessage("true")
-			if b, err := json.Marshal(req); err == nil {
-				payload = b
-			}
-		}
+		payload = withOffline(payload)
 	}
 	return q, payload, true
+}
+
+// seqNoMember finds the seqNo member of a stored TransactionEventRequest.
+var seqNoMember = regexp.MustCompile(`"seqNo":[0-9]+,`)
+
+// withOffline sets offline in a stored request as encoding it with Offline
+// set would have: right after seqNo, every other byte unchanged, so a CSMS
+// comparing a re-sent event with its first copy finds only offline added.
+func withOffline(payload json.RawMessage) json.RawMessage {
+	if bytes.Contains(payload, []byte(`"offline":true`)) {
+		return payload
+	}
+	loc := seqNoMember.FindIndex(payload)
+	if loc == nil {
+		return payload
+	}
+	out := make([]byte, 0, len(payload)+15)
+	out = append(out, payload[:loc[1]]...)
+	out = append(out, `"offline":true,`...)
+	return append(out, payload[loc[1]:]...)
 }
 
 // markOffline flags every queued event: it will be re-sent on a new

@@ -50,10 +50,7 @@ func (s *Station) restoreSessions() {
 			s.log.Info("session resumed", "transactionId", t.Spec.TransactionID, "evse", t.Spec.EVSEID, "seqNo", t.Status.SeqNo)
 		}
 	}
-	slices.SortStableFunc(queue, func(a, b queued) int {
-		return cmp.Compare(a.rec.entry(a.seqNo).Timestamp, b.rec.entry(b.seqNo).Timestamp)
-	})
-	s.ss.queue = queue
+	s.ss.queue = mergeQueues(queue)
 	if len(queue) > 0 {
 		signal(s.ss.ready)
 	}
@@ -93,3 +90,36 @@ func splitList(v string) []string {
 }
 
 func devicemodelVariable(name string) devicemodel.Variable { return devicemodel.Variable{Name: name} }
+
+// mergeQueues orders restored events: each session's in seqNo order, the
+// sessions' interleaved by when their events were made. A clock stepped
+// back can misplace an event between sessions, never within one.
+func mergeQueues(queue []queued) []queued {
+	per := map[*txRecord][]queued{}
+	var recs []*txRecord
+	for _, q := range queue {
+		if per[q.rec] == nil {
+			recs = append(recs, q.rec)
+		}
+		per[q.rec] = append(per[q.rec], q)
+	}
+	for _, r := range recs {
+		slices.SortFunc(per[r], func(a, b queued) int { return cmp.Compare(a.seqNo, b.seqNo) })
+	}
+	made := func(q queued) time.Time {
+		t, _ := time.Parse(time.RFC3339Nano, q.rec.entry(q.seqNo).Timestamp)
+		return t
+	}
+	out := make([]queued, 0, len(queue))
+	for len(out) < len(queue) {
+		var next *txRecord
+		for _, r := range recs {
+			if len(per[r]) > 0 && (next == nil || made(per[r][0]).Before(made(per[next][0]))) {
+				next = r
+			}
+		}
+		out = append(out, per[next][0])
+		per[next] = per[next][1:]
+	}
+	return out
+}

@@ -1,6 +1,14 @@
 package station
 
-import "testing"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+)
 
 func TestPhasesUsed(t *testing.T) {
 	for _, c := range []struct {
@@ -17,5 +25,46 @@ func TestPhasesUsed(t *testing.T) {
 		if (got == nil) != (c.want == 0) || (got != nil && *got != c.want) {
 			t.Errorf("phasesUsed(%v) = %v, want %d", c.sig, got, c.want)
 		}
+	}
+}
+
+func TestWithOfflineKeepsEveryOtherByte(t *testing.T) {
+	in := json.RawMessage(`{"eventType":"Updated","timestamp":"2026-12-03T12:00:00.000Z","triggerReason":"MeterValuePeriodic","seqNo":12,"transactionInfo":{"transactionId":"t"}}`)
+	want := `{"eventType":"Updated","timestamp":"2026-12-03T12:00:00.000Z","triggerReason":"MeterValuePeriodic","seqNo":12,"offline":true,"transactionInfo":{"transactionId":"t"}}`
+	if got := string(withOffline(in)); got != want {
+		t.Fatalf("withOffline:\n%s\nwant\n%s", got, want)
+	}
+	var req ocpp.TransactionEventRequest
+	if err := json.Unmarshal([]byte(want), &req); err != nil {
+		t.Fatal(err)
+	}
+	off := true
+	req.Offline = &off
+	if b, _ := json.Marshal(req); string(b) != want {
+		t.Fatalf("encoding with Offline set gives\n%s\nnot\n%s", b, want)
+	}
+	if got := string(withOffline(json.RawMessage(want))); got != want {
+		t.Fatalf("an offline event changed: %s", got)
+	}
+}
+
+func TestMergeQueuesKeepsEachSessionInOrder(t *testing.T) {
+	rec := func(stamps ...string) *txRecord {
+		r := &txRecord{t: &v1alpha1.Transaction{}}
+		for i, s := range stamps {
+			r.t.Status.Outbox = append(r.t.Status.Outbox, v1alpha1.OutboxEntry{SeqNo: i, Timestamp: s})
+		}
+		return r
+	}
+	// a's clock stepped back between its events; "05.1Z" and "05.12Z" compare wrongly as strings.
+	a := rec("2026-12-03T12:00:05.12Z", "2026-12-03T12:00:01Z")
+	b := rec("2026-12-03T12:00:05.1Z")
+	got := mergeQueues([]queued{{rec: a, seqNo: 1}, {rec: b, seqNo: 0}, {rec: a, seqNo: 0}})
+	var order []string
+	for _, q := range got {
+		order = append(order, fmt.Sprintf("%s%d", map[*txRecord]string{a: "a", b: "b"}[q.rec], q.seqNo))
+	}
+	if strings.Join(order, " ") != "b0 a0 a1" {
+		t.Fatalf("order %v, want b0 a0 a1", order)
 	}
 }
