@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"regexp"
 	"fmt"
 	"slices"
 	"time"
@@ -84,24 +83,23 @@ func (s *Station) outboxHead() (queued, json.RawMessage, bool) {
 	return q, payload, true
 }
 
-// seqNoMember finds the seqNo member of a stored TransactionEventRequest.
-var seqNoMember = regexp.MustCompile(`"seqNo":[0-9]+,`)
-
-// withOffline sets offline in a stored request as encoding it with Offline
-// set would have: right after seqNo, every other byte unchanged, so a CSMS
-// comparing a re-sent event with its first copy finds only offline added.
+// withOffline sets offline in a stored request. Stored requests are in
+// canonical form (sorted members, as the store keeps status), and so is the
+// result: a CSMS comparing a re-sent event with its first copy finds only
+// offline added.
 func withOffline(payload json.RawMessage) json.RawMessage {
-	if bytes.Contains(payload, []byte(`"offline":true`)) {
+	var req map[string]any
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil {
 		return payload
 	}
-	loc := seqNoMember.FindIndex(payload)
-	if loc == nil {
+	req["offline"] = true
+	out, err := json.Marshal(req)
+	if err != nil {
 		return payload
 	}
-	out := make([]byte, 0, len(payload)+15)
-	out = append(out, payload[:loc[1]]...)
-	out = append(out, `"offline":true,`...)
-	return append(out, payload[loc[1]:]...)
+	return out
 }
 
 // markOffline flags every queued event: it will be re-sent on a new

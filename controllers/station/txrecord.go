@@ -130,6 +130,11 @@ func (s *Station) outboxEntry(rec *txRecord, ev tx.Event, sig map[string]any, of
 		}
 	}
 	payload, err := json.Marshal(req)
+	if err == nil {
+		// The store keeps status canonical (sorted members): the first send
+		// uses the same bytes a re-send after a restart reads back.
+		payload, err = v1alpha1.Canonical(payload)
+	}
 	if err != nil {
 		return v1alpha1.OutboxEntry{}, err
 	}
