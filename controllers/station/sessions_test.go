@@ -566,3 +566,52 @@ func TestSessionLocalReader(t *testing.T) {
 	}
 	noFailures(t, cs)
 }
+
+// TestSessionEndedSamples (J02, TxEndedInterval): the Ended event carries
+// the TxEndedMeasurands sampled every TxEndedInterval during the session,
+// then the final value with Transaction.End.
+func TestSessionEndedSamples(t *testing.T) {
+	cs := startStrict(t)
+	cmd := &recordingCommander{}
+	f := sessionFixture(t, cs, cmd, "GW-TX-11")
+	setEV(f, "ch1", ev{})
+	if got := setVariable(t, cs, "GW-TX-11", "SampledDataCtrlr", "TxEndedInterval", "1"); !strings.Contains(got, "Accepted") {
+		t.Fatalf("TxEndedInterval: %s", got)
+	}
+	if res, err := cs.Call(ctxT(t), "GW-TX-11", "RequestStartTransaction", map[string]any{"remoteStartId": 11, "evseId": 1,
+		"idToken": map[string]any{"idToken": "T11", "type": "Central"}}); err != nil || !strings.Contains(string(res), "Accepted") {
+		t.Fatalf("RequestStartTransaction: %s %v", res, err)
+	}
+	for wh := 100.0; ; wh += 10 {
+		setEV(f, "ch1", ev{plugged: true, charging: true, energyWh: wh, powerW: 7000})
+		txID := waitTxEvents(t, cs, "GW-TX-11", 1)[0]["transactionInfo"].(map[string]any)["transactionId"].(string)
+		if n := len(storedTx(t, f, txID).Status.EndedSamples); n >= 3 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	setEV(f, "ch1", ev{energyWh: 500})
+	var end map[string]any
+	for _, e := range waitTxEvents(t, cs, "GW-TX-11", 3) {
+		if e["eventType"] == "Ended" {
+			end = e
+		}
+	}
+	if end == nil {
+		t.Fatalf("no Ended event: %v", summary(txEvents(cs, "GW-TX-11")))
+	}
+	mvs, _ := end["meterValue"].([]any)
+	if len(mvs) < 4 {
+		t.Fatalf("Ended carries %d meter values, want at least 3 samples and the end: %v", len(mvs), mvs)
+	}
+	last := fmt.Sprint(mvs[len(mvs)-1])
+	if !strings.Contains(last, "Transaction.End") || !strings.Contains(last, "500") {
+		t.Fatalf("the last meter value is not the end reading: %s", last)
+	}
+	for _, mv := range mvs[:len(mvs)-1] {
+		if s := fmt.Sprint(mv); !strings.Contains(s, "Sample.Periodic") || !strings.Contains(s, "Energy.Active.Import.Register") {
+			t.Fatalf("a sample is not a periodic energy reading: %s", s)
+		}
+	}
+	noFailures(t, cs)
+}
