@@ -13,7 +13,8 @@ import (
 // values of its EVSE go in a TransactionEvent (Updated, MeterValueClock,
 // Sample.Clock), so they are queued with the session's other events; an
 // EVSE without a session gets MeterValues (aligned.go). TxEndedMeasurands
-// are sampled every TxEndedInterval and sent with the Ended event.
+// are sampled every TxEndedInterval, and AlignedDataCtrlr.TxEndedMeasurands
+// at its clock-aligned TxEndedInterval, and sent with the Ended event.
 
 // alignedDue reports whether a clock-aligned boundary passed since the
 // last call, and when the next one is (zero while aligned values are off).
@@ -35,46 +36,68 @@ func (s *Station) alignedDue(now time.Time) (fire bool, next time.Time) {
 	return true, s.ss.alignedNext
 }
 
-// sampleEnded adds a TxEndedMeasurands sample to the EVSE's open session
-// when TxEndedInterval has passed since the last one, and returns when
-// the next is due (zero: none).
+// sampleEnded adds the samples the Ended event carries to the EVSE's open
+// session: TxEndedMeasurands every TxEndedInterval (Sample.Periodic) and
+// AlignedDataCtrlr.TxEndedMeasurands at the clock-aligned multiples of
+// AlignedDataCtrlr.TxEndedInterval (Sample.Clock). It returns when the
+// next is due (zero: none).
 func (s *Station) sampleEnded(evse int, sig map[string]any, now time.Time) time.Time {
-	every := time.Duration(max(s.model.Int(sampledCtrlr, devicemodel.Variable{Name: "TxEndedInterval"}, 0), 0)) * time.Second
-	if every <= 0 || sig == nil {
+	periodic := seconds(s.model.Int(sampledCtrlr, devicemodel.Variable{Name: "TxEndedInterval"}, 0))
+	clock := seconds(s.model.Int(alignedCtrlr, devicemodel.Variable{Name: "TxEndedInterval"}, 0))
+	if (periodic <= 0 && clock <= 0) || sig == nil {
 		return time.Time{}
 	}
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
 	t := s.ss.machines[evse].Session()
-	if t == nil {
+	if t == nil || s.ss.records[t.ID] == nil {
 		return time.Time{}
 	}
 	rec := s.ss.records[t.ID]
-	if rec == nil {
-		return time.Time{}
+	var due time.Time
+	if periodic > 0 {
+		if rec.endedNext.IsZero() {
+			rec.endedNext = now.Add(periodic)
+		}
+		if !now.Before(rec.endedNext) {
+			rec.endedNext = now.Add(periodic)
+			s.addEndedSample(rec, sig, sampledCtrlr, ocpp.ReadingContextSamplePeriodic, now)
+		}
+		due = rec.endedNext
 	}
-	if rec.endedNext.IsZero() {
-		rec.endedNext = now.Add(every)
+	if clock > 0 {
+		if rec.clockNext.IsZero() {
+			rec.clockNext = nextAligned(now, clock)
+		}
+		if !now.Before(rec.clockNext) {
+			rec.clockNext = nextAligned(now, clock)
+			s.addEndedSample(rec, sig, alignedCtrlr, ocpp.ReadingContextSampleClock, now)
+		}
+		if due.IsZero() || rec.clockNext.Before(due) {
+			due = rec.clockNext
+		}
 	}
-	if now.Before(rec.endedNext) {
-		return rec.endedNext
-	}
-	rec.endedNext = now.Add(every)
-	samples := s.samplesOf(sig, splitList(s.model.Value(sampledCtrlr, devicemodel.Variable{Name: "TxEndedMeasurands"})),
-		ocpp.ReadingContextSamplePeriodic)
+	return due
+}
+
+func seconds(n int) time.Duration { return time.Duration(max(n, 0)) * time.Second }
+
+// addEndedSample keeps one sample of c's TxEndedMeasurands for the Ended
+// event, the newest MaxEndedSamples.
+func (s *Station) addEndedSample(rec *txRecord, sig map[string]any, c devicemodel.Component, context ocpp.ReadingContextEnumType, now time.Time) {
+	samples := s.samplesOf(sig, splitList(s.model.Value(c, devicemodel.Variable{Name: "TxEndedMeasurands"})), context)
 	if len(samples) == 0 {
-		return rec.endedNext
+		return
 	}
 	raw, err := json.Marshal(ocpp.MeterValueType{Timestamp: ocpp.NewDateTime(now), SampledValue: samples})
 	if err != nil {
-		return rec.endedNext
+		return
 	}
 	st := &rec.t.Status
 	st.EndedSamples = append(st.EndedSamples, raw)
 	if n := len(st.EndedSamples); n > v1alpha1.MaxEndedSamples {
 		st.EndedSamples = st.EndedSamples[n-v1alpha1.MaxEndedSamples:]
 	}
-	return rec.endedNext
 }
 
 // endedMeterValues are the samples taken during the session followed by

@@ -567,16 +567,20 @@ func TestSessionLocalReader(t *testing.T) {
 	noFailures(t, cs)
 }
 
-// TestSessionEndedSamples (J02, TxEndedInterval): the Ended event carries
-// the TxEndedMeasurands sampled every TxEndedInterval during the session,
-// then the final value with Transaction.End.
+// TestSessionEndedSamples (J02, TxEndedInterval; J01 / TC_J_03,
+// AlignedDataCtrlr.TxEndedInterval): the Ended event carries the
+// TxEndedMeasurands sampled every TxEndedInterval (Sample.Periodic) and at
+// the clock-aligned TxEndedInterval (Sample.Clock) during the session, then
+// the final value with Transaction.End.
 func TestSessionEndedSamples(t *testing.T) {
 	cs := startStrict(t)
 	cmd := &recordingCommander{}
 	f := sessionFixture(t, cs, cmd, "GW-TX-11")
 	setEV(f, "ch1", ev{})
-	if got := setVariable(t, cs, "GW-TX-11", "SampledDataCtrlr", "TxEndedInterval", "1"); !strings.Contains(got, "Accepted") {
-		t.Fatalf("TxEndedInterval: %s", got)
+	for _, c := range []string{"SampledDataCtrlr", "AlignedDataCtrlr"} {
+		if got := setVariable(t, cs, "GW-TX-11", c, "TxEndedInterval", "1"); !strings.Contains(got, "Accepted") {
+			t.Fatalf("%s.TxEndedInterval: %s", c, got)
+		}
 	}
 	if res, err := cs.Call(ctxT(t), "GW-TX-11", "RequestStartTransaction", map[string]any{"remoteStartId": 11, "evseId": 1,
 		"idToken": map[string]any{"idToken": "T11", "type": "Central"}}); err != nil || !strings.Contains(string(res), "Accepted") {
@@ -585,7 +589,7 @@ func TestSessionEndedSamples(t *testing.T) {
 	for wh := 100.0; ; wh += 10 {
 		setEV(f, "ch1", ev{plugged: true, charging: true, energyWh: wh, powerW: 7000})
 		txID := waitTxEvents(t, cs, "GW-TX-11", 1)[0]["transactionInfo"].(map[string]any)["transactionId"].(string)
-		if n := len(storedTx(t, f, txID).Status.EndedSamples); n >= 3 {
+		if n := len(storedTx(t, f, txID).Status.EndedSamples); n >= 4 {
 			break
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -608,10 +612,20 @@ func TestSessionEndedSamples(t *testing.T) {
 	if !strings.Contains(last, "Transaction.End") || !strings.Contains(last, "500") {
 		t.Fatalf("the last meter value is not the end reading: %s", last)
 	}
+	contexts := map[string]int{}
 	for _, mv := range mvs[:len(mvs)-1] {
-		if s := fmt.Sprint(mv); !strings.Contains(s, "Sample.Periodic") || !strings.Contains(s, "Energy.Active.Import.Register") {
-			t.Fatalf("a sample is not a periodic energy reading: %s", s)
+		s := fmt.Sprint(mv)
+		for _, c := range []string{"Sample.Periodic", "Sample.Clock"} {
+			if strings.Contains(s, c) {
+				contexts[c]++
+			}
 		}
+		if !strings.Contains(s, "Energy.Active.Import.Register") {
+			t.Fatalf("a sample is not an energy reading: %s", s)
+		}
+	}
+	if contexts["Sample.Periodic"] == 0 || contexts["Sample.Clock"] == 0 || contexts["Sample.Periodic"]+contexts["Sample.Clock"] != len(mvs)-1 {
+		t.Fatalf("samples by context %v of %d, want both kinds and nothing else", contexts, len(mvs)-1)
 	}
 	noFailures(t, cs)
 }

@@ -19,6 +19,7 @@ type txRecord struct {
 	evse         int
 	lastProgress time.Time
 	endedNext    time.Time // the next TxEndedInterval sample
+	clockNext    time.Time // the next AlignedDataCtrlr.TxEndedInterval sample
 }
 
 // queued is one outbox entry of the station's FIFO.
