@@ -3,6 +3,8 @@ package gocsms
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/lorenzodonini/ocpp-go/ocpp"
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/provisioning"
@@ -25,7 +27,7 @@ func Send[Resp ocpp.Response](ctx context.Context, c *CSMS, station string, req 
 	c.mu.Lock()
 	refusedBefore := len(c.answers.refused[station])
 	c.mu.Unlock()
-	err := c.ocpp.SendRequestAsync(station, req, func(res ocpp.Response, err error) { ch <- result{res, err} })
+	err := c.sendAsync(ctx, station, req, func(res ocpp.Response, err error) { ch <- result{res, err} })
 	if err != nil {
 		return zero, fmt.Errorf("gocsms: send %s to %s: %w", req.GetFeatureName(), station, err)
 	}
@@ -87,3 +89,24 @@ func (c *CSMS) SetVariables(ctx context.Context, station string, data ...provisi
 func (c *CSMS) GetVariables(ctx context.Context, station string, data ...provisioning.GetVariableData) (*provisioning.GetVariablesResponse, error) {
 	return Send[*provisioning.GetVariablesResponse](ctx, c, station, provisioning.NewGetVariablesRequest(data))
 }
+
+// sendAsync hands req to ocpp-go. ocpp-go announces a new connection before
+// it can send to it ("no client ... exists" for a moment), so a station
+// just connected is tried again for up to noClientGrace.
+func (c *CSMS) sendAsync(ctx context.Context, station string, req ocpp.Request, cb func(ocpp.Response, error)) error {
+	deadline := time.Now().Add(noClientGrace)
+	for {
+		err := c.ocpp.SendRequestAsync(station, req, cb)
+		if err == nil || !strings.Contains(err.Error(), "no client") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// noClientGrace bounds how long a send waits for ocpp-go to know a station.
+const noClientGrace = 2 * time.Second

@@ -270,8 +270,15 @@ func (c *CSMS) Ledger(identity string) *txledger.Ledger {
 
 // Call sends a CALL to a connected station and returns its CALLRESULT
 // payload. A CALLERROR, or a reply that fails strict validation, is an error.
+// The station has until ctx's deadline to answer (10 s without one).
 func (c *CSMS) Call(ctx context.Context, identity, method string, params any) (json.RawMessage, error) {
-	ev, err := c.command(ctx, map[string]any{"op": "call", "identity": identity, "method": method, "params": params})
+	cmd := map[string]any{"op": "call", "identity": identity, "method": method, "params": params}
+	if d, ok := ctx.Deadline(); ok {
+		// The station may take as long as the caller allows: an answer
+		// that waits for a slow device is still an answer.
+		cmd["timeoutMs"] = max(time.Until(d).Milliseconds(), 1)
+	}
+	ev, err := c.command(ctx, cmd)
 	if err != nil {
 		return nil, err
 	}
