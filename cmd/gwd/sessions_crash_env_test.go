@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
 )
 
@@ -272,7 +273,7 @@ func (e *crashEnv) unplugAll(t *testing.T) {
 // number of plug-ins it had.
 func (e *crashEnv) waitTallies(t *testing.T, what string, ok func(c *crashCharger, plugs int, tl crashTally) bool) {
 	t.Helper()
-	crashPoll(t, 90*time.Second, what, func() string {
+	fixture.Within(t, 90*time.Second, what, func() string {
 		tallies, missing := e.tallies(), []string{}
 		for _, c := range e.chargers {
 			c.mu.Lock()
@@ -294,7 +295,7 @@ func (e *crashEnv) waitTallies(t *testing.T, what string, ok func(c *crashCharge
 func (e *crashEnv) waitDrained(t *testing.T, d *daemon, want int) []v1alpha1.Transaction {
 	t.Helper()
 	var txs []v1alpha1.Transaction
-	crashPoll(t, 90*time.Second, "gwd's sessions to drain", func() string {
+	fixture.Within(t, 90*time.Second, "gwd's sessions to drain", func() string {
 		txs = crashTransactions(t, d)
 		if len(txs) != want {
 			return fmt.Sprintf("%d Transactions, want %d", len(txs), want)
@@ -307,23 +308,6 @@ func (e *crashEnv) waitDrained(t *testing.T, d *daemon, want int) []v1alpha1.Tra
 		return ""
 	})
 	return txs
-}
-
-// crashPoll polls check until it returns "" or timeout passes, then fails
-// with what check said last.
-func crashPoll(t *testing.T, timeout time.Duration, what string, check func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		msg := check()
-		if msg == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s: %s", what, msg)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 func crashTransactions(t *testing.T, d *daemon) []v1alpha1.Transaction {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/remotecontrol"
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/types"
+	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/gocsms"
 )
 
@@ -53,7 +54,7 @@ func TestSessionScale(t *testing.T) {
 	if out, errOut, code := d.gwctl(t, strings.NewReader(scaleSite(t, cs.URL, g.devices)), "apply", "-f", "-"); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
-	crashPoll(t, 2*time.Minute, fmt.Sprintf("all %d stations to report their connector", chargers), func() string {
+	fixture.Within(t, 2*time.Minute, fmt.Sprintf("all %d stations to report their connector", chargers), func() string {
 		if n := len(scaleStations(cs, "StatusNotification")); n < chargers {
 			return fmt.Sprintf("%d stations so far", n)
 		}
@@ -140,12 +141,12 @@ func scaleRound(t *testing.T, cs *gocsms.CSMS, g *gwsimProc, round, n int) []tim
 		for i := range n {
 			g.ctl(t, "unplug", g.devices[i].name)
 		}
-		crashPoll(t, 2*time.Minute, "every session to end", func() string { return scaleCount(cs, n, "Ended", round) })
+		fixture.Within(t, 2*time.Minute, "every session to end", func() string { return scaleCount(cs, n, "Ended", round) })
 	}
 	for i := range n {
 		g.ctl(t, "plug", g.devices[i].name)
 	}
-	crashPoll(t, 2*time.Minute, "every plug-in to start a session", func() string { return scaleCount(cs, n, "Started", round+1) })
+	fixture.Within(t, 2*time.Minute, "every plug-in to start a session", func() string { return scaleCount(cs, n, "Started", round+1) })
 	var out []time.Duration
 	for i := range n {
 		if !scalePaused(t, g, g.devices[i].name) {

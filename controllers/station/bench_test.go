@@ -64,10 +64,10 @@ func benchStations(b *testing.B, n int) {
 		}
 		b.Cleanup(func() { _ = c.Close() })
 	}
-	pollUntil(b, time.Minute, "bare clients", func() string { return cs.notReady(bareIDs) })
+	fixture.Within(b, time.Minute, "bare clients", func() string { return cs.notReady(bareIDs) })
 	g1, h1 := ownGoroutines(), heapNow()
 	_, stationIDs, _ := createChargers(f, "GW-BENCH", n, nil)
-	pollUntil(b, 5*time.Minute, "stations", func() string { return cs.notReady(stationIDs) })
+	fixture.Within(b, 5*time.Minute, "stations", func() string { return cs.notReady(stationIDs) })
 	f.Settle()
 	g2, h2 := ownGoroutines(), heapNow()
 
@@ -103,7 +103,7 @@ func warmUp(b *testing.B, f *fixture.Fixture, cs *rpcCSMS) {
 	b.Cleanup(func() { _ = c.Close() })
 	_, ids, _ := createChargers(f, "GW-WARM", 1, nil)
 	ids = append(ids, "BARE-WARM")
-	pollUntil(b, time.Minute, "warm-up connections", func() string { return cs.notReady(ids) })
+	fixture.Within(b, time.Minute, "warm-up connections", func() string { return cs.notReady(ids) })
 	for _, id := range ids {
 		if err := cs.triggerHeartbeat(context.Background(), id); err != nil {
 			b.Fatal(err)

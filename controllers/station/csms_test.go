@@ -280,24 +280,6 @@ func (v recordingValidator) record(what, action string, payload []byte, err erro
 	return err
 }
 
-// pollUntil polls check until it returns "" or d passes, then fails the
-// test with the last thing check said. It bounds waits longer than the
-// fixture's Timeout; nothing is asserted about how long they took.
-func pollUntil(t testing.TB, d time.Duration, what string, check func() string) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		msg := check()
-		if msg == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s after %v: %s", what, d, msg)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // stationGoroutineStacks returns the stacks of goroutines a station runs:
 // Run, and the reader and handler goroutines of its connection.
 func stationGoroutineStacks() []string {

@@ -29,7 +29,7 @@ func TestReconnectSpreadAfterCSMSRestart(t *testing.T) {
 	f := stationFixture(t, cs.url(), spec)
 	names, ids, _ := createChargers(f, "GW-SCALE", n, nil)
 	waitRegistered(f, names)
-	pollUntil(t, time.Minute, "every station to report its connector", func() string { return cs.notReady(ids) })
+	fixture.Within(t, time.Minute, "every station to report its connector", func() string { return cs.notReady(ids) })
 	for _, id := range ids {
 		if k := len(cs.connections(id)); k != 1 {
 			t.Fatalf("%s connected %d times before the CSMS restart, want 1", id, k)
@@ -43,7 +43,7 @@ func TestReconnectSpreadAfterCSMSRestart(t *testing.T) {
 	if len(dropped) != n {
 		t.Fatalf("the CSMS dropped %d connections, want %d", len(dropped), n)
 	}
-	pollUntil(t, time.Minute, "every station to reconnect", func() string {
+	fixture.Within(t, time.Minute, "every station to reconnect", func() string {
 		for _, id := range ids {
 			if len(cs.connections(id)) < 2 {
 				return id + " has not reconnected"
@@ -155,7 +155,7 @@ func TestNoGoroutineLeakPerReconnect(t *testing.T) {
 			// (B04.FR.01): that StatusNotification is the CSMS's cue to drop.
 			s.OCPP.Variables = []v1alpha1.OCPPVariable{{Component: "OCPPCommCtrlr", Variable: "OfflineThreshold", Value: "0"}}
 		})
-		pollUntil(t, time.Minute, "stations connected and idle", func() string { return cs.notReady(ids) })
+		fixture.Within(t, time.Minute, "stations connected and idle", func() string { return cs.notReady(ids) })
 		dropUntil(t, cs, ids, 2*stations) // pools, timers and caches exist before the baseline
 		f.Settle()
 		before := settleGoroutines(0)
@@ -177,7 +177,7 @@ func TestNoGoroutineLeakPerReconnect(t *testing.T) {
 	})
 	// The subtest's cleanup stopped the fixture; the controller's OnStop
 	// must have stopped every station and closed its connection.
-	pollUntil(t, 10*time.Second, "station goroutines to end", func() string {
+	fixture.Within(t, 10*time.Second, "station goroutines to end", func() string {
 		if left := stationGoroutineStacks(); len(left) > 0 {
 			return fmt.Sprintf("%d left:\n%s", len(left), strings.Join(left, "\n\n"))
 		}
@@ -193,14 +193,14 @@ func dropUntil(t *testing.T, cs *rpcCSMS, ids []string, k int) {
 	start := cs.accepted()
 	cs.setDrop(true)
 	cs.closeConns()
-	pollUntil(t, 2*time.Minute, fmt.Sprintf("%d reconnects", k), func() string {
+	fixture.Within(t, 2*time.Minute, fmt.Sprintf("%d reconnects", k), func() string {
 		if got := cs.accepted() - start; got < k {
 			return fmt.Sprintf("%d so far", got)
 		}
 		return ""
 	})
 	cs.setDrop(false)
-	pollUntil(t, time.Minute, "stations connected and idle", func() string { return cs.notReady(ids) })
+	fixture.Within(t, time.Minute, "stations connected and idle", func() string { return cs.notReady(ids) })
 }
 
 // recreate deletes a charger, waits until its station closed the
@@ -217,7 +217,7 @@ func recreate(t *testing.T, f *fixture.Fixture, cs *rpcCSMS, name string, spec v
 		t.Fatalf("the station of deleted charger %s kept its connection", name)
 	}
 	f.Create(Kind, name, spec)
-	pollUntil(t, time.Minute, "the re-created station to connect", func() string {
+	fixture.Within(t, time.Minute, "the re-created station to connect", func() string {
 		if len(cs.connections(id)) == k {
 			return "no new connection"
 		}

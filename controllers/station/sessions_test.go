@@ -70,7 +70,7 @@ func summary(evs []map[string]any) []string {
 func waitTxEvents(t *testing.T, cs *strictcsms.CSMS, id string, n int) []map[string]any {
 	t.Helper()
 	var evs []map[string]any
-	pollUntil(t, 20*time.Second, fmt.Sprintf("%d TransactionEvents from %s", n, id), func() string {
+	fixture.Within(t, 20*time.Second, fmt.Sprintf("%d TransactionEvents from %s", n, id), func() string {
 		evs = txEvents(cs, id)
 		if len(evs) >= n {
 			return ""
@@ -143,7 +143,7 @@ func TestSessionCableFirstThenRemoteStart(t *testing.T) {
 	if !strings.Contains(string(end), `"context":"Transaction.End"`) || !strings.Contains(string(end), `"value":1500`) {
 		t.Fatalf("the Ended event's meter values: %s", end)
 	}
-	pollUntil(t, 10*time.Second, "the Transaction object ended with an empty outbox", func() string {
+	fixture.Within(t, 10*time.Second, "the Transaction object ended with an empty outbox", func() string {
 		obj, err := f.Store.Get("Transaction", txID)
 		if err != nil {
 			return err.Error()
@@ -236,7 +236,7 @@ func TestSessionEVConnectionTimeout(t *testing.T) {
 	if got := summary(evs); !slices.Equal(got, want) {
 		t.Fatalf("events %v, want %v", got, want)
 	}
-	pollUntil(t, 10*time.Second, "the charger held again", func() string {
+	fixture.Within(t, 10*time.Second, "the charger held again", func() string {
 		log := cmd.log()
 		if len(log) > 0 && log[len(log)-1] == "ch1 stop 1" {
 			return ""
@@ -443,7 +443,7 @@ func TestSessionInvalidTokenDeauthorizes(t *testing.T) {
 	if got := summary(evs)[2]; got != "2:Ended/Deauthorized/SuspendedEVSE/DeAuthorized" && got != "2:Ended/Deauthorized/Charging/DeAuthorized" {
 		t.Fatalf("events %v, want the session ended Deauthorized", summary(evs))
 	}
-	pollUntil(t, 10*time.Second, "the charger held", func() string {
+	fixture.Within(t, 10*time.Second, "the charger held", func() string {
 		log := cmd.log()
 		if len(log) > 0 && log[len(log)-1] == "ch1 stop 1" {
 			return ""
