@@ -58,7 +58,7 @@ func (s *Station) released(evse int) bool {
 // next step, at most every retryHoldEvery.
 func (s *Station) enforce(ctx context.Context, evse int) {
 	s.mu.Lock()
-	reachable := s.obs.Reachable && !s.obs.Connecting
+	reachable := s.obs.Reachable && !s.obs.Connecting && s.obs.Polled
 	s.mu.Unlock()
 	if !reachable {
 		return // told once it answers: forgetCommanded cleared what it was told

@@ -196,6 +196,8 @@ func observation(s v1alpha1.ChargerStatus) Observation {
 			o.Reachable = false
 		case c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionUnknown:
 			o.Connecting = true
+		case c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionTrue:
+			o.Polled = true
 		}
 	}
 	for _, c := range s.Connectors {

@@ -123,6 +123,7 @@ func TestSessionLocalReader(t *testing.T) {
 	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
 	card := func(tok string, plugged, charging bool) {
 		controllers.QueueStatusMerge(f.Store, Kind, "ch1", "charger-device", func(s *controllers.Status) error {
+			s.SetCondition(v1alpha1.Condition{Type: "DeviceReachable", Status: v1alpha1.ConditionTrue, Reason: "Polled"}, time.Now())
 			return s.Set("connectors", []v1alpha1.ConnectorStatus{{EVSEID: 1, ConnectorID: 1, Signals: map[string]any{
 				"evConnected": plugged, "charging": charging, "energyWh": 50.0, "idToken": tok}}})
 		})

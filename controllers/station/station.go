@@ -46,6 +46,9 @@ type Observation struct {
 	Reachable bool
 	// Connecting: the device has not been polled yet, so no signal is known.
 	Connecting bool
+	// Polled: the charger controller reported a successful poll
+	// (DeviceReachable True). Sessions command the device only then.
+	Polled bool
 	Signals    map[ConnectorRef]map[string]any
 	// Unknown holds, per connector, the mapped signals the last poll could
 	// not compute, with the reason.
