@@ -81,6 +81,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime $(FUZZTIME) ./drivers/echonet
 	$(GO) test -run '^$$' -fuzz FuzzParseReply -fuzztime $(FUZZTIME) ./drivers/modbus
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime $(FUZZTIME) ./cel
+	$(GO) test -run '^$$' -fuzz FuzzCompose -fuzztime $(FUZZTIME) ./controllers/station/composite
 
 clean:
 	rm -rf bin dist .demo
