@@ -48,8 +48,8 @@ type Observation struct {
 	Connecting bool
 	// Polled: the charger controller reported a successful poll
 	// (DeviceReachable True). Sessions command the device only then.
-	Polled bool
-	Signals    map[ConnectorRef]map[string]any
+	Polled  bool
+	Signals map[ConnectorRef]map[string]any
 	// Unknown holds, per connector, the mapped signals the last poll could
 	// not compute, with the reason.
 	Unknown map[ConnectorRef]map[string]string
