@@ -238,3 +238,23 @@ func nextLine(t *testing.T, lines <-chan watchLine, what string) watchLine {
 	}
 	return watchLine{}
 }
+
+// kebaChargerDoc is a Charger of gwsim's KEBA P30 device dev (Modbus TCP,
+// unit 255), polled every poll, with ocpp the indented body of spec.ocpp.
+func kebaChargerDoc(t *testing.T, name string, dev simDevice, poll, ocpp string) string {
+	t.Helper()
+	host, port, err := net.SplitHostPort(dev.address)
+	if err != nil {
+		t.Fatalf("gwsim device %s address %q: %v", dev.name, dev.address, err)
+	}
+	return fmt.Sprintf(`apiVersion: ocppgw.dev/v1alpha1
+kind: Charger
+metadata: {name: %s}
+spec:
+  templateRef: keba-p30
+  pollInterval: %s
+  connection:
+    modbusTCP: {host: %s, port: %s, unitId: 255, timeout: 300ms}
+  ocpp:
+%s`, name, poll, host, port, ocpp)
+}

@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -113,27 +112,14 @@ spec:
 // TxUpdatedInterval, so that events keep flowing.
 func crashChargerDoc(t *testing.T, c *crashCharger, dev simDevice) string {
 	t.Helper()
-	host, port, err := net.SplitHostPort(dev.address)
-	if err != nil {
-		t.Fatalf("gwsim device %s address %q: %v", dev.name, dev.address, err)
-	}
-	return fmt.Sprintf(`apiVersion: ocppgw.dev/v1alpha1
-kind: Charger
-metadata: {name: %s}
-spec:
-  templateRef: keba-p30
-  pollInterval: 500ms
-  connection:
-    modbusTCP: {host: %s, port: %s, unitId: 255, timeout: 300ms}
-  ocpp:
-    csmsRef: crash-csms
-    stationId: %s
+	return kebaChargerDoc(t, c.name, dev, "500ms", `    csmsRef: crash-csms
+    stationId: `+c.station+`
     authorization:
       mode: AutoStart
       idToken: {idToken: FLEET-1, type: Central}
     variables:
       - {component: SampledDataCtrlr, variable: TxUpdatedInterval, value: "1"}
-`, c.name, host, port, c.station)
+`)
 }
 
 // crashSimEnergy posts a plug or unplug to gwsim's control API and returns

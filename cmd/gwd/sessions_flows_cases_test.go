@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ocppgw/ocppgw/controllers/fixture"
 )
 
 // flowCableThenRemoteStart (E02, F01/TC_F_01): the session starts at
@@ -83,7 +86,7 @@ func flowAuthorizeRemoteStart(t *testing.T, f *flowEnv) {
 		t.Fatal(err)
 	}
 	f.startAccepted(t, "FLOW-AUTH-3-BLOCKED", 203)
-	flowPoll(t, "the Authorize of the blocked token", func() string {
+	fixture.Within(t, 30*time.Second, "the Authorize of the blocked token", func() string {
 		if f.index("Authorize", flowHas(`"FLOW-AUTH-3-BLOCKED"`)) < 0 {
 			return "none yet"
 		}

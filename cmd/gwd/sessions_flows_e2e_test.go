@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/ocaschema"
 )
 
@@ -152,31 +152,18 @@ func flowStartGwsim(t *testing.T, n int) *gwsimProc {
 
 func flowChargerDoc(t *testing.T, f *flowEnv, dev simDevice, csmsRef string) string {
 	t.Helper()
-	host, port, err := net.SplitHostPort(dev.address)
-	if err != nil {
-		t.Fatalf("gwsim device %s address %q: %v", dev.name, dev.address, err)
-	}
-	return fmt.Sprintf(`apiVersion: ocppgw.dev/v1alpha1
-kind: Charger
-metadata: {name: %s}
-spec:
-  templateRef: keba-p30
-  pollInterval: 1s
-  connection:
-    modbusTCP: {host: %s, port: %s, unitId: 255, timeout: 300ms}
-  ocpp:
-    csmsRef: %s
-    stationId: %s
+	return kebaChargerDoc(t, f.charger, dev, "1s", `    csmsRef: `+csmsRef+`
+    stationId: `+f.station+`
     # The default for a template without a card reader, said outright.
     authorization: {mode: CSMS}
-`, f.charger, host, port, csmsRef, f.station)
+`)
 }
 
 // ready waits until the station is registered and has reported its
 // connector Available, which it does once gwd has read the charger.
 func (f *flowEnv) ready(t *testing.T) {
 	t.Helper()
-	flowPoll(t, "the station's first StatusNotification Available", func() string {
+	fixture.Within(t, 30*time.Second, "the station's first StatusNotification Available", func() string {
 		for _, c := range f.peer.calls(f.station) {
 			if c.Action == "StatusNotification" && strings.Contains(string(c.Payload), `"connectorStatus":"Available"`) {
 				return ""
@@ -192,7 +179,7 @@ func (f *flowEnv) ready(t *testing.T) {
 // Started and one Ended per session).
 func (f *flowEnv) check(t *testing.T) {
 	t.Helper()
-	flowPoll(t, "an empty outbox (GetTransactionStatus)", func() string {
+	fixture.Within(t, 30*time.Second, "an empty outbox (GetTransactionStatus)", func() string {
 		res := f.call(t, "GetTransactionStatus", map[string]any{})
 		if strings.Contains(string(res), `"messagesInQueue":true`) {
 			return string(res)
@@ -314,27 +301,10 @@ func (f *flowEnv) simState(t *testing.T) flowSimState {
 // waitSim waits until the simulated charger's state satisfies cond.
 func (f *flowEnv) waitSim(t *testing.T, what string, cond func(flowSimState) bool) {
 	t.Helper()
-	flowPoll(t, what+" at the device", func() string {
+	fixture.Within(t, 30*time.Second, what+" at the device", func() string {
 		if st := f.simState(t); !cond(st) {
 			return fmt.Sprintf("%+v", st)
 		}
 		return ""
 	})
-}
-
-// flowPoll polls check until it returns "" or 30 s pass, then fails with
-// what check said last.
-func flowPoll(t *testing.T, what string, check func() string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		msg := check()
-		if msg == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s: %s", what, msg)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

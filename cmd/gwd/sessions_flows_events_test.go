@@ -9,6 +9,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/controllers/fixture"
 )
 
 // flowEvent is one TransactionEventRequest.
@@ -126,7 +128,7 @@ func (f *flowEnv) waitEvent(t *testing.T, what string, match func(flowEvent) boo
 	t.Helper()
 	var found flowEvent
 	var evs []flowEvent
-	flowPoll(t, what, func() string {
+	fixture.Within(t, 30*time.Second, what, func() string {
 		evs = f.events()
 		if i := slices.IndexFunc(evs, match); i >= 0 {
 			found = evs[i]

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/csmsfault"
 )
 
@@ -71,7 +72,7 @@ func flowEVSideDisconnect(t *testing.T, f *flowEnv) {
 	f.oneTransaction(t, start.Info.ID)
 	// gwctl lists the session as history, ended, with nothing queued.
 	row := regexp.MustCompile(f.charger + `\s+1\s+` + start.Info.ID + `\s+Ended \(EVDisconnected\)\s.*\s0\n`)
-	flowPoll(t, "the ended session in gwctl get transactions", func() string {
+	fixture.Within(t, 30*time.Second, "the ended session in gwctl get transactions", func() string {
 		out, errOut, _ := f.d.gwctl(t, nil, "get", "transactions")
 		if !row.MatchString(out) {
 			return out + errOut
@@ -89,7 +90,7 @@ func flowPeriodicMeterValues(t *testing.T, f *flowEnv) {
 	f.setVariable(t, "SampledDataCtrlr", "TxUpdatedInterval", "", "2")
 	id := f.flowCharging(t, "FLOW-PERIODIC-9", 109).Info.ID
 	var periodic []flowEvent
-	flowPoll(t, "four periodic events while charging", func() string {
+	fixture.Within(t, 30*time.Second, "four periodic events while charging", func() string {
 		periodic = nil
 		for _, e := range f.events() {
 			if e.TriggerReason == "MeterValuePeriodic" && e.Info.ChargingState == "Charging" {
@@ -147,7 +148,7 @@ func flowClockAligned(t *testing.T, f *flowEnv) {
 	const every = 2 * time.Second
 	f.setVariable(t, "AlignedDataCtrlr", "Interval", "", "2")
 	isClock := func(p json.RawMessage) bool { return strings.Contains(string(p), `"Sample.Clock"`) }
-	flowPoll(t, "two clock-aligned MeterValues before the session", func() string {
+	fixture.Within(t, 30*time.Second, "two clock-aligned MeterValues before the session", func() string {
 		if n := len(f.payloads("MeterValues", isClock)); n < 2 {
 			return fmt.Sprintf("%d so far", n)
 		}
@@ -155,7 +156,7 @@ func flowClockAligned(t *testing.T, f *flowEnv) {
 	})
 	id := f.flowCharging(t, "FLOW-CLOCK-10", 110).Info.ID
 	var clock []flowEvent
-	flowPoll(t, "two Updated MeterValueClock events", func() string {
+	fixture.Within(t, 30*time.Second, "two Updated MeterValueClock events", func() string {
 		clock = nil
 		for _, e := range f.events() {
 			if e.TriggerReason == "MeterValueClock" {
@@ -175,7 +176,7 @@ func flowClockAligned(t *testing.T, f *flowEnv) {
 	}
 	end := f.unplugAndEnd(t)
 	ended := f.index("TransactionEvent", func(p json.RawMessage) bool { return strings.Contains(string(p), `"eventType":"Ended"`) })
-	flowPoll(t, "MeterValues again after the session", func() string {
+	fixture.Within(t, 30*time.Second, "MeterValues again after the session", func() string {
 		if f.lastIndex("MeterValues") < ended {
 			return "none after Ended yet"
 		}
@@ -282,7 +283,7 @@ func flowStatusWhileQueued(t *testing.T, f *flowEnv) {
 	if ongoing, queued := status(false); ongoing != nil || !queued {
 		t.Errorf("GetTransactionStatus without an id while Started is refused: ongoing %v, messagesInQueue %v; want none (E14.FR.06), true", ongoing, queued)
 	}
-	flowPoll(t, "Started delivered after three CALLERRORs", func() string {
+	fixture.Within(t, 30*time.Second, "Started delivered after three CALLERRORs", func() string {
 		if s := f.peer.ledger(f.station); s.Retried < 3 || s.Deliveries < 4 {
 			return s.String()
 		}
@@ -296,7 +297,7 @@ func flowStatusWhileQueued(t *testing.T, f *flowEnv) {
 		t.Fatalf("RequestStopTransaction: %s", res)
 	}
 	f.waitType(t, "Ended", "RemoteStop")
-	flowPoll(t, "the ended session reported", func() string {
+	fixture.Within(t, 30*time.Second, "the ended session reported", func() string {
 		if ongoing, queued := status(true); ongoing == nil || *ongoing || queued {
 			return "still ongoing or queued"
 		}

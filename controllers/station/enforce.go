@@ -108,12 +108,7 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 // connector; a template without them falls back to setAvailable. It
 // records in ChargingControl whether the charger can be controlled.
 func (s *Station) commandEVSE(ctx context.Context, evse int, release bool) error {
-	conn := 1
-	for _, e := range s.cfg.Layout.EVSEs {
-		if e.ID == evse && len(e.Connectors) > 0 {
-			conn = e.Connectors[0].ID
-		}
-	}
+	conn := s.firstConnector(evse)
 	name := "stop"
 	if release {
 		name = "start"

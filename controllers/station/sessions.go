@@ -3,7 +3,6 @@ package station
 import (
 	"context"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -95,15 +94,13 @@ func signal(ch chan struct{}) {
 func (s *Station) txSettings() tx.Settings {
 	points := func(name string) []tx.Point {
 		var out []tx.Point
-		for _, p := range strings.Split(s.model.Value(txCtrlr, devicemodel.Variable{Name: name}), ",") {
-			if p != "" {
-				out = append(out, tx.Point(p))
-			}
+		for _, p := range splitList(s.model.Value(txCtrlr, devicemodel.Variable{Name: name})) {
+			out = append(out, tx.Point(p))
 		}
 		return out
 	}
 	sec := func(c devicemodel.Component, name string, def int) time.Duration {
-		return time.Duration(max(s.model.Int(c, devicemodel.Variable{Name: name}, def), 0)) * time.Second
+		return seconds(s.model.Int(c, devicemodel.Variable{Name: name}, def))
 	}
 	return tx.Settings{StartPoints: points("TxStartPoint"), StopPoints: points("TxStopPoint"),
 		EVConnectionTimeOut: sec(txCtrlr, "EVConnectionTimeOut", 120),
@@ -234,6 +231,17 @@ func (s *Station) sessionEVSE(id string) int {
 		}
 	}
 	return 0
+}
+
+// firstConnector is the id of the EVSE's first connector, which speaks and
+// is commanded for it (1 when the layout has none).
+func (s *Station) firstConnector(evse int) int {
+	for _, e := range s.cfg.Layout.EVSEs {
+		if e.ID == evse && len(e.Connectors) > 0 {
+			return e.Connectors[0].ID
+		}
+	}
+	return 1
 }
 
 // evseIDs lists the layout's EVSE ids in order.

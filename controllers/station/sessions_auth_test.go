@@ -2,7 +2,6 @@ package station
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
-	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
 )
@@ -35,13 +33,7 @@ func TestSessionInvalidTokenDeauthorizes(t *testing.T) {
 	if got := summary(evs)[2]; got != "2:Ended/Deauthorized/SuspendedEVSE/DeAuthorized" && got != "2:Ended/Deauthorized/Charging/DeAuthorized" {
 		t.Fatalf("events %v, want the session ended Deauthorized", summary(evs))
 	}
-	fixture.Within(t, 10*time.Second, "the charger held", func() string {
-		log := cmd.log()
-		if len(log) > 0 && log[len(log)-1] == "ch1 stop 1" {
-			return ""
-		}
-		return fmt.Sprint(log)
-	})
+	waitHeld(t, cmd)
 	noFailures(t, cs)
 }
 

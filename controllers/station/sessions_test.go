@@ -235,13 +235,7 @@ func TestSessionEVConnectionTimeout(t *testing.T) {
 	if got := summary(evs); !slices.Equal(got, want) {
 		t.Fatalf("events %v, want %v", got, want)
 	}
-	fixture.Within(t, 10*time.Second, "the charger held again", func() string {
-		log := cmd.log()
-		if len(log) > 0 && log[len(log)-1] == "ch1 stop 1" {
-			return ""
-		}
-		return fmt.Sprint(log)
-	})
+	waitHeld(t, cmd)
 	noFailures(t, cs)
 }
 
@@ -267,4 +261,16 @@ func TestTxPointsOfferOnlyWhatTheChargerShows(t *testing.T) {
 		t.Fatalf("default TxStartPoint: %s %v", res, err)
 	}
 	noFailures(t, cs)
+}
+
+// waitHeld waits until the last command the charger got is its hold.
+func waitHeld(t *testing.T, cmd *recordingCommander) {
+	t.Helper()
+	fixture.Within(t, 10*time.Second, "the charger held", func() string {
+		log := cmd.log()
+		if len(log) > 0 && log[len(log)-1] == "ch1 stop 1" {
+			return ""
+		}
+		return fmt.Sprint(log)
+	})
 }

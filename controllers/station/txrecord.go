@@ -34,12 +34,7 @@ type queued struct {
 const progressEvery = 10 * time.Second
 
 func (s *Station) newRecord(evse int, t *tx.State) *txRecord {
-	conn := 1
-	for _, e := range s.cfg.Layout.EVSEs {
-		if e.ID == evse && len(e.Connectors) > 0 {
-			conn = e.Connectors[0].ID
-		}
-	}
+	conn := s.firstConnector(evse)
 	return &txRecord{evse: evse, t: &v1alpha1.Transaction{
 		Metadata: v1alpha1.ObjectMeta{Name: t.ID, Labels: map[string]string{v1alpha1.ChargerLabel: s.cfg.Charger}},
 		Spec: v1alpha1.TransactionSpec{ChargerRef: s.cfg.Charger, EVSEID: evse, ConnectorID: conn, TransactionID: t.ID,
