@@ -82,7 +82,7 @@ func TestAgreementCheckerCatchesMismatch(t *testing.T) {
 	joined := strings.Join(problems, "\n")
 	for _, want := range []string{
 		`spec: Go fields not in schema: [extra]`,
-		`spec: schema properties not in Go: [connection failureThreshold ocpp pollInterval]`,
+		`spec: schema properties not in Go: [connection electrical failureThreshold ocpp pollInterval]`,
 		`spec.evses[].id: Go type string, schema type integer`,
 		`spec.evses[]: Go fields not in schema: [plugs]`,
 	} {

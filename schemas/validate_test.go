@@ -125,7 +125,7 @@ func TestAdmittedObjectsConform(t *testing.T) {
 			"signals":{"charging":"regs[\"status\"][13] == 4"},"commands":{"keepAlive":{"expr":"[]","period":"30s"}}}`,
 		"Charger": `{"templateRef":"abb","connection":{"modbusTCP":{"host":"10.0.0.5"}},
 			"ocpp":{"csmsRef":"main","variables":[{"component":"OCPPCommCtrlr","variable":"HeartbeatInterval","value":300}]}}`,
-		"ChargingProfile": `{"chargerRef":"wb-1","evseId":0,"id":1,"stackLevel":0,"chargingProfilePurpose":"ChargingStationMaxProfile",
+		"ChargingProfile": `{"chargerRef":"wb-1","source":"csms","evseId":0,"id":1,"stackLevel":0,"chargingProfilePurpose":"ChargingStationMaxProfile",
 			"chargingProfileKind":"Relative","chargingSchedule":[{"id":1,"chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":32}]}]}`,
 		"Transaction": `{"chargerRef":"wb-1","evseId":1,"transactionId":"tx-1","startedAt":"2025-01-01T00:00:00Z"}`,
 	}

@@ -27,6 +27,45 @@ type ChargerSpec struct {
 	OCPP *ChargerOCPP `json:"ocpp,omitempty"`
 	// EVSEs is the EVSE/connector layout. Default: EVSE 1 with connector 1 (cType2).
 	EVSEs []EVSE `json:"evses,omitempty"`
+	// Electrical is the charger's supply as installed; the smart-charging
+	// limits are bounded by it. Defaults are those of Supply.
+	Electrical *Electrical `json:"electrical,omitempty"`
+}
+
+// Electrical describes a charger's supply as installed.
+type Electrical struct {
+	// MaxCurrentA is the most current per phase the charger may draw: its
+	// rating or its circuit breaker's, whichever is lower. Default 32.
+	MaxCurrentA float64 `json:"maxCurrentA,omitempty"`
+	// MinCurrentA is the lowest current the charger can offer while it
+	// charges; below it the session pauses. Default 6 (IEC 61851-1 AC).
+	MinCurrentA float64 `json:"minCurrentA,omitempty"`
+	// Phases is 1 or 3. Default 3.
+	Phases int `json:"phases,omitempty"`
+	// VoltageV is the nominal phase-to-neutral voltage, used to turn W into
+	// A when no voltage is measured. Default 230.
+	VoltageV float64 `json:"voltageV,omitempty"`
+}
+
+// Supply returns the charger's Electrical with the defaults filled in.
+func (s *ChargerSpec) Supply() Electrical {
+	var e Electrical
+	if s.Electrical != nil {
+		e = *s.Electrical
+	}
+	if e.MaxCurrentA == 0 {
+		e.MaxCurrentA = 32
+	}
+	if e.MinCurrentA == 0 {
+		e.MinCurrentA = 6
+	}
+	if e.Phases == 0 {
+		e.Phases = 3
+	}
+	if e.VoltageV == 0 {
+		e.VoltageV = 230
+	}
+	return e
 }
 
 // ChargerConnection holds exactly one way of reaching the device.
@@ -245,6 +284,40 @@ type ChargerOCPPStatus struct {
 	// NetworkProfiles are the connection profiles the CSMS set with
 	// SetNetworkProfile, by configuration slot. Slot 0 is the CSMS resource.
 	NetworkProfiles []NetworkProfile `json:"networkProfiles,omitempty"`
+	// Limits is the current limit in force on each EVSE, written by the
+	// station whenever it changes.
+	Limits []EVSELimit `json:"limits,omitempty"`
+}
+
+// The sources of an EVSELimit: which bound is the lowest.
+const (
+	LimitSourceCSMS    = "CSMS"    // the composite of the CSMS's profiles
+	LimitSourceSite    = "Site"    // the charger's share of a site limit
+	LimitSourceCharger = "Charger" // spec.electrical.maxCurrentA
+)
+
+// EVSELimit is the current limit in force on one EVSE and where it comes
+// from. All currents are per phase.
+type EVSELimit struct {
+	EVSEID int `json:"evseId"`
+	// LimitA is the lowest of CSMSLimitA, SiteShareA and the charger's
+	// maximum; Source names which one it is.
+	LimitA float64 `json:"limitA"`
+	Source string  `json:"source"`
+	// CSMSLimitA is the composite of the CSMS's profiles now; absent when
+	// none applies.
+	CSMSLimitA *float64 `json:"csmsLimitA,omitempty"`
+	// SiteShareA is the charger's share of a site limit; absent when no
+	// site limit selects the charger.
+	SiteShareA *float64 `json:"siteShareA,omitempty"`
+	// WrittenA is the limit the device last took (setCurrentLimit Done),
+	// WrittenAt when; absent until it took one.
+	WrittenA  *float64 `json:"writtenA,omitempty"`
+	WrittenAt string   `json:"writtenAt,omitempty"`
+	// NextChange is when the limit changes next (RFC 3339) and NextLimitA
+	// what it becomes; absent when no change is scheduled.
+	NextChange string   `json:"nextChange,omitempty"`
+	NextLimitA *float64 `json:"nextLimitA,omitempty"`
 }
 
 // NetworkProfile is one OCPP NetworkConnectionProfile the station may

@@ -2,6 +2,7 @@ package v1alpha1
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -54,6 +55,9 @@ func (s *ChargerSpec) Validate(meta *ObjectMeta) []FieldError {
 	checkDuration(&errs, p.Key("pollInterval"), s.PollInterval, 100*time.Millisecond)
 	checkMin(&errs, p.Key("failureThreshold"), s.FailureThreshold, 1)
 	validateEVSEs(&errs, p.Key("evses"), s.EVSEs)
+	if s.Electrical != nil {
+		validateElectrical(&errs, p.Key("electrical"), s.Supply())
+	}
 	if s.OCPP != nil {
 		validateChargerOCPP(&errs, p.Key("ocpp"), s.OCPP, s.EVSEs)
 	}
@@ -297,4 +301,20 @@ func ParseEOJ(s string) ([3]byte, error) {
 		return eoj, fmt.Errorf("instance code 0x00 addresses all instances; use the device's instance, e.g. 0x%02X%02X01", eoj[0], eoj[1])
 	}
 	return eoj, nil
+}
+
+func validateElectrical(errs *fieldErrors, p FieldPath, e Electrical) {
+	checkFloat(errs, p.Key("maxCurrentA"), e.MaxCurrentA, 1, 1000)
+	checkFloat(errs, p.Key("minCurrentA"), e.MinCurrentA, 0, e.MaxCurrentA)
+	if e.Phases != 1 && e.Phases != 3 {
+		errs.add(p.Key("phases"), fmt.Sprintf("must be 1 or 3, got %d", e.Phases))
+	}
+	checkFloat(errs, p.Key("voltageV"), e.VoltageV, 100, 500)
+}
+
+// checkFloat enforces lo <= v <= hi on a finite number.
+func checkFloat(errs *fieldErrors, p FieldPath, v, lo, hi float64) {
+	if math.IsNaN(v) || v < lo || v > hi {
+		errs.add(p, fmt.Sprintf("must be between %g and %g, got %v", lo, hi, v))
+	}
 }

@@ -12,8 +12,25 @@ type ChargingProfile struct {
 
 // The sources of a ChargingProfile.
 const (
-	ProfileSourceCSMS     = "csms"
+	// ProfileSourceCSMS: set by the CSMS with SetChargingProfile (or with a
+	// RequestStartTransaction), stored by the charger's station.
+	ProfileSourceCSMS = "csms"
+	// ProfileSourceOperator: a site limit declared by the operator, shared
+	// among the charging sessions of the chargers it selects.
 	ProfileSourceOperator = "operator"
+	// ProfileSourceSite: one charger's share of an operator site limit,
+	// written by the site-limit controller. The station sees it as a
+	// ChargingStationExternalConstraints profile.
+	ProfileSourceSite = "site"
+)
+
+// The labels the gateway puts on the ChargingProfiles it writes; the
+// charger's is ChargerLabel.
+const (
+	// ProfileSourceLabel is the profile's spec.source.
+	ProfileSourceLabel = "ocppgw.dev/profile-source"
+	// SiteLimitLabel names the operator profile a site share comes from.
+	SiteLimitLabel = "ocppgw.dev/site-limit"
 )
 
 // ChargingProfilePurposes are the OCPP ChargingProfilePurposeEnumType values.
@@ -34,21 +51,47 @@ var ChargingRateUnits = []string{"W", "A"}
 // ChargingProfileType fields, flattened) and who set it. salesTariff (ISO
 // 15118) is not carried.
 type ChargingProfileSpec struct {
-	ChargerRef string `json:"chargerRef"`
+	// ChargerRef is the one charger the profile applies to. A csms or site
+	// profile always names one; an operator profile names one here or
+	// several in Chargers.
+	ChargerRef string `json:"chargerRef,omitempty"`
+	// Chargers selects the chargers that share an operator site limit.
+	Chargers *ChargerSelection `json:"chargers,omitempty"`
 	// EVSEID is the EVSE the profile applies to; 0 = the whole station.
 	EVSEID int `json:"evseId"`
-	// Source is csms or operator. Default operator.
+	// Source is csms, operator or site. Default operator.
 	Source string `json:"source,omitempty"`
+	// Limit is a constant limit, in place of chargingProfileKind and
+	// chargingSchedule; operator and site profiles only.
+	Limit *ConstantLimit `json:"limit,omitempty"`
+	// SiteRef names the operator profile a site share comes from.
+	SiteRef string `json:"siteRef,omitempty"`
 
 	ID                     int                `json:"id"`
 	StackLevel             int                `json:"stackLevel"`
 	ChargingProfilePurpose string             `json:"chargingProfilePurpose"`
-	ChargingProfileKind    string             `json:"chargingProfileKind"`
+	ChargingProfileKind    string             `json:"chargingProfileKind,omitempty"`
 	RecurrencyKind         string             `json:"recurrencyKind,omitempty"`
 	ValidFrom              string             `json:"validFrom,omitempty"`
 	ValidTo                string             `json:"validTo,omitempty"`
 	TransactionID          string             `json:"transactionId,omitempty"`
-	ChargingSchedule       []ChargingSchedule `json:"chargingSchedule"`
+	ChargingSchedule       []ChargingSchedule `json:"chargingSchedule,omitempty"`
+}
+
+// ChargerSelection picks chargers by name, by label selector, or both (the
+// union).
+type ChargerSelection struct {
+	Names []string `json:"names,omitempty"`
+	// Selector is a label selector such as "site=north,phase!=L3".
+	Selector string `json:"selector,omitempty"`
+}
+
+// ConstantLimit is a limit that holds at all times.
+type ConstantLimit struct {
+	// Value is the limit per phase in A, or the total in W.
+	Value float64 `json:"value"`
+	// Unit is A or W.
+	Unit string `json:"unit"`
 }
 
 // ChargingSchedule is the OCPP ChargingScheduleType without salesTariff.

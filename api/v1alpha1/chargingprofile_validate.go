@@ -4,11 +4,16 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/ocppgw/ocppgw/api/labels"
 )
 
 // SetDefaults fills what the operator left out.
 func (s *ChargingProfileSpec) SetDefaults(*ObjectMeta) {
 	defaultString(&s.Source, ProfileSourceOperator)
+	if s.Source != ProfileSourceCSMS {
+		defaultString(&s.ChargingProfilePurpose, "ChargingStationExternalConstraints")
+	}
 }
 
 // Validate returns every problem with a defaulted spec, including the OCPP
@@ -16,11 +21,22 @@ func (s *ChargingProfileSpec) SetDefaults(*ObjectMeta) {
 func (s *ChargingProfileSpec) Validate(*ObjectMeta) []FieldError {
 	var errs fieldErrors
 	p := FieldPath("spec")
-	checkRef(&errs, p.Key("chargerRef"), s.ChargerRef, true)
 	checkMin(&errs, p.Key("evseId"), s.EVSEID, 0)
-	checkEnum(&errs, p.Key("source"), s.Source, []string{ProfileSourceCSMS, ProfileSourceOperator})
+	checkEnum(&errs, p.Key("source"), s.Source, []string{ProfileSourceCSMS, ProfileSourceOperator, ProfileSourceSite})
+	s.checkTarget(&errs, p)
 	checkMin(&errs, p.Key("stackLevel"), s.StackLevel, 0)
 	checkRequiredEnum(&errs, p.Key("chargingProfilePurpose"), s.ChargingProfilePurpose, ChargingProfilePurposes)
+	from := checkTime(&errs, p.Key("validFrom"), s.ValidFrom)
+	to := checkTime(&errs, p.Key("validTo"), s.ValidTo)
+	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+		errs.add(p.Key("validTo"), "must be after validFrom")
+	}
+	checkMaxLen(&errs, p.Key("transactionId"), s.TransactionID, 36)
+	s.checkPurpose(&errs, p)
+	if s.Limit != nil {
+		s.checkConstant(&errs, p)
+		return errs
+	}
 	checkRequiredEnum(&errs, p.Key("chargingProfileKind"), s.ChargingProfileKind, ChargingProfileKinds)
 	checkEnum(&errs, p.Key("recurrencyKind"), s.RecurrencyKind, RecurrencyKinds)
 	switch {
@@ -29,15 +45,54 @@ func (s *ChargingProfileSpec) Validate(*ObjectMeta) []FieldError {
 	case s.ChargingProfileKind != "Recurring" && s.RecurrencyKind != "":
 		errs.add(p.Key("recurrencyKind"), "only used when chargingProfileKind is Recurring")
 	}
-	from := checkTime(&errs, p.Key("validFrom"), s.ValidFrom)
-	to := checkTime(&errs, p.Key("validTo"), s.ValidTo)
-	if !from.IsZero() && !to.IsZero() && !to.After(from) {
-		errs.add(p.Key("validTo"), "must be after validFrom")
-	}
-	checkMaxLen(&errs, p.Key("transactionId"), s.TransactionID, 36)
-	s.checkPurpose(&errs, p)
 	validateSchedules(&errs, p.Key("chargingSchedule"), s.ChargingSchedule, s.ChargingProfileKind)
 	return errs
+}
+
+// checkTarget: a csms or site profile names one charger; an operator
+// profile names one or selects several.
+func (s *ChargingProfileSpec) checkTarget(errs *fieldErrors, p FieldPath) {
+	switch {
+	case s.Source == ProfileSourceOperator && s.Chargers != nil:
+		if s.ChargerRef != "" {
+			errs.add(p.Key("chargers"), "set chargerRef or chargers, not both")
+		}
+		q := p.Key("chargers")
+		if len(s.Chargers.Names) == 0 && s.Chargers.Selector == "" {
+			errs.add(q, "must list names or give a selector")
+		}
+		for i, n := range s.Chargers.Names {
+			checkRef(errs, q.Key("names").Index(i), n, true)
+		}
+		if s.Chargers.Selector != "" {
+			if _, err := labels.Parse(s.Chargers.Selector); err != nil {
+				errs.add(q.Key("selector"), err.Error())
+			}
+		}
+	case s.Chargers != nil:
+		errs.add(p.Key("chargers"), "only an operator profile selects several chargers")
+	default:
+		checkRef(errs, p.Key("chargerRef"), s.ChargerRef, true)
+	}
+	if s.Source == ProfileSourceSite {
+		checkRef(errs, p.Key("siteRef"), s.SiteRef, true)
+	} else if s.SiteRef != "" {
+		errs.add(p.Key("siteRef"), "only a site profile names the site limit it comes from")
+	}
+}
+
+// checkConstant: a constant limit replaces the schedule, and only the
+// gateway's own limits (operator, site) use it.
+func (s *ChargingProfileSpec) checkConstant(errs *fieldErrors, p FieldPath) {
+	q := p.Key("limit")
+	if s.Source == ProfileSourceCSMS {
+		errs.add(q, "a CSMS profile carries a chargingSchedule, not a constant limit")
+	}
+	if s.ChargingProfileKind != "" || s.RecurrencyKind != "" || len(s.ChargingSchedule) > 0 {
+		errs.add(q, "set limit or chargingProfileKind with chargingSchedule, not both")
+	}
+	checkLimit(errs, q.Key("value"), s.Limit.Value)
+	checkRequiredEnum(errs, q.Key("unit"), s.Limit.Unit, ChargingRateUnits)
 }
 
 func (s *ChargingProfileSpec) checkPurpose(errs *fieldErrors, p FieldPath) {
@@ -54,6 +109,9 @@ func (s *ChargingProfileSpec) checkPurpose(errs *fieldErrors, p FieldPath) {
 		if s.Source == ProfileSourceCSMS {
 			errs.add(p.Key("chargingProfilePurpose"), "a CSMS may not set ChargingStationExternalConstraints")
 		}
+	}
+	if s.Source != ProfileSourceCSMS && s.ChargingProfilePurpose != "" && s.ChargingProfilePurpose != "ChargingStationExternalConstraints" {
+		errs.add(p.Key("chargingProfilePurpose"), fmt.Sprintf("an %s profile is a site limit: its purpose is ChargingStationExternalConstraints, got %s", s.Source, s.ChargingProfilePurpose))
 	}
 	if s.TransactionID != "" && s.ChargingProfilePurpose != "TxProfile" {
 		errs.add(p.Key("transactionId"), "only used with chargingProfilePurpose TxProfile")

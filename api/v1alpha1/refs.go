@@ -53,7 +53,18 @@ func References(obj *Object) []Reference {
 		if r := s.BasicAuthPasswordSecretRef; r != nil {
 			add("spec.basicAuthPasswordSecretRef.name", "Secret", r.Name)
 		}
-	case "ChargingProfile", "Transaction":
+	case "ChargingProfile":
+		var s ChargingProfileSpec
+		if json.Unmarshal(obj.Spec, &s) != nil {
+			return nil
+		}
+		add("spec.chargerRef", "Charger", s.ChargerRef)
+		if s.Chargers != nil {
+			for i, n := range s.Chargers.Names {
+				add(FieldPath("spec.chargers.names").Index(i).String(), "Charger", n)
+			}
+		}
+	case "Transaction":
 		var s struct {
 			ChargerRef string `json:"chargerRef"`
 		}
