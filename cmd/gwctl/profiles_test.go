@@ -250,3 +250,31 @@ func TestOffsetText(t *testing.T) {
 		}
 	}
 }
+
+// TestApplySiteLimitExample applies the demo site with the site limit
+// example, as its header says, and lists the limits with the chargers they
+// select now.
+func TestApplySiteLimitExample(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun("apply", "-f", "../../examples/", "-f", "../../examples/smart-charging/")
+	out := e.mustRun("get", "chargingprofiles")
+	for _, re := range []string{
+		`north-grid\s+operator\s+1 by selector site=north\s+0\s+External\s+0\s+250A\s+\S+`,
+		`south-evening-peak\s+operator\s+1 by selector site=south \+ wb-garage-2\s+0\s+External\s+0\s+250A\s+\S+`,
+	} {
+		if !hasLine(out, re) {
+			t.Errorf("get chargingprofiles lacks a line matching %q:\n%s", re, out)
+		}
+	}
+	out = e.mustRun("describe", "cp", "south-evening-peak")
+	for _, re := range []string{`  Applies To:\s+chargers matching site=south and wb-garage-2: 1 now \(wb-garage-2\), the whole station \(EVSE 0\)`,
+		`    \+17h\s+17:00Z daily\s+100A\s+-`, `    \+21h\s+21:00Z daily\s+250A\s+-`} {
+		if !hasLine(out, re) {
+			t.Errorf("describe cp south-evening-peak lacks a line matching %q:\n%s", re, out)
+		}
+	}
+	out = e.mustRun("get", "charger", "wb-north-1", "-o", "yaml")
+	if !strings.Contains(out, "maxCurrentA: 16") {
+		t.Errorf("wb-north-1 lost its electrical supply:\n%s", out)
+	}
+}
