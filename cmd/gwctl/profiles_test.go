@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,28 @@ func TestApplySiteLimitExample(t *testing.T) {
 	out = e.mustRun("get", "charger", "wb-north-1", "-o", "yaml")
 	if !strings.Contains(out, "maxCurrentA: 16") {
 		t.Errorf("wb-north-1 lost its electrical supply:\n%s", out)
+	}
+}
+
+// TestProfileTargetWhenChargersCannotBeListed: a failed list shows an
+// unknown count, not a wrong one.
+func TestProfileTargetWhenChargersCannotBeListed(t *testing.T) {
+	o := fixture("ChargingProfile", "p", time.Minute, fixedNow, `{"source":"operator","chargers":{"selector":"site=north","names":["a"]},"id":1,"stackLevel":0}`, "")
+	v := newView(o, fixedNow)
+	v.find = func(kind, selector string) ([]*v1alpha1.Object, error) {
+		return nil, errors.New("connection refused")
+	}
+	if got := profileTarget(v); got != "? by selector site=north + a" {
+		t.Errorf("profileTarget = %q", got)
+	}
+	v.find = func(kind, selector string) ([]*v1alpha1.Object, error) {
+		if kind != "Charger" || selector != "site=north" {
+			t.Errorf("listed %s -l %s", kind, selector)
+		}
+		return []*v1alpha1.Object{fixture("Charger", "a", 0, fixedNow, `{}`, ""), fixture("Charger", "b", 0, fixedNow, `{}`, "")}, nil
+	}
+	// a is both named and selected: counted once.
+	if got := profileTarget(v); got != "2 by selector site=north + a" {
+		t.Errorf("profileTarget = %q", got)
 	}
 }
