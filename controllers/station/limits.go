@@ -178,7 +178,9 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) 
 	case !reachable:
 	case known && !released:
 		s.lim.mu.Lock()
-		s.lim.written[evse], s.lim.writtenAt[evse] = 0, time.Now() // held: the device offers nothing
+		if w, ok := s.lim.written[evse]; !ok || w != 0 {
+			s.lim.written[evse], s.lim.writtenAt[evse] = 0, time.Now() // held: the device offers nothing
+		}
 		s.lim.mu.Unlock()
 	case known:
 		if retry := s.writeLimit(ctx, evse, lim.LimitA); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
