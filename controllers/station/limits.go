@@ -135,6 +135,24 @@ func (s *Station) limitNow(evse int, now time.Time) (v1alpha1.EVSELimit, time.Ti
 		return &v
 	}
 	out.CSMSLimitA, out.SiteShareA = one(csms), one(site)
+	if n := len(s.cfg.Layout.EVSEs); n > 1 {
+		// A station-wide limit (evseId 0) bounds the sum of the EVSEs:
+		// each gets an equal part of it.
+		shared := func(ps []composite.Profile, cur *float64) *float64 {
+			r := req
+			r.EVSEID, r.MaxCurrentA, r.SessionStart, r.TransactionID = 0, unlimited, time.Time{}, ""
+			sched, err := composite.Compose(ps, r)
+			if err != nil || len(ps) == 0 || sched.ChargingSchedulePeriod[0].Limit >= unlimited {
+				return cur
+			}
+			v := floorTenth(sched.ChargingSchedulePeriod[0].Limit / float64(n))
+			if cur != nil && *cur < v {
+				return cur
+			}
+			return &v
+		}
+		out.CSMSLimitA, out.SiteShareA = shared(csms, out.CSMSLimitA), shared(site, out.SiteShareA)
+	}
 	if v := out.SiteShareA; v != nil && *v < out.LimitA {
 		out.LimitA, out.Source = *v, v1alpha1.LimitSourceSite
 	}

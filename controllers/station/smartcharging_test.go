@@ -322,3 +322,49 @@ func TestSmartChargingUnavailable(t *testing.T) {
 		t.Errorf("RequestStartTransaction with a profile on a station without smart charging: %v", start)
 	}
 }
+
+// TestSmartChargingStationLimitSplit: a ChargingStationMaxProfile bounds
+// what the whole station draws, so on a charger with two EVSEs each gets
+// half of it, and the station's composite is their sum.
+func TestSmartChargingStationLimitSplit(t *testing.T) {
+	cs := startStrict(t)
+	if err := cs.Set(ctxT(t), strictcsms.Settings{Replies: map[string]any{"ReportChargingProfiles": map[string]any{}}}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := &recordingCommander{}
+	f := stationFixtureWith(t, cs.URL, csmsSpec(), cmd)
+	f.Create(template.Kind, "sc", v1alpha1.TemplateSpec{Protocol: v1alpha1.ProtocolModbus, Manufacturer: "ACME", Model: "Twin",
+		Signals:  map[string]string{"evConnected": "false", "charging": "false", "energyWh": "0.0"},
+		Commands: map[string]v1alpha1.TemplateCommand{"start": {Expr: "[]"}, "stop": {Expr: "[]"}, "setCurrentLimit": {Expr: "[]"}}})
+	ch := charger("GW-SC-5", 2)
+	ch.TemplateRef = "sc"
+	ch.OCPP.Authorization = &v1alpha1.Authorization{Mode: v1alpha1.AuthAutoStart}
+	f.Create(Kind, "ch1", ch)
+	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
+	setEV(f, "ch1", ev{})
+	if got := answerStatus(csmsCall(t, cs, "GW-SC-5", "SetChargingProfile", map[string]any{"evseId": 0,
+		"chargingProfile": profile(1, 0, "ChargingStationMaxProfile", 20, nil)})); got != "Accepted" {
+		t.Fatalf("SetChargingProfile: %s", got)
+	}
+	fixture.Within(t, 20*time.Second, "each EVSE limited to half the station maximum", func() string {
+		obj, err := f.Store.Get(Kind, "ch1")
+		if err != nil {
+			return err.Error()
+		}
+		var st v1alpha1.ChargerStatus
+		if json.Unmarshal(obj.Status, &st) != nil || st.OCPP == nil || len(st.OCPP.Limits) != 2 {
+			return string(obj.Status)
+		}
+		for _, l := range st.OCPP.Limits {
+			if l.LimitA != 10 || l.Source != v1alpha1.LimitSourceCSMS {
+				return fmt.Sprintf("%+v", st.OCPP.Limits)
+			}
+		}
+		return ""
+	})
+	comp := csmsCall(t, cs, "GW-SC-5", "GetCompositeSchedule", map[string]any{"evseId": 0, "duration": 300, "chargingRateUnit": "A"})
+	periods := comp["schedule"].(map[string]any)["chargingSchedulePeriod"].([]any)
+	if len(periods) != 1 || periods[0].(map[string]any)["limit"] != 20.0 {
+		t.Errorf("station composite = %v, want 20 A throughout", comp)
+	}
+}
