@@ -226,3 +226,19 @@ func TestScheduledLimitChange(t *testing.T) {
 	s.wantShares("evening", map[string]float64{"a": 8, "b": 8})
 	s.ready("evening", ReasonShared, "2 sessions share 16 A")
 }
+
+// TestConstantLimitEndsAtValidTo: past validTo the limit no longer holds
+// and every session may take its maximum.
+func TestConstantLimitEndsAtValidTo(t *testing.T) {
+	clock := controllers.NewFakeClock(t0.Add(30 * time.Minute))
+	s := newPair(t, Options{Clock: clock})
+	s.limit("peak", v1alpha1.ChargingProfileSpec{Chargers: names("a", "b"), Limit: amps(30),
+		ValidTo: t0.Add(time.Hour).Format(time.RFC3339)})
+	s.wantShares("peak", map[string]float64{"a": 15, "b": 15})
+	s.ready("peak", ReasonShared, "2 sessions share 30 A")
+	s.confirm("peak")
+	s.Settle()
+	clock.Step(30*time.Minute + time.Second)
+	s.wantShares("peak", map[string]float64{"a": 32, "b": 32})
+	s.ready("peak", ReasonShared, "2 sessions, no limit in force now")
+}

@@ -1,7 +1,6 @@
 package sitelimit
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -32,27 +31,23 @@ type siteLimit struct {
 }
 
 // limitNow evaluates spec's limit at now, for chargers of the given phases
-// and voltages (for W limits, see share.PerPhaseA).
+// and voltages (for W limits, see share.PerPhaseA). A constant limit is a
+// schedule with one period, so validFrom and validTo hold for both; a
+// Recurring schedule repeats at the gateway's local time.
 func limitNow(spec *v1alpha1.ChargingProfileSpec, now time.Time, phases []int, volts []float64) (siteLimit, error) {
-	if spec.Limit != nil {
-		l := siteLimit{A: spec.Limit.Value, Value: spec.Limit.Value, Unit: spec.Limit.Unit}
-		if l.Unit == "W" {
-			l.A = share.PerPhaseA(l.Value, phases, volts)
-		}
-		return l, nil
-	}
-	if len(spec.ChargingSchedule) == 0 {
+	if spec.Limit == nil && len(spec.ChargingSchedule) == 0 {
 		return siteLimit{}, fmt.Errorf("neither limit nor chargingSchedule is set")
 	}
-	p, err := toOCPP(spec)
+	p, err := composite.FromSpec(*spec)
 	if err != nil {
 		return siteLimit{}, err
 	}
+	p.EVSEID = 0
 	unit := p.ChargingSchedule[0].ChargingRateUnit
 	start := now.Truncate(time.Second)
 	req := composite.Request{EVSEID: 0, Start: start, Duration: int(horizon / time.Second), Unit: unit,
-		Voltage: maxOf(volts), DefaultPhases: int(maxOf(phases)), MaxCurrentA: unlimitedA}
-	cs, err := composite.Compose([]composite.Profile{{EVSEID: 0, ChargingProfileType: p}}, req)
+		Voltage: maxOf(volts), DefaultPhases: int(maxOf(phases)), MaxCurrentA: unlimitedA, Location: time.Local}
+	cs, err := composite.Compose([]composite.Profile{p}, req)
 	if err != nil {
 		return siteLimit{}, err
 	}
@@ -66,22 +61,10 @@ func limitNow(spec *v1alpha1.ChargingProfileSpec, now time.Time, phases []int, v
 	}
 	if len(periods) > 1 {
 		l.Next = start.Add(time.Duration(periods[1].StartPeriod) * time.Second)
+	} else if spec.Limit != nil && spec.ValidTo == "" && spec.ValidFrom == "" {
+		l.Next = time.Time{} // a constant limit never changes
 	}
 	return l, nil
-}
-
-// toOCPP turns the profile's schedule fields into the OCPP type the
-// composite calculator takes; their JSON names are the same.
-func toOCPP(spec *v1alpha1.ChargingProfileSpec) (ocpp.ChargingProfileType, error) {
-	var p ocpp.ChargingProfileType
-	raw, err := json.Marshal(spec)
-	if err == nil {
-		err = json.Unmarshal(raw, &p)
-	}
-	if err != nil {
-		return p, fmt.Errorf("read chargingSchedule: %w", err)
-	}
-	return p, nil
 }
 
 // maxOf is the largest of xs, 0 when empty (the composite's default).

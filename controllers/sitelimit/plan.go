@@ -2,6 +2,7 @@ package sitelimit
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -135,6 +136,9 @@ func (p *plan) message(lim siteLimit) string {
 		parts = append(parts, fmt.Sprintf("%s %.1f A", c, shareOf[c]))
 	}
 	msg := fmt.Sprintf("%d sessions share %s", len(p.sessions), lim)
+	if math.IsInf(lim.A, 1) {
+		msg = fmt.Sprintf("%d sessions, no limit in force now", len(p.sessions))
+	}
 	if len(parts) > 0 {
 		msg += ": " + strings.Join(parts, ", ")
 	}
