@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 )
 
@@ -33,6 +35,7 @@ func TestSiteLimitHolds(t *testing.T) {
 	if out, errOut, code := d.gwctl(t, strings.NewReader(siteLimitDoc(e)), "apply", "-f", "-"); code != 0 {
 		t.Fatalf("apply the site limit: exit %d\n%s%s", code, out, errOut)
 	}
+	waitShares(t, d, len(e.chargers))
 	w := &siteWatch{e: e, written: map[string]bool{}}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -69,6 +72,30 @@ func TestSiteLimitHolds(t *testing.T) {
 	}
 }
 
+// waitShares waits until gwd holds a site share of the limit for each of n
+// chargers, all 0 A since no EV is plugged in yet.
+func waitShares(t *testing.T, d *daemon, n int) {
+	t.Helper()
+	fixture.Within(t, 30*time.Second, "gwd to store the chargers' shares", func() string {
+		l, err := d.client(t).List(context.Background(), "ChargingProfile", v1alpha1.SiteLimitLabel+"=grid")
+		if err != nil {
+			return err.Error()
+		}
+		var got []string
+		for _, o := range l.Items {
+			var spec v1alpha1.ChargingProfileSpec
+			if json.Unmarshal(o.Spec, &spec) != nil || spec.Limit == nil || spec.Limit.Value != 0 {
+				return fmt.Sprintf("share %s: %s", o.Metadata.Name, o.Spec)
+			}
+			got = append(got, spec.ChargerRef)
+		}
+		if len(got) != n {
+			return fmt.Sprintf("%d shares: %v", len(got), got)
+		}
+		return ""
+	})
+}
+
 // siteLimitDoc is the operator's site limit over every charger of e.
 func siteLimitDoc(e *crashEnv) string {
 	var names []string
@@ -80,6 +107,9 @@ kind: ChargingProfile
 metadata: {name: grid}
 spec:
   source: operator
+  id: 1
+  stackLevel: 0
+  evseId: 0
   chargers: {names: [%s]}
   limit: {value: %g, unit: A}
 `, strings.Join(names, ", "), siteLimitA)
