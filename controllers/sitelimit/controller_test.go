@@ -35,6 +35,14 @@ func TestConstantLimitOverThreeChargers(t *testing.T) {
 	s.wantShares("north", map[string]float64{"a": 31.5, "b": 0, "c": 31.5, "d": 0})
 	s.ready("north", ReasonShared, "2 sessions share 63 A")
 	s.AssertNoWrites()
+
+	// A draw that changes no share writes nothing.
+	s.draw("a", 30, 31, 30.5)
+	rev := s.Store.Revision()
+	s.Settle()
+	if now := s.Store.Revision(); now != rev {
+		t.Errorf("a new draw within the share wrote: revision %d -> %d", rev, now)
+	}
 }
 
 // TestHeldSessionWantsNoCurrent: a session not (yet) authorized gets 0.

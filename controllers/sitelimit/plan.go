@@ -26,6 +26,7 @@ const messageMax = 8
 
 // plan is the outcome of one computation for a site.
 type plan struct {
+	site     string
 	want     map[string]shareWant // share name -> charger and A
 	sessions []string             // chargers with a session, in service order
 	paused   []string             // of those, the ones given 0
@@ -37,7 +38,7 @@ type plan struct {
 
 // plan gathers the inputs, computes the shares and applies break-before-make.
 func (r *Reconciler) plan(site string, lim siteLimit, sel []observed, have map[string]stored, now time.Time) *plan {
-	p := &plan{want: map[string]shareWant{}}
+	p := &plan{site: site, want: map[string]shareWant{}}
 	var managed []observed
 	var in share.Input
 	in.LimitA = lim.A

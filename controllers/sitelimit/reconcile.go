@@ -1,6 +1,7 @@
 package sitelimit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -104,7 +105,13 @@ func (r *Reconciler) share(obj *v1alpha1.Object, spec *v1alpha1.ChargingProfileS
 	if err != nil {
 		return controllers.Result{}, r.fail(site, "InvalidLimit", err)
 	}
-	var p *plan
+	// Most passes (a charger's draw moved) change nothing: the cache says
+	// so without a write transaction, which costs an fsync even when empty.
+	cached := sharesOf(r.profiles.List(), site)
+	p := r.plan(site, lim, sel, cached, now)
+	if !r.changes(obj, cached, p, lim, now) {
+		return controllers.Result{RequeueAfter: p.requeue(lim.Next, now)}, nil
+	}
 	n := 0
 	err = r.st.Txn(false, func(tx *store.Tx) error {
 		have, err := sharesIn(tx, site)
@@ -185,6 +192,27 @@ func (r *Reconciler) fail(site, reason string, cause error) error {
 	return controllers.TerminalError(fmt.Errorf("site limit %s: %w", site, cause))
 }
 
+// changes reports whether storing p would write anything, judged from the
+// cache: a share to create, change or delete, or a new status.
+func (r *Reconciler) changes(obj *v1alpha1.Object, have map[string]stored, p *plan, lim siteLimit, now time.Time) bool {
+	for name, w := range p.want {
+		if !upToDate(have[name], p.site, w) {
+			return true
+		}
+	}
+	for name := range have {
+		if _, ok := p.want[name]; !ok {
+			return true
+		}
+	}
+	next, err := readyStatus(obj, v1alpha1.ConditionTrue, p.reason(), p.message(lim), now)
+	if err != nil {
+		return true
+	}
+	cur, err := v1alpha1.Canonical(obj.Status)
+	return err != nil || !bytes.Equal(cur, next)
+}
+
 // setReady merges the Ready condition into the site limit's status as tx
 // reads it, and writes it if that changed it.
 func (r *Reconciler) setReady(tx *store.Tx, site string, status v1alpha1.ConditionStatus, reason, msg string, now time.Time) error {
@@ -192,6 +220,15 @@ func (r *Reconciler) setReady(tx *store.Tx, site string, status v1alpha1.Conditi
 	if err != nil {
 		return fmt.Errorf("read site limit: %w", err)
 	}
+	if obj.Status, err = readyStatus(obj, status, reason, msg, now); err != nil {
+		return err
+	}
+	_, err = tx.UpdateStatus(obj)
+	return err
+}
+
+// readyStatus is obj's status with the Ready condition merged in.
+func readyStatus(obj *v1alpha1.Object, status v1alpha1.ConditionStatus, reason, msg string, now time.Time) (json.RawMessage, error) {
 	s, err := controllers.DecodeStatus(obj.Status)
 	if err != nil {
 		s, _ = controllers.DecodeStatus(nil)
@@ -200,13 +237,7 @@ func (r *Reconciler) setReady(tx *store.Tx, site string, status v1alpha1.Conditi
 	s.SetObservedGeneration(gen)
 	s.SetCondition(v1alpha1.Condition{Type: ConditionReady, Status: status, ObservedGeneration: gen,
 		Reason: reason, Message: msg}, now)
-	raw, err := s.Encode()
-	if err != nil {
-		return err
-	}
-	obj.Status = raw
-	_, err = tx.UpdateStatus(obj)
-	return err
+	return s.Encode()
 }
 
 // forget drops the under-use timers of site's chargers other than keep.

@@ -117,11 +117,11 @@ type shareWant struct {
 
 // putShare creates or updates one share unless it is as wanted already.
 func putShare(tx *store.Tx, site, name string, w shareWant, cur stored) (int, error) {
-	spec := shareSpec(site, w.charger, w.a)
-	labels := shareLabels(site, w.charger)
-	if cur.obj != nil && specEqual(cur.spec, spec) && maps.Equal(cur.obj.Metadata.Labels, labels) {
+	if upToDate(cur, site, w) {
 		return 0, nil
 	}
+	spec := shareSpec(site, w.charger, w.a)
+	labels := shareLabels(site, w.charger)
 	raw, err := json.Marshal(spec)
 	if err != nil {
 		return 0, fmt.Errorf("encode share %s: %w", name, err)
@@ -137,6 +137,12 @@ func putShare(tx *store.Tx, site, name string, w shareWant, cur stored) (int, er
 		return 0, fmt.Errorf("store share %s: %w", name, err)
 	}
 	return 1, nil
+}
+
+// upToDate says whether cur is the share w already.
+func upToDate(cur stored, site string, w shareWant) bool {
+	return cur.obj != nil && specEqual(cur.spec, shareSpec(site, w.charger, w.a)) &&
+		maps.Equal(cur.obj.Metadata.Labels, shareLabels(site, w.charger))
 }
 
 // specEqual compares two share specs, the limit to 0.1 A.
