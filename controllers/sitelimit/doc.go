@@ -55,5 +55,12 @@
 // has run. Under-use timers are in memory only and start again.
 //
 // Several site limits may select the same charger; each shares its own
-// limit independently and the station applies the lowest share.
+// limit independently and stores its own share. The station composes them
+// as ChargingStationExternalConstraints profiles of the same stack level,
+// so select each charger in one site limit only.
+//
+// A share is one limit per charger on evseId 0; the station applies it to
+// each EVSE. For the sum the controller counts what every EVSE of a
+// charger took (writtenA) together, but a charger with several EVSEs that
+// charge at once may draw its share on each.
 package sitelimit
