@@ -250,3 +250,19 @@ func TestConstantLimitEndsAtValidTo(t *testing.T) {
 	s.wantShares("peak", map[string]float64{"a": 32, "b": 32})
 	s.ready("peak", ReasonShared, "2 sessions, no limit in force now")
 }
+
+// TestRecurringWattSchedule: a daily schedule in W, as in the example, steps
+// down at 17:00 UTC every day.
+func TestRecurringWattSchedule(t *testing.T) {
+	clock := controllers.NewFakeClock(time.Date(2026, 3, 1, 16, 59, 30, 0, time.UTC))
+	s := newPair(t, Options{Clock: clock})
+	s.limit("peak", v1alpha1.ChargingProfileSpec{Chargers: names("a", "b"), ChargingProfileKind: "Recurring", RecurrencyKind: "Daily",
+		ChargingSchedule: []v1alpha1.ChargingSchedule{{ID: 1, StartSchedule: "2026-01-01T00:00:00Z", ChargingRateUnit: "W",
+			ChargingSchedulePeriod: []v1alpha1.ChargingSchedulePeriod{{StartPeriod: 0, Limit: 27600}, {StartPeriod: 61200, Limit: 11040}}}}})
+	s.wantShares("peak", map[string]float64{"a": 20, "b": 20})
+	s.confirm("peak")
+	s.Settle()
+	clock.Step(31 * time.Second)
+	s.wantShares("peak", map[string]float64{"a": 8, "b": 8})
+	s.ready("peak", ReasonShared, "2 sessions share 11040 W (16.0 A per phase)")
+}

@@ -32,8 +32,9 @@ type siteLimit struct {
 
 // limitNow evaluates spec's limit at now, for chargers of the given phases
 // and voltages (for W limits, see share.PerPhaseA). A constant limit is a
-// schedule with one period, so validFrom and validTo hold for both; a
-// Recurring schedule repeats at the gateway's local time.
+// schedule with one period, so validFrom and validTo hold for both. A
+// Recurring site schedule repeats in UTC, as OCPP's times are (the example
+// and the README say so): a daylight-saving change does not move it.
 func limitNow(spec *v1alpha1.ChargingProfileSpec, now time.Time, phases []int, volts []float64) (siteLimit, error) {
 	if spec.Limit == nil && len(spec.ChargingSchedule) == 0 {
 		return siteLimit{}, fmt.Errorf("neither limit nor chargingSchedule is set")
@@ -46,7 +47,7 @@ func limitNow(spec *v1alpha1.ChargingProfileSpec, now time.Time, phases []int, v
 	unit := p.ChargingSchedule[0].ChargingRateUnit
 	start := now.Truncate(time.Second)
 	req := composite.Request{EVSEID: 0, Start: start, Duration: int(horizon / time.Second), Unit: unit,
-		Voltage: maxOf(volts), DefaultPhases: int(maxOf(phases)), MaxCurrentA: unlimitedA, Location: time.Local}
+		Voltage: maxOf(volts), DefaultPhases: int(maxOf(phases)), MaxCurrentA: unlimitedA}
 	cs, err := composite.Compose([]composite.Profile{p}, req)
 	if err != nil {
 		return siteLimit{}, err
