@@ -49,11 +49,16 @@ type limiter struct {
 	triedAt   map[int]time.Time
 	shown     map[int]v1alpha1.EVSELimit // as last put in the status
 	cond      v1alpha1.Condition         // CurrentLimit
+	// notified is the site share the CSMS was last told of per EVSE
+	// (NotifyChargingLimit; absent: none, or ClearedChargingLimit);
+	// notifying marks a notification on its way.
+	notified  map[int]float64
+	notifying map[int]bool
 }
 
 func newLimiter() *limiter {
 	return &limiter{written: map[int]float64{}, writtenAt: map[int]time.Time{}, triedAt: map[int]time.Time{},
-		shown: map[int]v1alpha1.EVSELimit{}}
+		shown: map[int]v1alpha1.EVSELimit{}, notified: map[int]float64{}, notifying: map[int]bool{}}
 }
 
 // forget makes the next step write the limit again (the charger was
@@ -152,10 +157,11 @@ func floorTenth(a float64) float64 { return math.Floor(a*10+1e-9) / 10 }
 
 // enforceLimit writes the EVSE's limit to a released charger when it
 // changed enough, reports it in the status, and returns when to look
-// again (the next scheduled change, or a retry).
-func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
+// again (the next scheduled change, or a retry) and whether a limit the
+// device had was changed (a session reports that as ChargingRateChanged).
+func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) {
 	if !s.cfg.Layout.SmartCharging {
-		return time.Time{}
+		return time.Time{}, false
 	}
 	now := s.now()
 	lim, due := s.limitNow(evse, now)
@@ -165,11 +171,16 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
 	s.ss.mu.Lock()
 	released, known := s.ss.commanded[evse]
 	s.ss.mu.Unlock()
+	s.lim.mu.Lock()
+	before, had := s.lim.written[evse]
+	s.lim.mu.Unlock()
 	switch {
 	case !reachable:
 	case known && !released:
 		s.lim.mu.Lock()
-		s.lim.written[evse], s.lim.writtenAt[evse] = 0, time.Now() // held: the device offers nothing
+		if w, ok := s.lim.written[evse]; !ok || w != 0 {
+			s.lim.written[evse], s.lim.writtenAt[evse] = 0, time.Now() // held: the device offers nothing
+		}
 		s.lim.mu.Unlock()
 	case known:
 		if retry := s.writeLimit(ctx, evse, lim.LimitA); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
@@ -177,9 +188,11 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
 		}
 	}
 	s.lim.mu.Lock()
-	if w, ok := s.lim.written[evse]; ok {
+	w, ok := s.lim.written[evse]
+	if ok {
 		lim.WrittenA, lim.WrittenAt = &w, s.lim.writtenAt[evse].UTC().Format(time.RFC3339)
 	}
+	rateChanged := had && ok && before > 0 && w > 0 && w != before
 	changed := !sameLimit(s.lim.shown[evse], lim)
 	s.lim.shown[evse] = lim
 	s.lim.mu.Unlock()
@@ -189,7 +202,8 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
 	if changed {
 		s.writeStatus()
 	}
-	return due
+	s.notifyExternal(evse, lim.SiteShareA)
+	return due, rateChanged
 }
 
 // writeLimit writes limitA unless the device has it, or it is a raise

@@ -151,14 +151,16 @@ var composeCases = []composeCase{{
 	}()},
 	want: []period{{0, 20, 3}, {300, 8, 3}},
 }, {
-	name: "Relative without a session does not apply",
+	// Without a session a Relative schedule starts with the request, as a
+	// session starting now would (TC_K_21_CS composes one while idle).
+	name: "Relative without a session starts with the request",
 	profiles: []Profile{func() Profile {
 		p := abs(1, 1, txDefault, 0, nil, 0, 20)
 		p.ChargingProfileKind, p.ChargingSchedule[0].StartSchedule = ocpp.ChargingProfileKindRelative, nil
 		return p
 	}()},
 	req:  func(r *Request) { r.SessionStart, r.TransactionID = time.Time{}, "" },
-	want: []period{{0, 32, 3}},
+	want: []period{{0, 20, 3}},
 }, {
 	// The station composite counts the station maximum, not TxDefaultProfiles.
 	name:     "station composite",

@@ -59,6 +59,9 @@ func naiveLimit(p Profile, req Request, t time.Time) (float64, bool) {
 	switch p.ChargingProfileKind {
 	case ocpp.ChargingProfileKindRelative:
 		start = req.SessionStart
+		if start.IsZero() {
+			start = req.Start
+		}
 	case ocpp.ChargingProfileKindAbsolute:
 		start = s.StartSchedule.Time
 	case ocpp.ChargingProfileKindRecurring:
