@@ -54,13 +54,14 @@
 // stations enforce them before any CSMS connects and before this controller
 // has run. Under-use timers are in memory only and start again.
 //
-// Several site limits may select the same charger; each shares its own
-// limit independently and stores its own share. The station composes them
-// as ChargingStationExternalConstraints profiles of the same stack level,
-// so select each charger in one site limit only.
+// Several site limits may select the same charger (a feeder inside a grid
+// connection); each shares its own limit independently and stores its own
+// share. The station holds every ChargingStationExternalConstraints
+// profile at once, so the charger gets the lowest of its shares. A
+// share that is lowered by another limit is not given back to the others
+// of its site until the charger's draw shows it unused.
 //
-// A share is one limit per charger on evseId 0; the station applies it to
-// each EVSE. For the sum the controller counts what every EVSE of a
-// charger took (writtenA) together, but a charger with several EVSEs that
-// charge at once may draw its share on each.
+// A share is one limit per charger on evseId 0; the station splits a
+// station-wide limit equally among the charger's EVSEs. For the sum the
+// controller counts what every EVSE of a charger took (writtenA) together.
 package sitelimit

@@ -31,7 +31,9 @@
 //     set on the station (evseId 0) whatever their stack levels. An active
 //     TxProfile of the session's transaction replaces TxDefaultProfile.
 //     ChargingStationMaxProfile and ChargingStationExternalConstraints cap
-//     the rest: the composite is the minimum over the purposes.
+//     the rest: the composite is the minimum over the purposes. External
+//     constraints come from independent sources (each site limit a charger
+//     is under), so all of them hold whatever their stack levels.
 //   - For the station (evseId 0) only profiles set on the station with
 //     purpose ChargingStationMaxProfile or ChargingStationExternalConstraints
 //     count, since TxDefaultProfile and TxProfile limit one EVSE each.
