@@ -69,13 +69,7 @@ func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options
 
 // Setup returns a setup that adds the site-limit controller.
 func Setup(opts Options) func(*controllers.Manager, *store.Store, *slog.Logger) error {
-	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
-		c, err := New(m, st, log, opts)
-		if err != nil {
-			return err
-		}
-		return m.Add(c)
-	}
+	return controllers.SetupWith(New, opts)
 }
 
 // siteOfShare maps a site share to the site limit it belongs to, so a share
