@@ -120,6 +120,7 @@ type simView struct {
 	Name  string `json:"name"`
 	State struct {
 		Plugged   bool    `json:"plugged"`
+		Paused    bool    `json:"paused"`
 		EVPaused  bool    `json:"evPaused"`
 		SetpointA float64 `json:"setpointA"`
 		CurrentA  float64 `json:"currentA"`
@@ -178,7 +179,11 @@ func (w *siteWatch) check(views []simView) {
 	for _, v := range views {
 		s := v.State
 		sum += s.SetpointA
-		detail = append(detail, fmt.Sprintf("%s=%g", v.Name, s.SetpointA))
+		mark := ""
+		if s.Paused {
+			mark = "(disabled)"
+		}
+		detail = append(detail, fmt.Sprintf("%s=%g%s", v.Name, s.SetpointA, mark))
 		if s.CurrentA > 0 {
 			charging++
 			if s.CurrentA < 6 {

@@ -195,11 +195,13 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) 
 	switch {
 	case !reachable:
 	case known && !released:
-		s.lim.mu.Lock()
-		if w, ok := s.lim.written[evse]; !ok || w != 0 {
-			s.lim.written[evse], s.lim.writtenAt[evse] = 0, time.Now() // held: the device offers nothing
+		// A held charger offers nothing. Its limit is set to 0 as well:
+		// where the hold is an enable register of its own (the KEBA's),
+		// the limits on the devices then never add up to more than a site
+		// limit gave out, and the release (start) writes the new one.
+		if retry := s.writeLimit(ctx, evse, 0); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
+			due = retry
 		}
-		s.lim.mu.Unlock()
 	case known:
 		if retry := s.writeLimit(ctx, evse, lim.LimitA); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
 			due = retry
