@@ -26,6 +26,7 @@ type answers struct {
 	faulted   map[callKey]csmsfault.Fault // station CALLs whose answer a fault replaces
 	pending   map[callKey]string          // this CSMS's CALLs awaiting an answer → action
 	refused   map[string][]string         // station → answers to this CSMS that ocpp-go refused
+	raw       []*rawWaiter                // Sends waiting for their answer's bytes
 }
 
 func newAnswers(password string) answers {

@@ -36,6 +36,13 @@ const defaults = {
   FirmwareStatusNotification: () => ({}),
   LogStatusNotification: () => ({}),
   DataTransfer: () => ({ status: 'UnknownVendorId' }),
+  // Smart charging (K): the reports and limit notices get empty answers;
+  // the ISO 15118 ones are accepted.
+  ReportChargingProfiles: () => ({}),
+  NotifyChargingLimit: () => ({}),
+  ClearedChargingLimit: () => ({}),
+  NotifyEVChargingNeeds: () => ({ status: 'Accepted' }),
+  NotifyEVChargingSchedule: () => ({ status: 'Accepted' }),
 };
 
 const server = new RPCServer({ protocols: ['ocpp2.0.1'], strictMode: true });
