@@ -38,10 +38,10 @@ func TestLookup(t *testing.T) {
 // charging. Removing one must be a deliberate change here.
 func TestTypedActionsCoverCore(t *testing.T) {
 	want := strings.Fields(`Authorize BootNotification ChangeAvailability ClearCache ClearChargingProfile
-	  CustomerInformation DataTransfer DeleteCertificate FirmwareStatusNotification GetBaseReport
-	  GetCompositeSchedule GetInstalledCertificateIds GetLocalListVersion GetLog GetTransactionStatus
-	  GetVariables Heartbeat InstallCertificate LogStatusNotification MeterValues NotifyCustomerInformation
-	  NotifyEvent NotifyReport RequestStartTransaction RequestStopTransaction Reset SecurityEventNotification
+	  ClearedChargingLimit CustomerInformation DataTransfer DeleteCertificate FirmwareStatusNotification GetBaseReport
+	  GetChargingProfiles GetCompositeSchedule GetInstalledCertificateIds GetLocalListVersion GetLog GetTransactionStatus
+	  GetVariables Heartbeat InstallCertificate LogStatusNotification MeterValues NotifyChargingLimit NotifyCustomerInformation
+	  NotifyEvent NotifyReport ReportChargingProfiles RequestStartTransaction RequestStopTransaction Reset SecurityEventNotification
 	  SendLocalList SetChargingProfile SetNetworkProfile SetVariables StatusNotification TransactionEvent
 	  TriggerMessage UnlockConnector UpdateFirmware`)
 	if got := ocpp.TypedActions(); !reflect.DeepEqual(got, want) {

@@ -41,6 +41,10 @@ type Request struct {
 	// MaxCurrentA is the charger's own maximum current per phase, the
 	// limit wherever no profile gives one.
 	MaxCurrentA float64
+	// Location is the station's time zone: a Recurring schedule repeats at
+	// the same local time each day or week, across changes of daylight
+	// saving time. nil means UTC.
+	Location *time.Location
 }
 
 // limit is one candidate limit at an instant, in the requested unit.
@@ -110,7 +114,7 @@ func resolve(profiles []Profile, req Request, c converter, t, end time.Time) (li
 		if !ok {
 			continue
 		}
-		l, n := evaluate(&p.ChargingProfileType, t, end, req.SessionStart, c)
+		l, n := evaluate(&p.ChargingProfileType, t, end, req, c)
 		next = earliest(next, n)
 		if !l.ok {
 			continue

@@ -3,10 +3,14 @@
 // profile before it is stored (Validate). It does no I/O: profiles, the
 // window, the session and the electrical facts go in; a schedule comes out.
 // The station answers GetCompositeSchedule and enforces limits with it.
+// FromSpec and ToSpec convert between Profile and the ChargingProfile
+// resource.
 //
 // The contract of Compose:
 //
-//   - Time is UTC (the station clock is UTC). The result covers
+//   - Instants are UTC (the station clock is UTC); a Recurring schedule
+//     repeats at the same local time of Request.Location (default UTC),
+//     so across a daylight-saving change one day is 23 or 25 hours. The result covers
 //     [Start, Start+Duration) with periods whose startPeriod is whole seconds
 //     from Start, the first at 0, strictly increasing, and no two adjacent
 //     periods equal in limit and numberPhases. A profile instant with a

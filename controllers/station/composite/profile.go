@@ -7,24 +7,49 @@ import (
 )
 
 // recurrence is the length of one repetition of a Recurring profile, 0
-// for other kinds (or an unknown recurrencyKind).
+// for other kinds (or an unknown recurrencyKind), as a whole number of
+// days.
 func recurrence(p *ocpp.ChargingProfileType) time.Duration {
+	return time.Duration(recurrenceDays(p)) * 24 * time.Hour
+}
+
+func recurrenceDays(p *ocpp.ChargingProfileType) int {
 	if p.ChargingProfileKind != ocpp.ChargingProfileKindRecurring {
 		return 0
 	}
 	switch p.RecurrencyKind {
 	case ocpp.RecurrencyKindDaily:
-		return 24 * time.Hour
+		return 1
 	case ocpp.RecurrencyKindWeekly:
-		return 7 * 24 * time.Hour
+		return 7
 	}
 	return 0
+}
+
+// repetition gives the start of the repetition in force at t (not before
+// start) of a schedule that repeats every days local days in loc: the same
+// wall-clock time each time, so a day across a daylight-saving change is 23
+// or 25 hours long.
+func repetition(start, t time.Time, days int, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := start.In(loc)
+	at := func(n int) time.Time { return local.AddDate(0, 0, n*days) }
+	n := int(t.Sub(start) / (time.Duration(days) * 24 * time.Hour))
+	for n > 0 && at(n).After(t) {
+		n--
+	}
+	for !at(n + 1).After(t) {
+		n++
+	}
+	return at(n).UTC()
 }
 
 // scheduleStart gives the start of the schedule repetition in force at t.
 // When none is (a future start, no session), ok is false and next says
 // when one may begin (zero for never).
-func scheduleStart(p *ocpp.ChargingProfileType, t, session time.Time) (start, next time.Time, ok bool) {
+func scheduleStart(p *ocpp.ChargingProfileType, t, session time.Time, loc *time.Location) (start, next time.Time, ok bool) {
 	s := &p.ChargingSchedule[0]
 	switch p.ChargingProfileKind {
 	case ocpp.ChargingProfileKindRelative:
@@ -43,8 +68,8 @@ func scheduleStart(p *ocpp.ChargingProfileType, t, session time.Time) (start, ne
 	if t.Before(start) {
 		return time.Time{}, start, false
 	}
-	if rec := recurrence(p); rec > 0 {
-		start = start.Add(t.Sub(start) / rec * rec)
+	if days := recurrenceDays(p); days > 0 {
+		start = repetition(start, t, days, loc)
 	} else if p.ChargingProfileKind == ocpp.ChargingProfileKindRecurring {
 		return time.Time{}, time.Time{}, false // unknown recurrencyKind
 	}
@@ -54,7 +79,7 @@ func scheduleStart(p *ocpp.ChargingProfileType, t, session time.Time) (start, ne
 // evaluate gives p's limit at t in the requested unit (ok false when p
 // gives none at t) and the next instant, at most end, at which that may
 // change.
-func evaluate(p *ocpp.ChargingProfileType, t, end, session time.Time, c converter) (limit, time.Time) {
+func evaluate(p *ocpp.ChargingProfileType, t, end time.Time, req Request, c converter) (limit, time.Time) {
 	if len(p.ChargingSchedule) == 0 {
 		return limit{}, end
 	}
@@ -67,7 +92,7 @@ func evaluate(p *ocpp.ChargingProfileType, t, end, session time.Time, c converte
 		}
 		end = earliest(end, p.ValidTo.Time)
 	}
-	start, next, ok := scheduleStart(p, t, session)
+	start, next, ok := scheduleStart(p, t, req.SessionStart, req.Location)
 	if !ok {
 		if next.IsZero() {
 			return limit{}, end
@@ -79,9 +104,14 @@ func evaluate(p *ocpp.ChargingProfileType, t, end, session time.Time, c converte
 	if s.Duration != nil {
 		length = seconds(*s.Duration)
 	}
-	if rec := recurrence(p); rec > 0 {
-		end = earliest(end, start.Add(rec))
-		if length < 0 || length > rec {
+	if days := recurrenceDays(p); days > 0 {
+		loc := req.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		again := start.In(loc).AddDate(0, 0, days)
+		end = earliest(end, again)
+		if rec := again.Sub(start); length < 0 || length > rec {
 			length = rec
 		}
 	}
