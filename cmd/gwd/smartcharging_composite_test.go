@@ -175,3 +175,27 @@ func scComposite(t *testing.T, f *flowEnv) {
 	f.unplugAndEnd(t)
 	f.oneTransaction(t, tx)
 }
+
+// TestComposeWorkedExample checks the flow's own expectation against the
+// composite worked out by hand for scComposite's profiles, asked for 5.5 s
+// after they start: 6 A (the stackLevel 1 TxDefault) until 600 s, 16 A
+// until 1200 s, 10 A (the TxDefault's 10 A below the Max profile's 12 A
+// from 1800 s) until 2400 s, then the Max profile's 12 A below 20 A.
+func TestComposeWorkedExample(t *testing.T) {
+	t0 := time.Date(2026, 12, 3, 23, 50, 0, 0, time.UTC) // across midnight: no matter
+	schedules := []scSchedule{
+		{"TxDefaultProfile", 0, t0, 0, []scPeriod{{0, 16}, {1200, 10}, {2400, 20}}},
+		{"TxDefaultProfile", 1, t0, 600 * time.Second, []scPeriod{{0, 6}}},
+		{"ChargingStationMaxProfile", 0, t0, 0, []scPeriod{{0, 32}, {1800, 12}}},
+	}
+	got := scCompose(schedules, t0.Add(5500*time.Millisecond), time.Hour)
+	want := []scOffsetPeriod{{0, 6}, {594.5, 16}, {1194.5, 10}, {2394.5, 12}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("composite %+v, want %+v", got, want)
+	}
+	// A TxProfile overrides every TxDefaultProfile whatever its stackLevel.
+	tx := append(schedules, scSchedule{"TxProfile", 0, t0, 0, []scPeriod{{0, 25}}})
+	if got := scCompose(tx, t0, time.Hour); !slices.Equal(got, []scOffsetPeriod{{0, 25}, {1800, 12}}) {
+		t.Fatalf("with a TxProfile: %+v", got)
+	}
+}
