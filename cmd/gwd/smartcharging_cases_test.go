@@ -11,7 +11,7 @@ import (
 
 // scStacking (K01): a TxProfile with no transaction is Rejected (TC_K_02);
 // a station-wide TxDefaultProfile of 16 A limits a session to 16 A
-// (TC_K_10, TC_K_28); a TxProfile of 10 A for the running transaction
+// (TC_K_10); a TxProfile of 10 A for the running transaction
 // replaces it although its stackLevel is lower, since a TxProfile
 // overrides the TxDefaultProfile whatever the levels (TC_K_60); a
 // ChargingStationMaxProfile of 8 A caps both (TC_K_03); a TxProfile
@@ -41,33 +41,32 @@ func scStacking(t *testing.T, f *flowEnv) {
 }
 
 // scClear (K10): profiles cleared by id (TC_K_05, TC_K_09 with a session
-// running), by purpose and stackLevel (TC_K_06), by EVSE and purpose
-// (TC_K_24); the limit goes back to what the profiles left give, and to
-// the charger's maximum with none. Criteria or an id matching nothing
-// answer Unknown (TC_K_07, TC_K_08).
+// running), by purpose and stackLevel (TC_K_06), and two at once by EVSE
+// and purpose (TC_K_24); the limit goes back to what the profiles left
+// give, and to the charger's maximum with none. Criteria or an id
+// matching nothing answer Unknown (TC_K_07, TC_K_08).
 func scClear(t *testing.T, f *flowEnv) {
 	ago := time.Now().Add(-time.Minute)
 	f.setAccepted(t, 0, newProfile(301, 0, "TxDefaultProfile", "Absolute", ago, scPeriod{0, 16}))
 	f.setAccepted(t, 0, newProfile(302, 1, "TxDefaultProfile", "Absolute", ago, scPeriod{0, 12}))
+	f.setAccepted(t, 0, newProfile(304, 2, "TxDefaultProfile", "Absolute", ago, scPeriod{0, 14}))
 	f.setAccepted(t, 0, newProfile(303, 0, "ChargingStationMaxProfile", "Absolute", ago, scPeriod{0, 10}))
 	f.flowCharging(t, "SC-CLEAR", 2)
-	f.waitLimit(t, 10) // the higher stack's 12 A, capped at 10 A
+	f.waitLimit(t, 10) // the highest stack's 14 A, capped at 10 A
 	tx := f.transactionID(t)
+	criteria := func(c map[string]any) map[string]any { return map[string]any{"chargingProfileCriteria": c} }
 	steps := []struct {
 		what   string
 		req    map[string]any
 		status string
 		limit  float64 // 0: unchanged, not waited for
 	}{
-		{"the Max profile by id", map[string]any{"chargingProfileId": 303}, "Accepted", 12},
-		{"the TxDefault of stackLevel 1", map[string]any{"chargingProfileCriteria": map[string]any{
-			"chargingProfilePurpose": "TxDefaultProfile", "stackLevel": 1}}, "Accepted", 16},
-		{"a stackLevel nothing has", map[string]any{"chargingProfileCriteria": map[string]any{
-			"chargingProfilePurpose": "TxDefaultProfile", "stackLevel": 7}}, "Unknown", 0},
+		{"the Max profile by id", map[string]any{"chargingProfileId": 303}, "Accepted", 14},
+		{"the TxDefault of stackLevel 2", criteria(map[string]any{"chargingProfilePurpose": "TxDefaultProfile", "stackLevel": 2}), "Accepted", 12},
+		{"a stackLevel nothing has", criteria(map[string]any{"chargingProfilePurpose": "TxDefaultProfile", "stackLevel": 7}), "Unknown", 0},
 		{"an id nothing has", map[string]any{"chargingProfileId": 9999}, "Unknown", 0},
-		{"every TxDefault of the station", map[string]any{"chargingProfileCriteria": map[string]any{
-			"evseId": 0, "chargingProfilePurpose": "TxDefaultProfile"}}, "Accepted", scChargerMaxA},
-		{"the id just cleared", map[string]any{"chargingProfileId": 301}, "Unknown", 0},
+		{"both TxDefaults left on the station", criteria(map[string]any{"evseId": 0, "chargingProfilePurpose": "TxDefaultProfile"}), "Accepted", scChargerMaxA},
+		{"an id just cleared", map[string]any{"chargingProfileId": 301}, "Unknown", 0},
 	}
 	for _, s := range steps {
 		if st := f.clearProfiles(t, s.req); st != s.status {
@@ -82,8 +81,8 @@ func scClear(t *testing.T, f *flowEnv) {
 	f.oneTransaction(t, tx)
 }
 
-// scRecurring (K01, TC_K_19 and TC_K_23): a Daily Recurring
-// TxDefaultProfile whose startSchedule is a day less 20 s ago. It is 14 A
+// scRecurring (K01, TC_K_19; set during a session, TC_K_28): a Daily
+// Recurring TxDefaultProfile whose startSchedule is a day less 20 s ago. It is 14 A
 // in the second half of its day and 10 A from the start of the next,
 // which comes 20 s after it is set: the day's wrap, the schedule's
 // midnight. The charger goes to 14 A, then to 10 A; only the order is

@@ -8,14 +8,15 @@ package main
 // remote start with a profile, K08 composite schedule, K09 get, K10
 // clear), not from the station's code.
 //
-// OCTT cases covered (Part 6 ids), by flow:
-//   stacking        TC_K_01, TC_K_02, TC_K_03, TC_K_10, TC_K_28, TC_K_60
+// OCTT cases covered (Part 6 ids, as a 2.1 CS results table lists the
+// 2.0.1 ones), by flow:
+//   stacking        TC_K_02, TC_K_03, TC_K_04, TC_K_10, TC_K_60
 //   clear           TC_K_05, TC_K_06, TC_K_07, TC_K_08, TC_K_09, TC_K_24
 //   composite       TC_K_40, TC_K_41, TC_K_47
-//   recurring       TC_K_19, TC_K_23
+//   recurring       TC_K_19, TC_K_28
 //   remote-start    TC_K_37
-//   get-profiles    TC_K_29, TC_K_30, TC_K_31, TC_K_32, TC_K_34, TC_K_35, TC_K_36
-//   bad-input       TC_K_02, TC_K_11, TC_K_14, TC_K_16, TC_K_22 (validTo), K01.FR.06
+//   get-profiles    TC_K_01, TC_K_29 to TC_K_36
+//   bad-input       TC_K_02, TC_K_11, TC_K_14, TC_K_16, and K01.FR.06
 
 import (
 	"encoding/json"
