@@ -183,7 +183,7 @@ func (f *flowEnv) getProfiles(t *testing.T, requestID int, evse *int, criterion 
 	var payloads []json.RawMessage
 	var idx []int
 	fixture.Within(t, 30*time.Second, fmt.Sprintf("the last ReportChargingProfiles of request %d", requestID), func() string {
-		payloads = f.payloads("ReportChargingProfiles", nil)
+		payloads = f.payloads("ReportChargingProfiles", func(json.RawMessage) bool { return true })
 		var complete bool
 		var err error
 		if idx, complete, err = profilereports.Of(payloads, requestID); err != nil {
