@@ -69,8 +69,9 @@ func scBadInput(t *testing.T, f *flowEnv) {
 	ago := time.Now().Add(-time.Minute)
 	f.setAccepted(t, 0, newProfile(801, 2, "TxDefaultProfile", "Absolute", ago, scPeriod{0, 16}))
 	n, err := strconv.Atoi(f.variable(t, "SmartChargingCtrlr", "PeriodsPerSchedule"))
-	if err != nil || n < 1 {
-		t.Fatalf("SmartChargingCtrlr.PeriodsPerSchedule: %d, %v", n, err)
+	// The schema allows 1024 periods: a station cannot declare more.
+	if err != nil || n < 1 || n >= 1024 {
+		t.Fatalf("SmartChargingCtrlr.PeriodsPerSchedule: %d, %v; want 1 to 1023", n, err)
 	}
 	many := make([]scPeriod, n+1)
 	for i := range many {
