@@ -26,7 +26,8 @@
 //
 // Variables: regs (modbus, map<string, list<int>>), epc (echonet,
 // map<int, bytes>), prev (map<string, dyn>, last poll's signals),
-// connectorId (int); in commands also limitA (setCurrentLimit), limitW
+// connectorId (int); in commands also limitA (setCurrentLimit; in start
+// the limit in force, for chargers whose start writes the current), limitW
 // (setPowerLimit) or available (setAvailable), and in echonet commands
 // setEPCs (list<int>, the Set property map, empty when unknown).
 //

@@ -22,7 +22,7 @@ const (
 	VarEPC         = "epc"         // echonet: map<int, bytes>, EPC → property data
 	VarPrev        = "prev"        // map<string, dyn>: the signals of the previous poll
 	VarConnectorID = "connectorId" // int: the connector being read or commanded
-	VarLimitA      = "limitA"      // double, setCurrentLimit only
+	VarLimitA      = "limitA"      // double, setCurrentLimit and start (the limit in force)
 	VarLimitW      = "limitW"      // double, setPowerLimit only
 	VarAvailable   = "available"   // bool, setAvailable only
 	VarSetEPCs     = "setEPCs"     // echonet commands: list<int>, the Set property map (0x9E); empty when unknown
@@ -120,7 +120,7 @@ func envOptions(k EnvKind) []celgo.EnvOption {
 		}
 	}
 	switch k.Command {
-	case "setCurrentLimit":
+	case "setCurrentLimit", "start":
 		opts = append(opts, celgo.Variable(VarLimitA, celgo.DoubleType))
 	case "setPowerLimit":
 		opts = append(opts, celgo.Variable(VarLimitW, celgo.DoubleType))

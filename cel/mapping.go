@@ -46,7 +46,7 @@ type Input struct {
 }
 
 // Args are a command's arguments. Each command sees only its own:
-// setCurrentLimit limitA, setPowerLimit limitW, setAvailable available.
+// setCurrentLimit and start limitA, setPowerLimit limitW, setAvailable available.
 type Args struct {
 	LimitA    float64
 	LimitW    float64

@@ -135,9 +135,12 @@ func TestSiteExampleABBCommands(t *testing.T) {
 	if got, err := m.EvalCommand("stop", in, Args{}); err != nil || !reflect.DeepEqual(got, limit(0)) {
 		t.Errorf("stop = %v, %v; want %v", got, err, limit(0))
 	}
-	// start writes the rated current (info[6..7], 32 A) back as the limit.
-	if got, err := m.EvalCommand("start", in, Args{}); err != nil || !reflect.DeepEqual(got, limit(32000)) {
-		t.Errorf("start = %v, %v; want %v", got, err, limit(32000))
+	// start offers the limit in force, at most the rated current (info[6..7], 32 A).
+	if got, err := m.EvalCommand("start", in, Args{LimitA: 12}); err != nil || !reflect.DeepEqual(got, limit(12000)) {
+		t.Errorf("start(12 A) = %v, %v; want %v", got, err, limit(12000))
+	}
+	if got, err := m.EvalCommand("start", in, Args{LimitA: 63}); err != nil || !reflect.DeepEqual(got, limit(32000)) {
+		t.Errorf("start(63 A) = %v, %v; want %v", got, err, limit(32000))
 	}
 	if _, err := m.EvalCommand("unlock", in, Args{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("unlock = %v, want ErrUnsupported", err)

@@ -270,16 +270,17 @@ func TestKEBACommandsAreFC06(t *testing.T) {
 	for _, c := range []struct {
 		command string
 		args    Args
-		want    Write
+		want    []Write
 	}{
-		{"setCurrentLimit", Args{LimitA: 10.5}, Write{Kind: WriteRegister, Address: 5004, Words: []uint16{10500}}},
-		{"setCurrentLimit", Args{LimitA: 80}, Write{Kind: WriteRegister, Address: 5004, Words: []uint16{32000}}},
-		{"start", Args{}, Write{Kind: WriteRegister, Address: 5014, Words: []uint16{1}}},
-		{"stop", Args{}, Write{Kind: WriteRegister, Address: 5014, Words: []uint16{0}}},
-		{"keepAlive", Args{}, Write{Kind: WriteRegister, Address: 5018, Words: []uint16{20}}},
+		{"setCurrentLimit", Args{LimitA: 10.5}, []Write{{Kind: WriteRegister, Address: 5004, Words: []uint16{10500}}}},
+		{"setCurrentLimit", Args{LimitA: 80}, []Write{{Kind: WriteRegister, Address: 5004, Words: []uint16{32000}}}},
+		// start sets the current in force before it enables the station.
+		{"start", Args{LimitA: 16}, []Write{{Kind: WriteRegister, Address: 5004, Words: []uint16{16000}}, {Kind: WriteRegister, Address: 5014, Words: []uint16{1}}}},
+		{"stop", Args{}, []Write{{Kind: WriteRegister, Address: 5014, Words: []uint16{0}}}},
+		{"keepAlive", Args{}, []Write{{Kind: WriteRegister, Address: 5018, Words: []uint16{20}}}},
 	} {
 		w, err := m.EvalCommand(c.command, &Input{}, c.args)
-		if err != nil || !reflect.DeepEqual(w, []Write{c.want}) {
+		if err != nil || !reflect.DeepEqual(w, c.want) {
 			t.Errorf("%s(%+v) = %v, %v; want %v", c.command, c.args, w, err, c.want)
 		}
 	}

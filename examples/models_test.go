@@ -30,8 +30,10 @@ func TestABBTerraAC(t *testing.T) {
 			want(t, "setCurrentLimit(80) clamps to the 32 A rating", c.Snapshot().SetpointA == 32, c.Snapshot())
 			r.run(t, "stop", cel.Args{})
 			want(t, "stop", c.Snapshot().SetpointA == 0, c.Snapshot())
-			r.run(t, "start", cel.Args{})
-			want(t, "start", c.Snapshot().SetpointA == 32, c.Snapshot())
+			r.run(t, "start", cel.Args{LimitA: 12})
+			want(t, "start offers the limit in force", c.Snapshot().SetpointA == 12, c.Snapshot())
+			r.run(t, "start", cel.Args{LimitA: 80})
+			want(t, "start clamps to the 32 A rating", c.Snapshot().SetpointA == 32, c.Snapshot())
 		})
 	}
 }
@@ -49,8 +51,10 @@ func TestAlfenEve(t *testing.T) {
 	want(t, "setCurrentLimit(10)", c.Snapshot().SetpointA == 10, c.Snapshot())
 	r.run(t, "stop", cel.Args{})
 	want(t, "stop", c.Snapshot().SetpointA == 0, c.Snapshot())
-	r.run(t, "start", cel.Args{})
-	want(t, "start restores the station maximum", c.Snapshot().SetpointA == 16, c.Snapshot())
+	r.run(t, "start", cel.Args{LimitA: 8})
+	want(t, "start offers the limit in force", c.Snapshot().SetpointA == 8, c.Snapshot())
+	r.run(t, "start", cel.Args{LimitA: 32})
+	want(t, "start clamps to the station maximum", c.Snapshot().SetpointA == 16, c.Snapshot())
 	checkWatchdog(t, r, now, cfg.Watchdog)
 }
 
@@ -75,9 +79,9 @@ func TestKEBAP30(t *testing.T) {
 	r.run(t, "stop", cel.Args{})
 	c.Step(now.Add(time.Second))
 	want(t, "stop disables the station", c.Snapshot().Paused && !c.Snapshot().Charging, c.Snapshot())
-	r.run(t, "start", cel.Args{})
+	r.run(t, "start", cel.Args{LimitA: 8})
 	c.Step(now.Add(2 * time.Second))
-	want(t, "start enables it", !c.Snapshot().Paused && c.Snapshot().Charging, c.Snapshot())
+	want(t, "start enables it at the limit in force", !c.Snapshot().Paused && c.Snapshot().Charging && c.Snapshot().SetpointA == 8, c.Snapshot())
 	checkWatchdog(t, r, now.Add(2*time.Second), cfg.Watchdog)
 	if got := keba.FailsafeTimeout(); got != 20 {
 		t.Errorf("failsafe timeout written %d s, want 20", got)
@@ -98,8 +102,8 @@ func TestSchneiderEVlinkProAC(t *testing.T) {
 	want(t, "setCurrentLimit(10)", c.Snapshot().SetpointA == 10, c.Snapshot())
 	r.run(t, "stop", cel.Args{})
 	want(t, "stop", c.Snapshot().SetpointA == 0, c.Snapshot())
-	r.run(t, "start", cel.Args{})
-	want(t, "start", c.Snapshot().SetpointA == 32, c.Snapshot())
+	r.run(t, "start", cel.Args{LimitA: 20})
+	want(t, "start offers the limit in force", c.Snapshot().SetpointA == 20, c.Snapshot())
 	checkWatchdog(t, r, now, cfg.Watchdog)
 	if dev.Lifebit() != 1 {
 		t.Errorf("lifebit %d, want 1", dev.Lifebit())

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,11 +93,22 @@ func TestTemplatesValidateInEditors(t *testing.T) {
 	}
 }
 
-// TestChargersValidateInEditors validates the Chargers of site.yaml and of
-// the demo site (make run) against charger.json loaded standalone.
+// TestChargersValidateInEditors validates the Chargers of every example
+// site (site.yaml, smart-charging/site-limit.yaml, ...) and of the demo site (make run)
+// against charger.json loaded standalone. manifest.ReadFiles in the site
+// tests checks the other kinds, with the schemas the server embeds.
 func TestChargersValidateInEditors(t *testing.T) {
 	s := editorSchema(t, "../schemas/resources/charger.json")
-	for _, file := range []string{"site.yaml", "demo/site.yaml"} {
+	files, err := filepath.Glob("*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := filepath.Glob("smart-charging/*.yaml")
+	if err != nil || !slices.Contains(more, siteLimitFile) {
+		t.Fatalf("the site limit example is missing from %v (%v)", more, err)
+	}
+	files = append(files, more...)
+	for _, file := range append(files, "demo/site.yaml") {
 		raw, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

@@ -8,7 +8,8 @@ type ChargerCommand struct {
 	Command string `json:"command"`
 	// ConnectorID is the connector the command concerns. Default 1.
 	ConnectorID int `json:"connectorId,omitempty"`
-	// LimitA is setCurrentLimit's argument, in amperes.
+	// LimitA is setCurrentLimit's argument, in amperes; for start, the
+	// current to offer (default the charger's spec.electrical.maxCurrentA).
 	LimitA float64 `json:"limitA,omitempty"`
 	// LimitW is setPowerLimit's argument, in watts.
 	LimitW float64 `json:"limitW,omitempty"`

@@ -19,6 +19,8 @@ type view struct {
 	spec   map[string]any
 	status map[string]any
 	now    time.Time
+	// find lists related objects; nil when the caller fetches none.
+	find finder
 }
 
 func newView(o *v1alpha1.Object, now time.Time) *view {
@@ -160,6 +162,9 @@ var kindColumns = map[string][]column{
 		{header: "CHARGING", wide: true, value: func(v *view) string { return connectorFlag(v, "charging") }},
 		{header: "POWER", wide: true, value: func(v *view) string { return connectorSignal(v, "powerW", "W") }},
 		{header: "ENERGY", wide: true, value: func(v *view) string { return connectorSignal(v, "energyWh", "Wh") }},
+		{header: "LIMIT", wide: true, value: limitColumn},
+		{header: "SOURCE", wide: true, value: limitSourceColumn},
+		{header: "NEXT", wide: true, value: nextChangeColumn},
 	},
 	"Template": {
 		{header: "PROTOCOL", value: func(v *view) string { return first(v.spec, "protocol") }},
@@ -180,12 +185,7 @@ var kindColumns = map[string][]column{
 		{header: "TYPE", value: func(v *view) string { return first(v.spec, "type") }},
 		{header: "KEYS", value: secretKeys},
 	},
-	"ChargingProfile": {
-		{header: "CHARGER", value: func(v *view) string { return first(v.spec, "chargerRef") }},
-		{header: "EVSE", value: func(v *view) string { return first(v.spec, "evseId") }},
-		{header: "PURPOSE", value: func(v *view) string { return first(v.spec, "chargingProfilePurpose") }},
-		{header: "STACK", value: func(v *view) string { return first(v.spec, "stackLevel") }},
-	},
+	"ChargingProfile": profileColumns,
 }
 
 // ownLayout are the kinds whose columns are the whole row: they name
@@ -253,8 +253,9 @@ func headerOf(cols []column) []string {
 
 // rowOf renders one object; with kindPrefix the name reads "charger/ch-1", as
 // kubectl does when one listing mixes kinds.
-func rowOf(cols []column, o *v1alpha1.Object, kindPrefix bool, now time.Time) []string {
+func rowOf(cols []column, o *v1alpha1.Object, kindPrefix bool, now time.Time, find finder) []string {
 	v := newView(o, now)
+	v.find = find
 	r := make([]string, len(cols))
 	for i, c := range cols {
 		r[i] = c.value(v)
@@ -270,11 +271,11 @@ func rowOf(cols []column, o *v1alpha1.Object, kindPrefix bool, now time.Time) []
 }
 
 // objectTable renders objects of one kind.
-func objectTable(kind string, objs []*v1alpha1.Object, wide, kindPrefix bool, now time.Time) table {
+func objectTable(kind string, objs []*v1alpha1.Object, wide, kindPrefix bool, now time.Time, find finder) table {
 	cols := columnsFor(kind, wide)
 	t := table{header: headerOf(cols)}
 	for _, o := range objs {
-		t.rows = append(t.rows, rowOf(cols, o, kindPrefix, now))
+		t.rows = append(t.rows, rowOf(cols, o, kindPrefix, now, find))
 	}
 	return t
 }
@@ -316,12 +317,15 @@ func unitSuffix(c map[string]any) string {
 }
 
 // statusConnectors returns status.connectors as maps.
-func statusConnectors(v *view) []map[string]any {
-	list, _ := lookup(v.status, "connectors").([]any)
+func statusConnectors(v *view) []map[string]any { return mapsAt(v.status, "connectors") }
+
+// mapsAt returns the objects of the list at path; other entries are skipped.
+func mapsAt(m map[string]any, path string) []map[string]any {
+	list, _ := lookup(m, path).([]any)
 	var out []map[string]any
-	for _, c := range list {
-		if m, ok := c.(map[string]any); ok {
-			out = append(out, m)
+	for _, e := range list {
+		if o, ok := e.(map[string]any); ok {
+			out = append(out, o)
 		}
 	}
 	return out

@@ -37,10 +37,13 @@ func newDescribeCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 		Use:   "describe KIND [NAME...] | KIND/NAME...",
 		Short: "Show details of resources",
 		Long: `Show a readable summary of resources: metadata, spec, status and conditions;
-for a Transaction also its progress and the events the CSMS has not acknowledged.
+for a Transaction also its progress and the events the CSMS has not acknowledged;
+for a Charger its charging limits per EVSE and its ChargingProfiles; for a
+ChargingProfile who set it, what it applies to and its schedule in clock times.
 Without a name, every object of the kind (matching -l) is described.`,
 		Example: `  gwctl describe charger ch-1
   gwctl describe tpl/abb-terra
+  gwctl describe cp north-evening   # a site limit: the chargers it selects, its periods
   gwctl describe transaction 3f9a7c10-8b2d-4e61-9f0a-5c4d3b2a1e01   # progress and the events still queued`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
@@ -90,7 +93,7 @@ func (o *describeOptions) Run(ctx context.Context) error {
 				b.WriteString("\n\n")
 			}
 			n++
-			describeObject(&b, obj, o.now())
+			describeObject(&b, obj, o.now(), newFinder(ctx, o.root, o.client))
 			if _, err := o.streams.Out.Write(b.Bytes()); err != nil {
 				return err
 			}
@@ -129,7 +132,7 @@ func (o *describeOptions) fetch(ctx context.Context, ref resourceRef) ([]*v1alph
 }
 
 // describeObject writes the human summary of one object.
-func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time) {
+func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time, find finder) {
 	m := obj.Metadata
 	fw := fieldWriter{w: w}
 	fw.field("Name", m.Name)
@@ -150,14 +153,31 @@ func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time) {
 	status := decodeMap(obj.Status)
 	delete(status, "conditions")
 	for _, f := range detail.hide {
-		delete(status, f)
+		deletePath(status, f)
 	}
 	writeSection(w, "Status", status)
 	v := newView(obj, now)
+	v.find = find
 	if detail.write != nil {
 		detail.write(fw, v)
 	}
 	writeConditions(fw, v.conditions(), now)
+}
+
+// deletePath removes the field at a dotted path, leaving an object that
+// becomes empty out too.
+func deletePath(m map[string]any, path string) {
+	head, rest, nested := strings.Cut(path, ".")
+	if !nested {
+		delete(m, head)
+		return
+	}
+	if sub, ok := m[head].(map[string]any); ok {
+		deletePath(sub, rest)
+		if len(sub) == 0 {
+			delete(m, head)
+		}
+	}
 }
 
 // stamp shows a timestamp with its age, "2025-01-01T00:00:00Z (3h ago)".
@@ -177,7 +197,9 @@ type kindDetail struct {
 }
 
 var kindDetails = map[string]kindDetail{
-	"Transaction": transactionDetails,
+	"Transaction":     transactionDetails,
+	"Charger":         chargerDetails,
+	"ChargingProfile": profileDetails,
 }
 
 // fieldWriter writes describe's "Label:   value" lines, headings and
@@ -185,19 +207,30 @@ var kindDetails = map[string]kindDetail{
 type fieldWriter struct {
 	w      io.Writer
 	prefix string
+	// width is where values start, counted from the line's start;
+	// labelWidth when 0.
+	width int
 }
 
 // labelWidth aligns the values of describe's top-level fields.
 const labelWidth = 18
 
 func (f fieldWriter) field(label, value string) {
-	fmt.Fprintf(f.w, "%s%-*s%s\n", f.prefix, labelWidth-len(f.prefix), label+":", value)
+	width := f.width
+	if width == 0 {
+		width = labelWidth
+	}
+	// A label too long for the column still gets a space before its value.
+	pad := max(width-len(f.prefix), len(label)+2)
+	fmt.Fprintf(f.w, "%s%-*s%s\n", f.prefix, pad, label+":", value)
 }
 
 func (f fieldWriter) heading(label string) { fmt.Fprintf(f.w, "%s%s:\n", f.prefix, label) }
 
 // indent returns a writer for the lines under a heading.
-func (f fieldWriter) indent() fieldWriter { return fieldWriter{w: f.w, prefix: f.prefix + "  "} }
+func (f fieldWriter) indent() fieldWriter {
+	return fieldWriter{w: f.w, prefix: f.prefix + "  ", width: f.width}
+}
 
 // table writes rows aligned, the first being the header, under a heading.
 func (f fieldWriter) table(rows [][]string) {

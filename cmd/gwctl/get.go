@@ -42,6 +42,8 @@ list of them, or "all".`,
   gwctl get chargers -o wide -l site=lab
   gwctl get chargers -w --output-watch-events
   gwctl get transactions -w        # sessions by charger, newest first; energy as it rises
+  gwctl get chargers -o wide       # with the current limit per EVSE, its source and next change
+  gwctl get chargingprofiles -w    # CSMS profiles, site limits and each charger's share as they change
   gwctl get all`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
@@ -104,7 +106,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 	// Nothing found and something failed: print only the errors, as an
 	// empty list would read like an answer.
 	if len(objs) > 0 || len(errs) == 0 {
-		if err := o.print(objs, rv); err != nil {
+		if err := o.print(ctx, objs, rv); err != nil {
 			return err
 		}
 	}
@@ -155,7 +157,7 @@ func (o *getOptions) single() bool {
 	return len(o.refs) == 1 && len(o.refs[0].names) == 1
 }
 
-func (o *getOptions) print(objs []*v1alpha1.Object, rv string) error {
+func (o *getOptions) print(ctx context.Context, objs []*v1alpha1.Object, rv string) error {
 	out := o.streams.Out
 	switch o.output {
 	case outputYAML, outputJSON:
@@ -173,12 +175,12 @@ func (o *getOptions) print(objs []*v1alpha1.Object, rv string) error {
 		}
 		return nil
 	}
-	return o.printTables(objs)
+	return o.printTables(ctx, objs)
 }
 
 // printTables prints one table per kind, blank-line separated; names carry
 // their kind when more than one kind was asked for.
-func (o *getOptions) printTables(objs []*v1alpha1.Object) error {
+func (o *getOptions) printTables(ctx context.Context, objs []*v1alpha1.Object) error {
 	if len(objs) == 0 {
 		if len(o.refs) == 1 && len(o.refs[0].names) == 0 {
 			fmt.Fprintf(o.streams.ErrOut, "No %s found.\n", o.refs[0].kind.Plural)
@@ -189,6 +191,7 @@ func (o *getOptions) printTables(objs []*v1alpha1.Object) error {
 	}
 	now := o.now()
 	prefix := len(o.refs) > 1
+	find := newFinder(ctx, o.root, o.client)
 	for i := 0; i < len(objs); {
 		j := i
 		for j < len(objs) && objs[j].Kind == objs[i].Kind {
@@ -197,7 +200,7 @@ func (o *getOptions) printTables(objs []*v1alpha1.Object) error {
 		if i > 0 {
 			fmt.Fprintln(o.streams.Out)
 		}
-		t := objectTable(objs[i].Kind, objs[i:j], o.output == outputWide, prefix, now)
+		t := objectTable(objs[i].Kind, objs[i:j], o.output == outputWide, prefix, now, find)
 		if err := printTable(o.streams.Out, t); err != nil {
 			return err
 		}

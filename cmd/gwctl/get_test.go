@@ -205,7 +205,7 @@ func TestApplyExamplesThenGetWide(t *testing.T) {
 	}
 	out = e.mustRun("get", "chargers", "-o", "wide")
 	for _, re := range []string{
-		`NAME\s+TEMPLATE\s+CONNECTION\s+DEVICE\s+EV\s+OCPP\s+REASON\s+AGE\s+STATION-ID\s+CSMS\s+POLL\s+EVSES\s+CONNECTORS\s+CHARGING\s+POWER\s+ENERGY`,
+		`NAME\s+TEMPLATE\s+CONNECTION\s+DEVICE\s+EV\s+OCPP\s+REASON\s+AGE\s+STATION-ID\s+CSMS\s+POLL\s+EVSES\s+CONNECTORS\s+CHARGING\s+POWER\s+ENERGY\s+LIMIT\s+SOURCE\s+NEXT`,
 		`wb-garage-1\s+abb-terra-ac\s+tcp 127.0.0.1:15020/1\s+(\S+\s+){5}DEMO-GARAGE-1\s+main-csms\s+1s\s+1\s+.*`,
 		`wb-garage-2\s+abb-terra-ac\s+tcp 127.0.0.1:15021/1\s+.*\s+main-csms\s+.*`,
 		`wb-yard-1\s+abb-terra-ac\s+rtu rs485-0/3\s+.*\s+main-csms\s+2s\s+.*`,

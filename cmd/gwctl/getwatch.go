@@ -18,6 +18,7 @@ const maxRewatches = 5
 // watchSession is the state of `get -w` that outlives one watch request: where
 // to resume and whether the initial objects have been shown.
 type watchSession struct {
+	ctx    context.Context
 	o      *getOptions
 	kind   v1alpha1.KindInfo
 	names  map[string]bool
@@ -34,7 +35,7 @@ type watchSession struct {
 // expires is resumed from the last revision seen, or re-listed if that is gone.
 func (o *getOptions) runWatch(ctx context.Context) error {
 	ref := o.refs[0]
-	s := &watchSession{o: o, kind: ref.kind, names: map[string]bool{}, cols: columnsFor(ref.kind.Kind, o.output == outputWide)}
+	s := &watchSession{ctx: ctx, o: o, kind: ref.kind, names: map[string]bool{}, cols: columnsFor(ref.kind.Kind, o.output == outputWide)}
 	for _, n := range ref.names {
 		s.names[n] = true
 	}
@@ -177,8 +178,9 @@ func (s *watchSession) print(objs []*v1alpha1.Object, types []v1alpha1.EventType
 	switch s.o.output {
 	case outputTable, outputWide:
 		rows := make([][]string, len(objs))
+		find := newFinder(s.ctx, s.o.root, s.o.client)
 		for i, obj := range objs {
-			rows[i] = rowOf(s.cols, obj, false, now)
+			rows[i] = rowOf(s.cols, obj, false, now, find)
 			if s.o.watchEvents {
 				rows[i] = append([]string{string(types[i])}, rows[i]...)
 			}

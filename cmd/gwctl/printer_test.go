@@ -76,12 +76,14 @@ func fixedObjects() map[string][]*v1alpha1.Object {
 		"Charger": {
 			fixture("Charger", "ch-tcp", 45*time.Second, now,
 				`{"templateRef":"abb-terra","connection":{"modbusTCP":{"host":"10.0.0.5","port":502,"unitId":1}},"pollInterval":"5s","ocpp":{"stationId":"CP-0001","csmsRef":"main"},"evses":[{"id":1,"connectors":[{"id":1}]}]}`,
-				`{"conditions":[{"type":"Ready","status":"True","reason":"Polling"}],"ocpp":{"state":"Registered"},"connectors":[{"evseId":1,"connectorId":1,"status":"Occupied","signals":{"powerW":7400,"energyWh":1234.5}}]}`),
+				`{"conditions":[{"type":"Ready","status":"True","reason":"Polling"}],"ocpp":{"state":"Registered",`+
+					`"limits":[{"evseId":1,"limitA":16,"source":"Site","siteShareA":16,"csmsLimitA":32,"writtenA":16,"writtenAt":"2025-06-01T11:59:00Z","nextChange":"2025-06-01T18:00:00Z","nextLimitA":8}]},"connectors":[{"evseId":1,"connectorId":1,"status":"Occupied","signals":{"powerW":7400,"energyWh":1234.5}}]}`),
 			fixture("Charger", "ch-rtu", 3*time.Minute, now,
 				`{"templateRef":"keba","connection":{"modbusRTU":{"busRef":"rs485-1","unitId":7}}}`, ""),
 			fixture("Charger", "ch-el", 50*time.Hour, now,
 				`{"templateRef":"el-generic","connection":{"echonet":{"address":"192.168.1.20","eoj":"0x02A101"}},"evses":[{"id":1},{"id":2}]}`,
-				`{"conditions":[{"type":"Ready","status":"False","reason":"Unreachable"}],"connectors":[{"evseId":1,"connectorId":1,"status":"Available"},{"evseId":2,"connectorId":1,"status":"Faulted"}]}`),
+				`{"conditions":[{"type":"Ready","status":"False","reason":"Unreachable"}],`+
+					`"ocpp":{"limits":[{"evseId":1,"limitA":6,"source":"CSMS","csmsLimitA":6},{"evseId":2,"limitA":10,"source":"Charger","nextChange":"2025-06-02T06:00:00Z","nextLimitA":32.5}]},"connectors":[{"evseId":1,"connectorId":1,"status":"Available"},{"evseId":2,"connectorId":1,"status":"Faulted"}]}`),
 			// Answers, but 0xC7 did not arrive: EV unknown, DeviceError shown.
 			fixture("Charger", "ch-el-sna", time.Hour, now,
 				`{"templateRef":"el-generic","connection":{"echonet":{"address":"192.168.1.21","eoj":"0x02A101"}}}`,
@@ -103,8 +105,19 @@ func fixedObjects() map[string][]*v1alpha1.Object {
 		"CSMS":   {fixture("CSMS", "main", time.Hour, now, `{"url":"wss://csms.example/ocpp","securityProfile":2}`, "")},
 		"Bus":    {fixture("Bus", "rs485-1", time.Hour, now, `{"device":"/dev/ttyUSB0","baudRate":19200,"parity":"E"}`, "")},
 		"Secret": {fixture("Secret", "csms-auth", time.Hour, now, `{"type":"basic-auth","data":{"password":"hunter2","username":"cp"}}`, "")},
-		"ChargingProfile": {fixture("ChargingProfile", "site-limit", 2*time.Minute, now,
-			`{"chargerRef":"ch-tcp","evseId":0,"id":1,"stackLevel":2,"chargingProfilePurpose":"ChargingStationMaxProfile","chargingProfileKind":"Absolute","chargingSchedule":[]}`, "")},
+		"ChargingProfile": {
+			fixture("ChargingProfile", "ch-tcp-csms-7", 2*time.Minute, now,
+				`{"source":"csms","chargerRef":"ch-tcp","evseId":0,"id":7,"stackLevel":2,"chargingProfilePurpose":"ChargingStationMaxProfile","chargingProfileKind":"Absolute",`+
+					`"chargingSchedule":[{"id":1,"startSchedule":"2025-06-01T00:00:00Z","chargingRateUnit":"W","chargingSchedulePeriod":[{"startPeriod":0,"limit":11000},{"startPeriod":3600,"limit":7400}]}]}`, ""),
+			fixture("ChargingProfile", "north-evening", time.Hour, now,
+				`{"source":"operator","chargers":{"selector":"site=north"},"evseId":0,"id":2,"stackLevel":0,"chargingProfilePurpose":"ChargingStationExternalConstraints",`+
+					`"chargingProfileKind":"Recurring","recurrencyKind":"Daily","validFrom":"2025-01-01T00:00:00Z","validTo":"2026-01-01T00:00:00Z",`+
+					`"chargingSchedule":[{"id":1,"startSchedule":"2025-01-01T00:00:00Z","chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":250},{"startPeriod":61200,"limit":100},{"startPeriod":75600,"limit":250}]}]}`, ""),
+			fixture("ChargingProfile", "north-pair", time.Hour, now,
+				`{"source":"operator","chargers":{"names":["ch-tcp","ch-rtu"]},"evseId":0,"id":3,"stackLevel":0,"chargingProfilePurpose":"ChargingStationExternalConstraints","limit":{"value":40,"unit":"A"}}`, ""),
+			fixture("ChargingProfile", "north-main-ch-tcp", time.Minute, now,
+				`{"source":"site","chargerRef":"ch-tcp","siteRef":"north-main","evseId":0,"id":1000,"stackLevel":0,"chargingProfilePurpose":"ChargingStationExternalConstraints","limit":{"value":16.5,"unit":"A"}}`, ""),
+		},
 		"Transaction": {
 			fixture("Transaction", "0d6c3f0e-5a51-4f0e-9c3a-2b8e1f7d4a10", 72*time.Minute, now,
 				`{"chargerRef":"ch-tcp","evseId":1,"connectorId":1,"transactionId":"0d6c3f0e-5a51-4f0e-9c3a-2b8e1f7d4a10","startedAt":"2025-06-01T10:48:00Z"}`,
@@ -129,10 +142,10 @@ func TestGoldenTables(t *testing.T) {
 	var b bytes.Buffer
 	for _, kind := range []string{"Charger", "Template", "CSMS", "Bus", "Secret", "ChargingProfile", "Transaction"} {
 		for _, wide := range []bool{false, true} {
-			if wide && kind != "Charger" && kind != "Transaction" {
+			if wide && kind != "Charger" && kind != "Transaction" && kind != "ChargingProfile" {
 				continue
 			}
-			if err := printTable(&b, objectTable(kind, objs[kind], wide, false, fixedNow)); err != nil {
+			if err := printTable(&b, objectTable(kind, objs[kind], wide, false, fixedNow, nil)); err != nil {
 				t.Fatal(err)
 			}
 			b.WriteString("\n")

@@ -125,6 +125,9 @@ func (c *ctlClient) list() error {
 			Plugged, Charging bool
 			Pilot             string  `json:"iec61851"`
 			SoC               float64 `json:"socPercent"`
+			// SetpointA is the limit last written to the device; LimitA
+			// the one in force (the safe current once a watchdog expired).
+			SetpointA, LimitA float64
 			CurrentA, PowerW  float64
 			EnergyWh          float64
 			Card, Fault       string
@@ -134,11 +137,11 @@ func (c *ctlClient) list() error {
 		return fmt.Errorf("decode device list: %w", err)
 	}
 	tw := tabwriter.NewWriter(c.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tMODEL\tADDRESS\tPLUGGED\tCHARGING\tIEC61851\tCURRENT\tPOWER\tENERGY\tSOC\tCARD\tFAULT")
+	fmt.Fprintln(tw, "NAME\tMODEL\tADDRESS\tPLUGGED\tCHARGING\tIEC61851\tSETPOINT\tLIMIT\tCURRENT\tPOWER\tENERGY\tSOC\tCARD\tFAULT")
 	for _, v := range views {
 		s := v.State
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%t\t%t\t%s\t%.1f A\t%.0f W\t%.0f Wh\t%.0f%%\t%s\t%s\n", v.Name, v.Model, v.Address,
-			s.Plugged, s.Charging, s.Pilot, s.CurrentA, s.PowerW, s.EnergyWh, s.SoC, orDash(s.Card), orDash(s.Fault))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%t\t%t\t%s\t%.1f A\t%.1f A\t%.1f A\t%.0f W\t%.0f Wh\t%.0f%%\t%s\t%s\n", v.Name, v.Model, v.Address,
+			s.Plugged, s.Charging, s.Pilot, s.SetpointA, s.LimitA, s.CurrentA, s.PowerW, s.EnergyWh, s.SoC, orDash(s.Card), orDash(s.Fault))
 	}
 	return tw.Flush()
 }

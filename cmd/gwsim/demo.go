@@ -202,7 +202,7 @@ func (o *demoOptions) printNext(ctx context.Context, c *csms, f *fleet, gwd *chi
 			break
 		}
 	}
-	chargers, err := siteChargers(o.site, f.devices)
+	chargers, limits, err := readSite(o.site, f.devices)
 	if err != nil {
 		fmt.Fprintf(out, "reading the site for hints: %v\n", err)
 	}
@@ -217,7 +217,7 @@ func (o *demoOptions) printNext(ctx context.Context, c *csms, f *fleet, gwd *chi
 	fmt.Fprintf(out, "\n%d station(s) connected to gwsim csms so far: %s. gwd (pid %d) logs to %s.\n",
 		len(ids), strings.Join(ids, ", "), gwd.cmd.Process.Pid, rel(filepath.Join(o.dir, "gwd.log")))
 	demoCommands{gwctl: rel(o.gwctl), gwsim: rel(filepath.Join(filepath.Dir(o.gwctl), "gwsim")), gwctlConfig: rel(cfg),
-		simControl: f.control, csmsControl: c.controlAddr}.write(out, chargers)
+		simControl: f.control, csmsControl: c.controlAddr}.write(out, chargers, limits)
 	fmt.Fprint(out, "Ctrl-C stops gwd, gwsim csms and the simulated chargers.\n\n")
 }
 

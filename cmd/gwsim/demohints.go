@@ -20,13 +20,63 @@ type demoCharger struct {
 	plugged                      bool
 }
 
-// siteChargers reads the site's Chargers and matches each to the simulated
-// device at its Modbus TCP address; chargers elsewhere are left out.
-func siteChargers(site []string, devices []*device) ([]demoCharger, error) {
+// demoLimit is an operator site limit of the demo site, in words.
+type demoLimit struct {
+	name, limit, chargers string
+}
+
+// readSite reads the demo site's manifests: its chargers matched to the
+// simulated devices, and its site limits.
+func readSite(site []string, devices []*device) ([]demoCharger, []demoLimit, error) {
 	docs, err := manifest.ReadFiles(site, true, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	chargers, err := siteChargers(docs, devices)
+	if err != nil {
+		return nil, nil, err
+	}
+	limits, err := siteLimits(docs)
+	return chargers, limits, err
+}
+
+// siteLimits describes the site's operator ChargingProfiles.
+func siteLimits(docs []manifest.Doc) ([]demoLimit, error) {
+	var out []demoLimit
+	for _, d := range docs {
+		if d.Object.Kind != "ChargingProfile" {
+			continue
+		}
+		var spec v1alpha1.ChargingProfileSpec
+		if err := json.Unmarshal(d.Object.Spec, &spec); err != nil {
+			return nil, fmt.Errorf("%s: %w", d.Object.Key(), err)
+		}
+		spec.SetDefaults(&d.Object.Metadata)
+		if spec.Source != v1alpha1.ProfileSourceOperator {
+			continue
+		}
+		l := demoLimit{name: d.Object.Metadata.Name, limit: "a schedule", chargers: "charger " + spec.ChargerRef}
+		if spec.Limit != nil {
+			l.limit = fmt.Sprintf("%g %s", spec.Limit.Value, spec.Limit.Unit)
+		}
+		if c := spec.Chargers; c != nil {
+			var by []string
+			if c.Selector != "" {
+				by = append(by, "labelled "+c.Selector)
+			}
+			if len(c.Names) > 0 {
+				by = append(by, "named "+strings.Join(c.Names, ", "))
+			}
+			l.chargers = "the chargers " + strings.Join(by, " or ")
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// siteChargers picks the site's Chargers and matches each to the simulated
+// device at its Modbus TCP address; chargers elsewhere are left out.
+func siteChargers(docs []manifest.Doc, devices []*device) ([]demoCharger, error) {
 	var out []demoCharger
 	for _, d := range docs {
 		if d.Object.Kind != "Charger" {
@@ -78,7 +128,7 @@ func (c demoCommands) csms(args string) string {
 // write prints the site's chargers and what to try with each: a session
 // already running where an EV is plugged in with AutoStart, a remote start
 // for a CSMS charger and a card for a LocalReader one.
-func (c demoCommands) write(out io.Writer, chargers []demoCharger) {
+func (c demoCommands) write(out io.Writer, chargers []demoCharger, limits []demoLimit) {
 	if len(chargers) > 0 {
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "STATION\tDEVICE\tAUTHORIZATION\tEV")
@@ -86,6 +136,9 @@ func (c demoCommands) write(out io.Writer, chargers []demoCharger) {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ch.station, ch.device, describeMode(ch), map[bool]string{true: "plugged in", false: "-"}[ch.plugged])
 		}
 		tw.Flush()
+	}
+	for _, l := range limits {
+		fmt.Fprintf(out, "Site limit %s: %s per phase for %s together.\n", l.name, l.limit, l.chargers)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nTry, in another terminal:\n  %s --config %s get chargers -w\n  %[1]s --config %[2]s get transactions -w\n",
@@ -103,6 +156,11 @@ func (c demoCommands) write(out io.Writer, chargers []demoCharger) {
 	b.WriteString(c.sim("plug " + remote.device))
 	b.WriteString(c.csms("start " + remote.station + " --evse 1 --token CARD-1"))
 	b.WriteString(c.csms("stop " + remote.station + " TRANSACTION-ID   # the id that transactions lists"))
+	if len(limits) > 0 {
+		b.WriteString("  # the site limit: each charger's share as sessions start and stop, the limit in force,\n")
+		b.WriteString("  # and what each simulated device was told (SETPOINT) in ctl list\n")
+		fmt.Fprintf(&b, "  %s --config %s get chargingprofiles -w\n  %[1]s --config %[2]s get chargers -o wide\n", c.gwctl, c.gwctlConfig)
+	}
 	if reader != nil {
 		fmt.Fprintf(&b, "  # a card: plug an EV into %s and hold a card to its reader\n", reader.device)
 		b.WriteString(c.sim("plug " + reader.device))

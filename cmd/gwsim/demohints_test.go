@@ -31,9 +31,13 @@ func TestDemoSiteAuthorization(t *testing.T) {
 		d.charger.Plug(slices.Contains(plug, name))
 		devices = append(devices, d)
 	}
-	chargers, err := siteChargers(o.site, devices)
+	chargers, limits, err := readSite(o.site, devices)
 	if err != nil {
 		t.Fatal(err)
+	}
+	wantLimits := []demoLimit{{name: "demo-site-limit", limit: "16 A", chargers: "the chargers labelled site=make-run"}}
+	if !slices.Equal(limits, wantLimits) {
+		t.Errorf("demo site limits\n got %+v\nwant %+v", limits, wantLimits)
 	}
 	want := []demoCharger{
 		{station: "DEMO-ABB-1", device: "abb-terra-ac-1", mode: "AutoStart", token: "DEMO-FLEET", plugged: true},
@@ -46,7 +50,7 @@ func TestDemoSiteAuthorization(t *testing.T) {
 
 	var out strings.Builder
 	demoCommands{gwctl: "bin/gwctl", gwsim: "bin/gwsim", gwctlConfig: ".demo/data/gwctl.yaml",
-		simControl: "127.0.0.1:8900", csmsControl: "127.0.0.1:9001"}.write(&out, chargers)
+		simControl: "127.0.0.1:8900", csmsControl: "127.0.0.1:9001"}.write(&out, chargers, limits)
 	for _, line := range []string{
 		"bin/gwctl --config .demo/data/gwctl.yaml get chargers -w",
 		"bin/gwctl --config .demo/data/gwctl.yaml get transactions -w",
@@ -55,6 +59,8 @@ func TestDemoSiteAuthorization(t *testing.T) {
 		"bin/gwsim ctl --csms 127.0.0.1:9001 start DEMO-ALFEN-1 --evse 1 --token CARD-1",
 		"bin/gwsim ctl --server http://127.0.0.1:8900 card keba-p30-1 04A1B2C3",
 		"bin/gwsim ctl --server http://127.0.0.1:8900 unplug abb-terra-ac-1",
+		"bin/gwctl --config .demo/data/gwctl.yaml get chargingprofiles -w",
+		"bin/gwctl --config .demo/data/gwctl.yaml get chargers -o wide",
 	} {
 		if !strings.Contains(out.String(), "  "+line+"\n") {
 			t.Errorf("the hints lack %q:\n%s", line, out.String())
@@ -62,6 +68,9 @@ func TestDemoSiteAuthorization(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "DEMO-ABB-1    abb-terra-ac-1  AutoStart, idToken DEMO-FLEET") {
 		t.Errorf("the site table does not show DEMO-ABB-1's AutoStart:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "\nSite limit demo-site-limit: 16 A per phase for the chargers labelled site=make-run together.\n") {
+		t.Errorf("the hints do not state the site limit:\n%s", out.String())
 	}
 	t.Log("\n" + out.String())
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,24 @@ func TestRunAndControl(t *testing.T) {
 	}
 	if out, code := ctl(t, control, "list"); code != 0 || !strings.Contains(out, "abb-terra-ac-1") || !strings.Contains(out, "true") {
 		t.Fatalf("ctl list: %d %s", code, out)
+	}
+	// A limit written through the register map shows as the setpoint and,
+	// below the charger's maximum, as the limit in force.
+	if err := cl.WriteUint32(0x4100, 10500); err != nil {
+		t.Fatal(err)
+	}
+	// The limit in force follows at the simulator's next tick.
+	row := regexp.MustCompile(`(?m)^abb-terra-ac-1\s+.*\s+[A-F][12]?\s+10\.5 A\s+10\.5 A\s+`)
+	var out string
+	for deadline := time.Now().Add(10 * time.Second); !row.MatchString(out); {
+		if time.Now().After(deadline) {
+			t.Fatalf("ctl list does not show the 10.5 A written:\n%s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+		out, _ = ctl(t, control, "list")
+	}
+	if !regexp.MustCompile(`(?m)^NAME\s+.*\s+IEC61851\s+SETPOINT\s+LIMIT\s+CURRENT\s`).MatchString(out) {
+		t.Errorf("ctl list header:\n%s", out)
 	}
 	if out, code := ctl(t, control, "fault", "abb-terra-ac-1", "exception"); code != 0 {
 		t.Fatalf("ctl fault: %s", out)

@@ -105,6 +105,15 @@ func (r *Reconciler) chargersUsing(tpl *v1alpha1.Object) []string {
 // RunCommand runs one command an operator asked for by hand and reports
 // the device's outcome in API terms.
 func (r *Reconciler) RunCommand(ctx context.Context, charger string, c v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult {
+	if c.Command == "start" && c.LimitA == 0 {
+		// start offers the limit in force; by hand, without one, that is
+		// the charger's own maximum.
+		if obj, ok := r.chargers.Get(charger); ok {
+			if spec, err := decodeSpec(obj); err == nil {
+				c.LimitA = spec.Supply().MaxCurrentA
+			}
+		}
+	}
 	err := r.Command(ctx, charger, c.Command, c.ConnectorID, cel.Args{LimitA: c.LimitA, LimitW: c.LimitW, Available: c.Available})
 	res := v1alpha1.ChargerCommandResult{Charger: charger, Command: c.Command, Result: CommandResult(err)}
 	if err != nil {

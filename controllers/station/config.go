@@ -44,6 +44,20 @@ type Config struct {
 	// OutboxLimit bounds the TransactionEvents queued for the CSMS; 0 is
 	// DefaultOutboxLimit.
 	OutboxLimit int
+	// Limits is how the station limits the charger's current.
+	Limits LimitConfig
+}
+
+// LimitConfig is what smart charging needs to know about the charger.
+type LimitConfig struct {
+	// Command is the template's setCurrentLimit, else its setPowerLimit;
+	// "" when it has neither, and then the station has no smart charging.
+	Command string
+	// Readback: the template maps currentLimitA, the limit the charger
+	// reports having.
+	Readback bool
+	// Supply is the charger's spec.electrical with defaults.
+	Supply v1alpha1.Electrical
 }
 
 // AuthConfig is a charger's authorization mode, resolved.

@@ -113,7 +113,7 @@ func (s *Station) commandEVSE(ctx context.Context, evse int, release bool) error
 	if release {
 		name = "start"
 	}
-	err := s.host.Command(ctx, name, conn, cel.Args{})
+	err := s.host.Command(ctx, name, conn, cel.Args{LimitA: s.startLimit(evse)})
 	if errors.Is(err, cel.ErrUnsupported) {
 		name = "setAvailable"
 		err = s.host.Command(ctx, name, conn, cel.Args{Available: release})
@@ -124,6 +124,9 @@ func (s *Station) commandEVSE(ctx context.Context, evse int, release bool) error
 			"the template has neither start/stop nor setAvailable: sessions cannot hold or release the charger, so remote start and stop are rejected")
 	case err == nil:
 		s.setControl(v1alpha1.ConditionTrue, "Commanded", fmt.Sprintf("%s took effect on EVSE %d", name, evse))
+		if release {
+			s.lim.forget(evse) // the limit is written again at once after a release
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("%s on EVSE %d: %w", name, evse, err)
@@ -147,6 +150,7 @@ func (s *Station) forgetCommanded() {
 	s.ss.mu.Lock()
 	clear(s.ss.commanded)
 	s.ss.mu.Unlock()
+	s.lim.forgetAll()
 }
 
 // underInvalidMaxLocked: a session whose token the CSMS refused, kept

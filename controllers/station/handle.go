@@ -57,6 +57,14 @@ func (s *Station) handle(ctx context.Context, action string, payload json.RawMes
 		return s.onRequestStop(ctx, r)
 	case *ocpp.GetTransactionStatusRequest:
 		return s.onGetTransactionStatus(r)
+	case *ocpp.SetChargingProfileRequest:
+		return s.onSetChargingProfile(r)
+	case *ocpp.ClearChargingProfileRequest:
+		return s.onClearChargingProfile(r)
+	case *ocpp.GetChargingProfilesRequest:
+		return s.onGetChargingProfiles(r)
+	case *ocpp.GetCompositeScheduleRequest:
+		return s.onGetCompositeSchedule(r)
 	}
 	return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
 }

@@ -107,3 +107,65 @@ func (h *host) Transactions() ([]*v1alpha1.Transaction, error) {
 	}
 	return out, nil
 }
+
+// SaveProfiles stores the profiles put and deletes those named in del, in
+// one store transaction: a SetChargingProfile that replaces another, or a
+// ClearChargingProfile by criteria, is all or nothing. Each profile is
+// admitted (defaulted and validated) like one applied through the API.
+func (h *host) SaveProfiles(put []*v1alpha1.ChargingProfile, del []string) error {
+	objs := make([]*v1alpha1.Object, 0, len(put))
+	for _, p := range put {
+		obj, err := v1alpha1.Encode(p)
+		if err != nil {
+			return fmt.Errorf("charging profile %q: %w", p.Metadata.Name, err)
+		}
+		obj.Metadata.ResourceVersion = ""
+		if err := v1alpha1.Admit(obj); err != nil {
+			return fmt.Errorf("charging profile %q: %w", p.Metadata.Name, err)
+		}
+		objs = append(objs, obj)
+	}
+	err := h.r.st.Txn(false, func(tx *store.Tx) error {
+		for _, name := range del {
+			if _, err := tx.Delete(profileKind, name, ""); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		for _, obj := range objs {
+			cur, err := tx.Get(profileKind, obj.Metadata.Name)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				_, err = tx.Create(obj)
+			case err == nil:
+				obj.Metadata.ResourceVersion = cur.Metadata.ResourceVersion
+				_, err = tx.Update(obj)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("charging profiles of %q: %w", h.name, err)
+	}
+	return nil
+}
+
+// Profiles reads the ChargingProfiles that apply to the charger alone (the
+// CSMS's and its site shares) from the store.
+func (h *host) Profiles() ([]*v1alpha1.ChargingProfile, error) {
+	objs, _ := h.r.st.List(profileKind)
+	var out []*v1alpha1.ChargingProfile
+	for _, o := range objs {
+		if o.Metadata.Labels[v1alpha1.ChargerLabel] != h.name {
+			continue
+		}
+		p, err := v1alpha1.Decode[v1alpha1.ChargingProfile](o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

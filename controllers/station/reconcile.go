@@ -39,6 +39,9 @@ type Reconciler struct {
 
 	mu      sync.Mutex
 	running map[string]*runningStation
+	// profilesChanged: a ChargingProfile of the charger changed since its
+	// station last read them.
+	profilesChanged map[string]bool
 }
 
 type runningStation struct {
@@ -93,6 +96,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Re
 			return controllers.Result{}, nil
 		}
 		cur = r.ensure(name, cfg, saved, passwordRef, in.version())
+	}
+	r.mu.Lock()
+	reload := r.profilesChanged[name]
+	delete(r.profilesChanged, name)
+	r.mu.Unlock()
+	if reload {
+		cur.station.ProfilesChanged()
 	}
 	cur.station.Observe(observation(status))
 	return controllers.Result{}, nil

@@ -93,7 +93,11 @@ func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransa
 		return rejected, nil
 	}
 	auth := tx.Auth{IDToken: r.IDToken, Source: tx.SourceRemote, RemoteStartID: &r.RemoteStartID, At: s.now()}
-	if r.ChargingProfile != nil {
+	if reason, detail := s.checkStartProfile(evse, r.ChargingProfile); reason != "" {
+		s.log.Info("RequestStartTransaction rejected: its charging profile", "reason", reason, "detail", detail)
+		return startRejected(reason, detail), nil
+	}
+	if r.ChargingProfile != nil && s.cfg.Layout.SmartCharging {
 		raw, _ := json.Marshal(r.ChargingProfile)
 		s.ss.mu.Lock()
 		s.ss.profiles[evse] = raw

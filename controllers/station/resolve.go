@@ -164,8 +164,11 @@ func (r *resolver) config(in inputs, passwordRef *v1alpha1.SecretKeyRef) (Config
 		SerialNumber: truncate(o.SerialNumber, 25), FirmwareVersion: truncate(o.FirmwareVersion, 50),
 	}
 	cfg.Layout = devicemodel.Layout{SecurityProfile: cs.SecurityProfile}
+	cfg.Limits = limitConfig(tpl, in.spec.Supply())
+	cfg.Layout.SmartCharging = cfg.Limits.Command != ""
 	for _, e := range in.spec.EVSEs {
-		el := devicemodel.EVSELayout{ID: e.ID}
+		el := devicemodel.EVSELayout{ID: e.ID, Phases: cfg.Limits.Supply.Phases,
+			MaxPowerW: cfg.Limits.Supply.MaxCurrentA * cfg.Limits.Supply.VoltageV * float64(cfg.Limits.Supply.Phases)}
 		for _, c := range e.Connectors {
 			el.Connectors = append(el.Connectors, devicemodel.ConnectorLayout{ID: c.ID, Type: c.Type})
 		}
@@ -184,6 +187,19 @@ func (r *resolver) config(in inputs, passwordRef *v1alpha1.SecretKeyRef) (Config
 	h.Write([]byte(cfg.StationID))
 	cfg.Seed = h.Sum64()
 	return cfg, nil
+}
+
+// limitConfig finds the template's limit command; a current limit is
+// preferred, since profiles and site shares are per-phase currents.
+func limitConfig(tpl v1alpha1.TemplateSpec, supply v1alpha1.Electrical) LimitConfig {
+	lc := LimitConfig{Supply: supply}
+	for _, name := range []string{"setCurrentLimit", "setPowerLimit"} {
+		if _, ok := tpl.Commands[name]; ok && lc.Command == "" {
+			lc.Command = name
+		}
+	}
+	_, lc.Readback = tpl.Signals["currentLimitA"]
+	return lc
 }
 
 func (r *resolver) tlsInputs(cfg *Config, cs v1alpha1.CSMSSpec) error {

@@ -59,8 +59,10 @@ type sessions struct {
 	// new one starts until it leaves.
 	autoDone map[int]bool
 	// profiles holds the chargingProfile of a remote start per EVSE until
-	// its session records it.
+	// its session records it; adopt the ones recorded since the last
+	// record call, to be installed as TxProfiles.
 	profiles map[int][]byte
+	adopt    []txProfile
 	// alignedNext is the next clock-aligned boundary of AlignedDataCtrlr
 	// interval alignedEvery, for sessions' MeterValueClock events.
 	alignedNext  time.Time
@@ -136,6 +138,7 @@ func (s *Station) observed(evse int, blocked bool) (tx.Observed, map[string]any)
 // runSessions steps the machines until ctx ends: at each observation, at
 // the machines' due times, and when a CSMS request changed one.
 func (s *Station) runSessions(ctx context.Context) {
+	s.reloadProfiles()
 	s.restoreSessions()
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()
@@ -199,6 +202,9 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 			due = d
 		}
 		s.enforce(ctx, e.ID)
+		if d := s.enforceLimit(ctx, e.ID); !d.IsZero() && (due.IsZero() || d.Before(due)) {
+			due = d
+		}
 		s.ss.mu.Lock()
 		if tried := s.ss.triedAt[e.ID]; !tried.IsZero() && (due.IsZero() || tried.Add(retryHoldEvery).Before(due)) {
 			due = tried.Add(retryHoldEvery) // a command the device did not take is tried again

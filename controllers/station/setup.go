@@ -20,7 +20,7 @@ func Setup(commands Commander) func(*controllers.Manager, *store.Store, *slog.Lo
 		}
 		r := &Reconciler{st: st, chargers: m.Informer(Kind), commands: commands, log: log.With("controller", "station"),
 			resolver: resolver{csmss: m.Informer("CSMS"), secrets: m.Informer("Secret"), templates: m.Informer(template.Kind)},
-			running:  map[string]*runningStation{}}
+			running:  map[string]*runningStation{}, profilesChanged: map[string]bool{}}
 		c := controllers.NewController("station", Kind, r, controllers.ControllerOptions{Workers: 2, Logger: log, OnStop: r.stopAll})
 		c.Watches("CSMS", r.using(func(s v1alpha1.ChargerSpec, name string) bool { return s.OCPP != nil && s.OCPP.CSMSRef == name }))
 		c.Watches("Secret", r.usingSecret)
@@ -31,8 +31,23 @@ func Setup(commands Commander) func(*controllers.Manager, *store.Store, *slog.Lo
 				return found
 			})(tpl)
 		})
+		c.Watches(profileKind, r.profileOwner)
 		return m.Add(c)
 	}
+}
+
+// profileOwner maps a changed ChargingProfile to the charger it applies
+// to alone (its label), noting that the charger's profiles must be read
+// again. An operator's site limit names no single charger: its shares do.
+func (r *Reconciler) profileOwner(obj *v1alpha1.Object) []string {
+	name := obj.Metadata.Labels[v1alpha1.ChargerLabel]
+	if name == "" {
+		return nil
+	}
+	r.mu.Lock()
+	r.profilesChanged[name] = true
+	r.mu.Unlock()
+	return []string{name}
 }
 
 // using maps a changed object to the chargers whose spec match accepts.

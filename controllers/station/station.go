@@ -39,6 +39,11 @@ type Host interface {
 	SaveTransaction(t *v1alpha1.Transaction, create bool) error
 	// Transactions lists the stored sessions of the station's charger.
 	Transactions() ([]*v1alpha1.Transaction, error)
+	// SaveProfiles stores the profiles put and deletes those named in del,
+	// all or nothing, and returns once that is on disk.
+	SaveProfiles(put []*v1alpha1.ChargingProfile, del []string) error
+	// Profiles lists the ChargingProfiles that name the station's charger.
+	Profiles() ([]*v1alpha1.ChargingProfile, error)
 }
 
 // Observation is what the charger's device side reports, from its status.
@@ -99,6 +104,9 @@ type Station struct {
 	online       bool                    // a session with an accepted boot is up
 	control      v1alpha1.Condition      // the ChargingControl condition
 	ss           *sessions
+	pf           profiles // the installed charging profiles
+	lim          *limiter // the limits written and shown
+	zone         zoneCache
 }
 
 // action is work the session loop does on the live connection.
@@ -126,9 +134,10 @@ func New(cfg Config, saved Persisted, passwordRef *v1alpha1.SecretKeyRef, host H
 		reporter: NewReporter(), actions: make(chan action, 16), wake: make(chan struct{}, 1),
 		availability: map[ConnectorRef]ocpp.OperationalStatusEnumType{}, scheduled: map[ConnectorRef]ocpp.OperationalStatusEnumType{},
 		bootReason: ocpp.BootReasonPowerUp, persisted: saved, passwordRef: passwordRef, reported: map[ConnectorRef]string{},
-		ss: newSessions(cfg.Layout)}
+		ss: newSessions(cfg.Layout), lim: newLimiter()}
 	layout := cfg.Layout
 	layout.Now = s.now
+	layout.ProfileEntries = func() int { return len(s.pf.snapshot()) }
 	s.model = devicemodel.New(layout)
 	for _, err := range s.model.Initialize(cfg.Variables) {
 		s.log.Warn("initial device-model value not applied", "err", err)
@@ -347,11 +356,17 @@ func (s *Station) writeStatus() {
 	reported := maps.Clone(s.reported)
 	control := s.control
 	s.mu.Unlock()
+	ocppStatus.Limits = s.limitsStatus()
+	s.lim.mu.Lock()
+	limitCond := s.lim.cond
+	s.lim.mu.Unlock()
 	now := time.Now()
 	s.host.Status(func(cs *controllers.Status) error {
 		cs.SetCondition(cond, now)
-		if control.Type != "" {
-			cs.SetCondition(control, now)
+		for _, c := range []v1alpha1.Condition{control, limitCond} {
+			if c.Type != "" {
+				cs.SetCondition(c, now)
+			}
 		}
 		if err := cs.Set("ocpp", ocppStatus); err != nil {
 			return err

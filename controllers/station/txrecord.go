@@ -61,7 +61,21 @@ func (s *Station) record(evse int, events []tx.Event, sig map[string]any) {
 	s.mu.Unlock()
 	now := s.now()
 	s.ss.mu.Lock()
-	defer s.ss.mu.Unlock()
+	s.recordLocked(evse, events, sig, offline, now)
+	adopt := s.ss.adopt
+	s.ss.adopt = nil
+	s.ss.mu.Unlock()
+	var ended []string
+	for _, ev := range events {
+		if ev.Type == ocpp.TransactionEventEnded {
+			ended = append(ended, ev.Tx.ID)
+		}
+	}
+	s.settleTxProfiles(adopt, ended)
+}
+
+// recordLocked stores and queues events; the caller holds ss.mu.
+func (s *Station) recordLocked(evse int, events []tx.Event, sig map[string]any, offline bool, now time.Time) {
 	for _, ev := range events {
 		rec := s.ss.records[ev.Tx.ID]
 		if rec == nil {
@@ -193,6 +207,7 @@ func (s *Station) applyProgress(rec *txRecord, t *tx.State, sig map[string]any, 
 	if raw := s.ss.profiles[rec.evse]; raw != nil && t.Authorized {
 		st.ChargingProfile = raw // the profile of the remote start that authorized it
 		delete(s.ss.profiles, rec.evse)
+		s.ss.adopt = append(s.ss.adopt, txProfile{evse: rec.evse, txID: t.ID, raw: raw})
 	}
 	st.UpdatedAt = now.UTC().Format(time.RFC3339)
 }

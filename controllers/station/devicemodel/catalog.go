@@ -24,7 +24,20 @@ type Layout struct {
 	// are their defaults. Empty: all of TxPoints, default PowerPathClosed.
 	TxPoints                  []string
 	TxStartPoint, TxStopPoint string
+	// SmartCharging: the charger's template has a limit command, so the
+	// station takes charging profiles.
+	SmartCharging bool
+	// ProfileEntries counts the charging profiles installed now (the
+	// Entries[ChargingProfiles] variable); nil reads 0.
+	ProfileEntries func() int `json:"-"`
 }
+
+// The smart-charging limits the station declares (SmartChargingCtrlr).
+const (
+	PeriodsPerSchedule = 24
+	ProfileStackLevel  = 10
+	MaxProfiles        = 32
+)
 
 // EVSELayout is one EVSE of the station.
 type EVSELayout struct {
@@ -81,6 +94,7 @@ func Catalog(l Layout) []Definition {
 	clock(b)
 	deviceData(b, l)
 	security(b, l.SecurityProfile)
+	smartCharging(b, l)
 	topology(b, l)
 	return b.defs
 }
@@ -175,6 +189,9 @@ func clock(b *builder) {
 	b.add(c, "DateTime", Characteristics{DataType: DateTime},
 		AttributeDef{Type: Actual, Mutability: ReadOnly, Dynamic: func(now time.Time) string { return now.UTC().Format(time.RFC3339) }})
 	b.add(c, "TimeSource", list(SequenceList, "Heartbeat"), actual(ReadWrite, "Heartbeat"))
+	// TimeZone (IANA, e.g. "Europe/Berlin") makes Recurring charging
+	// profiles repeat at local time across daylight saving; empty is UTC.
+	b.add(c, "TimeZone", Characteristics{DataType: String, MaxLimit: limit(50)}, actual(ReadWrite, ""))
 }
 
 func deviceData(b *builder, l Layout) {
@@ -198,6 +215,36 @@ func security(b *builder, profile int) {
 	b.add(c, "CertificateEntries", integer(0, 1000, ""), actual(ReadOnly, "0"))
 	b.add(c, "OrganizationName", Characteristics{DataType: String, MaxLimit: limit(50)}, actual(ReadWrite, ""))
 	b.add(c, "SecurityProfile", integer(1, 3, ""), actual(ReadOnly, strconv.Itoa(profile)))
+}
+
+// smartCharging declares what the gateway honours: smart charging is
+// available only when the template can limit the charger, and then always
+// enabled; external constraints (the operator's site limits) cannot be
+// switched off by the CSMS, since they protect the site's grid connection.
+// LimitChangeSignificance is a percentage of the limit in force.
+func smartCharging(b *builder, l Layout) {
+	c := Component{Name: "SmartChargingCtrlr"}
+	on := strconv.FormatBool(l.SmartCharging)
+	b.add(c, "ACPhaseSwitchingSupported", boolean, actual(ReadOnly, "false"))
+	b.add(c, "Available", boolean, actual(ReadOnly, on))
+	b.add(c, "Enabled", boolean, actual(ReadOnly, on))
+	entries := l.ProfileEntries
+	d := b.add(c, "Entries", integer(0, MaxProfiles, ""), AttributeDef{Type: Actual, Mutability: ReadOnly,
+		Dynamic: func(time.Time) string {
+			if entries == nil {
+				return "0"
+			}
+			return strconv.Itoa(entries())
+		}})
+	d.Variable.Instance = "ChargingProfiles"
+	b.add(c, "ExternalControlSignalsEnabled", boolean, actual(ReadOnly, "true"))
+	b.add(c, "LimitChangeSignificance", Characteristics{DataType: Decimal, Unit: "Percent", MinLimit: limit(0), MaxLimit: limit(100)},
+		actual(ReadWrite, "10"))
+	b.add(c, "NotifyChargingLimitWithSchedules", boolean, actual(ReadWrite, "false"))
+	b.add(c, "PeriodsPerSchedule", integer(1, PeriodsPerSchedule, ""), actual(ReadOnly, strconv.Itoa(PeriodsPerSchedule)))
+	b.add(c, "Phases3to1", boolean, actual(ReadOnly, "false"))
+	b.add(c, "ProfileStackLevel", integer(0, ProfileStackLevel, ""), actual(ReadOnly, strconv.Itoa(ProfileStackLevel)))
+	b.add(c, "RateUnit", list(MemberList, "A", "W"), actual(ReadOnly, "A,W"))
 }
 
 // topology adds the ChargingStation, EVSE and Connector components. Their

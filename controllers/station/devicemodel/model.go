@@ -3,6 +3,7 @@ package devicemodel
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -197,6 +198,16 @@ func (m *Model) Int(c Component, v Variable, def int) int {
 		return def
 	}
 	return n
+}
+
+// Float returns the Actual value of a decimal variable, or def when it is
+// unset or not a finite number.
+func (m *Model) Float(c Component, v Variable, def float64) float64 {
+	f, err := strconv.ParseFloat(m.Value(c, v), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return def
+	}
+	return f
 }
 
 // Secret returns the value of a write-only variable for the station's own
