@@ -14,6 +14,7 @@ package main
 //   clear           TC_K_05, TC_K_06, TC_K_07, TC_K_08, TC_K_09, TC_K_24
 //   composite       TC_K_40, TC_K_41, TC_K_47
 //   recurring       TC_K_19, TC_K_28
+//   (restart test)  TC_K_13, TC_K_105
 //   remote-start    TC_K_37
 //   get-profiles    TC_K_01, TC_K_29 to TC_K_36
 //   bad-input       TC_K_02, TC_K_11, TC_K_14, TC_K_16, and K01.FR.06
