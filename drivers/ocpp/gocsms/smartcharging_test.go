@@ -107,3 +107,32 @@ func TestStationSmartChargingCalls(t *testing.T) {
 		t.Errorf("the report of request 4 is not complete: %v", err)
 	}
 }
+
+// TestClockOffset: the time a station takes from its CSMS (BootNotification,
+// Heartbeat) follows SetClockOffset, so a test can put a station's clock
+// just before midnight.
+func TestClockOffset(t *testing.T) {
+	c, v := startCSMS(t)
+	conn := station(t, c, v, "GO-CLOCK", 0, nil)
+	currentTime := func(action, payload string) time.Time {
+		res, err := conn.Call(ctxT(t), action, json.RawMessage(payload))
+		var a struct{ CurrentTime time.Time }
+		if err != nil || json.Unmarshal(res, &a) != nil {
+			t.Fatalf("%s: %s, %v", action, res, err)
+		}
+		return a.CurrentTime
+	}
+	const boot = `{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"}}`
+	for _, d := range []time.Duration{7 * time.Hour, -90 * time.Minute, 0} {
+		c.SetClockOffset(d)
+		before := time.Now().Add(d)
+		hb, bn := currentTime("Heartbeat", `{}`), currentTime("BootNotification", boot)
+		after := time.Now().Add(d)
+		for _, got := range []time.Time{hb, bn} {
+			// The answers carry whole seconds at most.
+			if got.Before(before.Add(-time.Second)) || got.After(after.Add(time.Second)) {
+				t.Errorf("offset %v: currentTime %v, want between %v and %v", d, got, before, after)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 )
 
 // report is a schema-valid ReportChargingProfilesRequest for one TxDefaultProfile.
@@ -80,5 +81,32 @@ func TestGetChargingProfilesCollectsReports(t *testing.T) {
 	var p struct{ ID int }
 	if json.Unmarshal(r.reports[0].ChargingProfile[0], &p); p.ID != 1 {
 		t.Fatalf("first report's profile %s", r.reports[0].ChargingProfile[0])
+	}
+}
+
+// TestClockOffset: the time a station takes from its CSMS (BootNotification,
+// Heartbeat) follows Settings.ClockOffsetMs.
+func TestClockOffset(t *testing.T) {
+	c := start(t)
+	ws := dial(t, c, "ST-CLOCK", "")
+	currentTime := func(msg []json.RawMessage) time.Time {
+		var a struct{ CurrentTime time.Time }
+		if string(msg[0]) != "3" || json.Unmarshal(msg[2], &a) != nil {
+			t.Fatalf("answer %s", msg)
+		}
+		return a.CurrentTime
+	}
+	for i, d := range []time.Duration{7 * time.Hour, -90 * time.Minute, 0} {
+		ms := d.Milliseconds()
+		set(t, c, Settings{ClockOffsetMs: &ms})
+		before := time.Now().Add(d)
+		bn := currentTime(roundTrip(t, ws, boot))
+		hb := currentTime(roundTrip(t, ws, call(fmt.Sprint("h", i), "Heartbeat", `{}`)))
+		after := time.Now().Add(d)
+		for _, got := range []time.Time{hb, bn} {
+			if got.Before(before.Add(-time.Second)) || got.After(after.Add(time.Second)) {
+				t.Errorf("offset %v: currentTime %v, want between %v and %v", d, got, before, after)
+			}
+		}
 	}
 }
