@@ -30,6 +30,7 @@ const compositeAnswer = `{"status":"Accepted","schedule":{"evseId":1,"duration":
 func TestSmartChargingRequests(t *testing.T) {
 	c, v := startCSMS(t)
 	var conn *rpc.Conn
+	sent := make(chan struct{}) // the reports are answered: the station may go
 	fixed := answering(map[string]string{
 		"SetChargingProfile":   `{"status":"Rejected","statusInfo":{"reasonCode":"TxNotFound"}}`,
 		"ClearChargingProfile": `{"status":"Unknown"}`,
@@ -40,6 +41,7 @@ func TestSmartChargingRequests(t *testing.T) {
 			return fixed(ctx, action, p)
 		}
 		go func() { // after the answer, as the station does (K09)
+			defer close(sent)
 			for _, r := range []json.RawMessage{report(9, 1, true), report(8, 5, false), report(9, 2, false)} {
 				if _, err := conn.Call(context.Background(), "ReportChargingProfiles", r); err != nil {
 					t.Errorf("ReportChargingProfiles: %v", err)
@@ -75,6 +77,7 @@ func TestSmartChargingRequests(t *testing.T) {
 	if err != nil || res.Status != smartcharging.GetChargingProfileStatusAccepted {
 		t.Fatalf("GetChargingProfiles: %+v, %v", res, err)
 	}
+	<-sent
 	if len(reports) != 2 || !reports[0].Tbc || reports[1].Tbc || reports[0].ChargingProfile[0].ID != 1 || reports[1].ChargingProfile[0].ID != 2 {
 		t.Errorf("reports %+v, want profiles 1 (tbc) and 2 of request 9", reports)
 	}
