@@ -14,6 +14,7 @@ package main
 //   clear           TC_K_05, TC_K_06, TC_K_07, TC_K_08, TC_K_09, TC_K_24
 //   composite       TC_K_40, TC_K_41, TC_K_47
 //   recurring       TC_K_19, TC_K_28
+//   midnight        TC_K_19 (across midnight UTC by the station's clock)
 //   (restart test)  TC_K_13, TC_K_105
 //   remote-start    TC_K_37
 //   get-profiles    TC_K_01, TC_K_29 to TC_K_36
@@ -36,6 +37,7 @@ var smartChargingFlows = []sessionFlow{
 	{name: "clear", run: scClear},
 	{name: "composite", run: scComposite},
 	{name: "recurring", run: scRecurring},
+	{name: "midnight", run: scMidnight, ownCSMS: true}, // sets its CSMS's clock
 	{name: "remote-start", run: scRemoteStart},
 	{name: "get-profiles", run: scGetProfiles},
 	{name: "bad-input", run: scBadInput},
@@ -132,10 +134,16 @@ func (f *flowEnv) clearProfiles(t *testing.T, req map[string]any) string {
 
 // waitLimit waits until the simulated charger was written a and has it
 // in force.
-func (f *flowEnv) waitLimit(t *testing.T, a float64) {
+func (f *flowEnv) waitLimit(t *testing.T, a float64) { f.waitLimitWithin(t, a, 30*time.Second) }
+
+// waitLimitWithin is waitLimit for a change that may be d away.
+func (f *flowEnv) waitLimitWithin(t *testing.T, a float64, d time.Duration) {
 	t.Helper()
-	f.waitSim(t, fmt.Sprintf("the charger limited to %g A", a), func(s flowSimState) bool {
-		return s.SetpointA == a && s.LimitA == a
+	fixture.Within(t, d, fmt.Sprintf("the charger limited to %g A at the device", a), func() string {
+		if s := f.simState(t); s.SetpointA != a || s.LimitA != a {
+			return fmt.Sprintf("%+v", s)
+		}
+		return ""
 	})
 }
 
