@@ -82,6 +82,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseReply -fuzztime $(FUZZTIME) ./drivers/modbus
 	$(GO) test -run '^$$' -fuzz FuzzCompile -fuzztime $(FUZZTIME) ./cel
 	$(GO) test -run '^$$' -fuzz FuzzCompose -fuzztime $(FUZZTIME) ./controllers/station/composite
+	$(GO) test -run '^$$' -fuzz FuzzCompute -fuzztime $(FUZZTIME) ./controllers/sitelimit/share
 
 clean:
 	rm -rf bin dist .demo

@@ -104,6 +104,18 @@ func (m *Manager) Add(c *Controller) error {
 	return nil
 }
 
+// SetupWith makes a Manager setup of a controller's constructor and its
+// options: the constructor builds the controller, the setup adds it.
+func SetupWith[O any](newController func(*Manager, *store.Store, *slog.Logger, O) (*Controller, error), opts O) func(*Manager, *store.Store, *slog.Logger) error {
+	return func(m *Manager, st *store.Store, log *slog.Logger) error {
+		c, err := newController(m, st, log, opts)
+		if err != nil {
+			return err
+		}
+		return m.Add(c)
+	}
+}
+
 // Run starts the informers, waits until every cache is synced, starts the
 // controllers' workers and blocks until ctx is done. It then shuts the queues
 // down and returns only after every worker and informer goroutine has exited.

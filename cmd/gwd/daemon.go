@@ -15,6 +15,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/server"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
+	"github.com/ocppgw/ocppgw/controllers/sitelimit"
 	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
@@ -102,6 +103,9 @@ func setupControllers(st *store.Store, drivers *charger.Drivers, history transac
 	}
 	if err := transaction.Setup(history)(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("transaction history controller: %w", err)
+	}
+	if err := sitelimit.Setup(sitelimit.Options{})(mgr, st, log); err != nil {
+		return nil, nil, fmt.Errorf("site limit controller: %w", err)
 	}
 	return mgr, chargers, nil
 }

@@ -174,6 +174,13 @@ func (s *Station) setAvailability(ctx context.Context, target ConnectorRef, st o
 	delete(s.scheduled, target)
 	s.availability = after
 	s.mu.Unlock()
+	if len(changed) > 0 {
+		// On chargers whose setAvailable writes the current (0 A or the
+		// rating), it overwrote the session's hold or the limit: both are
+		// told again at the next step.
+		s.forgetCommanded()
+		signal(s.ss.wake)
+	}
 	s.syncModel()
 	if err := s.persist(); err != nil {
 		return err

@@ -3,6 +3,7 @@ package station
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/ocppgw/ocppgw/cel"
@@ -13,6 +14,7 @@ import (
 type recordingCommander struct {
 	mu     sync.Mutex
 	calls  []string
+	limits []string // "setCurrentLimit 16" and "start 16": the current each offered
 	refuse map[string]error
 }
 
@@ -24,7 +26,21 @@ func (c *recordingCommander) Command(_ context.Context, charger, command string,
 		call += fmt.Sprintf(" %t", args.Available)
 	}
 	c.calls = append(c.calls, call)
+	if c.refuse[command] == nil && (command == "setCurrentLimit" || command == "start") {
+		c.limits = append(c.limits, fmt.Sprintf("%s %g", command, args.LimitA))
+	}
 	return c.refuse[command]
+}
+
+// lastLimit is the current the device was last told to offer, "" if none.
+func (c *recordingCommander) lastLimit() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.limits) == 0 {
+		return ""
+	}
+	l := c.limits[len(c.limits)-1]
+	return l[strings.LastIndexByte(l, ' ')+1:]
 }
 
 func (c *recordingCommander) setRefuse(command string, err error) {

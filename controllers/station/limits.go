@@ -49,11 +49,16 @@ type limiter struct {
 	triedAt   map[int]time.Time
 	shown     map[int]v1alpha1.EVSELimit // as last put in the status
 	cond      v1alpha1.Condition         // CurrentLimit
+	// notified is the site share the CSMS was last told of per EVSE
+	// (NotifyChargingLimit; absent: none, or ClearedChargingLimit);
+	// notifying marks a notification on its way.
+	notified  map[int]float64
+	notifying map[int]bool
 }
 
 func newLimiter() *limiter {
 	return &limiter{written: map[int]float64{}, writtenAt: map[int]time.Time{}, triedAt: map[int]time.Time{},
-		shown: map[int]v1alpha1.EVSELimit{}}
+		shown: map[int]v1alpha1.EVSELimit{}, notified: map[int]float64{}, notifying: map[int]bool{}}
 }
 
 // forget makes the next step write the limit again (the charger was
@@ -130,6 +135,24 @@ func (s *Station) limitNow(evse int, now time.Time) (v1alpha1.EVSELimit, time.Ti
 		return &v
 	}
 	out.CSMSLimitA, out.SiteShareA = one(csms), one(site)
+	if n := len(s.cfg.Layout.EVSEs); n > 1 {
+		// A station-wide limit (evseId 0) bounds the sum of the EVSEs:
+		// each gets an equal part of it.
+		shared := func(ps []composite.Profile, cur *float64) *float64 {
+			r := req
+			r.EVSEID, r.MaxCurrentA, r.SessionStart, r.TransactionID = 0, unlimited, time.Time{}, ""
+			sched, err := composite.Compose(ps, r)
+			if err != nil || len(ps) == 0 || sched.ChargingSchedulePeriod[0].Limit >= unlimited {
+				return cur
+			}
+			v := floorTenth(sched.ChargingSchedulePeriod[0].Limit / float64(n))
+			if cur != nil && *cur < v {
+				return cur
+			}
+			return &v
+		}
+		out.CSMSLimitA, out.SiteShareA = shared(csms, out.CSMSLimitA), shared(site, out.SiteShareA)
+	}
 	if v := out.SiteShareA; v != nil && *v < out.LimitA {
 		out.LimitA, out.Source = *v, v1alpha1.LimitSourceSite
 	}
@@ -152,10 +175,11 @@ func floorTenth(a float64) float64 { return math.Floor(a*10+1e-9) / 10 }
 
 // enforceLimit writes the EVSE's limit to a released charger when it
 // changed enough, reports it in the status, and returns when to look
-// again (the next scheduled change, or a retry).
-func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
+// again (the next scheduled change, or a retry) and whether a limit the
+// device had was changed (a session reports that as ChargingRateChanged).
+func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) {
 	if !s.cfg.Layout.SmartCharging {
-		return time.Time{}
+		return time.Time{}, false
 	}
 	now := s.now()
 	lim, due := s.limitNow(evse, now)
@@ -165,11 +189,16 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
 	s.ss.mu.Lock()
 	released, known := s.ss.commanded[evse]
 	s.ss.mu.Unlock()
+	s.lim.mu.Lock()
+	before, had := s.lim.written[evse]
+	s.lim.mu.Unlock()
 	switch {
 	case !reachable:
 	case known && !released:
 		s.lim.mu.Lock()
-		s.lim.written[evse], s.lim.writtenAt[evse] = 0, time.Now() // held: the device offers nothing
+		if w, ok := s.lim.written[evse]; !ok || w != 0 {
+			s.lim.written[evse], s.lim.writtenAt[evse] = 0, time.Now() // held: the device offers nothing
+		}
 		s.lim.mu.Unlock()
 	case known:
 		if retry := s.writeLimit(ctx, evse, lim.LimitA); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
@@ -177,9 +206,11 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
 		}
 	}
 	s.lim.mu.Lock()
-	if w, ok := s.lim.written[evse]; ok {
+	w, ok := s.lim.written[evse]
+	if ok {
 		lim.WrittenA, lim.WrittenAt = &w, s.lim.writtenAt[evse].UTC().Format(time.RFC3339)
 	}
+	rateChanged := had && ok && before > 0 && w > 0 && w != before
 	changed := !sameLimit(s.lim.shown[evse], lim)
 	s.lim.shown[evse] = lim
 	s.lim.mu.Unlock()
@@ -189,7 +220,8 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) time.Time {
 	if changed {
 		s.writeStatus()
 	}
-	return due
+	s.notifyExternal(evse, lim.SiteShareA)
+	return due, rateChanged
 }
 
 // writeLimit writes limitA unless the device has it, or it is a raise

@@ -52,8 +52,6 @@ func (p *profiles) snapshot(sources ...string) []installed {
 	return out
 }
 
-func (p *profiles) count(source string) int { return len(p.snapshot(source)) }
-
 // reloadProfiles reads the charger's profiles from the store. A profile
 // that does not convert is left out with a warning: it can only be one an
 // operator wrote by hand, since the station checks what the CSMS sets.

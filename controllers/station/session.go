@@ -297,4 +297,7 @@ func (s *Station) setOnline(on bool) {
 	s.mu.Lock()
 	s.online = on
 	s.mu.Unlock()
+	if on {
+		signal(s.ss.wake) // the limits the CSMS has not been told yet are notified
+	}
 }

@@ -202,8 +202,17 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 			due = d
 		}
 		s.enforce(ctx, e.ID)
-		if d := s.enforceLimit(ctx, e.ID); !d.IsZero() && (due.IsZero() || d.Before(due)) {
+		d, rateChanged := s.enforceLimit(ctx, e.ID)
+		if !d.IsZero() && (due.IsZero() || d.Before(due)) {
 			due = d
+		}
+		if rateChanged {
+			s.ss.mu.Lock()
+			ev := m.Meter(ocpp.TriggerReasonChargingRateChanged, ocpp.ReadingContextOther)
+			s.ss.mu.Unlock()
+			if ev != nil {
+				s.record(e.ID, []tx.Event{*ev}, sig)
+			}
 		}
 		s.ss.mu.Lock()
 		if tried := s.ss.triedAt[e.ID]; !tried.IsZero() && (due.IsZero() || tried.Add(retryHoldEvery).Before(due)) {

@@ -190,8 +190,21 @@ func (s *Station) onGetCompositeSchedule(r *ocpp.GetCompositeScheduleRequest) (a
 	if unit == "" {
 		unit = ocpp.ChargingRateUnitA
 	}
-	req := s.compositeRequest(r.EVSEID, s.now().Truncate(time.Second), r.Duration, unit)
-	sched, err := composite.Compose(profilesOf(s.pf.snapshot()), req)
+	start := s.now().Truncate(time.Second)
+	req := s.compositeRequest(r.EVSEID, start, r.Duration, unit)
+	profiles := profilesOf(s.pf.snapshot())
+	var sched ocpp.CompositeScheduleType
+	var err error
+	if r.EVSEID == 0 {
+		var evses []composite.Request
+		for _, id := range s.evseIDs() {
+			evses = append(evses, s.compositeRequest(id, start, r.Duration, unit))
+		}
+		req.MaxCurrentA *= float64(len(evses))
+		sched, err = composite.ForStation(profiles, req, evses)
+	} else {
+		sched, err = composite.Compose(profiles, req)
+	}
 	if err != nil {
 		return rejected("InvalidValue", err.Error()), nil
 	}

@@ -78,11 +78,5 @@ func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options
 
 // Setup returns a setup that adds the transaction history controller.
 func Setup(opts Options) func(*controllers.Manager, *store.Store, *slog.Logger) error {
-	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
-		c, err := New(m, st, log, opts)
-		if err != nil {
-			return err
-		}
-		return m.Add(c)
-	}
+	return controllers.SetupWith(New, opts)
 }

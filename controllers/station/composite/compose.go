@@ -120,6 +120,14 @@ func resolve(profiles []Profile, req Request, c converter, t, end time.Time) (li
 			continue
 		}
 		b := &best[slot]
+		if slot == slotExternal {
+			// External constraints come from independent sources (a site
+			// limit, an energy manager): every one of them holds.
+			if !b.l.ok || l.value < b.l.value {
+				*b = candidate{l: l, stack: p.StackLevel, evse: p.EVSEID != 0}
+			}
+			continue
+		}
 		if b.beatenBy(p.StackLevel, p.EVSEID != 0, slot == slotTxDefault) {
 			*b = candidate{l: l, stack: p.StackLevel, evse: p.EVSEID != 0}
 		}

@@ -121,6 +121,13 @@ var composeCases = []composeCase{{
 	profiles: []Profile{abs(1, 1, txDefault, 0, nil, 0, 16), abs(2, 1, external, 0, nil, 0, 14)},
 	want:     []period{{0, 14, 3}},
 }, {
+	// Two site limits on one charger: both hold, whatever their stack
+	// levels (the higher stack level gives the higher limit here).
+	name: "every external constraint holds",
+	profiles: []Profile{abs(1, 0, external, 0, ip(600), 0, 10), abs(2, 0, external, 3, nil, 0, 18),
+		abs(3, 0, external, 3, nil, 0, 30)},
+	want: []period{{0, 10, 3}, {600, 18, 3}},
+}, {
 	// 11040 W on 3 phases at 230 V is 16 A.
 	name: "W profile asked in A",
 	profiles: []Profile{func() Profile {
@@ -151,14 +158,16 @@ var composeCases = []composeCase{{
 	}()},
 	want: []period{{0, 20, 3}, {300, 8, 3}},
 }, {
-	name: "Relative without a session does not apply",
+	// Without a session a Relative schedule starts with the request, as a
+	// session starting now would (TC_K_21_CS composes one while idle).
+	name: "Relative without a session starts with the request",
 	profiles: []Profile{func() Profile {
 		p := abs(1, 1, txDefault, 0, nil, 0, 20)
 		p.ChargingProfileKind, p.ChargingSchedule[0].StartSchedule = ocpp.ChargingProfileKindRelative, nil
 		return p
 	}()},
 	req:  func(r *Request) { r.SessionStart, r.TransactionID = time.Time{}, "" },
-	want: []period{{0, 32, 3}},
+	want: []period{{0, 20, 3}},
 }, {
 	// The station composite counts the station maximum, not TxDefaultProfiles.
 	name:     "station composite",

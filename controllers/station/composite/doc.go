@@ -19,7 +19,8 @@
 //     ISO 15118 schedule offers, which this gateway does not make.
 //   - A profile applies from validFrom (inclusive) to validTo (exclusive).
 //     Absolute schedules start at startSchedule; Relative ones at the
-//     session start and not at all without a session; Recurring ones at
+//     session start, or without a session at the request's start (as a
+//     session starting now would); Recurring ones at
 //     startSchedule and again every day or week after it (not before it).
 //     A schedule gives no limit after its duration; a Recurring schedule
 //     without duration, or longer than its recurrence, lasts until the next
@@ -30,10 +31,14 @@
 //     set on the station (evseId 0) whatever their stack levels. An active
 //     TxProfile of the session's transaction replaces TxDefaultProfile.
 //     ChargingStationMaxProfile and ChargingStationExternalConstraints cap
-//     the rest: the composite is the minimum over the purposes.
+//     the rest: the composite is the minimum over the purposes. External
+//     constraints come from independent sources (each site limit a charger
+//     is under), so all of them hold whatever their stack levels.
 //   - For the station (evseId 0) only profiles set on the station with
 //     purpose ChargingStationMaxProfile or ChargingStationExternalConstraints
 //     count, since TxDefaultProfile and TxProfile limit one EVSE each.
+//     ForStation gives what the whole station may draw: the sum of its
+//     EVSEs' composites, capped by that.
 //   - Where no profile limits, the composite says so explicitly with the
 //     charger's own maximum (Request.MaxCurrentA, converted to the unit
 //     asked for), never with a gap: a consumer such as the enforcement loop

@@ -92,7 +92,11 @@ func evaluate(p *ocpp.ChargingProfileType, t, end time.Time, req Request, c conv
 		}
 		end = earliest(end, p.ValidTo.Time)
 	}
-	start, next, ok := scheduleStart(p, t, req.SessionStart, req.Location)
+	session := req.SessionStart
+	if session.IsZero() {
+		session = req.Start // no session: Relative schedules start with the request
+	}
+	start, next, ok := scheduleStart(p, t, session, req.Location)
 	if !ok {
 		if next.IsZero() {
 			return limit{}, end

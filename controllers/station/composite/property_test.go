@@ -59,6 +59,9 @@ func naiveLimit(p Profile, req Request, t time.Time) (float64, bool) {
 	switch p.ChargingProfileKind {
 	case ocpp.ChargingProfileKindRelative:
 		start = req.SessionStart
+		if start.IsZero() {
+			start = req.Start
+		}
 	case ocpp.ChargingProfileKindAbsolute:
 		start = s.StartSchedule.Time
 	case ocpp.ChargingProfileKindRecurring:
@@ -95,8 +98,9 @@ func naiveLimit(p Profile, req Request, t time.Time) (float64, bool) {
 }
 
 // winners gives the limit of each purpose that applies at t: the highest
-// stack level of each, the EVSE's TxDefaultProfile before the station's,
-// and the TxProfile instead of the TxDefaultProfile.
+// stack level of each (the lowest of the external constraints), the EVSE's
+// TxDefaultProfile before the station's, and the TxProfile instead of the
+// TxDefaultProfile.
 func winners(ps []Profile, req Request, t time.Time) []float64 {
 	type best struct {
 		v     float64
@@ -116,7 +120,9 @@ func winners(ps []Profile, req Request, t time.Time) []float64 {
 			key = "evse default"
 		}
 		v, ok := naiveLimit(p, req, t)
-		if b := top[key]; ok && (b == nil || p.StackLevel > b.stack) {
+		if b := top[key]; ok && key == string(external) && (b == nil || v < b.v) {
+			top[key] = &best{v, p.StackLevel, true} // every external constraint holds: the lowest
+		} else if ok && key != string(external) && (b == nil || p.StackLevel > b.stack) {
 			top[key] = &best{v, p.StackLevel, true}
 		}
 	}

@@ -1,0 +1,118 @@
+package sitelimit
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// observed is what the controller reads of one selected Charger.
+type observed struct {
+	name string
+	// managed chargers have spec.ocpp and get a share; the others are a
+	// fixed load.
+	managed bool
+	supply  v1alpha1.Electrical
+	// drawA is the current per phase the charger draws, when drawKnown.
+	drawA     float64
+	drawKnown bool
+	// writtenA is the limit the device last took, when writtenKnown.
+	writtenA     float64
+	writtenKnown bool
+}
+
+// observe reads a Charger object.
+func observe(obj *v1alpha1.Object) (observed, error) {
+	var spec v1alpha1.ChargerSpec
+	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
+		return observed{}, fmt.Errorf("charger %s: read spec: %w", obj.Metadata.Name, err)
+	}
+	o := observed{name: obj.Metadata.Name, managed: spec.OCPP != nil, supply: spec.Supply()}
+	var status v1alpha1.ChargerStatus
+	if len(obj.Status) > 0 {
+		if err := json.Unmarshal(obj.Status, &status); err != nil {
+			return o, fmt.Errorf("charger %s: read status: %w", obj.Metadata.Name, err)
+		}
+	}
+	o.drawA, o.drawKnown = draw(status.Connectors, o.supply)
+	o.writtenA, o.writtenKnown = written(status.OCPP)
+	return o, nil
+}
+
+// fixedA is the load an unmanaged charger puts on the site: its draw, or its
+// maximum while the draw is not known.
+func (o *observed) fixedA() float64 {
+	if o.drawKnown {
+		return o.drawA
+	}
+	return o.supply.MaxCurrentA
+}
+
+// draw is the current per phase the charger draws: the sum over its
+// connectors of the highest phase current, or of powerW / (V × phases)
+// where no phase current is mapped. It is unknown when a connector's
+// signals are stale or give neither.
+func draw(conns []v1alpha1.ConnectorStatus, e v1alpha1.Electrical) (float64, bool) {
+	if len(conns) == 0 {
+		return 0, false
+	}
+	sum := 0.0
+	for _, c := range conns {
+		if c.Stale {
+			return 0, false
+		}
+		a, ok := phaseCurrent(c.Signals)
+		if !ok {
+			w, okW := number(c.Signals["powerW"])
+			if !okW {
+				return 0, false
+			}
+			a = max(w, 0) / (e.VoltageV * float64(e.Phases))
+		}
+		sum += a
+	}
+	return sum, true
+}
+
+// phaseCurrent is the highest of currentA1..3 that the signals give.
+func phaseCurrent(sig map[string]any) (float64, bool) {
+	best, ok := 0.0, false
+	for _, k := range []string{"currentA1", "currentA2", "currentA3"} {
+		if v, okV := number(sig[k]); okV {
+			best, ok = max(best, v), true
+		}
+	}
+	return best, ok
+}
+
+// number reads a signal value as decoded from JSON.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// written is the sum over the charger's EVSEs of the limit each last took;
+// unknown while any EVSE has taken none, since that one may draw anything
+// up to the maximum.
+func written(s *v1alpha1.ChargerOCPPStatus) (float64, bool) {
+	if s == nil || len(s.Limits) == 0 {
+		return 0, false
+	}
+	sum := 0.0
+	for _, l := range s.Limits {
+		if l.WrittenA == nil {
+			return 0, false
+		}
+		sum += *l.WrittenA
+	}
+	return sum, true
+}

@@ -1,0 +1,111 @@
+package share
+
+import "math"
+
+// Device is what Commit knows of one charger's limit.
+type Device struct {
+	// TargetA is the share Compute wants.
+	TargetA float64
+	// PreviousA is the share last stored for the charger; HasPrevious is
+	// false when none is.
+	PreviousA   float64
+	HasPrevious bool
+	// WrittenA is the limit the device last took; WrittenKnown is false
+	// when it took none that the gateway knows of (it may draw its maximum).
+	WrittenA     float64
+	WrittenKnown bool
+	MinA, MaxA   float64
+}
+
+// committed is what the charger may draw before the new share reaches it.
+func (d *Device) committed() int64 {
+	c := floorDeci(d.MaxA)
+	if d.WrittenKnown {
+		c = ceilDeci(d.WrittenA)
+	}
+	if d.HasPrevious {
+		c = max(c, ceilDeci(d.PreviousA))
+	}
+	return c
+}
+
+// Commit returns the shares to store now, given what Compute wants (in
+// order: the indexes of devs to raise first, as Result.Order) within
+// availableA: decreases in full, raises only as far as the sum of what every
+// charger is committed to stays within availableA. A raise that cannot
+// reach the charger's minimum is held at 0 when the charger is below its
+// minimum, so no session is given a current it cannot charge with.
+// Withheld reports whether any raise was held back.
+func Commit(availableA float64, devs []Device, order []int) (shares []float64, withheld bool) {
+	shares = make([]float64, len(devs))
+	committed := make([]int64, len(devs))
+	var sum int64
+	for i := range devs {
+		committed[i] = devs[i].committed()
+		sum += committed[i]
+		shares[i] = roundDeci(devs[i].TargetA)
+	}
+	room := floorDeci(availableA) - sum
+	raised := make([]bool, len(devs))
+	for _, i := range order {
+		raised[i] = true
+		withheld = raise(&devs[i], committed[i], &room, &shares[i]) || withheld
+	}
+	for i := range devs {
+		if !raised[i] {
+			withheld = raise(&devs[i], committed[i], &room, &shares[i]) || withheld
+		}
+	}
+	return shares, withheld
+}
+
+// raise clamps one charger's share to what room allows above its committed
+// current, uses that room, and reports whether it held the share back.
+func raise(d *Device, committed int64, room *int64, share *float64) bool {
+	want := floorDeci(d.TargetA)
+	if want <= committed {
+		return false
+	}
+	got := committed + max(*room, 0)
+	if got >= want {
+		*room -= want - committed
+		return false
+	}
+	if got < ceilDeci(d.MinA) {
+		// Between 0 and the minimum a session cannot charge: it waits at 0
+		// (got >= committed here, so this only lowers it).
+		got = 0
+	}
+	*room -= max(got-committed, 0)
+	*share = float64(got) / 10
+	return true
+}
+
+// roundDeci rounds a to the nearest 0.1 A, so that shares read back from
+// JSON compare equal.
+func roundDeci(a float64) float64 {
+	return math.Round(a*10) / 10
+}
+
+// PerPhaseA turns a total power limit in W into a current per phase for
+// chargers of the given phases and voltages: W / (V × phases) with the
+// highest voltage and the most phases among them, since that is the lowest
+// current that keeps the power within W whatever phases the load is on
+// (a 3-phase load at I A draws 3·V·I; a 1-phase one only V·I). Without
+// chargers it uses 230 V and 3 phases.
+func PerPhaseA(watts float64, phases []int, voltages []float64) float64 {
+	p, v := 0, 0.0
+	for _, x := range phases {
+		p = max(p, x)
+	}
+	for _, x := range voltages {
+		v = max(v, x)
+	}
+	if p <= 0 {
+		p = 3
+	}
+	if !(v > 0) {
+		v = 230
+	}
+	return watts / (v * float64(p))
+}
