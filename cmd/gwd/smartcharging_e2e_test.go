@@ -19,6 +19,8 @@ package main
 //   remote-start    TC_K_37
 //   get-profiles    TC_K_01, TC_K_29 to TC_K_36
 //   bad-input       TC_K_02, TC_K_11, TC_K_14, TC_K_16, and K01.FR.06
+//   watts           K01 chargingRateUnit W (no OCTT case of its own)
+//   validity        TC_K_21, TC_K_22
 //   site-limit      K12 and K13 (NotifyChargingLimit, ClearedChargingLimit;
 //                   TC_K_52 is the EMS variant), K08, K10
 
@@ -44,6 +46,8 @@ var smartChargingFlows = []sessionFlow{
 	{name: "get-profiles", run: scGetProfiles},
 	{name: "bad-input", run: scBadInput},
 	{name: "site-limit", run: scSiteLimit},
+	{name: "watts", run: scWatts},
+	{name: "validity", run: scValidity},
 }
 
 // TestSmartCharging runs every smart-charging flow against every peer.
