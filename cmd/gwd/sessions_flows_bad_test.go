@@ -45,11 +45,11 @@ func flowBadRequests(running string) []flowBadRequest {
 			payload: map[string]any{"transactionId": "00000000-0000-4000-8000-000000000000"}, answer: "Rejected"},
 		{what: "an unlock of a connector that does not exist", action: "UnlockConnector",
 			payload: map[string]any{"evseId": 99, "connectorId": 1}, answer: "UnknownConnector"},
-		// No smart charging yet: SetChargingProfile is NotSupported (Part 6 K).
+		// TC_K_14: a profile for an EVSE the station does not have.
 		{what: "a charging profile on an EVSE that does not exist", action: "SetChargingProfile",
 			payload: map[string]any{"evseId": 99, "chargingProfile": map[string]any{"id": 8, "stackLevel": 0,
 				"chargingProfilePurpose": "TxDefaultProfile", "chargingProfileKind": "Relative",
-				"chargingSchedule": flowTxProfile["chargingSchedule"]}}, code: "NotSupported"},
+				"chargingSchedule": flowTxProfile["chargingSchedule"]}}, answer: "Rejected"},
 		{what: "a start without idToken", action: "RequestStartTransaction", invalid: true,
 			payload: map[string]any{"evseId": 1, "remoteStartId": 4}, code: "OccurrenceConstraintViolation"},
 		{what: "a start with a string remoteStartId", action: "RequestStartTransaction", invalid: true,

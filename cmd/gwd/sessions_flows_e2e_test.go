@@ -73,9 +73,38 @@ type flowEnv struct {
 // TestSessionFlows runs every session flow against every peer, each on a
 // station of its own, and checks after each what any flow must leave
 // behind (flowEnv.check).
-func TestSessionFlows(t *testing.T) {
+func TestSessionFlows(t *testing.T) { runFlows(t, sessionFlows) }
+
+// runFlows runs flows against every peer on one gwsim and one gwd, each
+// flow on a charger and station of its own, all at once.
+func runFlows(t *testing.T, flows []sessionFlow) {
+	_, envs, skipped := startFlows(t, flows)
+	// Every flow runs at once, each subtest from its own goroutine: they
+	// mostly wait for the devices, the CSMS and timers, and t.Parallel
+	// would let only -parallel (GOMAXPROCS) of them run at a time.
+	flowConcurrently(flowPeers, func(p flowPeerKind) {
+		t.Run(p.name, func(t *testing.T) {
+			if why, ok := skipped[p.name]; ok {
+				t.Skip(why)
+			}
+			flowConcurrently(flows, func(fl sessionFlow) {
+				f := envs[p.name+"-"+fl.name]
+				t.Run(fl.name, func(t *testing.T) {
+					f.ready(t)
+					fl.run(t, f)
+					f.check(t)
+				})
+			})
+		})
+	})
+}
+
+// startFlows starts one gwsim and one gwd and applies a charger and
+// station per flow and peer, named peer-flow; a peer that cannot run here
+// is in skipped with the reason.
+func startFlows(t *testing.T, flows []sessionFlow) (*daemon, map[string]*flowEnv, map[string]string) {
 	schemas := ocaschema.Need(t)
-	sim := flowStartGwsim(t, len(flowPeers)*len(sessionFlows))
+	sim := flowStartGwsim(t, len(flowPeers)*len(flows))
 	d := startGwd(t, t.TempDir())
 	site := []string{exampleTemplates(t)}
 	envs := map[string]*flowEnv{}
@@ -88,7 +117,7 @@ func TestSessionFlows(t *testing.T) {
 			continue
 		}
 		site = append(site, flowCSMSDoc("csms-"+p.name, shared))
-		for _, fl := range sessionFlows {
+		for _, fl := range flows {
 			peer, ref := shared, "csms-"+p.name
 			if fl.ownCSMS {
 				peer, _ = p.start(t)
@@ -106,24 +135,7 @@ func TestSessionFlows(t *testing.T) {
 	if out, errOut, code := d.gwctl(t, strings.NewReader(strings.Join(site, "\n---\n")), "apply", "-f", "-"); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
-	// Every flow runs at once, each subtest from its own goroutine: they
-	// mostly wait for the devices, the CSMS and timers, and t.Parallel
-	// would let only -parallel (GOMAXPROCS) of them run at a time.
-	flowConcurrently(flowPeers, func(p flowPeerKind) {
-		t.Run(p.name, func(t *testing.T) {
-			if why, ok := skipped[p.name]; ok {
-				t.Skip(why)
-			}
-			flowConcurrently(sessionFlows, func(fl sessionFlow) {
-				f := envs[p.name+"-"+fl.name]
-				t.Run(fl.name, func(t *testing.T) {
-					f.ready(t)
-					fl.run(t, f)
-					f.check(t)
-				})
-			})
-		})
-	})
+	return d, envs, skipped
 }
 
 // flowConcurrently calls run for every item at once and waits for all.
@@ -282,6 +294,11 @@ func (f *flowEnv) waitSignals(t *testing.T, what string, cond func(map[string]an
 type flowSimState struct {
 	Paused, Charging bool
 	PowerW           float64 `json:"powerW"`
+	// SetpointA is the current limit last written to the device, LimitA
+	// the one in force (the safe current once its watchdog expired).
+	SetpointA float64 `json:"setpointA"`
+	LimitA    float64 `json:"limitA"`
+	CurrentA  float64 `json:"currentA"`
 }
 
 func (f *flowEnv) simState(t *testing.T) flowSimState {

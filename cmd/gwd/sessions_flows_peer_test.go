@@ -170,16 +170,19 @@ func (p *goPeer) call(ctx context.Context, station, action string, payload any) 
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := gocsms.Send[ocppgo.Response](ctx, p.cs, station, flowRawRequest{action, raw})
+	_, res, err := gocsms.SendRaw[ocppgo.Response](ctx, p.cs, station, flowRawRequest{action, raw})
 	var oe *ocppgo.Error
 	switch {
 	case errors.As(err, &oe):
 		return nil, string(oe.Code), nil
 	case err != nil:
 		return nil, "", err
+	case res == nil:
+		return nil, "", fmt.Errorf("the bytes of %s's answer to %s were not seen", station, action)
 	}
-	b, err := json.Marshal(res)
-	return b, "", err
+	// The answer as the station sent it: ocpp-go's types drop what they
+	// do not know (its composite schedule is a 2.0 draft's).
+	return res, "", nil
 }
 
 func (p *goPeer) calls(station string) []flowCall {

@@ -26,6 +26,8 @@ type answers struct {
 	faulted   map[callKey]csmsfault.Fault // station CALLs whose answer a fault replaces
 	pending   map[callKey]string          // this CSMS's CALLs awaiting an answer → action
 	refused   map[string][]string         // station → answers to this CSMS that ocpp-go refused
+	raw       []*rawWaiter                // Sends waiting for their answer's bytes
+	clock     time.Duration               // added to the currentTime answered
 }
 
 func newAnswers(password string) answers {
@@ -103,10 +105,27 @@ func (c *CSMS) PendingFaults() int {
 	return len(c.answers.faults)
 }
 
-func (c *CSMS) bootAnswer() *provisioning.BootNotificationResponse {
+// SetClockOffset shifts the currentTime this CSMS answers BootNotification
+// and Heartbeat with by d: the clock a station takes from its CSMS. 0 is
+// the real time.
+func (c *CSMS) SetClockOffset(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return provisioning.NewBootNotificationResponse(types.NewDateTime(time.Now()), c.answers.interval, c.answers.boot)
+	c.answers.clock = d
+}
+
+// now is the CSMS's clock.
+func (c *CSMS) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.answers.clock)
+}
+
+func (c *CSMS) bootAnswer() *provisioning.BootNotificationResponse {
+	now := c.now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return provisioning.NewBootNotificationResponse(types.NewDateTime(now), c.answers.interval, c.answers.boot)
 }
 
 func (c *CSMS) authorizeStatus(idToken string) types.AuthorizationStatus {

@@ -163,6 +163,7 @@ func (c *CSMS) setHandlers() {
 	c.ocpp.SetFirmwareHandler(h)
 	c.ocpp.SetDiagnosticsHandler(h)
 	c.ocpp.SetDataHandler(h)
+	c.ocpp.SetSmartChargingHandler(h)
 }
 
 func freePort() (int, error) {

@@ -1,8 +1,6 @@
 package gocsms
 
 import (
-	"time"
-
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/authorization"
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/availability"
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/data"
@@ -27,7 +25,7 @@ func (h handlers) OnNotifyReport(string, *provisioning.NotifyReportRequest) (*pr
 }
 
 func (h handlers) OnHeartbeat(string, *availability.HeartbeatRequest) (*availability.HeartbeatResponse, error) {
-	return availability.NewHeartbeatResponse(*types.NewDateTime(time.Now())), nil
+	return availability.NewHeartbeatResponse(*types.NewDateTime(h.c.now())), nil
 }
 
 func (h handlers) OnStatusNotification(string, *availability.StatusNotificationRequest) (*availability.StatusNotificationResponse, error) {

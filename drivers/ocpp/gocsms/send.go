@@ -2,6 +2,7 @@ package gocsms
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -18,7 +19,18 @@ import (
 // request at a time per station; while two Sends to one station wait, a
 // refused answer ends both.
 func Send[Resp ocpp.Response](ctx context.Context, c *CSMS, station string, req ocpp.Request) (Resp, error) {
+	res, _, err := SendRaw[Resp](ctx, c, station, req)
+	return res, err
+}
+
+// SendRaw is Send that also returns the answer's payload exactly as the
+// station sent it: ocpp-go's types drop what they do not know.
+func SendRaw[Resp ocpp.Response](ctx context.Context, c *CSMS, station string, req ocpp.Request) (Resp, json.RawMessage, error) {
 	var zero Resp
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return zero, nil, fmt.Errorf("gocsms: encode %s: %w", req.GetFeatureName(), err)
+	}
 	type result struct {
 		res ocpp.Response
 		err error
@@ -27,33 +39,47 @@ func Send[Resp ocpp.Response](ctx context.Context, c *CSMS, station string, req 
 	c.mu.Lock()
 	refusedBefore := len(c.answers.refused[station])
 	c.mu.Unlock()
-	err := c.sendAsync(ctx, station, req, func(res ocpp.Response, err error) { ch <- result{res, err} })
+	w := c.waitRaw(station, req.GetFeatureName(), payload)
+	defer c.dropRaw(w)
+	err = c.sendAsync(ctx, station, req, func(res ocpp.Response, err error) { ch <- result{res, err} })
 	if err != nil {
-		return zero, fmt.Errorf("gocsms: send %s to %s: %w", req.GetFeatureName(), station, err)
+		return zero, nil, fmt.Errorf("gocsms: send %s to %s: %w", req.GetFeatureName(), station, err)
 	}
 	for {
 		c.mu.Lock()
 		refused, changed := c.answers.refused[station][refusedBefore:], c.changed
 		c.mu.Unlock()
 		if len(refused) > 0 {
-			return zero, fmt.Errorf("gocsms: %s: %s", req.GetFeatureName(), refused[0])
+			return zero, nil, fmt.Errorf("gocsms: %s: %s", req.GetFeatureName(), refused[0])
 		}
 		select {
 		case r := <-ch:
 			if r.err != nil {
-				return zero, r.err
+				return zero, nil, r.err
 			}
 			res, ok := r.res.(Resp)
 			if !ok {
-				return zero, fmt.Errorf("gocsms: %s answered %s with %T", station, req.GetFeatureName(), r.res)
+				return zero, nil, fmt.Errorf("gocsms: %s answered %s with %T", station, req.GetFeatureName(), r.res)
 			}
-			return res, nil
+			return res, rawAnswer(w), nil
 		case <-changed:
 		case <-c.done:
-			return zero, errStopped
+			return zero, nil, errStopped
 		case <-ctx.Done():
-			return zero, fmt.Errorf("gocsms: no answer from %s to %s: %w", station, req.GetFeatureName(), ctx.Err())
+			return zero, nil, fmt.Errorf("gocsms: no answer from %s to %s: %w", station, req.GetFeatureName(), ctx.Err())
 		}
+	}
+}
+
+// rawAnswer is the answer's bytes, seen by the tap before ocpp-go parsed
+// them (the callback runs after), or nil if the tap could not tell which
+// CALL was this Send's.
+func rawAnswer(w *rawWaiter) json.RawMessage {
+	select {
+	case <-w.answered:
+		return w.answer
+	default:
+		return nil
 	}
 }
 

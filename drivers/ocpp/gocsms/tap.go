@@ -97,11 +97,13 @@ func (c *CSMS) received(station string, data []byte) csmsfault.Fault {
 	return m.Fault
 }
 
-// answered validates a station's answer to a CALL of this CSMS.
+// answered validates a station's answer to a CALL of this CSMS and hands
+// its bytes to the Send waiting for them.
 func (c *CSMS) answered(station string, f frame) {
 	c.mu.Lock()
 	action, ok := c.answers.pending[callKey{station, f.id}]
 	delete(c.answers.pending, callKey{station, f.id})
+	c.answerRaw(callKey{station, f.id}, f)
 	c.mu.Unlock()
 	if ok && f.kind == 3 && c.validator != nil {
 		if err := c.validator.ValidateResponse(action, f.payload); err != nil {
@@ -122,6 +124,7 @@ func (c *CSMS) sending(station string, data []byte) ([]byte, bool) {
 	defer c.mu.Unlock()
 	if f.kind == 2 {
 		c.answers.pending[key] = f.action
+		c.callSent(key, f)
 		return data, true
 	}
 	fault, ok := c.answers.faulted[key]

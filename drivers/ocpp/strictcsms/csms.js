@@ -19,12 +19,14 @@ const settings = {
   authorize: {},   // idToken -> idTokenInfo.status of the Authorize answer; others Accepted
   txIdToken: {},   // idToken -> idTokenInfo.status put in the TransactionEvent answer
   txFaults: [],    // one fault for each of the next TransactionEvent CALLs, in order
+  clockOffsetMs: 0, // added to the currentTime of BootNotification and Heartbeat answers
 };
+const csmsTime = () => new Date(Date.now() + settings.clockOffsetMs).toISOString();
 const clients = new Map();
 
 const defaults = {
-  BootNotification: () => ({ status: settings.bootStatus, interval: settings.interval, currentTime: new Date().toISOString() }),
-  Heartbeat: () => ({ currentTime: new Date().toISOString() }),
+  BootNotification: () => ({ status: settings.bootStatus, interval: settings.interval, currentTime: csmsTime() }),
+  Heartbeat: () => ({ currentTime: csmsTime() }),
   StatusNotification: () => ({}),
   NotifyReport: () => ({}),
   NotifyEvent: () => ({}),
@@ -36,6 +38,13 @@ const defaults = {
   FirmwareStatusNotification: () => ({}),
   LogStatusNotification: () => ({}),
   DataTransfer: () => ({ status: 'UnknownVendorId' }),
+  // Smart charging (K): the reports and limit notices get empty answers;
+  // the ISO 15118 ones are accepted.
+  ReportChargingProfiles: () => ({}),
+  NotifyChargingLimit: () => ({}),
+  ClearedChargingLimit: () => ({}),
+  NotifyEVChargingNeeds: () => ({ status: 'Accepted' }),
+  NotifyEVChargingSchedule: () => ({ status: 'Accepted' }),
 };
 
 const server = new RPCServer({ protocols: ['ocpp2.0.1'], strictMode: true });
@@ -114,7 +123,7 @@ function fault(client, identity, kind, messageId) {
 async function command(c) {
   switch (c.op) {
     case 'set':
-      for (const k of ['bootStatus', 'interval', 'passwords', 'replies']) if (k in c) settings[k] = c[k];
+      for (const k of ['bootStatus', 'interval', 'passwords', 'replies', 'clockOffsetMs']) if (k in c) settings[k] = c[k];
       // null leaves a setting as it is; any value, empty included, replaces it.
       for (const k of ['authorize', 'txIdToken', 'txFaults']) if (c[k] != null) settings[k] = c[k];
       return {};

@@ -60,6 +60,10 @@ type Settings struct {
 	// as given, after strict validation, ahead of every setting below
 	// except TransactionEventFaults.
 	Replies map[string]any `json:"replies,omitempty"`
+	// ClockOffsetMs is added to the currentTime the CSMS answers
+	// BootNotification and Heartbeat with, in milliseconds: the clock a
+	// station takes from its CSMS. 0 (the start) is the real time.
+	ClockOffsetMs *int64 `json:"clockOffsetMs,omitempty"`
 
 	// The settings below are replaced whole when not nil; an empty value
 	// clears them.
