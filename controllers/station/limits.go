@@ -112,6 +112,7 @@ func (s *Station) measuredVoltage(evse int) float64 {
 func (s *Station) limitNow(evse int, now time.Time) (v1alpha1.EVSELimit, time.Time) {
 	sup := s.cfg.Limits.Supply
 	req := s.compositeRequest(evse, now.Truncate(time.Second), 86400, ocpp.ChargingRateUnitA)
+	req.FixedPhases = true // a W limit is what the charger draws on all its phases
 	out := v1alpha1.EVSELimit{EVSEID: evse, LimitA: sup.MaxCurrentA, Source: v1alpha1.LimitSourceCharger}
 	var csms, site []composite.Profile
 	for _, q := range s.pf.snapshot() {
@@ -203,7 +204,7 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) 
 			due = retry
 		}
 	case known:
-		if retry := s.writeLimit(ctx, evse, lim.LimitA); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
+		if retry := s.writeLimit(ctx, evse, s.offerable(lim.LimitA)); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
 			due = retry
 		}
 	}
@@ -350,5 +351,15 @@ func (s *Station) startLimit(evse int) float64 {
 		return s.cfg.Limits.Supply.MaxCurrentA
 	}
 	lim, _ := s.limitNow(evse, s.now())
-	return lim.LimitA
+	return s.offerable(lim.LimitA)
+}
+
+// offerable is the current a charger can be given for a limit: below its
+// minimum (IEC 61851-1 signals no less than 6 A) it pauses at 0 A rather
+// than be given a value it would refuse or round up.
+func (s *Station) offerable(limitA float64) float64 {
+	if limitA < s.cfg.Limits.Supply.MinCurrentA {
+		return 0
+	}
+	return limitA
 }

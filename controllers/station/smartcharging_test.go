@@ -210,6 +210,28 @@ func TestSmartChargingProfiles(t *testing.T) {
 	if names := profileNames(f); len(names) != 0 {
 		t.Errorf("stored profiles after clearing: %v", names)
 	}
+
+	// 4140 W meant for one phase: the three-phase charger cannot switch,
+	// so it gets 4140 W over its three phases, 6 A each.
+	watts := profile(9, 0, "TxDefaultProfile", 4140, nil)
+	sched := watts["chargingSchedule"].([]any)[0].(map[string]any)
+	sched["chargingRateUnit"] = "W"
+	sched["chargingSchedulePeriod"].([]any)[0].(map[string]any)["numberPhases"] = 1
+	if got := set(1, watts); got != "Accepted" {
+		t.Fatalf("a W profile: %s", got)
+	}
+	waitLimit(t, cmd, "6")
+	// 4 A is below what an IEC 61851 charger can offer: it pauses at 0 A.
+	if got := set(1, profile(9, 0, "TxDefaultProfile", 4, nil)); got != "Accepted" {
+		t.Fatalf("a 4 A profile: %s", got)
+	}
+	waitLimit(t, cmd, "0")
+	fixture.Within(t, 10*time.Second, "the status shows 4 A in force and 0 A written", func() string {
+		if l := limitShown(f); l.LimitA != 4 || l.WrittenA == nil || *l.WrittenA != 0 {
+			return fmt.Sprintf("%+v", l)
+		}
+		return ""
+	})
 }
 
 // TestSmartChargingSiteShare (K12, K13): the charger's share of a site

@@ -38,6 +38,11 @@ type Request struct {
 
 	Voltage       float64 // V per phase; 0 means DefaultVoltage
 	DefaultPhases int     // phases where a period gives none; 0 means DefaultPhases
+	// FixedPhases: the charger cannot switch phases, so it draws on
+	// DefaultPhases whatever a period's numberPhases says, and W convert
+	// to A with those (the limit the charger can be given). Without it a
+	// period's numberPhases counts, as the CSMS reads a composite.
+	FixedPhases bool
 	// MaxCurrentA is the charger's own maximum current per phase, the
 	// limit wherever no profile gives one.
 	MaxCurrentA float64
@@ -218,10 +223,11 @@ type converter struct {
 	unit    ocpp.ChargingRateUnitEnumType
 	voltage float64
 	phases  int
+	fixed   bool // the period's numberPhases does not count
 }
 
 func newConverter(req Request) (converter, error) {
-	c := converter{unit: req.Unit, voltage: req.Voltage, phases: req.DefaultPhases}
+	c := converter{unit: req.Unit, voltage: req.Voltage, phases: req.DefaultPhases, fixed: req.FixedPhases}
 	if c.voltage == 0 {
 		c.voltage = DefaultVoltage
 	}

@@ -146,7 +146,7 @@ func inPeriod(s *ocpp.ChargingScheduleType, off time.Duration, start, end time.T
 		return limit{}, end
 	}
 	phases := c.phases
-	if cur.NumberPhases != nil && *cur.NumberPhases >= 1 && *cur.NumberPhases <= 3 {
+	if !c.fixed && cur.NumberPhases != nil && *cur.NumberPhases >= 1 && *cur.NumberPhases <= 3 {
 		phases = *cur.NumberPhases
 	}
 	return limit{value: c.convert(cur.Limit, s.ChargingRateUnit, phases), phases: phases, ok: true}, end

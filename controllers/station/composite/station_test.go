@@ -30,3 +30,27 @@ func TestForStation(t *testing.T) {
 		t.Errorf("station periods = %v, want %v", g, want)
 	}
 }
+
+// TestFixedPhases: 3680 W on one phase is 16 A for a charger that can
+// switch to one phase, but a three-phase charger that cannot must be
+// given 3680 W over three phases: 5.3 A.
+func TestFixedPhases(t *testing.T) {
+	one := 1
+	p := abs(1, 1, txDefault, 0, nil, 0, 3680)
+	p.ChargingSchedule[0].ChargingRateUnit = "W"
+	p.ChargingSchedule[0].ChargingSchedulePeriod[0].NumberPhases = &one
+	req := baseReq()
+	for _, c := range []struct {
+		fixed bool
+		want  float64
+	}{{false, 16}, {true, 3680.0 / (230 * 3)}} {
+		req.FixedPhases = c.fixed
+		cs, err := Compose([]Profile{p}, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := cs.ChargingSchedulePeriod[0].Limit; l != c.want {
+			t.Errorf("fixed %t: %v A, want %v A", c.fixed, l, c.want)
+		}
+	}
+}
