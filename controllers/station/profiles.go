@@ -56,6 +56,11 @@ func (p *profiles) snapshot(sources ...string) []installed {
 // that does not convert is left out with a warning: it can only be one an
 // operator wrote by hand, since the station checks what the CSMS sets.
 func (s *Station) reloadProfiles() {
+	// Under pf.mu: a SetChargingProfile stores and installs under it too,
+	// so a read of the store from before its write cannot replace the list
+	// after it.
+	s.pf.mu.Lock()
+	defer s.pf.mu.Unlock()
 	objs, err := s.host.Profiles()
 	if err != nil {
 		s.log.Warn("charging profiles not read", "err", err)
@@ -74,9 +79,7 @@ func (s *Station) reloadProfiles() {
 		list = append(list, installed{name: o.Metadata.Name, source: o.Spec.Source, Profile: p})
 	}
 	slices.SortFunc(list, func(a, b installed) int { return cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.ID, b.ID)) })
-	s.pf.mu.Lock()
 	s.pf.list = list
-	s.pf.mu.Unlock()
 }
 
 // ProfilesChanged tells the station that a ChargingProfile naming its
