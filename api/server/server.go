@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -61,7 +62,15 @@ type Server struct {
 	discover    func(ctx context.Context, protocol string, body []byte) (any, error)
 	mux         *http.ServeMux
 	handler     http.Handler
+	// quit ends every watch (EndWatches), so that a shutdown does not wait
+	// for clients that would watch forever.
+	quit     chan struct{}
+	quitOnce sync.Once
 }
+
+// BodyTimeout is how long a request other than a watch may take to send
+// its body: a client that trickles one in holds a connection for no more.
+const BodyTimeout = 60 * time.Second
 
 // New returns a Server for opts.Store.
 func New(opts Options) *Server {
@@ -76,6 +85,7 @@ func New(opts Options) *Server {
 		tryTemplate: opts.TryTemplate,
 		discover:    opts.Discover,
 		mux:         http.NewServeMux(),
+		quit:        make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -84,8 +94,27 @@ func New(opts Options) *Server {
 		s.bookmark = defaultBookmarkInterval
 	}
 	s.routes()
-	s.handler = s.logRequests(s.mux)
+	s.handler = s.logRequests(bodyDeadline(s.mux))
 	return s
+}
+
+// EndWatches ends every open watch and every one started later: their
+// streams close, and a client resumes from its last revision elsewhere or
+// after a restart. http.Server.RegisterOnShutdown is the place to call it.
+func (s *Server) EndWatches() { s.quitOnce.Do(func() { close(s.quit) }) }
+
+// bodyDeadline gives every request but a watch BodyTimeout to be read:
+// http.Server's ReadTimeout would cut watches too, whose request is open
+// for as long as they stream.
+func bodyDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("watch") != "true" {
+			// Not every ResponseWriter supports deadlines (httptest's does
+			// not); the server's own does.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(BodyTimeout))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Handler returns the HTTP handler of the API, with request logging.

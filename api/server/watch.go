@@ -59,6 +59,8 @@ func (s *Server) pump(ctx context.Context, st *stream, wt *store.Watcher, opts s
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.quit:
+			return
 		case ev, ok := <-wt.Events():
 			if !ok {
 				if err := wt.Err(); err != nil && ctx.Err() == nil {

@@ -50,12 +50,14 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 		return err
 	}
 
-	srv := &http.Server{
-		Handler: server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
-			MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
-			TryTemplate: tryTemplate(chargers), Discover: discover(chargers)}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
+		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
+		TryTemplate: tryTemplate(chargers), Discover: discover(chargers)})
+	// Headers within 10 s, bodies within server.BodyTimeout (watches are
+	// exempt), idle keep-alive connections closed after 2 minutes.
+	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 64 << 10}
+	srv.RegisterOnShutdown(api.EndWatches) // a watch never ends by itself: end them so Shutdown need not wait
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
