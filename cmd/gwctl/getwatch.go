@@ -30,9 +30,25 @@ type watchSession struct {
 	events []v1alpha1.EventType // event type per held object
 }
 
-// runWatch prints the current objects and then every change until the context
-// is cancelled (SIGINT/SIGTERM) or the server ends the stream. A watch that
-// expires is resumed from the last revision seen, or re-listed if that is gone.
+// next is what runWatch does after one watch request.
+type next int
+
+const (
+	done      next = iota // the command ends
+	resume                // the server ended the stream (it is stopping): watch again from the last revision
+	rewatch               // the watch expired (410): resume or re-list; counts towards giving up
+	reconnect             // the server could not be reached or failed: wait, then watch again
+)
+
+// maxBackoff bounds the wait between attempts to reach a server that is
+// down, e.g. while gwd restarts.
+const maxBackoff = 5 * time.Second
+
+// runWatch prints the current objects and then every change until the
+// context is cancelled (SIGINT/SIGTERM) or a real error. Like a retrying
+// watcher, it resumes from the last revision seen when the stream ends or
+// the server goes away and comes back (a gwd restart), and re-lists when
+// that revision is gone.
 func (o *getOptions) runWatch(ctx context.Context) error {
 	ref := o.refs[0]
 	s := &watchSession{ctx: ctx, o: o, kind: ref.kind, names: map[string]bool{}, cols: columnsFor(ref.kind.Kind, o.output == outputWide)}
@@ -45,31 +61,43 @@ func (o *getOptions) runWatch(ctx context.Context) error {
 	}
 	s.table = &streamTable{out: o.streams.Out, header: header}
 
-	for failures := 0; ; {
-		progressed, again, err := s.watchOnce(ctx)
+	for failures, down := 0, 0; ; {
+		progressed, nx, err := s.watchOnce(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if err != nil || !again {
+		if err != nil && nx != reconnect {
 			return err
 		}
 		if progressed {
-			failures = 0
+			failures, down = 0, 0
 		}
-		if failures++; failures > maxRewatches {
-			return fmt.Errorf("watch %s: gave up after %d attempts in a row that delivered no event", s.kind.Plural, failures)
+		var wait time.Duration
+		switch nx {
+		case done:
+			return nil
+		case rewatch:
+			if failures++; failures > maxRewatches {
+				return fmt.Errorf("watch %s: gave up after %d attempts in a row that delivered no event", s.kind.Plural, failures)
+			}
+			wait = time.Duration(failures) * 200 * time.Millisecond
+		case reconnect:
+			if down++; down == 1 {
+				fmt.Fprintf(s.o.streams.ErrOut, "gwctl: watch %s: %v; retrying until the server answers\n", s.kind.Plural, err)
+			}
+			wait = min(time.Duration(down)*500*time.Millisecond, maxBackoff)
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(time.Duration(failures) * 200 * time.Millisecond):
+		case <-time.After(wait):
 		}
 	}
 }
 
 // watchOnce runs one watch request. It reports whether any event arrived,
-// whether to watch again, and a fatal error.
-func (s *watchSession) watchOnce(ctx context.Context) (progressed, again bool, err error) {
+// what to do next, and the error behind it.
+func (s *watchSession) watchOnce(ctx context.Context) (progressed bool, nx next, err error) {
 	if s.rv == "" {
 		s.relist()
 	}
@@ -78,30 +106,43 @@ func (s *watchSession) watchOnce(ctx context.Context) (progressed, again bool, e
 	if err != nil {
 		if client.IsGone(err) && s.rv != "" {
 			s.rv = ""
-			return false, true, nil
+			return false, rewatch, nil
 		}
-		return false, false, fmt.Errorf("watch %s: %w", s.kind.Plural, err)
+		return false, failure(err), fmt.Errorf("watch %s: %w", s.kind.Plural, err)
 	}
 	defer w.Stop()
 	for ev := range w.Events() {
 		progressed = true
 		if err := s.handle(ev); err != nil {
-			return progressed, false, err
+			return progressed, done, err
 		}
 	}
 	if ctx.Err() != nil {
-		return progressed, false, nil
+		return progressed, done, nil
 	}
 	// The client turns an ERROR event into Err; a 410 means the server could
 	// not keep up or compacted, so resume from the last revision seen.
 	switch err := w.Err(); {
-	case err == nil, errors.Is(err, client.ErrStreamEnded):
-		return progressed, false, nil
+	case err == nil:
+		return progressed, done, nil
+	case errors.Is(err, client.ErrStreamEnded):
+		return progressed, resume, nil
 	case client.IsGone(err):
-		return progressed, true, nil
+		return progressed, rewatch, nil
 	default:
-		return progressed, false, fmt.Errorf("watch %s: %w", s.kind.Plural, err)
+		return progressed, failure(err), fmt.Errorf("watch %s: %w", s.kind.Plural, err)
 	}
+}
+
+// failure sorts an error: an answer the server gave on purpose (a 4xx) ends
+// the command, anything else (no connection, a broken stream, a 5xx) is
+// waited out.
+func failure(err error) next {
+	var se *client.StatusError
+	if errors.As(err, &se) && se.Status.Code < 500 {
+		return done
+	}
+	return reconnect
 }
 
 // relist forgets the resume point: the next watch starts with initial events.

@@ -68,7 +68,8 @@ func stream(lines ...string) func(w http.ResponseWriter) {
 
 // TestGetWatchResumesAfterExpiry: an ERROR 410 mid-stream resumes from the
 // last revision; a 410 for that revision re-lists; a stream the server ends
-// ends the command with exit 0.
+// is resumed from the last revision; an answer refused on purpose (4xx)
+// ends the command with an error.
 func TestGetWatchResumesAfterExpiry(t *testing.T) {
 	errEvent, _ := json.Marshal(map[string]any{"type": "ERROR", "object": gone()})
 	s := &watchScript{step: []func(http.ResponseWriter){
@@ -81,6 +82,7 @@ func TestGetWatchResumesAfterExpiry(t *testing.T) {
 		},
 		stream(event(v1alpha1.Added, "a", "3", false), event(v1alpha1.Added, "c", "9", false),
 			event(v1alpha1.Bookmark, "", "9", true), event(v1alpha1.Deleted, "c", "10", false)),
+		stream(event(v1alpha1.Added, "d", "11", false)),
 	}}
 	ts := httptest.NewServer(s)
 	defer ts.Close()
@@ -91,15 +93,15 @@ func TestGetWatchResumesAfterExpiry(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	code := gwctl(ctx, strings.NewReader(""), &out, &errOut, "--config", cfg, "get", "ch", "-w", "-o", "name", "--output-watch-events")
-	if code != 0 {
-		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	if code != 1 || !strings.Contains(errOut.String(), "teapot") {
+		t.Fatalf("exit %d, stderr %q; want 1 and the 418", code, errOut.String())
 	}
-	want := "ADDED charger/a\nADDED charger/b\nADDED charger/a\nADDED charger/c\nDELETED charger/c\n"
+	want := "ADDED charger/a\nADDED charger/b\nADDED charger/a\nADDED charger/c\nDELETED charger/c\nADDED charger/d\n"
 	if out.String() != want {
 		t.Errorf("output\n%s\nwant\n%s", out.String(), want)
 	}
-	if got := strings.Join(s.requests(), ","); got != ",6," {
-		t.Errorf("watch requests had resourceVersions %q, want \",6,\" (fresh, resume, re-list)", got)
+	if got := strings.Join(s.requests(), ","); got != ",6,,10,11" {
+		t.Errorf("watch requests had resourceVersions %q, want \",6,,10,11\" (fresh, resume, re-list, resume, resume)", got)
 	}
 }
 
@@ -123,5 +125,38 @@ func TestGetWatchGivesUpOnRepeatedFailure(t *testing.T) {
 	}
 	if n := len(s.requests()); n != maxRewatches+1 {
 		t.Errorf("%d watch requests, want %d", n, maxRewatches+1)
+	}
+}
+
+// TestGetWatchRidesOutAServerRestart: a server that ends the stream and
+// then fails (a 5xx; a refused connection is handled alike) is retried,
+// with a note on stderr, and the watch resumes from the last revision it
+// saw. (TestGetWatchAcrossGwdRestart in cmd/gwd does it with a real gwd.)
+func TestGetWatchRidesOutAServerRestart(t *testing.T) {
+	s := &watchScript{step: []func(http.ResponseWriter){
+		stream(event(v1alpha1.Added, "a", "3", false), event(v1alpha1.Bookmark, "", "5", true)),
+		func(w http.ResponseWriter) { // the server is not ready yet
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			json.NewEncoder(w).Encode(v1alpha1.APIStatus{APIVersion: "v1", Kind: "Status", Status: "Failure",
+				Code: http.StatusServiceUnavailable, Message: "starting"})
+		},
+		stream(event(v1alpha1.Added, "b", "7", false)),
+	}}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	cfg := filepath.Join(t.TempDir(), "gwctl.yaml")
+	writeConfig(t, cfg, ts.URL)
+
+	var out, errOut syncBuffer
+	code := gwctl(t.Context(), strings.NewReader(""), &out, &errOut, "--config", cfg, "get", "ch", "-w", "-o", "name", "--output-watch-events")
+	if code != 1 || !strings.Contains(errOut.String(), "retrying until the server answers") {
+		t.Errorf("exit %d, stderr %q; want the retry note and, at the end, the 418", code, errOut.String())
+	}
+	if want := "ADDED charger/a\nADDED charger/b\n"; out.String() != want {
+		t.Errorf("output\n%s\nwant\n%s", out.String(), want)
+	}
+	if got := strings.Join(s.requests(), ","); got != ",5,5,7" {
+		t.Errorf("watch requests had resourceVersions %q, want \",5,5,7\"", got)
 	}
 }

@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/controllers/fixture"
 )
 
 // TestShutdownEndsWatches: SIGTERM with 100 open watches ends every watch
@@ -50,4 +54,53 @@ func TestShutdownEndsWatches(t *testing.T) {
 	}
 	d = startGwd(t, dir)
 	d.stop(t)
+}
+
+// TestGetWatchAcrossGwdRestart: `gwctl get -w` outlives a gwd restart on
+// the same address: it waits for gwd to answer again, resumes from the
+// last revision it saw, and shows what was applied after the restart.
+func TestGetWatchAcrossGwdRestart(t *testing.T) {
+	dir := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", freeTCPRange(t, 1))
+	d := startGwd(t, dir, "--api-listen", addr)
+	apply := func(d *daemon, name string) {
+		t.Helper()
+		doc := "apiVersion: ocppgw.dev/v1alpha1\nkind: Bus\nmetadata: {name: " + name + "}\nspec: {device: /dev/ttyUSB9, baudRate: 19200}\n"
+		if out, errOut, code := d.gwctl(t, strings.NewReader(doc), "apply", "-f", "-"); code != 0 {
+			t.Fatalf("apply %s: exit %d\n%s%s", name, code, out, errOut)
+		}
+	}
+	apply(d, "before")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := filepath.Join(t.TempDir(), "gwctl.yaml") // gwd rewrites its own at start
+	if err := (&client.Config{Server: "http://" + addr}).Save(cfg); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut syncBuffer
+	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "gwctl"), "--config", cfg, "get", "buses", "-w", "-o", "name")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	fixture.Within(t, 20*time.Second, "the watch to list the first bus", func() string {
+		if !strings.Contains(out.String(), "bus/before") {
+			return out.String() + errOut.String()
+		}
+		return ""
+	})
+	d.stop(t)
+	d = startGwd(t, dir, "--api-listen", addr)
+	defer d.stop(t)
+	apply(d, "after")
+	fixture.Within(t, 30*time.Second, "the watch to show the bus applied after the restart", func() string {
+		if !strings.Contains(out.String(), "bus/after") {
+			return fmt.Sprintf("stdout %q stderr %q", out.String(), errOut.String())
+		}
+		return ""
+	})
+	if cmd.ProcessState != nil {
+		t.Fatalf("gwctl exited: %s", errOut.String())
+	}
 }
