@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/api/server"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
@@ -59,7 +60,7 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 		MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(api.EndWatches) // a watch never ends by itself: end them so Shutdown need not wait
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(connlimit.New(ln, o.apiMaxConns, 0, api.Handler())) }()
 	url := "http://" + ln.Addr().String()
 	cfgPath := filepath.Join(o.dataDir, "gwctl.yaml")
 	if err := (&client.Config{Server: url}).Save(cfgPath); err != nil {

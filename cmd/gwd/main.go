@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // ClockCtrlr.TimeZone works without the host's zoneinfo
 
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 )
@@ -31,10 +32,12 @@ func main() {
 type options struct {
 	dataDir   string
 	apiListen string
-	configDir string
-	keyFile   string // empty: <data-dir>/secret.key, created if missing
-	logLevel  string
-	logFormat string
+	// apiMaxConns caps the admin API's open connections (connlimit).
+	apiMaxConns int
+	configDir   string
+	keyFile     string // empty: <data-dir>/secret.key, created if missing
+	logLevel    string
+	logFormat   string
 
 	echonetListen    string
 	echonetInterface string
@@ -50,6 +53,8 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	fs.SetOutput(errOut)
 	fs.StringVar(&o.dataDir, "data-dir", client.DefaultDataDir(), "directory of the state store and gwctl.yaml")
 	fs.StringVar(&o.apiListen, "api-listen", "127.0.0.1:8443", "address of the admin API (loopback only until HTTPS and tokens are configured)")
+	fs.IntVar(&o.apiMaxConns, "api-max-connections", connlimit.DefaultMax,
+		"admin API connections served at once; over it /healthz is still answered and other requests get 503")
 	fs.StringVar(&o.configDir, "config-dir", "", "directory of YAML resources applied at start and on SIGHUP")
 	fs.StringVar(&o.keyFile, "encryption-key-file", "", "file of the 32-byte key that encrypts Secrets in the store, mode 0600 (default <data-dir>/"+keyFile+", created if missing)")
 	fs.StringVar(&o.echonetListen, "echonet-listen", ":3610", "UDP address of the ECHONET Lite client (opened when the first EL charger is applied)")

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 )
 
@@ -103,4 +107,75 @@ func TestGetWatchAcrossGwdRestart(t *testing.T) {
 	if cmd.ProcessState != nil {
 		t.Fatalf("gwctl exited: %s", errOut.String())
 	}
+}
+
+// TestSlowClientsCannotStarveHealthz: 600 clients that send headers and
+// then trickle no body hold every admin API connection gwd serves (32
+// here); /healthz is still answered, other requests get 503, and gwd's
+// open files stay bounded by the cap instead of growing with the clients.
+func TestSlowClientsCannotStarveHealthz(t *testing.T) {
+	d := startGwd(t, t.TempDir(), "--api-max-connections", "32")
+	defer d.stop(t)
+	cfg, err := client.LoadConfig(filepath.Join(d.dataDir, "gwctl.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(cfg.Server, "http://")
+	before := openFiles(t, d.cmd.Process.Pid)
+	var slow []net.Conn
+	defer func() {
+		for _, c := range slow {
+			c.Close()
+		}
+	}()
+	for i := range 600 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("slow client %d: %v", i, err)
+		}
+		fmt.Fprintf(c, "POST /apis/ocppgw.dev/v1alpha1/apply HTTP/1.1\r\nHost: x\r\nContent-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nkind: ")
+		slow = append(slow, c)
+	}
+	// The clients are connected once the kernel has them; wait until gwd
+	// has taken them all in (its open files stop changing) before probing.
+	last := -1
+	fixture.Within(t, 20*time.Second, "gwd to take in the slow clients", func() string {
+		n := openFiles(t, d.cmd.Process.Pid)
+		if n != last {
+			last = n
+			time.Sleep(200 * time.Millisecond)
+			return fmt.Sprintf("%d open files", n)
+		}
+		return ""
+	})
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	get := func(path string) int {
+		resp, err := hc.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatalf("GET %s with every connection held: %v\n%s", path, err, d.logs)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz with every connection held: %d", code)
+	}
+	if code := get("/version"); code != http.StatusServiceUnavailable {
+		t.Errorf("/version with every connection held: %d, want 503", code)
+	}
+	after := openFiles(t, d.cmd.Process.Pid)
+	t.Logf("gwd's open files: %d before, %d with 600 slow clients (cap 32)", before, after)
+	if after > before+32+connlimit.DefaultMaxShed+8 {
+		t.Errorf("gwd holds %d open files with 600 slow clients (had %d): not bounded by the cap", after, before)
+	}
+}
+
+// openFiles counts a process's open file descriptors.
+func openFiles(t *testing.T, pid int) int {
+	t.Helper()
+	ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	return len(ents)
 }
