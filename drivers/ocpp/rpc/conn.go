@@ -15,10 +15,9 @@ import (
 
 // Errors a Conn reports. Every reason a Conn closes wraps ErrClosed.
 var (
-	ErrClosed        = errors.New("rpc: connection closed")
-	ErrTimeout       = errors.New("rpc: no answer within MessageTimeout")
-	ErrPongTimeout   = errors.New("rpc: peer did not answer the WebSocket ping")
-	ErrMessageTooBig = errors.New("rpc: frame exceeds the hard size limit")
+	ErrClosed      = errors.New("rpc: connection closed")
+	ErrTimeout     = errors.New("rpc: no answer within MessageTimeout")
+	ErrPongTimeout = errors.New("rpc: peer did not answer the WebSocket ping")
 )
 
 // Conn is one OCPP-J connection. Both ends may Call and serve CALLs; at
@@ -73,7 +72,9 @@ func newConn(ws *websocket.Conn, station string, opts Options) *Conn {
 		h := opts.Handler
 		c.handler.Store(&h)
 	}
-	ws.SetReadLimit(opts.MaxMessageSize * hardLimitFactor)
+	// No read limit on the socket: a frame over MaxMessageSize is drained
+	// unbuffered by readFrame, so its size costs bandwidth, not memory,
+	// and is no reason to drop the link (see README, Frame size).
 	if opts.PingInterval > 0 {
 		ws.SetPongHandler(func(string) error { return c.extendReadDeadline() })
 	}
