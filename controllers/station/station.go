@@ -203,6 +203,7 @@ func (s *Station) Run(ctx context.Context) {
 			return
 		}
 		s.reporter.Disconnected(time.Now())
+		s.backoff.Lost(time.Now())
 		if errors.Is(err, errReboot) || errors.Is(err, errReconnect) {
 			continue
 		}
