@@ -35,6 +35,9 @@ type Conn struct {
 	// reading is set once the reader runs; before that (inside a Server's
 	// OnConnect) Close must not wait for it.
 	reading atomic.Bool
+	// closing is set by Close: the peer's answering close frame then ends
+	// the Conn with ErrClosed, not as a close by the peer.
+	closing atomic.Bool
 
 	callSlot chan struct{} // holds the one outstanding CALL; waiters queue in order
 	writeMu  sync.Mutex    // gorilla allows one writer at a time
@@ -104,13 +107,29 @@ func (c *Conn) Err() error {
 	return c.err
 }
 
-// Close sends a normal WebSocket close and tears the connection down. It
-// waits for the reader to stop, except when called before the reader
-// started (from a Server's OnConnect), where the reader then stops at once.
+// CloseTimeout bounds how long Close waits for the peer's close frame.
+const CloseTimeout = 5 * time.Second
+
+// Close sends a normal WebSocket close, waits for the peer's close frame
+// (at most CloseTimeout), then tears the connection down. Waiting is RFC
+// 6455 §7.1.1's closing handshake, and it is what lets a station dial again
+// only once the CSMS has seen this connection end: a CSMS never sees two
+// connections for one station id. The wait is skipped when called before
+// the reader started (from a Server's OnConnect).
 func (c *Conn) Close() error {
-	deadline := time.Now().Add(time.Second)
-	_ = c.ws.WriteControl(websocket.CloseMessage,
+	c.closing.Store(true)
+	deadline := time.Now().Add(CloseTimeout)
+	err := c.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
+	if err == nil && c.reading.Load() {
+		t := time.NewTimer(CloseTimeout)
+		select {
+		case <-c.done: // the reader saw the peer's close frame, or the socket end
+		case <-t.C:
+			c.opts.Logger.Warn("rpc: peer did not answer the close frame", "station", c.station, "waited", CloseTimeout)
+		}
+		t.Stop()
+	}
 	c.closeWith(ErrClosed)
 	if c.reading.Load() {
 		<-c.done

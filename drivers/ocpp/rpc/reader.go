@@ -20,6 +20,10 @@ func (c *Conn) readLoop() {
 	defer close(c.done)
 	for {
 		data, err := c.readFrame()
+		if err != nil && c.closing.Load() {
+			c.closeWith(ErrClosed)
+			return
+		}
 		if err != nil {
 			c.closeWith(c.readError(err))
 			return
