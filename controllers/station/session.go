@@ -91,11 +91,9 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 			err = s.heartbeat(ctx, c)
 			hbLast = time.Now()
 			hb.Reset(hbEvery)
-			if err == nil {
-				// Statuses the CSMS refused or did not answer are sent
-				// again with the heartbeat, even when nothing changed.
-				err = s.sendStatuses(ctx, c, s.reporter.Changed(s.connectorStatuses()))
-			}
+			// Statuses the CSMS refused or did not answer are sent again
+			// with each heartbeat, even when nothing changed.
+			err = errors.Join(err, s.sendStatuses(ctx, c, s.reporter.Changed(s.connectorStatuses())))
 		case <-s.ss.ready:
 		case <-retry.C:
 		case <-aligned.c:
