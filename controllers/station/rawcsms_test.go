@@ -2,6 +2,7 @@ package station
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -141,5 +142,32 @@ func TestRedialWaitsForOldConnection(t *testing.T) {
 	opened, most := cs.Connections("GW-RAW-3")
 	if opened != 2 || most != 1 {
 		t.Fatalf("%d connections, at most %d open at once; want 2 and 1", opened, most)
+	}
+}
+
+// TestLinkSurvivesRefusedFollowUp: a follow-up the station sends after
+// answering a CSMS request (here the NotifyReport of a GetBaseReport) that
+// the CSMS refuses is logged; the link stays up and later CALLs go out.
+func TestLinkSurvivesRefusedFollowUp(t *testing.T) {
+	cs := startRaw(t, faultsFirst([]rawcsms.Fault{rawcsms.CallError}, "NotifyReport"))
+	f := stationFixture(t, cs.URL, rawSpec())
+	f.Create(Kind, "ch1", charger("GW-RAW-4", 1))
+	f.WaitCondition(Kind, "ch1", ConditionRegistered, v1alpha1.ConditionTrue, ReasonAccepted)
+	if err := cs.Send("GW-RAW-4", `[2,"gbr-1","GetBaseReport",{"requestId":1,"reportBase":"FullInventory"}]`); err != nil {
+		t.Fatal(err)
+	}
+	fixture.Eventually(t, "two heartbeats after the refused NotifyReport", func() string {
+		calls := cs.Calls()
+		refused := slices.IndexFunc(calls, func(c rawcsms.Call) bool { return c.Action == "NotifyReport" })
+		if refused < 0 {
+			return "no NotifyReport yet"
+		}
+		if n := count(calls[refused:], "Heartbeat", rawcsms.OK); n < 2 {
+			return fmt.Sprintf("%d heartbeats after it", n)
+		}
+		return ""
+	})
+	if opened, _ := cs.Connections("GW-RAW-4"); opened != 1 {
+		t.Fatalf("%d connections, want 1: the refused follow-up dropped the link", opened)
 	}
 }
