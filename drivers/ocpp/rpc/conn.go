@@ -116,15 +116,20 @@ const CloseTimeout = 5 * time.Second
 // only once the CSMS has seen this connection end: a CSMS never sees two
 // connections for one station id. The wait is skipped when called before
 // the reader started (from a Server's OnConnect).
-func (c *Conn) Close() error {
+func (c *Conn) Close() error { return c.CloseContext(context.Background()) }
+
+// CloseContext is Close whose wait for the peer's close frame also ends
+// with ctx: a process shutting down does not wait for a silent peer.
+func (c *Conn) CloseContext(ctx context.Context) error {
 	c.closing.Store(true)
 	deadline := time.Now().Add(CloseTimeout)
 	err := c.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
-	if err == nil && c.reading.Load() {
+	if err == nil && c.reading.Load() && ctx.Err() == nil {
 		t := time.NewTimer(CloseTimeout)
 		select {
 		case <-c.done: // the reader saw the peer's close frame, or the socket end
+		case <-ctx.Done():
 		case <-t.C:
 			c.opts.Logger.Warn("rpc: peer did not answer the close frame", "station", c.station, "waited", CloseTimeout)
 		}
