@@ -47,7 +47,7 @@ func (s *Station) drainOutbox(ctx context.Context, c *rpc.Conn) error {
 			continue
 		}
 		raw, err := c.Call(ctx, ocpp.ActionTransactionEvent, payload)
-		if err != nil && (c.Err() != nil || ctx.Err() != nil) {
+		if err != nil && !oneCallFailed(ctx, c, err) {
 			s.markOffline()
 			return fmt.Errorf("TransactionEvent: %w", err)
 		}

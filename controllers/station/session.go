@@ -47,9 +47,9 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 	if err := s.bootUntilAccepted(ctx, c); err != nil {
 		return err
 	}
-	s.backoff.Reset()
+	s.backoff.Accepted(time.Now())
 	accepted()
-	if err := s.afterAccepted(ctx, c); err != nil {
+	if err := s.survive(ctx, c, s.afterAccepted(ctx, c)); err != nil {
 		return err
 	}
 	// Heartbeats keep their own schedule: a wake for a status change or a
@@ -77,34 +77,53 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 			hbEvery = every
 			hb.Reset(max(time.Until(hbLast.Add(every)), 0))
 		}
+		var err error
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-c.Done():
 			return c.Err()
 		case <-s.wake:
-			if err := s.sendChanged(ctx, c); err != nil {
-				return err
-			}
+			err = s.sendChanged(ctx, c)
 		case act := <-s.actions:
-			if err := act(ctx, c); err != nil {
-				return err
-			}
+			err = act(ctx, c)
 		case <-hb.C:
-			if err := s.heartbeat(ctx, c); err != nil {
-				return err
-			}
+			err = s.heartbeat(ctx, c)
 			hbLast = time.Now()
 			hb.Reset(hbEvery)
+			// Statuses the CSMS refused or did not answer are sent again
+			// with each heartbeat, even when nothing changed.
+			err = errors.Join(err, s.sendStatuses(ctx, c, s.reporter.Changed(s.connectorStatuses())))
 		case <-s.ss.ready:
 		case <-retry.C:
 		case <-aligned.c:
-			if err := s.sendMeterValues(0, ocpp.ReadingContextSampleClock)(ctx, c); err != nil {
-				return err
-			}
+			err = s.sendMeterValues(0, ocpp.ReadingContextSampleClock)(ctx, c)
 			aligned.fired(s)
 		}
+		if err := s.survive(ctx, c, err); err != nil {
+			return err
+		}
 	}
+}
+
+// survive decides whether a failure ends the session. The link closes only
+// when it is broken (the Conn closed: a broken frame stream, a ping
+// timeout) or the station asked for it (reboot, reconnect); a CALLERROR, a
+// timeout or an invalid answer is the CSMS's verdict on one message, which
+// the caller has already handled, and is only logged.
+func (s *Station) survive(ctx context.Context, c *rpc.Conn, err error) error {
+	if err == nil || !oneCallFailed(ctx, c, err) {
+		return err
+	}
+	s.log.Warn("CALL failed; the connection stays up", "err", err)
+	return nil
+}
+
+// oneCallFailed reports whether err is the failure of one CALL on a link
+// that is still up, rather than the end of the link or of the station.
+func oneCallFailed(ctx context.Context, c *rpc.Conn, err error) bool {
+	return err != nil && c.Err() == nil && ctx.Err() == nil &&
+		!errors.Is(err, errReboot) && !errors.Is(err, errReconnect)
 }
 
 func (s *Station) heartbeatInterval() time.Duration {
@@ -145,7 +164,7 @@ func (s *Station) bootUntilAccepted(ctx context.Context, c *rpc.Conn) error {
 				t.Stop()
 				return c.Err()
 			case act := <-s.actions:
-				if err := act(ctx, c); err != nil {
+				if err := s.survive(ctx, c, act(ctx, c)); err != nil {
 					t.Stop()
 					return err
 				}
@@ -173,9 +192,11 @@ func (s *Station) boot(ctx context.Context, c *rpc.Conn, reason ocpp.BootReasonE
 	var resp ocpp.BootNotificationResponse
 	sent := time.Now()
 	if err := call(ctx, c, ocpp.ActionBootNotification, req, &resp); err != nil {
-		var oe *ocpp.Error
-		if errors.As(err, &oe) {
-			return 30 * time.Second, nil // a CALLERROR: try again later, as for Pending
+		if oneCallFailed(ctx, c, err) {
+			// A CALLERROR, a timeout or an invalid answer: try again
+			// later, as for Pending, on the same connection.
+			s.log.Warn("BootNotification not accepted; will retry", "err", err)
+			return 30 * time.Second, nil
 		}
 		return 0, err
 	}
@@ -239,7 +260,7 @@ func (s *Station) heartbeat(ctx context.Context, c *rpc.Conn) error {
 	var resp ocpp.HeartbeatResponse
 	sent := time.Now()
 	if err := call(ctx, c, ocpp.ActionHeartbeat, ocpp.HeartbeatRequest{}, &resp); err != nil {
-		return err
+		return err // the next heartbeat is the retry
 	}
 	s.setClock(resp.CurrentTime.Time, sent)
 	return nil
@@ -253,11 +274,17 @@ func (s *Station) afterAccepted(ctx context.Context, c *rpc.Conn) error {
 	s.events = nil
 	s.mu.Unlock()
 	for i, e := range events {
-		if err := call(ctx, c, ocpp.ActionSecurityEventNotification, e, &ocpp.SecurityEventNotificationResponse{}); err != nil {
+		err := call(ctx, c, ocpp.ActionSecurityEventNotification, e, &ocpp.SecurityEventNotificationResponse{})
+		if err != nil && !oneCallFailed(ctx, c, err) {
 			s.mu.Lock()
 			s.events = append(events[i:], s.events...)
 			s.mu.Unlock()
 			return err
+		}
+		if err != nil {
+			// The CSMS refused it or did not answer: told once is all a
+			// security event gets (Part 4 §4.2 retries only TransactionEvent).
+			s.log.Warn("SecurityEventNotification not acknowledged", "type", e.Type, "err", err)
 		}
 	}
 	threshold := time.Duration(s.model.Int(commCtrlr, devicemodel.Variable{Name: "OfflineThreshold"}, 60)) * time.Second
@@ -275,22 +302,28 @@ func (s *Station) sendChanged(ctx context.Context, c *rpc.Conn) error {
 func (s *Station) sendStatuses(ctx context.Context, c *rpc.Conn, refs []ConnectorRef) error {
 	s.syncModel()
 	current := s.connectorStatuses()
+	var err error
+	sent := 0
 	for _, ref := range refs {
 		status := current[ref]
 		req := ocpp.StatusNotificationRequest{Timestamp: ocpp.NewDateTime(s.now()), ConnectorStatus: ocpp.ConnectorStatusEnumType(status),
 			EVSEID: ref.EVSE, ConnectorID: ref.Connector}
-		if err := call(ctx, c, ocpp.ActionStatusNotification, req, &ocpp.StatusNotificationResponse{}); err != nil {
-			return err
+		if err = call(ctx, c, ocpp.ActionStatusNotification, req, &ocpp.StatusNotificationResponse{}); err != nil {
+			// Not Sent: the reporter still owes the CSMS this status, and
+			// the next change or heartbeat sends it again. The rest wait
+			// too, so a CSMS that does not answer costs one MessageTimeout.
+			break
 		}
 		s.reporter.Sent(ref, status)
 		s.mu.Lock()
 		s.reported[ref] = status
 		s.mu.Unlock()
+		sent++
 	}
-	if len(refs) > 0 {
+	if sent > 0 {
 		s.writeStatus()
 	}
-	return nil
+	return err
 }
 
 func (s *Station) setOnline(on bool) {

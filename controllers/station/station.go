@@ -203,6 +203,7 @@ func (s *Station) Run(ctx context.Context) {
 			return
 		}
 		s.reporter.Disconnected(time.Now())
+		s.backoff.Lost(time.Now())
 		if errors.Is(err, errReboot) || errors.Is(err, errReconnect) {
 			continue
 		}
@@ -239,7 +240,10 @@ func (s *Station) connectAndServe(ctx context.Context) error {
 		s.raiseSecurityEvent(err)
 		return fmt.Errorf("slot %d (%s): %w", ep.slot, ep.url, err)
 	}
-	defer conn.Close()
+	// Closing waits for the CSMS's close frame, so the next dial (at once
+	// after a Reset or a new password) never overlaps this connection; a
+	// station that is stopping does not wait.
+	defer func() { _ = conn.CloseContext(ctx) }()
 	s.mu.Lock()
 	s.state.LastConnectTime = time.Now().UTC().Format(time.RFC3339)
 	s.mu.Unlock()

@@ -116,3 +116,44 @@ func TestReporterOfflineRules(t *testing.T) {
 		t.Fatalf("after a long outage %v, want all", got)
 	}
 }
+
+// TestBackoffRandomPartNotDoubled (Part 4 §5.3): the random part is added
+// to the doubled wait, so attempt n waits within [min×2^n, min×2^n+range].
+func TestBackoffRandomPartNotDoubled(t *testing.T) {
+	for seed := range uint64(50) {
+		b := NewBackoff(10*time.Second, 10*time.Second, 3, seed)
+		for n, base := range []time.Duration{10, 20, 40, 80, 80} {
+			base *= time.Second
+			if w := b.Next(); w < base || w > base+10*time.Second {
+				t.Fatalf("seed %d attempt %d: wait %v outside [%v, %v]", seed, n, w, base, base+10*time.Second)
+			}
+		}
+	}
+}
+
+// TestBackoffResetOnlyAfterStable: a connection Accepted and lost before
+// StableAfter counts as a failed attempt (the waits keep growing); one that
+// lasted StableAfter starts the schedule over.
+func TestBackoffResetOnlyAfterStable(t *testing.T) {
+	b := NewBackoff(time.Second, 0, 5, 1)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var got []time.Duration
+	for i := range 4 { // accepted, then dropped after 5 s, each time
+		at := t0.Add(time.Duration(i) * time.Minute)
+		b.Accepted(at)
+		b.Lost(at.Add(5 * time.Second))
+		got = append(got, b.Next())
+	}
+	if want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}; !slices.Equal(got, want) {
+		t.Fatalf("waits after short connections %v, want %v", got, want)
+	}
+	b.Lost(t0.Add(time.Hour)) // lost without being accepted: no reset
+	if w := b.Next(); w != 16*time.Second {
+		t.Fatalf("after a connection never accepted the wait is %v, want 16s", w)
+	}
+	b.Accepted(t0)
+	b.Lost(t0.Add(DefaultStableAfter))
+	if w := b.Next(); w != time.Second {
+		t.Fatalf("after a connection up for StableAfter the wait is %v, want 1s", w)
+	}
+}

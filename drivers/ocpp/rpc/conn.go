@@ -15,10 +15,9 @@ import (
 
 // Errors a Conn reports. Every reason a Conn closes wraps ErrClosed.
 var (
-	ErrClosed        = errors.New("rpc: connection closed")
-	ErrTimeout       = errors.New("rpc: no answer within MessageTimeout")
-	ErrPongTimeout   = errors.New("rpc: peer did not answer the WebSocket ping")
-	ErrMessageTooBig = errors.New("rpc: frame exceeds the hard size limit")
+	ErrClosed      = errors.New("rpc: connection closed")
+	ErrTimeout     = errors.New("rpc: no answer within MessageTimeout")
+	ErrPongTimeout = errors.New("rpc: peer did not answer the WebSocket ping")
 )
 
 // Conn is one OCPP-J connection. Both ends may Call and serve CALLs; at
@@ -36,6 +35,9 @@ type Conn struct {
 	// reading is set once the reader runs; before that (inside a Server's
 	// OnConnect) Close must not wait for it.
 	reading atomic.Bool
+	// closing is set by Close: the peer's answering close frame then ends
+	// the Conn with ErrClosed, not as a close by the peer.
+	closing atomic.Bool
 
 	callSlot chan struct{} // holds the one outstanding CALL; waiters queue in order
 	writeMu  sync.Mutex    // gorilla allows one writer at a time
@@ -73,7 +75,9 @@ func newConn(ws *websocket.Conn, station string, opts Options) *Conn {
 		h := opts.Handler
 		c.handler.Store(&h)
 	}
-	ws.SetReadLimit(opts.MaxMessageSize * hardLimitFactor)
+	// No read limit on the socket: a frame over MaxMessageSize is drained
+	// unbuffered by readFrame, so its size costs bandwidth, not memory,
+	// and is no reason to drop the link (see README, Frame size).
 	if opts.PingInterval > 0 {
 		ws.SetPongHandler(func(string) error { return c.extendReadDeadline() })
 	}
@@ -103,13 +107,34 @@ func (c *Conn) Err() error {
 	return c.err
 }
 
-// Close sends a normal WebSocket close and tears the connection down. It
-// waits for the reader to stop, except when called before the reader
-// started (from a Server's OnConnect), where the reader then stops at once.
-func (c *Conn) Close() error {
-	deadline := time.Now().Add(time.Second)
-	_ = c.ws.WriteControl(websocket.CloseMessage,
+// CloseTimeout bounds how long Close waits for the peer's close frame.
+const CloseTimeout = 5 * time.Second
+
+// Close sends a normal WebSocket close, waits for the peer's close frame
+// (at most CloseTimeout), then tears the connection down. Waiting is RFC
+// 6455 §7.1.1's closing handshake, and it is what lets a station dial again
+// only once the CSMS has seen this connection end: a CSMS never sees two
+// connections for one station id. The wait is skipped when called before
+// the reader started (from a Server's OnConnect).
+func (c *Conn) Close() error { return c.CloseContext(context.Background()) }
+
+// CloseContext is Close whose wait for the peer's close frame also ends
+// with ctx: a process shutting down does not wait for a silent peer.
+func (c *Conn) CloseContext(ctx context.Context) error {
+	c.closing.Store(true)
+	deadline := time.Now().Add(CloseTimeout)
+	err := c.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), deadline)
+	if err == nil && c.reading.Load() && ctx.Err() == nil {
+		t := time.NewTimer(CloseTimeout)
+		select {
+		case <-c.done: // the reader saw the peer's close frame, or the socket end
+		case <-ctx.Done():
+		case <-t.C:
+			c.opts.Logger.Warn("rpc: peer did not answer the close frame", "station", c.station, "waited", CloseTimeout)
+		}
+		t.Stop()
+	}
 	c.closeWith(ErrClosed)
 	if c.reading.Load() {
 		<-c.done

@@ -40,10 +40,6 @@ const (
 	DefaultMaxQueuedCalls = 4
 )
 
-// hardLimitFactor sets where a frame stops being drained and the socket is
-// closed instead: MaxMessageSize × hardLimitFactor.
-const hardLimitFactor = 64
-
 // Options configure a Conn. The zero value is usable: no validation, no
 // handler (every CALL gets NotImplemented), no pings.
 type Options struct {
@@ -59,9 +55,9 @@ type Options struct {
 	PongTimeout time.Duration
 	// WriteTimeout bounds one frame write.
 	WriteTimeout time.Duration
-	// MaxMessageSize is the largest frame buffered. A larger one is drained
-	// unbuffered and answered with FormatViolation (a CALL) or dropped; one
-	// over 64 × MaxMessageSize closes the connection with ErrMessageTooBig.
+	// MaxMessageSize is the largest frame buffered. A larger one, of any
+	// size, is drained unbuffered, logged, and answered with
+	// FormatViolation (a CALL) or dropped; the connection stays up.
 	MaxMessageSize int64
 	// MaxQueuedCalls bounds incoming CALLs waiting behind the one being
 	// handled; more get RpcFrameworkError.

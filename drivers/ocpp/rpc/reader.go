@@ -20,6 +20,10 @@ func (c *Conn) readLoop() {
 	defer close(c.done)
 	for {
 		data, err := c.readFrame()
+		if err != nil && c.closing.Load() {
+			c.closeWith(ErrClosed)
+			return
+		}
 		if err != nil {
 			c.closeWith(c.readError(err))
 			return
@@ -76,7 +80,7 @@ func (c *Conn) readFrame() ([]byte, error) {
 
 func (c *Conn) rejectOversized(prefix []byte, size int64) {
 	id, isCall := callIDFromPrefix(prefix)
-	c.opts.Logger.Warn("rpc: frame over MaxMessageSize", "station", c.station,
+	c.opts.Logger.Warn("rpc: frame over MaxMessageSize drained and refused; the connection stays up", "station", c.station,
 		"bytes", size, "limit", c.opts.MaxMessageSize, "call", isCall, "id", id)
 	if !isCall {
 		return
@@ -106,8 +110,6 @@ func (c *Conn) readError(err error) error {
 	var ne net.Error
 	var ce *websocket.CloseError
 	switch {
-	case errors.Is(err, websocket.ErrReadLimit):
-		return fmt.Errorf("%w: over %d bytes from %s", ErrMessageTooBig, c.opts.MaxMessageSize*hardLimitFactor, c.station)
 	case c.opts.PingInterval > 0 && errors.As(err, &ne) && ne.Timeout():
 		return fmt.Errorf("%w: %s silent for %v", ErrPongTimeout, c.station, c.opts.PingInterval+c.opts.PongTimeout)
 	case errors.As(err, &ce):
