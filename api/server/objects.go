@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 
-
 	"github.com/ocppgw/ocppgw/api/labels"
 	"github.com/ocppgw/ocppgw/api/manifest"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
