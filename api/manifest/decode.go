@@ -25,7 +25,9 @@ type Doc struct {
 // syntax, kind, schema, then admission (defaults and semantic checks). Every
 // document is checked. If any is invalid, Decode returns no documents and an
 // *Errors naming each bad one, so the caller stores nothing. Empty documents
-// are skipped but keep their index.
+// are skipped but keep their index. Input over one of the limits of
+// limits.go ends the decode with a *LimitError, and input that is not UTF-8
+// with an *EncodingError, before the offending document is parsed further.
 func Decode(source string, data []byte) ([]Doc, error) {
 	var d decoder
 	if err := d.decode(source, data); err != nil {

@@ -11,7 +11,8 @@ import (
 )
 
 // checkDuplicateKeys rejects a JSON value in which an object repeats a key,
-// is nested deeper than MaxDepth, or has a key longer than MaxKeyBytes.
+// is nested deeper than MaxDepth, has a key longer than MaxKeyBytes, or
+// holds more than MaxNodes values.
 // encoding/json silently keeps the last of repeated keys; YAML input is held
 // to the same rule by YAMLToJSONStrict. The path to the current value is a
 // stack of the decoder's own key strings, joined only for an error, so
@@ -35,11 +36,15 @@ type pathElem struct {
 }
 
 type keyWalk struct {
-	dec  *json.Decoder
-	path []pathElem
+	dec   *json.Decoder
+	path  []pathElem
+	nodes int
 }
 
 func (w *keyWalk) value() error {
+	if w.nodes++; w.nodes > MaxNodes {
+		return tooManyNodes(w.nodes)
+	}
 	tok, err := w.dec.Token()
 	if err != nil {
 		return err

@@ -24,6 +24,13 @@ const (
 	MaxDepth = 64
 	// MaxKeyBytes bounds one mapping key.
 	MaxKeyBytes = 1024
+	// MaxNodes bounds the values (mappings, lists, scalars) of one
+	// document. A parsed node costs a few hundred bytes however short its
+	// text, so this, not the byte size, bounds the memory of a document of
+	// many tiny values. YAML is held to it before parsing, by counting the
+	// characters that can start or separate a node: , : - ? [ { * and line
+	// breaks, which counts at least half the nodes.
+	MaxNodes = 100000
 	// A YAML document with aliases may expand to at most
 	// AliasExpansionFactor times its own size plus AliasExpansionSlack bytes
 	// of JSON. go-yaml's own guard counts aliased nodes, not bytes, so one
@@ -39,6 +46,7 @@ const (
 	LimitDocuments  = "maxDocuments"
 	LimitDepth      = "maxDepth"
 	LimitKeyBytes   = "maxKeyBytes"
+	LimitNodes      = "maxNodes"
 	LimitExpansion  = "maxAliasExpansion"
 )
 
@@ -123,6 +131,9 @@ func invalidUTF8At(data []byte) int {
 // from it later would copy the string once per alias. A document go-yaml
 // cannot parse passes, to be reported by the conversion that follows.
 func checkYAML(text []byte) error {
+	if n := yamlNodeBound(text); n > MaxNodes {
+		return tooManyNodes(n)
+	}
 	var v any
 	if yamlv2.Unmarshal(text, &v) != nil {
 		return nil
@@ -180,6 +191,23 @@ func (w *sizeWalk) walk(v any, depth int) error {
 		return w.spend(len(v) + 2)
 	}
 	return w.spend(8)
+}
+
+// yamlNodeBound counts the characters that can start or separate a YAML
+// node; see MaxNodes.
+func yamlNodeBound(text []byte) int {
+	n := 1
+	for _, b := range text {
+		switch b {
+		case ',', ':', '-', '?', '[', '{', '*', '\n':
+			n++
+		}
+	}
+	return n
+}
+
+func tooManyNodes(n int) *LimitError {
+	return &LimitError{Limit: LimitNodes, Max: MaxNodes, Detail: fmt.Sprintf("a document of %d or more values", n)}
 }
 
 func checkDepth(depth int) error {

@@ -63,6 +63,8 @@ func TestDecodeLimits(t *testing.T) {
 		{"long YAML key", []byte("spec:\n  ? " + strings.Repeat("k", MaxKeyBytes+1) + "\n  : 1\n"), LimitKeyBytes},
 		{"too many YAML documents", []byte(strings.Repeat("---\n", MaxDocuments+1)), LimitDocuments},
 		{"too many JSON documents", []byte(strings.Repeat("{}", MaxDocuments+1)), LimitDocuments},
+		{"many tiny YAML values", []byte("a: [" + strings.Repeat("1,", MaxNodes) + "1]\n"), LimitNodes},
+		{"many tiny JSON values", []byte(`{"a":[` + strings.Repeat("1,", MaxNodes) + "1]}"), LimitNodes},
 		{"too big", []byte(strings.Repeat("#", MaxSourceBytes+1)), LimitBytes},
 	}
 	for _, c := range cases {
