@@ -98,6 +98,17 @@ func (e *EncodingError) Error() string {
 	return fmt.Sprintf("%sinvalid UTF-8 at line %d (byte offset %d); manifests must be UTF-8", where, e.Line, e.Offset)
 }
 
+// CheckUTF8 returns an *EncodingError locating the first byte of data that
+// is not UTF-8, or nil. Every request body is held to it, so that no path
+// silently reads U+FFFD in place of bad bytes.
+func CheckUTF8(source string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	off := invalidUTF8At(data)
+	return &EncodingError{Source: source, Line: lineAt(data, off), Offset: off}
+}
+
 // checkSource applies the limits that hold for a whole source before it is
 // split: its size and its encoding.
 func checkSource(source string, data []byte) error {
@@ -105,11 +116,7 @@ func checkSource(source string, data []byte) error {
 		return &LimitError{Limit: LimitBytes, Max: MaxSourceBytes, Source: source,
 			Detail: fmt.Sprintf("size %d bytes", len(data))}
 	}
-	if utf8.Valid(data) {
-		return nil
-	}
-	off := invalidUTF8At(data)
-	return &EncodingError{Source: source, Line: lineAt(data, off), Offset: off}
+	return CheckUTF8(source, data)
 }
 
 // invalidUTF8At is the offset of the first byte that is not valid UTF-8.

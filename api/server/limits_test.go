@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,5 +60,18 @@ func TestInvalidUTF8SameOnEveryPath(t *testing.T) {
 	}
 	if l, err := e.c.List(ctx(t), "Secret", ""); err != nil || len(l.Items) != 0 {
 		t.Fatalf("stored Secrets: %v %v", l, err)
+	}
+}
+
+// TestDeviceBodiesRefuseInvalidUTF8: the device requests' JSON bodies are
+// held to the same rule as objects.
+func TestDeviceBodiesRefuseInvalidUTF8(t *testing.T) {
+	e := newEnv(t, store.Options{}, Options{Discover: func(context.Context, string, []byte) (any, error) {
+		t.Error("discover called with a body that is not UTF-8")
+		return nil, nil
+	}})
+	code, st, raw := e.raw("POST", prefix+"/discover/modbus", "application/json", "{\"host\":\"a\xffb\"}")
+	if code != http.StatusBadRequest || !strings.Contains(st.Message, "invalid UTF-8 at line 1 (byte offset 10)") {
+		t.Fatalf("got %d %s", code, raw)
 	}
 }
