@@ -74,12 +74,26 @@ func (d *decoder) decode(source string, data []byte) error {
 		}
 		if ve != nil {
 			ve.Source, ve.Document = source, c.index
+			ve.Errors = capErrors(ve.Errors)
 			d.errs.Items = append(d.errs.Items, ve)
 			continue
 		}
 		d.docs = append(d.docs, Doc{Source: source, Index: c.index, Object: obj})
 	}
 	return nil
+}
+
+// maxDocErrors is how many problems of one document are kept: a document
+// of many small bad values would otherwise yield an error report many
+// times its own size.
+const maxDocErrors = 100
+
+func capErrors(errs []v1alpha1.FieldError) []v1alpha1.FieldError {
+	if len(errs) <= maxDocErrors {
+		return errs
+	}
+	more := v1alpha1.FieldError{Reason: fmt.Sprintf("and %d more problems", len(errs)-maxDocErrors)}
+	return append(errs[:maxDocErrors:maxDocErrors], more)
 }
 
 func (d *decoder) checkDuplicate(source string, index int, obj *v1alpha1.Object) *v1alpha1.ValidationError {
@@ -211,6 +225,7 @@ func Admit(obj *v1alpha1.Object) error {
 	}
 	admitted, ve := check(generic, js)
 	if ve != nil {
+		ve.Errors = capErrors(ve.Errors)
 		return ve
 	}
 	obj.Spec = admitted.Spec

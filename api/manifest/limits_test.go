@@ -156,3 +156,23 @@ func TestReadFilesLimits(t *testing.T) {
 	_, err = ReadFiles([]string{dir}, false, nil)
 	wantLimit(t, err, LimitTotalBytes)
 }
+
+// TestErrorsPerDocumentCapped: a document of many bad values yields a
+// report of bounded size, not one many times the input.
+func TestErrorsPerDocumentCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"apiVersion":"ocppgw.dev/v1alpha1","kind":"Secret","metadata":{"name":"s"},"spec":{"data":{`)
+	for i := range 5000 {
+		fmt.Fprintf(&b, `"k%d":1,`, i)
+	}
+	b.WriteString(`"z":1}}}`)
+	_, err := Decode("x.json", []byte(b.String()))
+	var errs *Errors
+	if !errors.As(err, &errs) || len(errs.Items) != 1 {
+		t.Fatalf("got %v", err)
+	}
+	fes := errs.Items[0].Errors
+	if len(fes) != maxDocErrors+1 || !strings.Contains(fes[maxDocErrors].Reason, "and 4901 more problems") {
+		t.Fatalf("%d errors, last %+v", len(fes), fes[len(fes)-1])
+	}
+}
