@@ -154,6 +154,29 @@ func tail(s string) string {
 	return s
 }
 
+// TestBadInputConfigDirFreshStore: on a store that never had a
+// configuration, a bad file leaves gwd up and empty, with the file logged.
+func TestBadInputConfigDirFreshStore(t *testing.T) {
+	cfgDir, in := t.TempDir(), badInputs()[2]
+	bad := filepath.Join(cfgDir, in.file)
+	if err := os.WriteFile(bad, in.data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(cfgDir, "a.yaml"), secretDoc("s1"))
+	d := startGwd(t, t.TempDir(), "--config-dir", cfgDir)
+	stop := guardRSS(d.cmd.Process.Pid)
+	eventually(t, "the bad file refused at start", func() bool {
+		return strings.Contains(d.logs.String(), "configuration directory not applied") && strings.Contains(d.logs.String(), bad)
+	})
+	if stop() {
+		t.Fatalf("gwd passed %d kB of RSS and was killed", rssBoundKB)
+	}
+	if got := names(t, d.client(t), "Secret"); got != "" {
+		t.Fatalf("Secrets %q after a refused sync on an empty store", got)
+	}
+	d.stop(t)
+}
+
 // TestBadInputConfigDir puts each bad input in --config-dir: gwd starts,
 // keeps the configuration it had, logs the file, and does the same on
 // SIGHUP; once the file is gone a SIGHUP applies the directory again.
