@@ -139,7 +139,8 @@ func invalidUTF8At(data []byte) int {
 // cannot parse passes, to be reported by the conversion that follows.
 func checkYAML(text []byte) error {
 	if n := yamlNodeBound(text); n > MaxNodes {
-		return tooManyNodes(n)
+		return &LimitError{Limit: LimitNodes, Max: MaxNodes,
+			Detail: fmt.Sprintf("a YAML document with %d characters that start or separate values (, : - ? [ { * line breaks)", n)}
 	}
 	var v any
 	if yamlv2.Unmarshal(text, &v) != nil {
