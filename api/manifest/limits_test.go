@@ -176,3 +176,12 @@ func TestErrorsPerDocumentCapped(t *testing.T) {
 		t.Fatalf("%d errors, last %+v", len(fes), fes[len(fes)-1])
 	}
 }
+
+// TestDuplicateKeyPath: the path is joined only for the error, and still
+// names where the key repeats.
+func TestDuplicateKeyPath(t *testing.T) {
+	err := checkDuplicateKeys([]byte(`{"spec":{"evses":[{"id":1},{"id":2,"id":3}]}}`))
+	if err == nil || err.Error() != `duplicate key "id" in spec.evses[1]` {
+		t.Fatalf("got %v", err)
+	}
+}
