@@ -76,6 +76,7 @@ bench:
 FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./api/manifest
+	$(GO) test -run '^$$' -fuzz FuzzToJSON -fuzztime $(FUZZTIME) ./api/manifest
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime $(FUZZTIME) ./drivers/ocpp/rpc
 	$(GO) test -run '^$$' -fuzz FuzzValidateRequest -fuzztime $(FUZZTIME) ./drivers/ocpp
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime $(FUZZTIME) ./drivers/echonet

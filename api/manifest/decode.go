@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"sigs.k8s.io/yaml"
@@ -24,10 +25,14 @@ type Doc struct {
 // syntax, kind, schema, then admission (defaults and semantic checks). Every
 // document is checked. If any is invalid, Decode returns no documents and an
 // *Errors naming each bad one, so the caller stores nothing. Empty documents
-// are skipped but keep their index.
+// are skipped but keep their index. Input over one of the limits of
+// limits.go ends the decode with a *LimitError, and input that is not UTF-8
+// with an *EncodingError, before the offending document is parsed further.
 func Decode(source string, data []byte) ([]Doc, error) {
 	var d decoder
-	d.decode(source, data)
+	if err := d.decode(source, data); err != nil {
+		return nil, err
+	}
 	if err := d.errs.orNil(); err != nil {
 		return nil, err
 	}
@@ -37,14 +42,30 @@ func Decode(source string, data []byte) ([]Doc, error) {
 // decoder accumulates documents and errors across one or more sources, and
 // remembers where each object was defined to catch duplicates.
 type decoder struct {
-	docs []Doc
-	errs Errors
-	seen map[string]string // Kind/name → "source document N"
+	docs   []Doc
+	errs   Errors
+	seen   map[string]string // Kind/name → "source document N"
+	chunks int               // documents split so far, against MaxDocuments
 }
 
-func (d *decoder) decode(source string, data []byte) {
-	for _, c := range splitStream(data) {
-		obj, ve := decodeChunk(c)
+// decode adds the documents of one source. A limit hit or bad UTF-8 ends
+// the whole decode at once and is returned; invalid documents are collected.
+func (d *decoder) decode(source string, data []byte) error {
+	if err := checkSource(source, data); err != nil {
+		return err
+	}
+	chunks, err := splitStream(data, MaxDocuments-d.chunks)
+	if err != nil {
+		err.Source = source
+		return err
+	}
+	d.chunks += len(chunks)
+	for _, c := range chunks {
+		obj, ve, err := decodeChunk(c)
+		if err != nil {
+			err.Source, err.Document = source, c.index
+			return err
+		}
 		if ve == nil && obj == nil {
 			continue // empty document
 		}
@@ -53,11 +74,26 @@ func (d *decoder) decode(source string, data []byte) {
 		}
 		if ve != nil {
 			ve.Source, ve.Document = source, c.index
+			ve.Errors = capErrors(ve.Errors)
 			d.errs.Items = append(d.errs.Items, ve)
 			continue
 		}
 		d.docs = append(d.docs, Doc{Source: source, Index: c.index, Object: obj})
 	}
+	return nil
+}
+
+// maxDocErrors is how many problems of one document are kept: a document
+// of many small bad values would otherwise yield an error report many
+// times its own size.
+const maxDocErrors = 100
+
+func capErrors(errs []v1alpha1.FieldError) []v1alpha1.FieldError {
+	if len(errs) <= maxDocErrors {
+		return errs
+	}
+	more := v1alpha1.FieldError{Reason: fmt.Sprintf("and %d more problems", len(errs)-maxDocErrors)}
+	return append(errs[:maxDocErrors:maxDocErrors], more)
 }
 
 func (d *decoder) checkDuplicate(source string, index int, obj *v1alpha1.Object) *v1alpha1.ValidationError {
@@ -74,38 +110,47 @@ func (d *decoder) checkDuplicate(source string, index int, obj *v1alpha1.Object)
 }
 
 // decodeChunk turns one document into an admitted object. It returns (nil,
-// nil) for an empty document.
-func decodeChunk(c chunk) (*v1alpha1.Object, *v1alpha1.ValidationError) {
+// nil, nil) for an empty document, and a *LimitError for a document over
+// the limits.
+func decodeChunk(c chunk) (*v1alpha1.Object, *v1alpha1.ValidationError, *LimitError) {
 	invalid := func(errs ...v1alpha1.FieldError) *v1alpha1.ValidationError {
 		return &v1alpha1.ValidationError{Errors: errs}
 	}
 	if c.err != "" {
 		if c.isJSON {
-			return nil, invalid(v1alpha1.FieldError{Reason: c.err})
+			return nil, invalid(v1alpha1.FieldError{Reason: c.err}), nil
 		}
-		return nil, invalid(v1alpha1.FieldError{Reason: "invalid YAML: " + c.err})
+		return nil, invalid(v1alpha1.FieldError{Reason: "invalid YAML: " + c.err}), nil
 	}
 	js := c.text
+	var le *LimitError
 	if c.isJSON {
-		if err := checkDuplicateKeys(js); err != nil {
-			return nil, invalid(v1alpha1.FieldError{Reason: fmt.Sprintf("invalid JSON: line %d: %v", c.line, err)})
+		if err := checkDuplicateKeys(js); errors.As(err, &le) {
+			le.Line += c.line - 1
+			return nil, nil, le
+		} else if err != nil {
+			return nil, invalid(v1alpha1.FieldError{Reason: fmt.Sprintf("invalid JSON: line %d: %v", c.line, err)}), nil
 		}
 	} else {
+		if err := checkYAML(c.text); errors.As(err, &le) {
+			return nil, nil, le
+		}
 		var err error
 		if js, err = yaml.YAMLToJSONStrict(c.text); err != nil {
-			return nil, invalid(yamlErrors(err, c)...)
+			return nil, invalid(yamlErrors(err, c)...), nil
 		}
 	}
 	var generic any
 	dec := json.NewDecoder(bytes.NewReader(js))
 	dec.UseNumber()
 	if err := dec.Decode(&generic); err != nil {
-		return nil, invalid(v1alpha1.FieldError{Reason: fmt.Sprintf("invalid document: %v", err)})
+		return nil, invalid(v1alpha1.FieldError{Reason: fmt.Sprintf("invalid document: %v", err)}), nil
 	}
 	if generic == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return check(generic, js)
+	obj, ve := check(generic, js)
+	return obj, ve, nil
 }
 
 // check validates a decoded document (kind, schema, admission) and returns
@@ -180,6 +225,7 @@ func Admit(obj *v1alpha1.Object) error {
 	}
 	admitted, ve := check(generic, js)
 	if ve != nil {
+		ve.Errors = capErrors(ve.Errors)
 		return ve
 	}
 	obj.Spec = admitted.Spec

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // chunk is one document of a stream, before parsing.
@@ -20,79 +19,110 @@ type chunk struct {
 
 // splitStream cuts a stream into documents. A stream whose first byte is '{'
 // is read as a sequence of JSON values; if its first value does not parse as
-// JSON it is treated as YAML (flow mappings also start with '{').
-func splitStream(data []byte) []chunk {
+// JSON it is treated as YAML (flow mappings also start with '{'). More than
+// maxDocs documents is a *LimitError.
+func splitStream(data []byte, maxDocs int) ([]chunk, *LimitError) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
-		if chunks, ok := splitJSON(data); ok {
-			return chunks
+		if chunks, ok, err := splitJSON(data, maxDocs); ok || err != nil {
+			return chunks, err
 		}
 	}
-	return splitYAML(data)
+	return splitYAML(data, maxDocs)
+}
+
+func tooManyDocuments(line int) *LimitError {
+	return &LimitError{Limit: LimitDocuments, Max: MaxDocuments, Line: line,
+		Detail: fmt.Sprintf("more than %d documents", MaxDocuments)}
 }
 
 // splitYAML cuts on lines that are "---" (optionally followed by a comment).
 // go-yaml reads only the first document of its input, so any other document
 // marker left inside a chunk would silently drop what follows it; such lines
-// are reported instead.
-func splitYAML(data []byte) []chunk {
-	lines := strings.Split(string(data), "\n")
+// are reported instead. Lines are walked in place, so that a stream of many
+// short lines costs no more than its own size.
+func splitYAML(data []byte, maxDocs int) ([]chunk, *LimitError) {
+	lines := yamlLines{data: data}
 	var chunks []chunk
-	var cur []string
-	start, curErr, first := 1, "", true
+	var cur []byte
+	start, curErr, first, blank := 1, "", true, true
 	flush := func(next int, nextErr string) {
 		// Content before the first "---" is a document only if it has any.
-		if !first || !blankYAML(cur) || curErr != "" {
-			chunks = append(chunks, chunk{index: len(chunks) + 1, line: start, text: []byte(strings.Join(cur, "\n")), err: curErr})
+		if !first || !blank || curErr != "" {
+			chunks = append(chunks, chunk{index: len(chunks) + 1, line: start, text: bytes.TrimSuffix(cur, []byte("\n")), err: curErr})
 		}
-		cur, start, curErr, first = nil, next, nextErr, false
+		cur, start, curErr, first, blank = nil, next, nextErr, false, true
 	}
-	for i, l := range lines {
-		l = strings.TrimRight(l, "\r")
-		if rest, ok := strings.CutPrefix(l, "---"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+	for i := 0; lines.next(); i++ {
+		l := bytes.TrimRight(lines.line, "\r")
+		if rest, ok := bytes.CutPrefix(l, []byte("---")); ok && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t') {
+			if len(chunks) >= maxDocs {
+				return nil, tooManyDocuments(i + 1)
+			}
 			nextErr := ""
-			if r := strings.TrimSpace(rest); r != "" && r[0] != '#' {
+			if r := bytes.TrimSpace(rest); len(r) > 0 && r[0] != '#' {
 				nextErr = fmt.Sprintf("line %d: put the document on the line after '---'", i+1)
 			}
 			flush(i+2, nextErr)
 			continue
 		}
-		if curErr == "" && (l == "..." || strings.HasPrefix(l, "... ")) && !blankYAML(lines[i+1:]) && !nextIsMarker(lines[i+1:]) {
+		if curErr == "" && (string(l) == "..." || bytes.HasPrefix(l, []byte("... "))) && lines.restHasDocument() {
 			curErr = fmt.Sprintf("line %d: content after the document end marker '...'; separate documents with '---'", i+1)
 		}
-		cur = append(cur, l)
+		blank = blank && blankLine(l)
+		cur = append(append(cur, l...), '\n')
 	}
-	flush(len(lines)+1, "")
-	return chunks
+	if len(chunks) >= maxDocs {
+		return nil, tooManyDocuments(lines.n)
+	}
+	flush(lines.n+1, "")
+	return chunks, nil
 }
 
-// nextIsMarker reports whether the next non-blank line is a "---" separator.
-func nextIsMarker(lines []string) bool {
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
+// yamlLines walks the lines of a stream without copying them.
+type yamlLines struct {
+	data []byte
+	off  int
+	line []byte
+	n    int // lines so far
+}
+
+func (y *yamlLines) next() bool {
+	if y.off > len(y.data) {
+		return false
+	}
+	end := bytes.IndexByte(y.data[y.off:], '\n')
+	if end < 0 {
+		end = len(y.data) - y.off
+	}
+	y.line = y.data[y.off : y.off+end]
+	y.off += end + 1
+	y.n++
+	return true
+}
+
+// restHasDocument reports whether the first line after the current one
+// that is not blank or a comment exists and is not a "---" separator.
+func (y *yamlLines) restHasDocument() bool {
+	ahead := yamlLines{data: y.data, off: y.off}
+	for ahead.next() {
+		if !blankLine(ahead.line) {
+			return !bytes.HasPrefix(ahead.line, []byte("---"))
 		}
-		return strings.HasPrefix(l, "---")
 	}
 	return false
 }
 
-// blankYAML reports whether lines hold nothing but space and comments.
-func blankYAML(lines []string) bool {
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		if t != "" && !strings.HasPrefix(t, "#") {
-			return false
-		}
-	}
-	return true
+// blankLine reports whether a line holds nothing but space or a comment.
+func blankLine(l []byte) bool {
+	t := bytes.TrimSpace(l)
+	return len(t) == 0 || t[0] == '#'
 }
 
 // splitJSON reads a stream of JSON values. It fails (false) only if the first
 // value does not parse, so the caller can try YAML; a later syntax error
 // becomes that document's error.
-func splitJSON(data []byte) ([]chunk, bool) {
+func splitJSON(data []byte, maxDocs int) ([]chunk, bool, *LimitError) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var chunks []chunk
 	for {
@@ -100,15 +130,18 @@ func splitJSON(data []byte) ([]chunk, bool) {
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {
-			return chunks, true
+			return chunks, true, nil
+		}
+		if len(chunks) >= maxDocs {
+			return nil, true, tooManyDocuments(lineAt(data, startOff))
 		}
 		c := chunk{index: len(chunks) + 1, line: lineAt(data, startOff), isJSON: true, text: raw}
 		if err != nil {
 			if len(chunks) == 0 {
-				return nil, false
+				return nil, false, nil
 			}
 			c.err = "invalid JSON: " + jsonErrorWhere(data, err)
-			return append(chunks, c), true
+			return append(chunks, c), true, nil
 		}
 		chunks = append(chunks, c)
 	}

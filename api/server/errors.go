@@ -18,6 +18,10 @@ const (
 	reasonTooLarge         v1alpha1.StatusReason = "RequestEntityTooLarge"
 )
 
+// causeLimitExceeded is the cause type of a manifest limit hit; the cause's
+// field names the limit, e.g. maxDepth.
+const causeLimitExceeded = "LimitExceeded"
+
 // maxMessageCauses is how many causes an Invalid message spells out; the
 // rest are in details.causes.
 const maxMessageCauses = 5
@@ -46,6 +50,8 @@ func statusFor(err error, kind, name string) v1alpha1.APIStatus {
 		me  *manifest.Errors
 		ve  *v1alpha1.ValidationError
 		mbe *http.MaxBytesError
+		le  *manifest.LimitError
+		ee  *manifest.EncodingError
 	)
 	var st v1alpha1.APIStatus
 	switch {
@@ -55,6 +61,10 @@ func statusFor(err error, kind, name string) v1alpha1.APIStatus {
 		return invalidStatus(me.Items)
 	case errors.As(err, &ve):
 		return invalidStatus([]*v1alpha1.ValidationError{ve})
+	case errors.As(err, &le):
+		return limitStatus(le)
+	case errors.As(err, &ee):
+		return newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, "the request body is not valid UTF-8: "+ee.Error())
 	case errors.As(err, &mbe):
 		return newStatus(http.StatusRequestEntityTooLarge, reasonTooLarge,
 			fmt.Sprintf("request body is larger than %d bytes; split the manifest", mbe.Limit))
@@ -77,6 +87,16 @@ func statusFor(err error, kind, name string) v1alpha1.APIStatus {
 	if kind != "" || name != "" {
 		st.Details = &v1alpha1.StatusDetails{Kind: kind, Name: name}
 	}
+	return st
+}
+
+// limitStatus is the 413 for a manifest over one of the decoding limits,
+// as the Kubernetes API server answers a body that is too large; the cause
+// names the limit.
+func limitStatus(le *manifest.LimitError) v1alpha1.APIStatus {
+	st := newStatus(http.StatusRequestEntityTooLarge, reasonTooLarge, "the request body exceeds a manifest limit: "+le.Error())
+	st.Details = &v1alpha1.StatusDetails{Causes: []v1alpha1.StatusCause{{
+		Type: causeLimitExceeded, Field: le.Limit, Document: le.Document, Message: le.Error()}}}
 	return st
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ocppgw/ocppgw/api/manifest"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
 )
@@ -45,13 +47,37 @@ func (s *Server) chargerMissing(w http.ResponseWriter, r *http.Request, name str
 
 // decodeSmall reads a small JSON body strictly, answering 400 when it cannot.
 func (s *Server) decodeSmall(w http.ResponseWriter, r *http.Request, what string, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxDeviceBody))
+	body, ok := s.readSmall(w, r, what)
+	if !ok {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, what+" body: "+err.Error()))
 		return false
 	}
 	return true
+}
+
+// readSmall reads a device request's body: at most maxDeviceBody bytes
+// (413 past it) of UTF-8 (400 otherwise, as for every body).
+func (s *Server) readSmall(w http.ResponseWriter, r *http.Request, what string) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxDeviceBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		s.writeError(w, r, err, "", "")
+		return nil, false
+	case err != nil:
+		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, what+" body: "+err.Error()))
+		return nil, false
+	}
+	if err := manifest.CheckUTF8("", body); err != nil {
+		s.writeError(w, r, err, "", "")
+		return nil, false
+	}
+	return body, true
 }
 
 // writeDeviceResult answers a device request: 422 for the request's fault,
@@ -130,9 +156,8 @@ func (s *Server) handleDiscover(w http.ResponseWriter, r *http.Request) {
 		s.noDevices(w, r)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxDeviceBody))
-	if err != nil {
-		s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, "discover body: "+err.Error()))
+	body, ok := s.readSmall(w, r, "discover")
+	if !ok {
 		return
 	}
 	res, err := s.discover(r.Context(), r.PathValue("protocol"), body)

@@ -12,8 +12,6 @@ import (
 	"slices"
 	"strconv"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/ocppgw/ocppgw/api/labels"
 	"github.com/ocppgw/ocppgw/api/manifest"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -205,8 +203,14 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, k v1alpha1.K
 	if n := countDocuments(body); n != 1 {
 		return nil, badRequest("the request body holds %d documents; send exactly one object, or POST several to %s/apply", n, prefix)
 	}
-	js, err := yaml.YAMLToJSONStrict(body)
-	if err != nil {
+	js, err := manifest.ToJSON(body)
+	var (
+		le *manifest.LimitError
+		ee *manifest.EncodingError
+	)
+	if errors.As(err, &le) || errors.As(err, &ee) {
+		return nil, err
+	} else if err != nil {
 		return nil, badRequest("the request body is not valid JSON or YAML: %v", err)
 	}
 	var generic any
