@@ -35,6 +35,17 @@ type Options struct {
 	// read, but every Secret write fails with ErrNoKey and a sealed Secret
 	// fails Open.
 	EncryptionKey []byte
+	// Init allows a 0-byte file to be replaced by a new, empty store. Without
+	// it such a file fails Open with ErrEmptyFile.
+	Init bool
+	// QuotaBytes bounds the space the file uses (its size less its free
+	// pages). Past it, writes fail with ErrNoSpace while deletes and
+	// compaction still work. 0 means DefaultQuotaBytes; negative, no quota.
+	QuotaBytes int64
+	// StatusMinInterval is the least time between two stored status writes
+	// of one object: a flood of status changes coalesces into one write per
+	// interval. 0 means one second.
+	StatusMinInterval time.Duration
 	// now is replaced in tests of age-based compaction.
 	now func() time.Time
 }
@@ -58,6 +69,12 @@ func (o *Options) setDefaults() {
 	if o.BookmarkInterval <= 0 {
 		o.BookmarkInterval = 30 * time.Second
 	}
+	if o.QuotaBytes == 0 {
+		o.QuotaBytes = DefaultQuotaBytes
+	}
+	if o.StatusMinInterval <= 0 {
+		o.StatusMinInterval = time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -69,6 +86,7 @@ func (o *Options) setDefaults() {
 // Store is the embedded resource store. It is safe for concurrent use.
 type Store struct {
 	db     *bolt.DB
+	path   string
 	opts   Options
 	log    *slog.Logger
 	sealer *sealer
@@ -89,6 +107,16 @@ type Store struct {
 	pmu     sync.Mutex
 	pending map[objKey]map[string]StatusPatch // queued status writes, by owner
 
+	// lastStatus is when each object's status was last stored, so that a
+	// flood coalesces to one write per StatusMinInterval. Guarded by pmu.
+	lastStatus map[objKey]time.Time
+
+	space spaceGauge
+
+	// hmu guards unhealthy: the ErrCorrupt met at run time, if any.
+	hmu       sync.Mutex
+	unhealthy error
+
 	stop      chan struct{}
 	done      sync.WaitGroup
 	closeOnce sync.Once
@@ -104,24 +132,27 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openBolt(path, opts.NoSync)
+	db, err := openBolt(path, opts.NoSync, opts.Init, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
 	s := &Store{
-		db:       db,
-		opts:     opts,
-		sealer:   seal,
-		log:      opts.Logger,
-		cache:    map[string]map[string]*v1alpha1.Object{},
-		watchers: map[*Watcher]struct{}{},
-		pending:  map[objKey]map[string]StatusPatch{},
-		stop:     make(chan struct{}),
+		db:         db,
+		path:       path,
+		opts:       opts,
+		sealer:     seal,
+		log:        opts.Logger,
+		cache:      map[string]map[string]*v1alpha1.Object{},
+		watchers:   map[*Watcher]struct{}{},
+		pending:    map[objKey]map[string]StatusPatch{},
+		lastStatus: map[objKey]time.Time{},
+		stop:       make(chan struct{}),
 	}
-	if err := db.View(s.load); err != nil {
+	if err := s.view(s.load); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load store %s: %w", path, err)
 	}
+	s.measureSpace()
 	s.done.Add(1)
 	go s.flushLoop()
 	if opts.CompactInterval > 0 {
@@ -160,7 +191,7 @@ func (s *Store) Close() error {
 func (s *Store) close() error {
 	close(s.stop)
 	s.done.Wait()
-	flushErr := s.flush()
+	flushErr := s.flush(true)
 	s.wmu.Lock()
 	s.cmu.Lock()
 	s.closed = true

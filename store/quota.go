@@ -1,0 +1,53 @@
+package store
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// DefaultQuotaBytes is the quota when Options.QuotaBytes is 0: 2 GiB, as
+// etcd's default backend quota. It is far above what a gateway of hundreds
+// of chargers stores (tens of MB), so reaching it means runaway growth.
+const DefaultQuotaBytes int64 = 2 << 30
+
+// spaceGauge tracks the space the file uses: its size as of the last
+// commit less its free pages, as etcd's SizeInUse. Free pages are reused by
+// later writes, so compaction and deletes bring it down without shrinking
+// the file.
+type spaceGauge struct{ inUse atomic.Int64 }
+
+// measure records the space in use after a commit. size is the data size
+// the transaction saw.
+func (g *spaceGauge) measure(db *bolt.DB, size int64) {
+	free := int64(db.Stats().FreePageN) * int64(db.Info().PageSize)
+	g.inUse.Store(size - free)
+}
+
+// SpaceInUse returns the bytes the store file uses, not counting free
+// pages that later writes reuse.
+func (s *Store) SpaceInUse() int64 { return s.space.inUse.Load() }
+
+// checkQuota fails with ErrNoSpace when the store is past its quota. Only
+// writes that add data call it: deletes and compaction must still work to
+// bring the store back under the quota.
+func (s *Store) checkQuota() error {
+	q := s.opts.QuotaBytes
+	if q < 0 {
+		return nil
+	}
+	if used := s.SpaceInUse(); used > q {
+		return fmt.Errorf("%w: %d bytes in use, quota %d (--store-quota); delete objects or lower the event retention, then writes resume",
+			ErrNoSpace, used, q)
+	}
+	return nil
+}
+
+// measureSpace reads the space in use from the file, at Open.
+func (s *Store) measureSpace() {
+	var size int64
+	if err := s.view(func(tx *bolt.Tx) error { size = tx.Size(); return nil }); err == nil {
+		s.space.measure(s.db, size)
+	}
+}
