@@ -42,8 +42,29 @@
 //     write fails with ErrNoKey. A Secret stored as plain JSON before
 //     encryption existed is read as is, with or without a key, and sealed by
 //     its next write; its older events stay plain until compaction drops them.
+//   - Open checks an existing file before use: bbolt validates the meta
+//     pages, and tx.Check walks every reachable page (branch, leaf,
+//     overflow, freelist). A damaged or truncated file fails with ErrCorrupt
+//     naming the file and RestoreHint; a 0-byte file fails with ErrEmptyFile
+//     unless Options.Init is set. Open never panics on a bad file. One meta
+//     page with a bad checksum (a torn write at power loss) is allowed, as
+//     bbolt intends, with a warning that the last write may be lost.
+//   - Every bbolt call after Open goes through view or update, which turn a
+//     bbolt panic on a damaged page into ErrCorrupt for that call. The store
+//     then reports it from Healthy and refuses writes; cached reads go on.
+//   - Options.QuotaBytes bounds the space in use (file data size less free
+//     and pending pages; DefaultQuotaBytes 2 GiB). Past it, writes that add
+//     data fail with ErrNoSpace ("database space exceeded", as etcd's NOSPACE
+//     alarm); deletes and compaction still work, and free pages count at
+//     once, so writes resume without a defragmentation. The check uses the
+//     size after the previous commit, so one write may cross the quota.
+//   - Queued status writes of one object are stored at most once per
+//     Options.StatusMinInterval (1 s); a flood coalesces to the latest.
+//   - A watch from a revision above the store's fails with ErrFutureRevision:
+//     the store was restored or re-initialised and the client must relist.
 //
-// Layout: backend.go opens the file, schema.go names the buckets and keys,
+// Layout: backend.go opens the file, verify.go checks it and guards every
+// bbolt call, quota.go measures the space in use, schema.go names the buckets and keys,
 // txn.go holds the object rules, codec.go the stored forms, seal.go the
 // encryption, watch.go the fan-out, status.go the coalescer, compact.go the
 // event-log compaction.

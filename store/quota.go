@@ -21,8 +21,9 @@ type spaceGauge struct{ inUse atomic.Int64 }
 // measure records the space in use after a commit. size is the data size
 // the transaction saw.
 func (g *spaceGauge) measure(db *bolt.DB, size int64) {
-	free := int64(db.Stats().FreePageN) * int64(db.Info().PageSize)
-	g.inUse.Store(size - free)
+	// Pending pages count as free: they are reused as soon as no reader
+	// started before the commit that freed them is still open.
+	g.inUse.Store(size - int64(db.Stats().FreeAlloc))
 }
 
 // SpaceInUse returns the bytes the store file uses, not counting free
