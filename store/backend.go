@@ -83,16 +83,8 @@ func createFile(path string) error {
 	if err := db.Close(); err != nil {
 		return fmt.Errorf("initialise store %s: %w", tmp, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := replaceFile(tmp, path); err != nil {
 		return fmt.Errorf("initialise store: %w", err)
-	}
-	dir, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return fmt.Errorf("initialise store: %w", err)
-	}
-	defer dir.Close()
-	if err := dir.Sync(); err != nil {
-		return fmt.Errorf("initialise store: sync directory: %w", err)
 	}
 	return nil
 }

@@ -63,7 +63,12 @@
 //   - A watch from a revision above the store's fails with ErrFutureRevision:
 //     the store was restored or re-initialised and the client must relist.
 //
-// Layout: backend.go opens the file, verify.go checks it and guards every
+// Offline (gwd stopped), Defrag rewrites the file without its free pages and
+// Restore puts a backup in place after checking it; Backup streams a
+// consistent snapshot of a running store.
+//
+// Layout: backend.go opens the file, offline.go holds Defrag, Restore and
+// Backup, verify.go checks it and guards every
 // bbolt call, quota.go measures the space in use, schema.go names the buckets and keys,
 // txn.go holds the object rules, codec.go the stored forms, seal.go the
 // encryption, watch.go the fan-out, status.go the coalescer, compact.go the
