@@ -49,7 +49,7 @@ func checkEmpty(path string, init bool) error {
 func openChecked(path string, noSync bool) (db *bolt.DB, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			db, err = nil, corruptError(path, fmt.Sprintf("panic opening it: %v", r))
+			db, err = nil, corruptError(path, fmt.Sprintf("unreadable: %v", r))
 		}
 	}()
 	return bolt.Open(path, 0o600, boltOptions(noSync))

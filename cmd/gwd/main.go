@@ -15,6 +15,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/store"
 )
 
 // Set by -ldflags at build time.
@@ -40,6 +41,11 @@ type options struct {
 	echonetInterface string
 	echonetGroup     string
 
+	// init allows a missing or 0-byte store where one was before.
+	init bool
+	// storeQuota bounds the space the store file uses.
+	storeQuota byteSize
+
 	// history bounds the ended sessions kept as Transactions.
 	history transaction.Options
 }
@@ -59,6 +65,9 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 		"how long an ended session is kept once the CSMS has all its events; 0 keeps it regardless of age")
 	fs.IntVar(&o.history.History, "transaction-history", transaction.DefaultHistory,
 		"ended sessions kept per charger at most, oldest deleted first; 0: no limit")
+	fs.BoolVar(&o.init, "init", false, "start with a new, empty store where state.db is missing or empty although gwd ran with this data directory before")
+	o.storeQuota = byteSize(store.DefaultQuotaBytes)
+	fs.Var(&o.storeQuota, "store-quota", "space the store may use, e.g. 512MiB; past it writes fail and deletes still work; 0: no quota (default 2GiB)")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -96,6 +105,9 @@ func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
 }
 
 func run(args []string, errOut io.Writer) int {
+	if len(args) > 0 && storeCommands[args[0]] != nil {
+		return runStoreCommand(args[0], args[1:], errOut)
+	}
 	o, err := parseFlags(args, errOut)
 	if errors.Is(err, errVersionShown) || errors.Is(err, flag.ErrHelp) {
 		return 0
