@@ -72,8 +72,17 @@ func (s *Store) compactStep(rev int64) (bool, error) {
 
 // compactTarget returns the highest revision the policy allows dropping: the
 // log keeps the newest CompactKeepEvents events and every event younger than
-// CompactKeepAge.
+// CompactKeepAge, but never more than CompactMaxEvents events.
 func (s *Store) compactTarget() (int64, error) {
+	target, err := s.ageTarget()
+	if limit := int64(s.opts.CompactMaxEvents); limit > 0 && err == nil {
+		target = max(target, s.Revision()-limit)
+	}
+	return target, err
+}
+
+// ageTarget is the keep-by-count-and-age part of compactTarget.
+func (s *Store) ageTarget() (int64, error) {
 	rev := s.Revision()
 	byCount := rev - int64(s.opts.CompactKeepEvents)
 	if byCount <= s.CompactedRevision() {

@@ -95,3 +95,17 @@ func TestStatusFloodCoalescesPerObject(t *testing.T) {
 	}
 	t.Logf("100 status changes in 10 s: %d writes", writes)
 }
+
+// However young its events, the log never keeps more than CompactMaxEvents.
+func TestCompactByPolicyCapsTheLog(t *testing.T) {
+	s, _ := openTest(t, Options{CompactKeepEvents: 5, CompactKeepAge: time.Hour, CompactMaxEvents: 20})
+	for i := range 50 {
+		if _, err := s.Create(obj("Charger", fmt.Sprintf("c-%d", i), `{}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rev, err := s.CompactByPolicy()
+	if err != nil || rev != 30 {
+		t.Fatalf("compacted to %d (%v), want 30: 50 events, at most 20 kept", rev, err)
+	}
+}

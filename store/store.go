@@ -21,6 +21,10 @@ type Options struct {
 	// keeps at least this many events and every event younger than this.
 	CompactKeepEvents int
 	CompactKeepAge    time.Duration
+	// CompactMaxEvents caps the log whatever the age of its events, so a
+	// flood of writes cannot keep CompactKeepAge of them: 0 means 100,000;
+	// negative, no cap.
+	CompactMaxEvents int
 	// CompactInterval is how often the log is compacted; negative disables it.
 	CompactInterval time.Duration
 	// WatchBuffer is the number of undelivered events a watcher may lag by
@@ -59,6 +63,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.CompactKeepAge <= 0 {
 		o.CompactKeepAge = time.Hour
+	}
+	if o.CompactMaxEvents == 0 {
+		o.CompactMaxEvents = 100_000
 	}
 	if o.CompactInterval == 0 {
 		o.CompactInterval = time.Minute

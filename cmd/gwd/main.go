@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // ClockCtrlr.TimeZone works without the host's zoneinfo
 
 	"github.com/ocppgw/ocppgw/api/client"
@@ -45,6 +46,9 @@ type options struct {
 	init bool
 	// storeQuota bounds the space the store file uses.
 	storeQuota byteSize
+	// eventAge and eventMax bound the store's event log (watch resumption).
+	eventAge time.Duration
+	eventMax int
 
 	// history bounds the ended sessions kept as Transactions.
 	history transaction.Options
@@ -67,7 +71,9 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 		"ended sessions kept per charger at most, oldest deleted first; 0: no limit")
 	fs.BoolVar(&o.init, "init", false, "start with a new, empty store where state.db is missing or empty although gwd ran with this data directory before")
 	o.storeQuota = byteSize(store.DefaultQuotaBytes)
-	fs.Var(&o.storeQuota, "store-quota", "space the store may use, e.g. 512MiB; past it writes fail and deletes still work; 0: no quota (default 2GiB)")
+	fs.Var(&o.storeQuota, "store-quota", "space the store may use, e.g. 512MiB; past it writes fail and deletes still work; 0: no quota")
+	fs.DurationVar(&o.eventAge, "event-log-age", time.Hour, "keep events this long for watches to resume from (at least the last 10,000)")
+	fs.IntVar(&o.eventMax, "event-log-max", 100_000, "keep at most this many events whatever their age, so a flood of writes cannot grow the store")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -80,6 +86,9 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.eventAge <= 0 || o.eventMax <= 0 {
+		return nil, errors.New("--event-log-age and --event-log-max must be positive")
 	}
 	if err := o.history.Validate(); err != nil {
 		return nil, err

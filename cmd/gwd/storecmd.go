@@ -97,17 +97,27 @@ func runRestore(args []string, out io.Writer) error {
 	return nil
 }
 
+// sizeUnits are the suffixes of a byteSize, largest first.
+var sizeUnits = []struct {
+	suffix string
+	mult   int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}
+
 // byteSize is a flag value of bytes with an optional KiB, MiB or GiB suffix.
 type byteSize int64
 
-func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+func (b *byteSize) String() string {
+	for _, u := range sizeUnits {
+		if n := int64(*b); n != 0 && n%u.mult == 0 {
+			return strconv.FormatInt(n/u.mult, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(*b), 10)
+}
 
 func (b *byteSize) Set(s string) error {
 	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}} {
+	for _, u := range sizeUnits {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
 			s, mult = num, u.mult
 			break
