@@ -58,6 +58,12 @@
 //     alarm); deletes and compaction still work, and free pages count at
 //     once, so writes resume without a defragmentation. The check uses the
 //     size after the previous commit, so one write may cross the quota.
+//   - Writes that add data also fail with ErrNoSpace when less than
+//     Options.DiskReserveBytes (32 MiB) is available on the file system
+//     (Linux), so that deletes and compaction still find room on a full
+//     disk. The file's free pages do not count, as bbolt often cannot reuse
+//     them; writes resume when disk space is freed (gwd defrag gives back
+//     what deletes and compaction freed inside the file).
 //   - Queued status writes of one object are stored at most once per
 //     Options.StatusMinInterval (1 s); a flood coalesces to the latest.
 //   - A watch from a revision above the store's fails with ErrFutureRevision:

@@ -46,6 +46,10 @@ type Options struct {
 	// pages). Past it, writes fail with ErrNoSpace while deletes and
 	// compaction still work. 0 means DefaultQuotaBytes; negative, no quota.
 	QuotaBytes int64
+	// DiskReserveBytes is the free disk space kept for deletes and
+	// compaction: with less available, writes fail with ErrNoSpace. 0 means
+	// 32 MiB; negative, no reserve.
+	DiskReserveBytes int64
 	// StatusMinInterval is the least time between two stored status writes
 	// of one object: a flood of status changes coalesces into one write per
 	// interval. 0 means one second.
@@ -78,6 +82,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.QuotaBytes == 0 {
 		o.QuotaBytes = DefaultQuotaBytes
+	}
+	if o.DiskReserveBytes == 0 {
+		o.DiskReserveBytes = 32 << 20
 	}
 	if o.StatusMinInterval <= 0 {
 		o.StatusMinInterval = time.Second
