@@ -70,6 +70,9 @@ func Defrag(path string) (before, after int64, err error) {
 // checked there first, so a damaged backup changes nothing. A store file
 // already at path is kept as path.replaced, not deleted.
 func Restore(backup, path string) error {
+	if err := checkUnlocked(path); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
 	in, err := os.Open(backup)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)

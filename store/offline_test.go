@@ -86,11 +86,14 @@ func TestBackupWhileRunningThenRestore(t *testing.T) {
 	if _, err := s.Create(obj("Charger", "after-backup", `{}`)); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
 	backup := filepath.Join(dir, "backup.db")
 	if err := os.WriteFile(backup, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if err := Restore(backup, path); err == nil || !strings.Contains(err.Error(), "stop gwd first") {
+		t.Fatalf("restore under an open store = %v, want a refusal", err)
+	}
+	s.Close()
 
 	bad := filepath.Join(dir, "bad.db")
 	if err := os.WriteFile(bad, buf.Bytes()[:buf.Len()/2], 0o600); err != nil {
