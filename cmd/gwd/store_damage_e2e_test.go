@@ -141,3 +141,48 @@ func TestGwdInitStartsOverEmptyStore(t *testing.T) {
 	}
 	d.stop(t)
 }
+
+// gwd defrag refuses while gwd runs, and shrinks the stopped store's file
+// after its objects were deleted and its log compacted.
+func TestGwdDefrag(t *testing.T) {
+	dataDir := t.TempDir()
+	seedStore(t, dataDir)
+	path := filepath.Join(dataDir, storeFile)
+	st, err := store.Open(path, store.Options{NoSync: true, CompactInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		if _, err := st.Delete("Bus", fmt.Sprintf("bus-%03d", i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Compact(st.Revision()); err != nil {
+		t.Fatal(err)
+	}
+	defrag := exec.Command(filepath.Join(binDir, "gwd"), "defrag", "--data-dir", dataDir)
+	if out, err := defrag.CombinedOutput(); err == nil || !strings.Contains(string(out), "locked") {
+		t.Errorf("gwd defrag of an open store: %v\n%s", err, out)
+	}
+	st.Close()
+	before := fileSizeOf(t, path)
+	out, err := exec.Command(filepath.Join(binDir, "gwd"), "defrag", "--data-dir", dataDir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("gwd defrag: %v\n%s", err, out)
+	}
+	after := fileSizeOf(t, path)
+	t.Logf("%s", out)
+	if after >= before/2 {
+		t.Errorf("state.db %d bytes after defrag, %d before: want less than half", after, before)
+	}
+	startGwd(t, dataDir).stop(t)
+}
+
+func fileSizeOf(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
