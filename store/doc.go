@@ -23,7 +23,9 @@
 //   - Reads (Get, List) come from an in-memory cache of the objects bucket,
 //     updated under the same lock that publishes events.
 //   - Compaction drops old events, keeping at least CompactKeepEvents events
-//     and every event younger than CompactKeepAge.
+//     and every event younger than CompactKeepAge, but never more than
+//     CompactMaxEvents (100,000) events, so a flood cannot keep an hour of
+//     writes. It runs every CompactInterval.
 //   - Secrets, and only Secrets, are sealed at rest with Options.EncryptionKey
 //     (AES-256-GCM), in the objects bucket and in the event log alike. The
 //     sealed form is "ocppgw-enc:v1:" | key id (8 bytes, the start of
@@ -73,10 +75,9 @@
 // Restore puts a backup in place after checking it; Backup streams a
 // consistent snapshot of a running store.
 //
-// Layout: backend.go opens the file, offline.go holds Defrag, Restore and
-// Backup, verify.go checks it and guards every
-// bbolt call, quota.go measures the space in use, schema.go names the buckets and keys,
-// txn.go holds the object rules, codec.go the stored forms, seal.go the
-// encryption, watch.go the fan-out, status.go the coalescer, compact.go the
-// event-log compaction.
+// Layout: backend.go opens the file, verify.go checks it and guards every
+// bbolt call, quota.go measures the space in use, offline.go holds Defrag,
+// Restore and Backup, schema.go names the buckets and keys, txn.go holds the
+// object rules, codec.go the stored forms, seal.go the encryption, watch.go
+// the fan-out, status.go the coalescer, compact.go the event-log compaction.
 package store
