@@ -83,3 +83,49 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// A file truncated under the running store: reading past its end faults,
+// and the fault fails the watch instead of killing the process.
+func TestTruncatedAtRunTimeFailsTheRequest(t *testing.T) {
+	s, path := openTest(t, Options{})
+	for i := range 300 {
+		if _, err := s.Create(obj("Charger", fmt.Sprintf("ch-%03d", i), `{"pad":"`+strings.Repeat("t", 1000)+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Truncate(path, int64(os.Getpagesize())*4); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.Watch(context.Background(), WatchOptions{Revision: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range w.Events() {
+	}
+	if !errors.Is(w.Err(), ErrCorrupt) {
+		t.Fatalf("watch over the truncated file ended with %v, want ErrCorrupt", w.Err())
+	}
+	if err := s.Healthy(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Healthy = %v, want ErrCorrupt", err)
+	}
+}
+
+// A panic in the caller's own code inside a transaction is a bug, not
+// damage: it is raised again and the store stays healthy.
+func TestCallerPanicIsNotDamage(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	func() {
+		defer func() {
+			if r := recover(); r != "caller bug" {
+				t.Errorf("recovered %v, want the caller's panic raised again", r)
+			}
+		}()
+		s.Txn(false, func(tx *Tx) error { panic("caller bug") })
+	}()
+	if err := s.Healthy(); err != nil {
+		t.Fatalf("a caller's panic marked the store damaged: %v", err)
+	}
+	if _, err := s.Create(obj("Charger", "after", `{}`)); err != nil {
+		t.Fatalf("write after a caller's panic: %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 
@@ -99,15 +100,39 @@ type panicError struct {
 
 func (e *panicError) Error() string { return fmt.Sprintf("bbolt panicked: %v", e.value) }
 
-// guard runs fn and turns a panic into an error. bbolt panics on some
-// damaged pages; one request must fail, not the whole process.
+// guard runs fn and turns a panic raised in bbolt into an error: bbolt
+// panics on some damaged pages, and one request must fail, not the whole
+// process. A fault reading the mapped file (a file truncated under it)
+// becomes such a panic too. A panic anywhere else is a bug in the caller
+// and is raised again.
 func guard(fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
+			if !raisedInBbolt() {
+				panic(r)
+			}
 			err = &panicError{value: r, stack: debug.Stack()}
 		}
 	}()
 	return fn()
+}
+
+// raisedInBbolt reports whether the panic being recovered was raised in
+// bbolt's code: the first frame below the runtime's panic machinery. Called
+// from the deferred function, so the panicking frames are still on the stack.
+func raisedInBbolt() bool {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			return strings.HasPrefix(f.Function, "go.etcd.io/bbolt")
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // view and update are the store's only ways into bbolt after Open: a panic
