@@ -54,8 +54,14 @@ func (s *Store) flush(force bool) error {
 		return nil
 	}
 	if err := s.checkQuota(); err != nil {
-		s.log.Warn("queued status writes dropped", "objects", len(batch), "err", err)
+		// Logged once per episode, not at every flush.
+		if !s.statusDropping.Swap(true) {
+			s.log.Warn("queued status writes are dropped until there is space again", "objects", len(batch), "err", err)
+		}
 		return nil
+	}
+	if s.statusDropping.Swap(false) {
+		s.log.Info("queued status writes are stored again")
 	}
 
 	keys := slices.SortedFunc(maps.Keys(batch), func(a, b objKey) int {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -126,6 +127,8 @@ type Store struct {
 	lastStatus map[objKey]time.Time
 
 	space spaceGauge
+	// statusDropping is set while status writes are refused for space.
+	statusDropping atomic.Bool
 
 	// hmu guards unhealthy: the ErrCorrupt met at run time, if any.
 	hmu       sync.Mutex
@@ -167,6 +170,9 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("load store %s: %w", path, err)
 	}
 	s.measureSpace()
+	if err := s.checkQuota(); err != nil {
+		s.log.Warn("the store is out of space: writes fail until objects are deleted or disk space is freed", "err", err)
+	}
 	s.done.Add(1)
 	go s.flushLoop()
 	if opts.CompactInterval > 0 {
