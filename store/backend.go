@@ -32,16 +32,31 @@ func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error
 			return nil, err
 		}
 	}
+	db, err := openVerified(path, boltOptions(noSync), log)
+	if err != nil {
+		return nil, err
+	}
+	if err := guard(func() error { return db.Update(initSchema) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// openVerified opens the existing file at path with bbolt, which validates
+// the meta pages, and runs the full consistency check. Every failure caused
+// by the file's content is ErrCorrupt.
+func openVerified(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, error) {
 	if bad := damagedMetaPages(path); len(bad) == 1 {
 		log.Warn("one of the store's two meta pages is damaged; it was opened from the other, "+
 			"which may lack the last write before the damage. Check recent objects, and restore a backup if one is missing",
 			"file", path, "metaPage", bad[0])
 	}
-	db, err := openChecked(path, noSync)
+	db, err := openChecked(path, o)
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("open store %s: locked by another process (is gwd already running?)", path)
+			return nil, fmt.Errorf("open store %s: locked by another process (is gwd running? stop it first)", path)
 		case errors.Is(err, ErrCorrupt):
 			return nil, err
 		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
@@ -53,10 +68,6 @@ func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error
 	if err := checkConsistency(db, path); err != nil {
 		db.Close()
 		return nil, err
-	}
-	if err := guard(func() error { return db.Update(initSchema) }); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return db, nil
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,24 +8,32 @@ import (
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // defragTxSize bounds the bytes one transaction of Defrag copies.
 const defragTxSize = 64 << 20
 
-// Verify runs Open's checks on the file at path and closes it: nil when the
-// file is a sound store. It takes the file's lock, so it fails on a store a
-// running gwd has open.
+// Verify runs Open's checks on the file at path, read-only: nil when the
+// file is a sound store. It fails on a store a running gwd has open.
 func Verify(path string) error {
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("verify store: %w", err)
-	}
-	db, err := openBolt(path, true, false, slog.New(slog.DiscardHandler))
+	db, err := openReadOnly(path)
 	if err != nil {
 		return err
 	}
 	return db.Close()
+}
+
+// openReadOnly opens an existing store file read-only after Open's checks.
+func openReadOnly(path string) (*bolt.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("verify store: %w", err)
+	}
+	if err := checkEmpty(path, false); err != nil {
+		return nil, err
+	}
+	o := boltOptions(false)
+	o.ReadOnly = true
+	return openVerified(path, o, slog.New(slog.DiscardHandler))
 }
 
 // Defrag rewrites the store file at path without its free pages, so the
@@ -35,15 +42,12 @@ func Verify(path string) error {
 // synced, and renamed over it, so a crash leaves either file whole. It
 // returns the file's size before and after.
 func Defrag(path string) (before, after int64, err error) {
-	if err := Verify(path); err != nil {
+	src, err := openReadOnly(path)
+	if err != nil {
 		return 0, 0, err
 	}
-	before = fileSize(path)
-	src, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: boltOptions(false).Timeout, ReadOnly: true})
-	if err != nil {
-		return 0, 0, openErr(path, err)
-	}
 	defer src.Close()
+	before = fileSize(path)
 	tmp := path + ".defrag"
 	_ = os.Remove(tmp)
 	dst, err := bolt.Open(tmp, 0o600, boltOptions(false))
@@ -112,13 +116,6 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 		return n, fmt.Errorf("store: backup: %w", err)
 	}
 	return n, nil
-}
-
-func openErr(path string, err error) error {
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return fmt.Errorf("open store %s: locked by another process (stop gwd first)", path)
-	}
-	return fmt.Errorf("open store %s: %w", path, err)
 }
 
 func copyFile(in io.Reader, path string) error {

@@ -47,13 +47,13 @@ func checkEmpty(path string, init bool) error {
 
 // openChecked opens the file with bbolt, which validates both meta pages,
 // and turns any panic on a damaged file into ErrCorrupt.
-func openChecked(path string, noSync bool) (db *bolt.DB, err error) {
+func openChecked(path string, o *bolt.Options) (db *bolt.DB, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, corruptError(path, fmt.Sprintf("unreadable: %v", r))
 		}
 	}()
-	return bolt.Open(path, 0o600, boltOptions(noSync))
+	return bolt.Open(path, 0o600, o)
 }
 
 // checkConsistency walks every page reachable from the current meta page:

@@ -5,6 +5,7 @@
 //
 //	gwd [--data-dir DIR] [--api-listen 127.0.0.1:8443] [--config-dir DIR] [--log-level info]
 //	    [--store-quota 2GiB] [--init]
+//	gwd check [--data-dir DIR] [FILE]      check state.db, or FILE, as gwd does at start
 //	gwd defrag [--data-dir DIR]           (gwd stopped) shrink state.db to the data it holds
 //	gwd restore [--data-dir DIR] BACKUP   (gwd stopped) check BACKUP and put it in place of state.db
 //

@@ -114,6 +114,12 @@ func TestGwdRefusesDamagedStore(t *testing.T) {
 			}
 			t.Logf("gwd exit %d: %s", code, strings.TrimSpace(out))
 
+			if out, err := exec.Command(filepath.Join(binDir, "gwd"), "check", "--data-dir", dataDir).CombinedOutput(); err == nil {
+				t.Errorf("gwd check passed the damaged store:\n%s", out)
+			}
+			if out, err := exec.Command(filepath.Join(binDir, "gwd"), "check", backup).CombinedOutput(); err != nil {
+				t.Fatalf("gwd check of the backup: %v\n%s", err, out)
+			}
 			if out, err := exec.Command(filepath.Join(binDir, "gwd"), "restore", "--data-dir", dataDir, backup).CombinedOutput(); err != nil {
 				t.Fatalf("gwd restore: %v\n%s", err, out)
 			}

@@ -37,6 +37,7 @@ func checkPreviousStore(dataDir string, init bool) error {
 // storeCommands are gwd's offline maintenance commands; each needs gwd
 // stopped, as it takes the store file's lock.
 var storeCommands = map[string]func(args []string, out io.Writer) error{
+	"check":   runCheck,
 	"defrag":  runDefrag,
 	"restore": runRestore,
 }
@@ -52,6 +53,30 @@ func runStoreCommand(name string, args []string, out io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// runCheck: gwd check [--data-dir DIR] [FILE] runs gwd's start-up checks
+// on FILE (a backup, say) or on state.db, read-only.
+func runCheck(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("gwd check", flag.ContinueOnError)
+	fs.SetOutput(out)
+	dataDir := fs.String("data-dir", client.DefaultDataDir(), "directory of the state store")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	path := filepath.Join(*dataDir, storeFile)
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		path = fs.Arg(0)
+	default:
+		return errors.New("want at most one argument: the store file to check")
+	}
+	if err := store.Verify(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "gwd check: %s is sound\n", path)
+	return nil
 }
 
 // runDefrag: gwd defrag [--data-dir DIR] rewrites state.db without its free
