@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,25 +15,59 @@ import (
 // openBolt opens the bbolt file at path. A new file is initialised under a
 // temporary name and renamed into place, because power loss during bbolt's very
 // first initialisation can leave a corrupt file (bbolt README, Known Issues).
-func openBolt(path string, noSync bool) (*bolt.DB, error) {
+//
+// An existing file is checked before use: bbolt validates the meta pages,
+// and a full consistency check walks every page. A damaged file, or a 0-byte
+// one unless init is set, fails with ErrCorrupt or ErrEmptyFile and never
+// panics.
+func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create store directory: %w", err)
+	}
+	if err := checkEmpty(path, init); err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if err := createFile(path); err != nil {
 			return nil, err
 		}
 	}
-	db, err := bolt.Open(path, 0o600, boltOptions(noSync))
+	db, err := openVerified(path, boltOptions(noSync), log)
 	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, fmt.Errorf("open store %s: locked by another process (is gwd already running?)", path)
+		return nil, err
+	}
+	if err := guard(func() error { return db.Update(initSchema) }); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// openVerified opens the existing file at path with bbolt, which validates
+// the meta pages, and runs the full consistency check. Every failure caused
+// by the file's content is ErrCorrupt.
+func openVerified(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, error) {
+	if bad := damagedMetaPages(path); len(bad) == 1 {
+		log.Warn("one of the store's two meta pages is damaged; it was opened from the other, "+
+			"which may lack the last write before the damage. Check recent objects, and restore a backup if one is missing",
+			"file", path, "metaPage", bad[0])
+	}
+	db, err := openChecked(path, o)
+	if err != nil {
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("open store %s: locked by another process (is gwd running? stop it first)", path)
+		case errors.Is(err, ErrCorrupt):
+			return nil, err
+		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
+			errors.Is(err, bolterrors.ErrVersionMismatch):
+			return nil, corruptError(path, err)
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	if err := db.Update(initSchema); err != nil {
+	if err := checkConsistency(db, path); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, err
 	}
 	return db, nil
 }
@@ -59,16 +94,8 @@ func createFile(path string) error {
 	if err := db.Close(); err != nil {
 		return fmt.Errorf("initialise store %s: %w", tmp, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := replaceFile(tmp, path); err != nil {
 		return fmt.Errorf("initialise store: %w", err)
-	}
-	dir, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return fmt.Errorf("initialise store: %w", err)
-	}
-	defer dir.Close()
-	if err := dir.Sync(); err != nil {
-		return fmt.Errorf("initialise store: sync directory: %w", err)
 	}
 	return nil
 }

@@ -35,9 +35,10 @@ func (s *Store) compactStep(rev int64) (bool, error) {
 		rev = cur
 	}
 	done := false
-	var newCompact int64
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	var newCompact, size int64
+	err := s.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
+		size = tx.Size()
 		old := readCompactRev(tx)
 		if rev <= old {
 			done, newCompact = true, old
@@ -62,6 +63,7 @@ func (s *Store) compactStep(rev int64) (bool, error) {
 	if err != nil {
 		return true, fmt.Errorf("store: compact to %d: %w", rev, err)
 	}
+	s.space.measure(s.db, size)
 	s.cmu.Lock()
 	s.compactRev = newCompact
 	s.cmu.Unlock()
@@ -70,8 +72,17 @@ func (s *Store) compactStep(rev int64) (bool, error) {
 
 // compactTarget returns the highest revision the policy allows dropping: the
 // log keeps the newest CompactKeepEvents events and every event younger than
-// CompactKeepAge.
+// CompactKeepAge, but never more than CompactMaxEvents events.
 func (s *Store) compactTarget() (int64, error) {
+	target, err := s.ageTarget()
+	if limit := int64(s.opts.CompactMaxEvents); limit > 0 && err == nil {
+		target = max(target, s.Revision()-limit)
+	}
+	return target, err
+}
+
+// ageTarget is the keep-by-count-and-age part of compactTarget.
+func (s *Store) ageTarget() (int64, error) {
 	rev := s.Revision()
 	byCount := rev - int64(s.opts.CompactKeepEvents)
 	if byCount <= s.CompactedRevision() {
@@ -79,7 +90,7 @@ func (s *Store) compactTarget() (int64, error) {
 	}
 	cutoff := s.opts.now().Add(-s.opts.CompactKeepAge).UnixNano()
 	var target int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketEvents).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			r := int64(keyU64(k))

@@ -23,7 +23,9 @@
 //   - Reads (Get, List) come from an in-memory cache of the objects bucket,
 //     updated under the same lock that publishes events.
 //   - Compaction drops old events, keeping at least CompactKeepEvents events
-//     and every event younger than CompactKeepAge.
+//     and every event younger than CompactKeepAge, but never more than
+//     CompactMaxEvents (100,000) events, so a flood cannot keep an hour of
+//     writes. It runs every CompactInterval.
 //   - Secrets, and only Secrets, are sealed at rest with Options.EncryptionKey
 //     (AES-256-GCM), in the objects bucket and in the event log alike. The
 //     sealed form is "ocppgw-enc:v1:" | key id (8 bytes, the start of
@@ -42,9 +44,40 @@
 //     write fails with ErrNoKey. A Secret stored as plain JSON before
 //     encryption existed is read as is, with or without a key, and sealed by
 //     its next write; its older events stay plain until compaction drops them.
+//   - Open checks an existing file before use: bbolt validates the meta
+//     pages, and tx.Check walks every reachable page (branch, leaf,
+//     overflow, freelist). A damaged or truncated file fails with ErrCorrupt
+//     naming the file and RestoreHint; a 0-byte file fails with ErrEmptyFile
+//     unless Options.Init is set. Open never panics on a bad file. One meta
+//     page with a bad checksum (a torn write at power loss) is allowed, as
+//     bbolt intends, with a warning that the last write may be lost.
+//   - Every bbolt call after Open goes through view or update, which turn a
+//     bbolt panic on a damaged page into ErrCorrupt for that call. The store
+//     then reports it from Healthy and refuses writes; cached reads go on.
+//   - Options.QuotaBytes bounds the space in use (file data size less free
+//     and pending pages; DefaultQuotaBytes 2 GiB). Past it, writes that add
+//     data fail with ErrNoSpace ("database space exceeded", as etcd's NOSPACE
+//     alarm); deletes and compaction still work, and free pages count at
+//     once, so writes resume without a defragmentation. The check uses the
+//     size after the previous commit, so one write may cross the quota.
+//   - Writes that add data also fail with ErrNoSpace when less than
+//     Options.DiskReserveBytes (32 MiB) is available on the file system
+//     (Linux), so that deletes and compaction still find room on a full
+//     disk. The file's free pages do not count, as bbolt often cannot reuse
+//     them; writes resume when disk space is freed (gwd defrag gives back
+//     what deletes and compaction freed inside the file).
+//   - Queued status writes of one object are stored at most once per
+//     Options.StatusMinInterval (1 s); a flood coalesces to the latest.
+//   - A watch from a revision above the store's fails with ErrFutureRevision:
+//     the store was restored or re-initialised and the client must relist.
 //
-// Layout: backend.go opens the file, schema.go names the buckets and keys,
-// txn.go holds the object rules, codec.go the stored forms, seal.go the
-// encryption, watch.go the fan-out, status.go the coalescer, compact.go the
-// event-log compaction.
+// Offline (gwd stopped), Defrag rewrites the file without its free pages and
+// Restore puts a backup in place after checking it; Backup streams a
+// consistent snapshot of a running store.
+//
+// Layout: backend.go opens the file, verify.go checks it and guards every
+// bbolt call, quota.go measures the space in use, offline.go holds Defrag,
+// Restore and Backup, schema.go names the buckets and keys, txn.go holds the
+// object rules, codec.go the stored forms, seal.go the encryption, watch.go
+// the fan-out, status.go the coalescer, compact.go the event-log compaction.
 package store

@@ -19,3 +19,20 @@ var (
 	ErrWrongKey = errors.New("store: wrong encryption key")
 	ErrTampered = errors.New("store: encrypted data failed authentication")
 )
+
+// Sentinel errors of the store's self-protection (verify.go, quota.go).
+var (
+	// ErrCorrupt: the file is damaged, or a damaged page was met at run
+	// time. The store refuses further writes; restore from a backup.
+	ErrCorrupt = errors.New("store: file is damaged")
+	// ErrEmptyFile: the file exists with 0 bytes, where a store was
+	// expected. Options.Init creates a new store over it.
+	ErrEmptyFile = errors.New("store: file is empty")
+	// ErrFutureRevision: a watch asked for a revision the store has not
+	// reached, as after a restore or a re-initialised store. The client
+	// must list again.
+	ErrFutureRevision = errors.New("store: revision is newer than the store's")
+	// ErrNoSpace: the file's used space is past Options.QuotaBytes. Deletes
+	// and compaction still work, as with etcd's NOSPACE alarm.
+	ErrNoSpace = errors.New("store: database space exceeded")
+)

@@ -38,20 +38,31 @@ func (s *Store) QueueStatusPatch(kind, name, owner string, patch StatusPatch) {
 	s.pmu.Unlock()
 }
 
-// Flush commits the queued status writes now.
+// Flush commits every queued status write now, regardless of
+// StatusMinInterval.
 func (s *Store) Flush() error {
-	return s.flush()
+	return s.flush(true)
 }
 
-func (s *Store) flush() error {
-	s.pmu.Lock()
-	if len(s.pending) == 0 {
-		s.pmu.Unlock()
+// flush commits the queued status writes. Unless forced, an object whose
+// status was stored less than StatusMinInterval ago keeps its patches queued
+// for a later flush, where they still coalesce: a flood of status changes
+// costs one write per object per interval, not one per flush.
+func (s *Store) flush(force bool) error {
+	batch := s.takeDue(force)
+	if len(batch) == 0 {
 		return nil
 	}
-	batch := s.pending
-	s.pending = map[objKey]map[string]StatusPatch{}
-	s.pmu.Unlock()
+	if err := s.checkQuota(); err != nil {
+		// Logged once per episode, not at every flush.
+		if !s.statusDropping.Swap(true) {
+			s.log.Warn("queued status writes are dropped until there is space again", "objects", len(batch), "err", err)
+		}
+		return nil
+	}
+	if s.statusDropping.Swap(false) {
+		s.log.Info("queued status writes are stored again")
+	}
 
 	keys := slices.SortedFunc(maps.Keys(batch), func(a, b objKey) int {
 		return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.name, b.name))
@@ -90,9 +101,34 @@ func (s *Store) flushLoop() {
 		case <-s.stop:
 			return
 		case <-t.C:
-			if err := s.flush(); err != nil {
+			if err := s.flush(false); err != nil {
 				s.log.Error("status flush failed", "err", err)
 			}
 		}
 	}
+}
+
+// takeDue removes from the queue the patches of objects due for a write,
+// and records them as written now.
+func (s *Store) takeDue(force bool) map[objKey]map[string]StatusPatch {
+	s.pmu.Lock()
+	defer s.pmu.Unlock()
+	now := s.opts.now()
+	batch := map[objKey]map[string]StatusPatch{}
+	for k, p := range s.pending {
+		if !force && now.Sub(s.lastStatus[k]) < s.opts.StatusMinInterval {
+			continue
+		}
+		batch[k] = p
+		delete(s.pending, k)
+		s.lastStatus[k] = now
+	}
+	// Forget objects idle for an interval, so the map stays as small as the
+	// set of objects whose status changes.
+	for k, t := range s.lastStatus {
+		if now.Sub(t) >= s.opts.StatusMinInterval && s.pending[k] == nil && batch[k] == nil {
+			delete(s.lastStatus, k)
+		}
+	}
+	return batch
 }

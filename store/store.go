@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -21,6 +22,10 @@ type Options struct {
 	// keeps at least this many events and every event younger than this.
 	CompactKeepEvents int
 	CompactKeepAge    time.Duration
+	// CompactMaxEvents caps the log whatever the age of its events, so a
+	// flood of writes cannot keep CompactKeepAge of them: 0 means 100,000;
+	// negative, no cap.
+	CompactMaxEvents int
 	// CompactInterval is how often the log is compacted; negative disables it.
 	CompactInterval time.Duration
 	// WatchBuffer is the number of undelivered events a watcher may lag by
@@ -35,6 +40,21 @@ type Options struct {
 	// read, but every Secret write fails with ErrNoKey and a sealed Secret
 	// fails Open.
 	EncryptionKey []byte
+	// Init allows a 0-byte file to be replaced by a new, empty store. Without
+	// it such a file fails Open with ErrEmptyFile.
+	Init bool
+	// QuotaBytes bounds the space the file uses (its size less its free
+	// pages). Past it, writes fail with ErrNoSpace while deletes and
+	// compaction still work. 0 means DefaultQuotaBytes; negative, no quota.
+	QuotaBytes int64
+	// DiskReserveBytes is the free disk space kept for deletes and
+	// compaction: with less available, writes fail with ErrNoSpace. 0 means
+	// 32 MiB; negative, no reserve.
+	DiskReserveBytes int64
+	// StatusMinInterval is the least time between two stored status writes
+	// of one object: a flood of status changes coalesces into one write per
+	// interval. 0 means one second.
+	StatusMinInterval time.Duration
 	// now is replaced in tests of age-based compaction.
 	now func() time.Time
 }
@@ -49,6 +69,9 @@ func (o *Options) setDefaults() {
 	if o.CompactKeepAge <= 0 {
 		o.CompactKeepAge = time.Hour
 	}
+	if o.CompactMaxEvents == 0 {
+		o.CompactMaxEvents = 100_000
+	}
 	if o.CompactInterval == 0 {
 		o.CompactInterval = time.Minute
 	}
@@ -57,6 +80,15 @@ func (o *Options) setDefaults() {
 	}
 	if o.BookmarkInterval <= 0 {
 		o.BookmarkInterval = 30 * time.Second
+	}
+	if o.QuotaBytes == 0 {
+		o.QuotaBytes = DefaultQuotaBytes
+	}
+	if o.DiskReserveBytes == 0 {
+		o.DiskReserveBytes = 32 << 20
+	}
+	if o.StatusMinInterval <= 0 {
+		o.StatusMinInterval = time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -69,6 +101,7 @@ func (o *Options) setDefaults() {
 // Store is the embedded resource store. It is safe for concurrent use.
 type Store struct {
 	db     *bolt.DB
+	path   string
 	opts   Options
 	log    *slog.Logger
 	sealer *sealer
@@ -89,6 +122,18 @@ type Store struct {
 	pmu     sync.Mutex
 	pending map[objKey]map[string]StatusPatch // queued status writes, by owner
 
+	// lastStatus is when each object's status was last stored, so that a
+	// flood coalesces to one write per StatusMinInterval. Guarded by pmu.
+	lastStatus map[objKey]time.Time
+
+	space spaceGauge
+	// statusDropping is set while status writes are refused for space.
+	statusDropping atomic.Bool
+
+	// hmu guards unhealthy: the ErrCorrupt met at run time, if any.
+	hmu       sync.Mutex
+	unhealthy error
+
 	stop      chan struct{}
 	done      sync.WaitGroup
 	closeOnce sync.Once
@@ -104,23 +149,29 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openBolt(path, opts.NoSync)
+	db, err := openBolt(path, opts.NoSync, opts.Init, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
 	s := &Store{
-		db:       db,
-		opts:     opts,
-		sealer:   seal,
-		log:      opts.Logger,
-		cache:    map[string]map[string]*v1alpha1.Object{},
-		watchers: map[*Watcher]struct{}{},
-		pending:  map[objKey]map[string]StatusPatch{},
-		stop:     make(chan struct{}),
+		db:         db,
+		path:       path,
+		opts:       opts,
+		sealer:     seal,
+		log:        opts.Logger,
+		cache:      map[string]map[string]*v1alpha1.Object{},
+		watchers:   map[*Watcher]struct{}{},
+		pending:    map[objKey]map[string]StatusPatch{},
+		lastStatus: map[objKey]time.Time{},
+		stop:       make(chan struct{}),
 	}
-	if err := db.View(s.load); err != nil {
+	if err := s.view(s.load); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load store %s: %w", path, err)
+	}
+	s.measureSpace()
+	if err := s.checkQuota(); err != nil {
+		s.log.Warn("the store is out of space: writes fail until objects are deleted or disk space is freed", "err", err)
 	}
 	s.done.Add(1)
 	go s.flushLoop()
@@ -160,7 +211,7 @@ func (s *Store) Close() error {
 func (s *Store) close() error {
 	close(s.stop)
 	s.done.Wait()
-	flushErr := s.flush()
+	flushErr := s.flush(true)
 	s.wmu.Lock()
 	s.cmu.Lock()
 	s.closed = true

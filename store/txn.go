@@ -44,7 +44,8 @@ func (s *Store) Txn(dryRun bool, fn func(tx *Tx) error) error {
 		return ErrClosed
 	}
 	var tx *Tx
-	err := s.db.Update(func(btx *bolt.Tx) error {
+	var size int64
+	err := s.update(func(btx *bolt.Tx) error {
 		tx = &Tx{s: s, btx: btx, now: s.opts.now().UTC()}
 		if err := fn(tx); err != nil {
 			return err
@@ -52,6 +53,7 @@ func (s *Store) Txn(dryRun bool, fn func(tx *Tx) error) error {
 		if dryRun {
 			return errDryRun
 		}
+		size = btx.Size()
 		return nil
 	})
 	if errors.Is(err, errDryRun) {
@@ -60,6 +62,7 @@ func (s *Store) Txn(dryRun bool, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
+	s.space.measure(s.db, size)
 	s.publish(tx.events)
 	return nil
 }
@@ -262,6 +265,11 @@ func (tx *Tx) current(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 // (and, for a Secret, sealed) once: the event carries the same stored bytes,
 // so the log never holds a form the objects bucket does not.
 func (tx *Tx) write(typ v1alpha1.EventType, o *v1alpha1.Object) error {
+	if typ != v1alpha1.Deleted {
+		if err := tx.s.checkQuota(); err != nil {
+			return err
+		}
+	}
 	events := tx.btx.Bucket(bucketEvents)
 	seq, err := events.NextSequence()
 	if err != nil {

@@ -45,7 +45,8 @@ type Watcher struct {
 }
 
 // Watch starts a watch. It fails with ErrCompacted when opts.Revision is below
-// the compacted revision: the caller must list again and watch from there.
+// the compacted revision, and with ErrFutureRevision when it is above the
+// store's revision: either way the caller must list again and watch from there.
 func (s *Store) Watch(ctx context.Context, opts WatchOptions) (*Watcher, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -61,6 +62,10 @@ func (s *Store) Watch(ctx context.Context, opts WatchOptions) (*Watcher, error) 
 	}
 	if !opts.SendInitialEvents && opts.Revision < compactRev {
 		return nil, fmt.Errorf("%w: watch from revision %d, compacted up to %d", ErrCompacted, opts.Revision, compactRev)
+	}
+	if !opts.SendInitialEvents && opts.Revision > rev {
+		return nil, fmt.Errorf("%w: watch from revision %d, the store is at %d (restored from a backup or re-initialised?)",
+			ErrFutureRevision, opts.Revision, rev)
 	}
 	w := &Watcher{
 		opts:    opts,
@@ -247,7 +252,7 @@ func (w *Watcher) send(ctx context.Context, ev v1alpha1.Event) bool {
 // ErrCompacted when from is below the compacted revision.
 func (s *Store) readEvents(from, to int64, max int) ([]*eventRecord, error) {
 	var out []*eventRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if c := readCompactRev(tx); from < c {
 			return fmt.Errorf("%w: watch from revision %d, compacted up to %d", ErrCompacted, from, c)
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -20,7 +21,8 @@ type errorEvent struct {
 
 // serveWatch streams the events of one kind as NDJSON until the client goes
 // away or the store ends the watch. A start revision that is compacted away
-// is refused with 410 before the stream starts; a watch that falls behind
+// is refused with 410 before the stream starts, and so is one the store has
+// not reached; a watch that falls behind
 // later ends with an ERROR event carrying the same 410.
 func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, k v1alpha1.KindInfo) {
 	opts, sel, err := watchParams(r, k)
@@ -30,6 +32,12 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, k v1alpha1.K
 	}
 	ctx := r.Context()
 	wt, err := s.store.Watch(ctx, opts)
+	if errors.Is(err, store.ErrFutureRevision) {
+		// 410 rather than 400: a client that relists on 410, as a retrying
+		// watcher does, recovers by itself after a restore or --init.
+		err = &apiError{newStatus(http.StatusGone, v1alpha1.ReasonGone,
+			"too large resource version: "+afterSentinel(err, store.ErrFutureRevision)+"; list again and watch from the list's resourceVersion")}
+	}
 	if err != nil {
 		s.writeError(w, r, err, k.Kind, "")
 		return

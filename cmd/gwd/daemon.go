@@ -148,7 +148,11 @@ func openStore(o *options, log *slog.Logger) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key})
+	if err := checkPreviousStore(o.dataDir, o.init); err != nil {
+		return nil, err
+	}
+	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key,
+		Init: o.init, QuotaBytes: storeQuota(o.storeQuota), CompactKeepAge: o.eventAge, CompactMaxEvents: o.eventMax})
 }
 
 // listenLoopback listens on addr and refuses any address that is not loopback:

@@ -4,6 +4,16 @@
 // Usage:
 //
 //	gwd [--data-dir DIR] [--api-listen 127.0.0.1:8443] [--config-dir DIR] [--log-level info]
+//	    [--store-quota 2GiB] [--init]
+//	gwd check [--data-dir DIR] [FILE]      check state.db, or FILE, as gwd does at start
+//	gwd defrag [--data-dir DIR]           (gwd stopped) shrink state.db to the data it holds
+//	gwd restore [--data-dir DIR] BACKUP   (gwd stopped) check BACKUP and put it in place of state.db
+//
+// At start gwd checks state.db and refuses a damaged file, saying how to
+// restore it; a missing or 0-byte state.db where gwctl.yaml shows gwd ran
+// before is refused unless --init is given. Past --store-quota, writes fail
+// with "database space exceeded" while deletes and compaction still work;
+// gwd defrag then gives the freed space back to the file system.
 //
 // On SIGHUP it applies the configuration directory again; on SIGINT or
 // SIGTERM it stops cleanly.

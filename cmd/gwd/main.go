@@ -10,12 +10,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // ClockCtrlr.TimeZone works without the host's zoneinfo
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/store"
 )
 
 // Set by -ldflags at build time.
@@ -43,6 +45,14 @@ type options struct {
 	echonetInterface string
 	echonetGroup     string
 
+	// init allows a missing or 0-byte store where one was before.
+	init bool
+	// storeQuota bounds the space the store file uses.
+	storeQuota byteSize
+	// eventAge and eventMax bound the store's event log (watch resumption).
+	eventAge time.Duration
+	eventMax int
+
 	// history bounds the ended sessions kept as Transactions.
 	history transaction.Options
 }
@@ -64,6 +74,11 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 		"how long an ended session is kept once the CSMS has all its events; 0 keeps it regardless of age")
 	fs.IntVar(&o.history.History, "transaction-history", transaction.DefaultHistory,
 		"ended sessions kept per charger at most, oldest deleted first; 0: no limit")
+	fs.BoolVar(&o.init, "init", false, "start with a new, empty store where state.db is missing or empty although gwd ran with this data directory before")
+	o.storeQuota = byteSize(store.DefaultQuotaBytes)
+	fs.Var(&o.storeQuota, "store-quota", "space the store may use, e.g. 512MiB; past it writes fail and deletes still work; 0: no quota")
+	fs.DurationVar(&o.eventAge, "event-log-age", time.Hour, "keep events this long for watches to resume from (at least the last 10,000)")
+	fs.IntVar(&o.eventMax, "event-log-max", 100_000, "keep at most this many events whatever their age, so a flood of writes cannot grow the store")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	showVersion := fs.Bool("version", false, "print the version and exit")
@@ -76,6 +91,9 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.eventAge <= 0 || o.eventMax <= 0 {
+		return nil, errors.New("--event-log-age and --event-log-max must be positive")
 	}
 	if err := o.history.Validate(); err != nil {
 		return nil, err
@@ -101,6 +119,9 @@ func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
 }
 
 func run(args []string, errOut io.Writer) int {
+	if len(args) > 0 && storeCommands[args[0]] != nil {
+		return runStoreCommand(args[0], args[1:], errOut)
+	}
 	o, err := parseFlags(args, errOut)
 	if errors.Is(err, errVersionShown) || errors.Is(err, flag.ErrHelp) {
 		return 0
