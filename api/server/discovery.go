@@ -31,8 +31,15 @@ func (s *Server) handleVersion(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, versionInfo{Version: s.version, Commit: s.commit, GoVersion: runtime.Version()})
 }
 
+// handleHealthz answers ok while the store is sound; once a damaged page
+// was met it answers 503 with what to do, as the store logged it.
 func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.store.Healthy(); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(err.Error()))
+		return
+	}
 	_, _ = w.Write([]byte("ok"))
 }
 

@@ -16,6 +16,7 @@ import (
 const (
 	reasonMethodNotAllowed v1alpha1.StatusReason = "MethodNotAllowed"
 	reasonTooLarge         v1alpha1.StatusReason = "RequestEntityTooLarge"
+	reasonNoSpace          v1alpha1.StatusReason = "InsufficientStorage"
 )
 
 // causeLimitExceeded is the cause type of a manifest limit hit; the cause's
@@ -81,6 +82,11 @@ func statusFor(err error, kind, name string) v1alpha1.APIStatus {
 		st = newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, afterSentinel(err, store.ErrInvalid))
 	case errors.Is(err, store.ErrClosed):
 		st = newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, "the store is closed; the gateway is shutting down")
+	case errors.Is(err, store.ErrNoSpace):
+		// etcd's NOSPACE alarm: writes stop, deletes and compaction go on.
+		st = newStatus(http.StatusInsufficientStorage, reasonNoSpace, err.Error()+"; delete objects or raise --store-quota")
+	case errors.Is(err, store.ErrCorrupt):
+		st = newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, err.Error())
 	default:
 		st = newStatus(http.StatusInternalServerError, v1alpha1.ReasonInternalError, "internal error: "+err.Error())
 	}
