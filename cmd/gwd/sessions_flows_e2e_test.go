@@ -270,11 +270,22 @@ func (f *flowEnv) remoteStart(t *testing.T, token string, remoteStartID int) (st
 // the transactionId of the answer, "" when no session ran yet.
 func (f *flowEnv) startAccepted(t *testing.T, token string, remoteStartID int) string {
 	t.Helper()
-	status, id := f.remoteStart(t, token, remoteStartID)
-	if status != "Accepted" {
-		t.Fatalf("RequestStartTransaction %s: %s, want Accepted", token, status)
+	res := f.call(t, "RequestStartTransaction", map[string]any{"evseId": 1, "remoteStartId": remoteStartID,
+		"idToken": map[string]any{"idToken": token, "type": "Central"}})
+	var r struct {
+		Status        string `json:"status"`
+		TransactionID string `json:"transactionId"`
 	}
-	return id
+	if err := json.Unmarshal(res, &r); err != nil || r.Status != "Accepted" {
+		var seen []string
+		for _, c := range f.peer.calls(f.station) {
+			if c.Action == "StatusNotification" {
+				seen = append(seen, string(c.Payload))
+			}
+		}
+		t.Fatalf("RequestStartTransaction %s: %s, want Accepted; statuses sent: %v\n%s", token, res, seen, f.d.logs)
+	}
+	return r.TransactionID
 }
 
 // ctl runs `gwsim ctl CMD DEVICE ARGS...` on the flow's charger.

@@ -199,15 +199,16 @@ func persistedOf(s v1alpha1.ChargerStatus) (Persisted, *v1alpha1.SecretKeyRef) {
 // counts as reachable unless the charger controller said it is not; while
 // it says it has not polled yet, nothing is known of the connectors.
 func observation(s v1alpha1.ChargerStatus) Observation {
-	o := Observation{Reachable: true, Signals: map[ConnectorRef]map[string]any{}, Unknown: map[ConnectorRef]map[string]string{}}
+	// Until the charger controller has said anything about the device (a
+	// charger just applied), nothing is known: the station reports it as
+	// connecting, never Available on signals it has not seen.
+	o := Observation{Reachable: true, Connecting: true, Signals: map[ConnectorRef]map[string]any{}, Unknown: map[ConnectorRef]map[string]string{}}
 	for _, c := range s.Conditions {
 		switch {
 		case c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionFalse:
-			o.Reachable = false
-		case c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionUnknown:
-			o.Connecting = true
+			o.Reachable, o.Connecting = false, false
 		case c.Type == "DeviceReachable" && c.Status == v1alpha1.ConditionTrue:
-			o.Polled = true
+			o.Polled, o.Connecting = true, false
 		}
 	}
 	for _, c := range s.Connectors {
