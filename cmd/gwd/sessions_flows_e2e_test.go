@@ -250,22 +250,6 @@ func (f *flowEnv) setVariable(t *testing.T, component, variable, instance, value
 	}
 }
 
-// remoteStart sends RequestStartTransaction for token on EVSE 1 and
-// returns the answer's status and transactionId.
-func (f *flowEnv) remoteStart(t *testing.T, token string, remoteStartID int) (string, string) {
-	t.Helper()
-	res := f.call(t, "RequestStartTransaction", map[string]any{"evseId": 1, "remoteStartId": remoteStartID,
-		"idToken": map[string]any{"idToken": token, "type": "Central"}})
-	var r struct {
-		Status        string `json:"status"`
-		TransactionID string `json:"transactionId"`
-	}
-	if err := json.Unmarshal(res, &r); err != nil {
-		t.Fatalf("RequestStartTransaction answer %s: %v", res, err)
-	}
-	return r.Status, r.TransactionID
-}
-
 // startAccepted sends a remote start that must be Accepted and returns
 // the transactionId of the answer, "" when no session ran yet.
 func (f *flowEnv) startAccepted(t *testing.T, token string, remoteStartID int) string {
