@@ -339,3 +339,30 @@ func TestParseEOJAndEPC(t *testing.T) {
 		}
 	}
 }
+
+func TestDerivedName(t *testing.T) {
+	long := strings.Repeat("wallbox-", 10)
+	for _, c := range []struct {
+		base, suffix, key string
+		ambiguous         bool
+		exact             string
+	}{
+		{"wb-1", "-csms-7", "wb-1", false, "wb-1-csms-7"},
+		{long, "-csms-7", long, false, ""},
+		{"a--b--c", "", "a--b\x00c", true, ""},
+	} {
+		got := DerivedName(c.base, c.suffix, c.key, c.ambiguous)
+		if p := NameProblem(got); p != "" {
+			t.Errorf("%q: %s", got, p)
+		}
+		if c.exact != "" && got != c.exact {
+			t.Errorf("DerivedName(%q, %q) = %q, want %q", c.base, c.suffix, got, c.exact)
+		}
+		if c.exact == "" && (!strings.HasSuffix(got, c.suffix) || got == c.base+c.suffix) {
+			t.Errorf("DerivedName(%q, %q) = %q, want a digest before the suffix", c.base, c.suffix, got)
+		}
+	}
+	if DerivedName(long, "", "x", false) == DerivedName(long, "", "y", false) {
+		t.Error("two keys cut alike got one name")
+	}
+}

@@ -1,10 +1,13 @@
 package v1alpha1
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/ocppgw/ocppgw/api/labels"
 )
@@ -55,4 +58,19 @@ func validateMeta(errs *fieldErrors, m *ObjectMeta) {
 	if size > maxAnnotationsSize {
 		errs.add(p.Key("annotations"), fmt.Sprintf("total size must be at most %d bytes, got %d", maxAnnotationsSize, size))
 	}
+}
+
+// DerivedName is the name of an object the gateway derives from others
+// (a CSMS profile of a charger, a charger's share of a site limit): base
+// followed by suffix when that is a DNS-1123 label short enough and base
+// is not ambiguous, else base cut short and followed by a digest of key,
+// which must identify the object (it tells apart bases cut alike).
+func DerivedName(base, suffix, key string, ambiguous bool) string {
+	if !ambiguous && len(base)+len(suffix) <= 63 && NameProblem(base+suffix) == "" {
+		return base + suffix
+	}
+	sum := sha256.Sum256([]byte(key))
+	digest := "-" + hex.EncodeToString(sum[:5])
+	base = strings.TrimRight(base[:min(len(base), 63-len(suffix)-len(digest))], "-")
+	return base + digest + suffix
 }

@@ -1,8 +1,6 @@
 package sitelimit
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -21,14 +19,11 @@ const purposeExternal = "ChargingStationExternalConstraints"
 // ShareName is the name of charger's share of site: "<site>--<charger>",
 // which no two pairs share as long as neither name contains "--". When one
 // does, or the result would exceed the 63 characters of a name, it is the
-// start of that cut to 52 characters and 10 hex digits of a hash of both.
+// start of that cut to 52 characters and 10 hex digits of a hash of both
+// (v1alpha1.DerivedName).
 func ShareName(site, charger string) string {
-	name := site + "--" + charger
-	if len(name) <= 63 && !strings.Contains(site, "--") && !strings.Contains(charger, "--") {
-		return name
-	}
-	sum := sha256.Sum256([]byte(site + "\x00" + charger))
-	return strings.TrimRight(name[:min(len(name), 52)], "-") + "-" + hex.EncodeToString(sum[:5])
+	ambiguous := strings.Contains(site, "--") || strings.Contains(charger, "--")
+	return v1alpha1.DerivedName(site+"--"+charger, "", site+"\x00"+charger, ambiguous)
 }
 
 // ShareID is the OCPP chargingProfileId of a share: a positive number

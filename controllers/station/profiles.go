@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"sync"
 
@@ -89,20 +88,13 @@ func (s *Station) ProfilesChanged() {
 	signal(s.ss.wake)
 }
 
-// profileName is the resource name of the CSMS's profile id on charger: a
-// DNS-1123 label, shortened with a digest of the charger's name when the
-// name would be too long.
+// profileName is the resource name of the CSMS's profile id on charger.
 func profileName(charger string, id int) string {
 	suffix := fmt.Sprintf("-csms-%d", id)
 	if id < 0 {
 		suffix = fmt.Sprintf("-csms-m%d", -id)
 	}
-	if len(charger)+len(suffix) > 63 {
-		h := fnv.New32a()
-		h.Write([]byte(charger))
-		charger = fmt.Sprintf("%s-%08x", charger[:63-len(suffix)-9], h.Sum32())
-	}
-	return charger + suffix
+	return v1alpha1.DerivedName(charger, suffix, charger, false)
 }
 
 // profileResource is the stored form of a profile the CSMS set.

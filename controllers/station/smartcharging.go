@@ -61,13 +61,11 @@ func (s *Station) checkProfile(p composite.Profile) (reason, detail string) {
 		return "InvalidProfile", "ChargingStationExternalConstraints profiles are set by the site's energy management, not by the CSMS"
 	case p.EVSEID < 0 || (p.EVSEID > 0 && !slices.Contains(s.evseIDs(), p.EVSEID)):
 		return "UnknownEvse", fmt.Sprintf("the station has no EVSE %d", p.EVSEID)
-	case p.StackLevel > devicemodel.ProfileStackLevel:
-		return "InvalidStackLevel", fmt.Sprintf("stackLevel %d is above ProfileStackLevel %d", p.StackLevel, devicemodel.ProfileStackLevel)
 	case p.ChargingProfilePurpose == ocpp.ChargingProfilePurposeTxProfile && p.EVSEID == 0:
 		return "InvalidProfile", "a TxProfile is set on the EVSE of its transaction, not on evseId 0"
 	}
-	if err := composite.Validate(p, composite.Limits{Now: s.now(), PeriodsPerSchedule: devicemodel.PeriodsPerSchedule}); err != nil {
-		return "InvalidSchedule", err.Error()
+	if reason, detail := s.checkSchedule(p); reason != "" {
+		return reason, detail
 	}
 	if p.ChargingProfilePurpose == ocpp.ChargingProfilePurposeTxProfile {
 		if id := s.openSession(p.EVSEID); id == "" || id != p.TransactionID {
@@ -231,11 +229,18 @@ func (s *Station) checkStartProfile(evse int, p *ocpp.ChargingProfileType) (reas
 	}
 	q := composite.Profile{EVSEID: evse, ChargingProfileType: *p}
 	q.TransactionID = "remote-start" // Validate wants one; the session's id replaces it
-	if err := composite.Validate(q, composite.Limits{Now: s.now(), PeriodsPerSchedule: devicemodel.PeriodsPerSchedule}); err != nil {
-		return "InvalidSchedule", err.Error()
-	}
+	return s.checkSchedule(q)
+}
+
+// checkSchedule checks what every profile the CSMS sends must meet: the
+// stack levels and periods the station declares, and the profile's own
+// rules (composite.Validate).
+func (s *Station) checkSchedule(p composite.Profile) (reason, detail string) {
 	if p.StackLevel > devicemodel.ProfileStackLevel {
 		return "InvalidStackLevel", fmt.Sprintf("stackLevel %d is above ProfileStackLevel %d", p.StackLevel, devicemodel.ProfileStackLevel)
+	}
+	if err := composite.Validate(p, composite.Limits{Now: s.now(), PeriodsPerSchedule: devicemodel.PeriodsPerSchedule}); err != nil {
+		return "InvalidSchedule", err.Error()
 	}
 	return "", ""
 }
