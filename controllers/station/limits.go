@@ -204,6 +204,12 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) 
 			due = retry
 		}
 	case known:
+		if s.raises(evse, lim.LimitA) {
+			// A raise goes by the store, not by the list read at the last
+			// change: a site share lowered a moment ago must not be undone.
+			s.reloadProfiles()
+			lim, due = s.limitNow(evse, now)
+		}
 		if retry := s.writeLimit(ctx, evse, s.offerable(lim.LimitA)); !retry.IsZero() && (due.IsZero() || retry.Before(due)) {
 			due = retry
 		}
@@ -350,8 +356,21 @@ func (s *Station) startLimit(evse int) float64 {
 	if !s.cfg.Layout.SmartCharging {
 		return s.cfg.Limits.Supply.MaxCurrentA
 	}
+	s.reloadProfiles() // a release is a raise: by the store, as in enforceLimit
 	lim, _ := s.limitNow(evse, s.now())
 	return s.offerable(lim.LimitA)
+}
+
+// raises reports whether writeLimit would give the device more than it was
+// last known to have (a raise within LimitChangeSignificance is not
+// written, so it does not count).
+func (s *Station) raises(evse int, limitA float64) bool {
+	sig := s.model.Float(smartCtrlr, devicemodel.Variable{Name: "LimitChangeSignificance"}, 10)
+	s.lim.mu.Lock()
+	defer s.lim.mu.Unlock()
+	have, ok := s.lim.written[evse]
+	want := s.offerable(limitA)
+	return !ok || (want > have && (have == 0 || want-have > have*sig/100))
 }
 
 // offerable is the current a charger can be given for a limit: below its
