@@ -17,10 +17,10 @@ import (
 // first initialisation can leave a corrupt file (bbolt README, Known Issues).
 //
 // An existing file is checked before use: bbolt validates the meta pages,
-// and a full consistency check walks every page. A damaged file, or a 0-byte
-// one unless init is set, fails with ErrCorrupt or ErrEmptyFile and never
-// panics.
-func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error) {
+// and, with fullCheck, a consistency check walks every page. A damaged file,
+// or a 0-byte one unless init is set, fails with ErrCorrupt or ErrEmptyFile
+// and never panics.
+func openBolt(path string, noSync, init, fullCheck bool, log *slog.Logger) (*bolt.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create store directory: %w", err)
 	}
@@ -32,7 +32,11 @@ func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error
 			return nil, err
 		}
 	}
-	db, err := openVerified(path, boltOptions(noSync), log)
+	open := openMeta
+	if fullCheck {
+		open = openVerified
+	}
+	db, err := open(path, boltOptions(noSync), log)
 	if err != nil {
 		return nil, err
 	}
@@ -43,10 +47,23 @@ func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error
 	return db, nil
 }
 
-// openVerified opens the existing file at path with bbolt, which validates
-// the meta pages, and runs the full consistency check. Every failure caused
-// by the file's content is ErrCorrupt.
+// openVerified opens the existing file at path and runs the full
+// consistency check: what the offline commands use.
 func openVerified(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, error) {
+	db, err := openMeta(path, o, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkConsistency(db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openMeta opens the existing file at path with bbolt, which validates the
+// meta pages. Every failure caused by the file's content is ErrCorrupt.
+func openMeta(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, error) {
 	if bad := damagedMetaPages(path); len(bad) == 1 {
 		log.Warn("one of the store's two meta pages is damaged; it was opened from the other, "+
 			"which may lack the last write before the damage. Check recent objects, and restore a backup if one is missing",
@@ -64,10 +81,6 @@ func openVerified(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, err
 			return nil, corruptError(path, err)
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	if err := checkConsistency(db, path); err != nil {
-		db.Close()
-		return nil, err
 	}
 	return db, nil
 }

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// eventLeafPage returns a live leaf page of the event log: loading the
+// objects never reads it, so only the full check finds its damage.
+func eventLeafPage(t *testing.T, path string, data []byte, psize int) int {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	found := -1
+	err = db.Update(func(tx *bolt.Tx) error { // tx.Page needs the freelist
+		for id := 2; found < 0; id++ {
+			info, err := tx.Page(id)
+			if err != nil || info == nil {
+				return err
+			}
+			page := data[id*psize : (id+1)*psize]
+			if info.Type == "leaf" && info.ID == id && bytes.Contains(page, []byte(`{"type":`)) {
+				found = id
+			}
+		}
+		return errors.New("read only")
+	})
+	if found < 0 {
+		t.Fatalf("no live event-log leaf page in %s (%v)", path, err)
+	}
+	return found
+}
+
+// TestLargeFileIsCheckedInTheBackground: a file over CheckInlineBytes opens
+// once its objects read cleanly; damage in a page only the full check reads
+// then marks the store unhealthy, refuses writes and is logged with the way
+// back, while reads go on. The same file under the inline check is refused
+// at open.
+func TestLargeFileIsCheckedInTheBackground(t *testing.T) {
+	path, psize := damagedFile(t)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	garble(data, eventLeafPage(t, path, data, psize)*psize, psize)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wantRefused(t, path, ErrCorrupt)
+
+	var logs syncBuffer
+	s, err := Open(path, Options{NoSync: true, CompactInterval: -1, CheckInlineBytes: 1,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatalf("open with the check in the background: %v", err)
+	}
+	defer s.Close()
+	if _, err := s.Get("Charger", "ch-100"); err != nil {
+		t.Fatalf("read while checking: %v", err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for s.Checking() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s.Checking() {
+		t.Fatal("the background check did not end")
+	}
+	if err := s.Healthy(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("after the background check: healthy = %v, want ErrCorrupt", err)
+	}
+	if _, err := s.Create(obj("Charger", "new", `{}`)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("write after damage found: %v, want ErrCorrupt", err)
+	}
+	if _, err := s.Get("Charger", "ch-100"); err != nil {
+		t.Errorf("read after damage found: %v", err)
+	}
+	for _, part := range []string{"store damaged", path, "gwd restore"} {
+		if !strings.Contains(logs.String(), part) {
+			t.Errorf("log does not mention %q:\n%s", part, logs.String())
+		}
+	}
+}
+
+// TestBackgroundCheckPassesAndWritesGoOn: a sound large file is checked in
+// the background, stays healthy, and a write made during the check lands.
+func TestBackgroundCheckPassesAndWritesGoOn(t *testing.T) {
+	path, _ := damagedFile(t)
+	s, err := Open(path, Options{NoSync: true, CompactInterval: -1, CheckInlineBytes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Create(obj("Charger", "during-check", `{}`)); err != nil {
+		t.Fatalf("write during the check: %v", err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for s.Checking() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s.Checking() {
+		t.Fatal("the background check did not end")
+	}
+	if err := s.Healthy(); err != nil {
+		t.Fatalf("a sound file was found damaged: %v", err)
+	}
+	if _, err := s.Get("Charger", "during-check"); err != nil {
+		t.Fatal(err)
+	}
+}
