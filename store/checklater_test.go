@@ -117,3 +117,42 @@ func TestBackgroundCheckPassesAndWritesGoOn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOpenWaitsForTheLock: an open while another store holds the file
+// waits, says so in the log, and succeeds once the holder closes, as a gwd
+// restarted while the old one still stops must.
+func TestOpenWaitsForTheLock(t *testing.T) {
+	path, _ := damagedFile(t)
+	held, err := Open(path, Options{NoSync: true, CompactInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	opened := make(chan error, 1)
+	go func() {
+		s, err := Open(path, Options{NoSync: true, CompactInterval: -1, LockWait: time.Minute,
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		if err == nil {
+			err = s.Close()
+		}
+		opened <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(logs.String(), "locked by another process") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case err := <-opened:
+		t.Fatalf("second open ended while the first held the lock: %v", err)
+	default:
+	}
+	if !strings.Contains(logs.String(), path) {
+		t.Fatalf("no log naming the locked file:\n%s", logs.String())
+	}
+	if err := held.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-opened; err != nil {
+		t.Fatalf("open after the holder closed: %v", err)
+	}
+}

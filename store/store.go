@@ -61,6 +61,10 @@ type Options struct {
 	// damage found then marks the store unhealthy, as damage met at run
 	// time does. 0 means 256 MiB; negative, always before Open returns.
 	CheckInlineBytes int64
+	// LockWait is how long Open waits for the file lock another process
+	// holds, saying so in the log: a gwd restarted right after a stop waits
+	// for the old one to close the store. 0 means 30 s.
+	LockWait time.Duration
 	// now is replaced in tests of age-based compaction.
 	now func() time.Time
 }
@@ -95,6 +99,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.StatusMinInterval <= 0 {
 		o.StatusMinInterval = time.Second
+	}
+	if o.LockWait <= 0 {
+		o.LockWait = 30 * time.Second
 	}
 	if o.CheckInlineBytes == 0 {
 		o.CheckInlineBytes = 256 << 20
@@ -161,7 +168,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	checkLater := opts.CheckInlineBytes >= 0 && fileSize(path) > opts.CheckInlineBytes
-	db, err := openBolt(path, opts.NoSync, opts.Init, !checkLater, opts.Logger)
+	db, err := openBolt(path, opts.NoSync, opts.Init, !checkLater, opts.LockWait, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
