@@ -2,43 +2,32 @@ package store
 
 import (
 	"bytes"
-	"errors"
 	"log/slog"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // eventLeafPage returns a live leaf page of the event log: loading the
 // objects never reads it, so only the full check finds its damage.
 func eventLeafPage(t *testing.T, path string, data []byte, psize int) int {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	found := -1
-	err = db.Update(func(tx *bolt.Tx) error { // tx.Page needs the freelist
-		for id := 2; found < 0; id++ {
-			info, err := tx.Page(id)
-			if err != nil || info == nil {
-				return err
-			}
-			page := data[id*psize : (id+1)*psize]
-			if info.Type == "leaf" && info.ID == id && bytes.Contains(page, []byte(`{"type":`)) {
-				found = id
-			}
-		}
-		return errors.New("read only")
+	return findPage(t, path, func(id int, pageType string) bool {
+		return pageType == "leaf" && bytes.Contains(data[id*psize:(id+1)*psize], []byte(`{"type":`))
 	})
-	if found < 0 {
-		t.Fatalf("no live event-log leaf page in %s (%v)", path, err)
+}
+
+// waitChecked waits for the background check of s to end.
+func waitChecked(t *testing.T, s *Store) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for s.Checking() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
 	}
-	return found
+	if s.Checking() {
+		t.Fatal("the background check did not end")
+	}
 }
 
 // TestLargeFileIsCheckedInTheBackground: a file over CheckInlineBytes opens
@@ -68,23 +57,9 @@ func TestLargeFileIsCheckedInTheBackground(t *testing.T) {
 	if _, err := s.Get("Charger", "ch-100"); err != nil {
 		t.Fatalf("read while checking: %v", err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for s.Checking() && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if s.Checking() {
-		t.Fatal("the background check did not end")
-	}
-	if err := s.Healthy(); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("after the background check: healthy = %v, want ErrCorrupt", err)
-	}
-	if _, err := s.Create(obj("Charger", "new", `{}`)); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("write after damage found: %v, want ErrCorrupt", err)
-	}
-	if _, err := s.Get("Charger", "ch-100"); err != nil {
-		t.Errorf("read after damage found: %v", err)
-	}
-	for _, part := range []string{"store damaged", path, "gwd restore"} {
+	waitChecked(t, s)
+	wantDamageFound(t, s, "ch-100", logs.String())
+	for _, part := range []string{path, "gwd restore"} {
 		if !strings.Contains(logs.String(), part) {
 			t.Errorf("log does not mention %q:\n%s", part, logs.String())
 		}
@@ -103,13 +78,7 @@ func TestBackgroundCheckPassesAndWritesGoOn(t *testing.T) {
 	if _, err := s.Create(obj("Charger", "during-check", `{}`)); err != nil {
 		t.Fatalf("write during the check: %v", err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for s.Checking() && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if s.Checking() {
-		t.Fatal("the background check did not end")
-	}
+	waitChecked(t, s)
 	if err := s.Healthy(); err != nil {
 		t.Fatalf("a sound file was found damaged: %v", err)
 	}

@@ -205,6 +205,19 @@ func (s *Store) guarded(op string, fn func() error) error {
 	return cerr
 }
 
+// Writable returns nil when a write would be taken now: the store is
+// sound, its open check has ended, and it has space. Otherwise it says why.
+// It is the store's readiness.
+func (s *Store) Writable() error {
+	if err := s.Healthy(); err != nil {
+		return err
+	}
+	if s.Checking() {
+		return fmt.Errorf("the store file %s is still being checked; writes wait for it", s.path)
+	}
+	return s.checkQuota()
+}
+
 // Checking reports whether the background check of a large file at open
 // is still running: the store is not ready for writes yet.
 func (s *Store) Checking() bool { return s.checking.Load() }

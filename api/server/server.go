@@ -46,6 +46,9 @@ type Options struct {
 	// JSON body asks (POST .../discover/{protocol}); nil: 404. Errors
 	// wrapping ErrInvalidInput are answered 422, others 503.
 	Discover func(ctx context.Context, protocol string, body []byte) (any, error)
+	// ReadyChecks are what GET /readyz checks after the store's own check
+	// (sound, checked, with space): the controllers, for gwd.
+	ReadyChecks []Check
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -60,6 +63,7 @@ type Server struct {
 	command     func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
 	tryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
 	discover    func(ctx context.Context, protocol string, body []byte) (any, error)
+	ready       []Check
 	mux         *http.ServeMux
 	handler     http.Handler
 	// quit ends every watch (EndWatches), so that a shutdown does not wait
@@ -84,6 +88,7 @@ func New(opts Options) *Server {
 		command:     opts.Command,
 		tryTemplate: opts.TryTemplate,
 		discover:    opts.Discover,
+		ready:       opts.ReadyChecks,
 		mux:         http.NewServeMux(),
 		quit:        make(chan struct{}),
 	}
@@ -127,6 +132,7 @@ func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /version", s.handleVersion)
 	m.HandleFunc("GET /healthz", s.handleHealthz)
+	m.HandleFunc("GET /readyz", s.handleReadyz)
 	m.HandleFunc("GET "+prefix, s.handleDiscovery)
 	m.HandleFunc("GET "+prefix+"/{$}", s.handleDiscovery)
 	m.HandleFunc("POST "+prefix+"/apply", s.handleApply)
@@ -151,6 +157,7 @@ func (s *Server) routes() {
 		prefix + "/{plural}/{name}/status": "GET, PUT",
 		"/version":                         "GET",
 		"/healthz":                         "GET",
+		"/readyz":                          "GET",
 	}
 	for pattern, methods := range allow {
 		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {

@@ -53,7 +53,8 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
-		TryTemplate: tryTemplate(chargers), Discover: discover(chargers)})
+		TryTemplate: tryTemplate(chargers), Discover: discover(chargers),
+		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,

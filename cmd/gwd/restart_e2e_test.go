@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -8,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 )
 
@@ -35,12 +39,15 @@ func TestRestartWaitsForTheStoreLock(t *testing.T) {
 		next.Process.Signal(syscall.SIGTERM)
 		<-exited
 	}()
-	fixture.Within(t, 30*time.Second, "the new gwd to say it waits for the store lock", func() string {
+	stillRunning := func() {
 		select {
 		case err := <-exited:
-			t.Fatalf("the new gwd exited while the old one held the lock: %v\n%s", err, logs)
+			t.Fatalf("the new gwd exited: %v\n%s", err, logs)
 		default:
 		}
+	}
+	fixture.Within(t, 30*time.Second, "the new gwd to say it waits for the store lock", func() string {
+		stillRunning()
 		if !strings.Contains(logs.String(), "locked by another process") {
 			return "no such log yet:\n" + logs.String()
 		}
@@ -49,11 +56,7 @@ func TestRestartWaitsForTheStoreLock(t *testing.T) {
 	old.cmd.Process.Signal(syscall.SIGCONT)
 	old.stop(t)
 	fixture.Within(t, 30*time.Second, "the new gwd to start once the old one stopped", func() string {
-		select {
-		case err := <-exited:
-			t.Fatalf("the new gwd exited: %v\n%s", err, logs)
-		default:
-		}
+		stillRunning()
 		if !strings.Contains(logs.String(), "gwd started") {
 			return "not started yet:\n" + logs.String()
 		}
@@ -62,4 +65,27 @@ func TestRestartWaitsForTheStoreLock(t *testing.T) {
 	if !strings.Contains(logs.String(), "store lock taken") {
 		t.Errorf("the new gwd does not say it took the lock:\n%s", logs)
 	}
+}
+
+// TestReadyzOnceControllersRun: gwd's /readyz checks its controllers as
+// well as the store, and turns ready once they run on synced caches.
+func TestReadyzOnceControllersRun(t *testing.T) {
+	d := startGwd(t, t.TempDir())
+	defer d.stop(t)
+	cfg, err := client.LoadConfig(filepath.Join(d.dataDir, "gwctl.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture.Within(t, 30*time.Second, "gwd to be ready", func() string {
+		resp, err := http.Get(cfg.Server + "/readyz?verbose")
+		if err != nil {
+			return err.Error()
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "[+]controllers ok") || !strings.Contains(string(body), "[+]store ok") {
+			return fmt.Sprintf("%d %s", resp.StatusCode, body)
+		}
+		return ""
+	})
 }
