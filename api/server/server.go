@@ -49,6 +49,9 @@ type Options struct {
 	// ReadyChecks are what GET /readyz checks after the store's own check
 	// (sound, checked, with space): the controllers, for gwd.
 	ReadyChecks []Check
+	// LogLevels changes gwd's log levels at run time (/debug/loglevels);
+	// nil: 404.
+	LogLevels LogLevels
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -64,6 +67,7 @@ type Server struct {
 	tryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
 	discover    func(ctx context.Context, protocol string, body []byte) (any, error)
 	ready       []Check
+	logLevels   LogLevels
 	mux         *http.ServeMux
 	handler     http.Handler
 	// quit ends every watch (EndWatches), so that a shutdown does not wait
@@ -89,6 +93,7 @@ func New(opts Options) *Server {
 		tryTemplate: opts.TryTemplate,
 		discover:    opts.Discover,
 		ready:       opts.ReadyChecks,
+		logLevels:   opts.LogLevels,
 		mux:         http.NewServeMux(),
 		quit:        make(chan struct{}),
 	}
@@ -147,6 +152,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
 	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
 	m.HandleFunc("POST "+prefix+"/discover/{protocol}", s.handleDiscover)
+	if s.logLevels != nil {
+		m.HandleFunc("GET /debug/loglevels", s.handleLogLevels)
+		m.HandleFunc("PUT /debug/loglevels/{component...}", s.handleSetLogLevel)
+		m.HandleFunc("DELETE /debug/loglevels/{component...}", s.handleResetLogLevel)
+	}
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply
