@@ -100,7 +100,7 @@ func New(opts Options) *Server {
 
 // EndWatches ends every open watch and every one started later: their
 // streams close, and a client resumes from its last revision elsewhere or
-// after a restart. http.Server.RegisterOnShutdown is the place to call it.
+// after a restart. Backup streams end too, cut short. http.Server.RegisterOnShutdown is the place to call it.
 func (s *Server) EndWatches() { s.quitOnce.Do(func() { close(s.quit) }) }
 
 // bodyDeadline gives every request but a watch BodyTimeout to be read:
@@ -141,6 +141,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
 	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
 	m.HandleFunc("POST "+prefix+"/discover/{protocol}", s.handleDiscover)
+	m.HandleFunc("GET "+prefix+"/backup", s.handleBackup)
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply
