@@ -120,8 +120,8 @@ func (s *Store) Backup(w io.Writer) (int64, error) { return s.BackupWith(w, nil)
 // answer sends them as headers. An error from begin ends the backup.
 //
 // The read transaction lasts until w has taken the whole snapshot, and
-// while it lasts bbolt cannot grow the file: a write that needs more room
-// waits. A caller streaming to a slow peer bounds how long w may stall.
+// while it lasts bbolt cannot remap the file: a write that needs a larger
+// memory map waits. A caller streaming to a slow peer bounds how long w may stall.
 func (s *Store) BackupWith(w io.Writer, begin func(BackupInfo) error) (int64, error) {
 	var n int64
 	err := s.view(func(tx *bolt.Tx) error {
