@@ -17,8 +17,8 @@ import (
 const RevisionHeader = "Ocppgw-Revision"
 
 // backupStallTimeout bounds how long a backup client may take no bytes.
-// The snapshot's read transaction keeps the store file from growing while
-// it lasts, so a client that stopped reading must not hold it for ever.
+// While the snapshot's read transaction lasts, bbolt cannot remap the store
+// file, so a client that stopped reading must not hold it for ever.
 const backupStallTimeout = 60 * time.Second
 
 // errShuttingDown ends a backup stream when gwd stops.
