@@ -200,11 +200,9 @@ func (w *stallingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestBackupEndsOnShutdown: EndWatches, which gwd calls as it shuts down,
-// cuts a backup stream at once even while the client reads nothing, and
-// the client reports the snapshot incomplete rather than a short file as
-// a backup. The store is larger than what loopback socket buffers hold.
-func TestBackupEndsOnShutdown(t *testing.T) {
+// TestBackupLongStream: a backup larger than what loopback socket buffers
+// hold, read by a client that pauses, through a server as gwd runs it.
+func TestBackupLongStream(t *testing.T) {
 	st, err := store.Open(filepath.Join(t.TempDir(), "gw.db"), store.Options{NoSync: true, EncryptionKey: testKey, CompactInterval: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -215,31 +213,116 @@ func TestBackupEndsOnShutdown(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	logs := &logSink{}
-	srv := New(Options{Store: st, Logger: slog.New(logs)})
-	ts := httptest.NewServer(srv.Handler())
+	serve := func(t *testing.T, wrap func(http.Handler) http.Handler) (*Server, *client.Client, *logSink) {
+		logs := &logSink{}
+		srv := New(Options{Store: st, Logger: slog.New(logs)})
+		ts := httptest.NewServer(wrap(srv.Handler()))
+		t.Cleanup(ts.Close)
+		c, err := client.New(&client.Config{Server: ts.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv, c, logs
+	}
+
+	// EndWatches, which gwd calls as it shuts down, cuts a backup stream at
+	// once even while the client reads nothing, and the client reports the
+	// snapshot incomplete rather than a short file as a backup.
+	t.Run("ends on shutdown", func(t *testing.T) {
+		srv, c, logs := serve(t, func(h http.Handler) http.Handler { return h })
+		w := &stallingWriter{first: func() {
+			srv.EndWatches()
+			for deadline := time.Now().Add(waitFor); !logs.has("backup cut short"); {
+				if time.Now().After(deadline) {
+					t.Errorf("the server did not end the backup after EndWatches")
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}}
+		info, err := c.Backup(ctx(t), w)
+		t.Logf("client got %d of %d bytes: %v", w.n, info.Size, err)
+		if err == nil || !strings.Contains(err.Error(), "incomplete") {
+			t.Fatalf("backup cut by a shutdown: err %v, want the snapshot incomplete", err)
+		}
+		if w.n >= info.Size {
+			t.Fatalf("the client got %d of %d bytes after the cut", w.n, info.Size)
+		}
+	})
+
+	// The read deadline bodyDeadline gives every request (BodyTimeout, 60 s;
+	// 100 ms here) would, once past, cancel the request's context and cut
+	// the stream: the backup clears it, and a client that pauses past it
+	// still gets the whole snapshot.
+	t.Run("outlives the body deadline", func(t *testing.T) {
+		_, c, _ := serve(t, func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h.ServeHTTP(shortDeadlines{w, http.NewResponseController(w)}, r)
+			})
+		})
+		w := &stallingWriter{first: func() { time.Sleep(3 * shortDeadline) }}
+		info, err := c.Backup(ctx(t), w)
+		if err != nil || w.n != info.Size {
+			t.Fatalf("backup paused past the read deadline: got %d of %d bytes: %v", w.n, info.Size, err)
+		}
+	})
+}
+
+// shortDeadline stands for BodyTimeout in a test.
+const shortDeadline = 100 * time.Millisecond
+
+// shortDeadlines sets every read deadline the handlers set, but none, to
+// shortDeadline from now.
+type shortDeadlines struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (s shortDeadlines) SetReadDeadline(d time.Time) error {
+	if !d.IsZero() {
+		d = time.Now().Add(shortDeadline)
+	}
+	return s.rc.SetReadDeadline(d)
+}
+
+func (s shortDeadlines) SetWriteDeadline(d time.Time) error { return s.rc.SetWriteDeadline(d) }
+func (s shortDeadlines) Unwrap() http.ResponseWriter        { return s.ResponseWriter }
+
+// TestBackupRefusedOnDamage: once the store met damage, a backup is
+// refused with 503 and the store's words instead of copying the damage.
+func TestBackupRefusedOnDamage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gw.db")
+	st, err := store.Open(path, store.Options{NoSync: true, EncryptionKey: testKey, CompactInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i := range 300 {
+		if _, err := st.Create(busObject(fmt.Sprintf("bus-%03d", i), 1000)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := httptest.NewServer(New(Options{Store: st}).Handler())
 	defer ts.Close()
+	if err := os.Truncate(path, int64(os.Getpagesize())*4); err != nil {
+		t.Fatal(err)
+	}
+	w, err := st.Watch(context.Background(), store.WatchOptions{Revision: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range w.Events() {
+	}
+	if st.Healthy() == nil {
+		t.Fatal("the store did not meet the damage")
+	}
 	c, err := client.New(&client.Config{Server: ts.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &stallingWriter{first: func() {
-		srv.EndWatches()
-		for deadline := time.Now().Add(waitFor); !logs.has("backup cut short"); {
-			if time.Now().After(deadline) {
-				t.Errorf("the server did not end the backup after EndWatches")
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}}
-	info, err := c.Backup(ctx(t), w)
-	t.Logf("client got %d of %d bytes: %v", w.n, info.Size, err)
-	if err == nil || !strings.Contains(err.Error(), "incomplete") {
-		t.Fatalf("backup cut by a shutdown: err %v, want the snapshot incomplete", err)
-	}
-	if w.n >= info.Size {
-		t.Fatalf("the client got %d of %d bytes after the cut", w.n, info.Size)
+	_, err = c.Backup(ctx(t), io.Discard)
+	if st := statusOf(t, err); st.Code != http.StatusServiceUnavailable || !strings.Contains(st.Message, "damaged") {
+		t.Fatalf("backup of a damaged store: %d %q, want 503 saying it is damaged", st.Code, st.Message)
 	}
 }
 
