@@ -288,6 +288,21 @@ func (s shortDeadlines) SetReadDeadline(d time.Time) error {
 func (s shortDeadlines) SetWriteDeadline(d time.Time) error { return s.rc.SetWriteDeadline(d) }
 func (s shortDeadlines) Unwrap() http.ResponseWriter        { return s.ResponseWriter }
 
+// meetDamage truncates the store file at path under st and reads it all
+// with a watch from the start, so that st meets the damage.
+func meetDamage(t *testing.T, st *store.Store, path string) {
+	t.Helper()
+	if err := os.Truncate(path, int64(os.Getpagesize())*4); err != nil {
+		t.Fatal(err)
+	}
+	w, err := st.Watch(context.Background(), store.WatchOptions{Revision: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range w.Events() {
+	}
+}
+
 // TestBackupRefusedOnDamage: once the store met damage, a backup is
 // refused with 503 and the store's words instead of copying the damage.
 func TestBackupRefusedOnDamage(t *testing.T) {
@@ -304,15 +319,7 @@ func TestBackupRefusedOnDamage(t *testing.T) {
 	}
 	ts := httptest.NewServer(New(Options{Store: st}).Handler())
 	defer ts.Close()
-	if err := os.Truncate(path, int64(os.Getpagesize())*4); err != nil {
-		t.Fatal(err)
-	}
-	w, err := st.Watch(context.Background(), store.WatchOptions{Revision: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range w.Events() {
-	}
+	meetDamage(t, st, path)
 	if st.Healthy() == nil {
 		t.Fatal("the store did not meet the damage")
 	}
