@@ -125,7 +125,8 @@ func snapshot(t *testing.T) ([]byte, int64) {
 
 // TestBackupBadDownloads: a stream cut mid-way, a snapshot damaged in
 // transit, and a snapshot at another revision than announced each fail
-// with an error naming the file, and leave neither FILE nor FILE.part.
+// with an error naming the file, and leave neither FILE nor FILE.part;
+// with --force, an older FILE is left as it was.
 func TestBackupBadDownloads(t *testing.T) {
 	snap, rev := snapshot(t)
 	damaged := bytes.Clone(snap)
@@ -152,6 +153,18 @@ func TestBackupBadDownloads(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want a failure naming %s and saying %q", code, errOut.String(), file, c.wants)
 			}
 			assertAbsent(t, file, file+".part")
+
+			// With --force over an older backup, the older one stays.
+			if err := os.WriteFile(file, []byte("an older backup"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if code := gwctl(t.Context(), nil, &out, &errOut, "--server", c.url, "backup", "--force", file); code == 0 {
+				t.Errorf("--force: exit 0")
+			}
+			if b, _ := os.ReadFile(file); string(b) != "an older backup" {
+				t.Errorf("--force and a failed download changed the older backup: %d bytes", len(b))
+			}
+			assertAbsent(t, file+".part")
 		})
 	}
 }
