@@ -110,7 +110,7 @@ func New(opts Options) *Server {
 
 // EndWatches ends every open watch and every one started later: their
 // streams close, and a client resumes from its last revision elsewhere or
-// after a restart. http.Server.RegisterOnShutdown is the place to call it.
+// after a restart. Backup streams end too, cut short. http.Server.RegisterOnShutdown is the place to call it.
 func (s *Server) EndWatches() { s.quitOnce.Do(func() { close(s.quit) }) }
 
 // bodyDeadline gives every request but a watch BodyTimeout to be read:
@@ -152,6 +152,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
 	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
 	m.HandleFunc("POST "+prefix+"/discover/{protocol}", s.handleDiscover)
+	m.HandleFunc("GET "+prefix+"/backup", s.handleBackup)
 	if s.logLevels != nil {
 		m.HandleFunc("GET /debug/loglevels", s.handleLogLevels)
 		m.HandleFunc("PUT /debug/loglevels/{component...}", s.handleSetLogLevel)
