@@ -37,9 +37,10 @@ func checkPreviousStore(dataDir string, init bool) error {
 // storeCommands are gwd's offline maintenance commands; each needs gwd
 // stopped, as it takes the store file's lock.
 var storeCommands = map[string]func(args []string, out io.Writer) error{
-	"check":   runCheck,
-	"defrag":  runDefrag,
-	"restore": runRestore,
+	"check":      runCheck,
+	"defrag":     runDefrag,
+	"restore":    runRestore,
+	"rotate-key": runRotateKey,
 }
 
 // runStoreCommand runs a maintenance command and returns gwd's exit code.

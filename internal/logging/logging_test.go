@@ -2,8 +2,8 @@ package logging
 
 import (
 	"bytes"
-	"context"
 	"compress/gzip"
+	"context"
 	"io"
 	"log/slog"
 	"os"
