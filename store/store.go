@@ -272,7 +272,7 @@ func (s *Store) Get(kind, name string) (*v1alpha1.Object, error) {
 	o := s.cache[kind][name]
 	s.cmu.RUnlock()
 	if o == nil {
-		return nil, fmt.Errorf("%w: %s %q", ErrNotFound, kind, name)
+		return nil, errorf(ErrNotFound, "%s %q", kind, name)
 	}
 	return o.DeepCopy(), nil
 }
