@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -73,6 +74,41 @@ func TestSetVariablesFloodCoalesces(t *testing.T) {
 		t.Errorf("state.db grew to %d bytes under a 64 MiB quota", sizeAfter)
 	}
 	floodStoredLast(t, c, res)
+	floodHealthy(t, d, c)
+	d.stop(t)
+}
+
+// TestSetVariablesPastQuotaIsRefused: with the store past --store-quota, a
+// station cannot store what the CSMS sets, so it answers SetVariables with
+// a CALLERROR, never Accepted, and gwd stays healthy.
+func TestSetVariablesPastQuotaIsRefused(t *testing.T) {
+	cs := gocsms.New(t, gocsms.Options{})
+	g, err := runGwsim(t, "keba-p30:1", fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := startGwd(t, t.TempDir(), "--log-level", "info", "--store-quota", "2MiB")
+	applyScaleSite(t, d, cs, g.devices)
+	c := d.client(t)
+	pad := strings.Repeat("f", 256<<10)
+	for i := 0; err == nil && i < 200; i++ {
+		obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: "Secret", Metadata: v1alpha1.ObjectMeta{Name: fmt.Sprintf("fill-%03d", i)},
+			Spec: json.RawMessage(`{"data":{"pad":"` + pad + `"}}`)}
+		_, err = c.Create(context.Background(), obj)
+	}
+	var se *client.StatusError
+	if !errors.As(err, &se) || se.Status.Code != http.StatusInsufficientStorage {
+		t.Fatalf("filling the store: %v, want a 507 past the quota", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := cs.SetVariables(ctx, "SCALE-1", provisioning.SetVariableData{AttributeValue: "86400",
+		Component: types.Component{Name: "OCPPCommCtrlr"}, Variable: types.Variable{Name: "OfflineThreshold"}})
+	var callErr *ocpp.Error
+	if !errors.As(err, &callErr) {
+		t.Errorf("SetVariables past the quota: %+v, %v; want a CALLERROR, as nothing can be stored", res, err)
+	}
+	t.Logf("SetVariables past the quota: %v", err)
 	floodHealthy(t, d, c)
 	d.stop(t)
 }
@@ -172,7 +208,7 @@ func floodHealthy(t *testing.T, d *daemon, c *client.Client) {
 	t.Helper()
 	select {
 	case <-d.exited:
-		t.Fatalf("gwd exited during the flood:\n%s", d.logs)
+		t.Fatalf("gwd exited:\n%s", d.logs)
 	default:
 	}
 	cfg, err := client.LoadConfig(filepath.Join(d.dataDir, "gwctl.yaml"))
@@ -181,14 +217,14 @@ func floodHealthy(t *testing.T, d *daemon, c *client.Client) {
 	}
 	resp, err := http.Get(cfg.Server + "/healthz")
 	if err != nil {
-		t.Fatalf("/healthz after the flood: %v", err)
+		t.Fatalf("/healthz: %v", err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Errorf("/healthz after the flood: %d", resp.StatusCode)
+		t.Errorf("/healthz: %d", resp.StatusCode)
 	}
 	if _, err := c.Version(context.Background()); err != nil {
-		t.Errorf("API after the flood: %v", err)
+		t.Errorf("API: %v", err)
 	}
 }
 
