@@ -76,7 +76,7 @@ unit:
 # a CSMS that answers with errors, garbage or nothing.
 RELIABILITY := $(GO) test -race -count=1 -v
 reliability:
-	OCPPGW_FLOOD_SECONDS=60 $(RELIABILITY) -timeout 20m -run '^TestSetVariablesFloodCoalesces$$' ./cmd/gwd
+	OCPPGW_FLOOD_SECONDS=60 $(RELIABILITY) -timeout 20m -run '^(TestSetVariablesFloodCoalesces|TestSetVariablesPastQuotaIsRefused)$$' ./cmd/gwd
 	STORE_FLOOD_SECONDS=60 $(RELIABILITY) -timeout 20m -run '^TestStatusFloodIsBoundedPerObject$$' ./store
 	$(RELIABILITY) -timeout 20m -run '^(TestFlushObject.*|TestOpenRefuses.*|TestOpenWarnsOnOneDamagedMetaPage|Test.*AtRunTimeFailsTheRequest|TestQuotaRefusesWritesButNotDeletesOrCompaction|TestFullDisk|TestKillNineLosesNoAcknowledgedWrite)$$' ./store
 	$(RELIABILITY) -timeout 20m -run '^(TestLinkSurvives.*|TestBackoffGrows.*|TestRedialWaits.*)$$' ./controllers/station
