@@ -103,8 +103,17 @@ func TestFlushObjectReportsWhatKeptItFromTheFile(t *testing.T) {
 	if o, _ := s.Get("Charger", "ch-0000"); o.Status != nil {
 		t.Errorf("status written past the quota: %s", o.Status)
 	}
+	// The flusher took the patch first and dropped it: the caller still
+	// learns why.
+	s.QueueStatus("Charger", "ch-0001", []byte(`{"phase":"y"}`))
+	if err := s.flush(false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FlushObject("Charger", "ch-0001"); !errors.Is(err, ErrNoSpace) {
+		t.Errorf("durable status dropped by the flusher past the quota = %v, want ErrNoSpace", err)
+	}
 	// Nothing queued: nothing to wait for.
-	if err := s.FlushObject("Charger", "ch-0001"); err != nil {
+	if err := s.FlushObject("Charger", "ch-0002"); err != nil {
 		t.Errorf("with nothing queued: %v", err)
 	}
 }

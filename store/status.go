@@ -57,14 +57,20 @@ func (s *Store) Flush() error {
 func (s *Store) FlushObject(kind, name string) error {
 	k := objKey{kind, name}
 	s.pmu.Lock()
-	// Patches taken by a flush still in flight may be the caller's.
-	prev := s.commits.inflight[k]
+	// The caller's patches may have been taken by the last flush of the
+	// object, still in flight or done.
+	prev := s.commits.taken[k]
 	if s.pending[k] == nil {
 		s.pmu.Unlock()
 		if prev == nil {
-			return nil // committed already
+			return nil // nothing queued, or stored an interval ago
 		}
 		return prev.wait(k)
+	}
+	if prev != nil && prev.ended() {
+		// It carried an earlier change, most likely: its outcome, if an
+		// error, would refuse a change that this flush stores.
+		prev = nil
 	}
 	c := s.commits.next[k]
 	if c == nil {
@@ -104,6 +110,15 @@ type commit struct {
 
 func newCommit() *commit { return &commit{done: make(chan struct{})} }
 
+func (c *commit) ended() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
 func (c *commit) wait(k objKey) error {
 	<-c.done
 	if err := c.dropped[k]; err != nil {
@@ -116,14 +131,15 @@ func (c *commit) wait(k objKey) error {
 type statusCommits struct {
 	// next is the commit that will carry the object's queued patches.
 	next map[objKey]*commit
-	// inflight is the commit carrying the patches taken last, until it ends.
-	inflight map[objKey]*commit
+	// taken is the commit that carries (or carried) the object's patches
+	// taken last; it is forgotten with the object's lastStatus.
+	taken map[objKey]*commit
 }
 
 // statusBatch is the patches one flush took, and the commits it ends.
 type statusBatch struct {
 	patches   map[objKey]map[string]StatusPatch
-	own       *commit   // what the taken objects are in flight in
+	own       *commit   // the commit of the objects taken
 	followers []*commit // the objects' next commits, now this one
 }
 
@@ -148,7 +164,7 @@ func (s *Store) flushTaking(force bool, want objKey, c *commit) error {
 		if !s.statusDropping.Swap(true) {
 			s.log.Warn("queued status writes are dropped until there is space again", "objects", len(b.patches), "err", err)
 		}
-		s.finish(b, err, nil)
+		b.finish(err, nil)
 		return nil
 	}
 	if s.statusDropping.Swap(false) {
@@ -171,19 +187,12 @@ func (s *Store) flushTaking(force bool, want objKey, c *commit) error {
 		}
 		return nil
 	})
-	s.finish(b, err, dropped)
+	b.finish(err, dropped)
 	return err
 }
 
 // finish ends the batch's commits with the flush's outcome.
-func (s *Store) finish(b *statusBatch, err error, dropped map[objKey]error) {
-	s.pmu.Lock()
-	for k := range b.patches {
-		if s.commits.inflight[k] == b.own {
-			delete(s.commits.inflight, k)
-		}
-	}
-	s.pmu.Unlock()
+func (b *statusBatch) finish(err error, dropped map[objKey]error) {
 	for _, c := range append(b.followers, b.own) {
 		c.err, c.dropped = err, dropped
 		close(c.done)
@@ -238,7 +247,7 @@ func (s *Store) takeDue(force bool, want objKey, c *commit) *statusBatch {
 		b.patches[k] = p
 		delete(s.pending, k)
 		s.lastStatus[k] = now
-		s.commits.inflight[k] = b.own
+		s.commits.taken[k] = b.own
 		if next != nil {
 			b.followers = append(b.followers, next)
 			delete(s.commits.next, k)
@@ -249,6 +258,7 @@ func (s *Store) takeDue(force bool, want objKey, c *commit) *statusBatch {
 	for k, t := range s.lastStatus {
 		if now.Sub(t) >= s.opts.StatusMinInterval && s.pending[k] == nil && b.patches[k] == nil {
 			delete(s.lastStatus, k)
+			delete(s.commits.taken, k)
 		}
 	}
 	return b

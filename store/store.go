@@ -165,7 +165,7 @@ func Open(path string, opts Options) (*Store, error) {
 		watchers:   map[*Watcher]struct{}{},
 		pending:    map[objKey]map[string]StatusPatch{},
 		lastStatus: map[objKey]time.Time{},
-		commits:    statusCommits{next: map[objKey]*commit{}, inflight: map[objKey]*commit{}},
+		commits:    statusCommits{next: map[objKey]*commit{}, taken: map[objKey]*commit{}},
 		stop:       make(chan struct{}),
 	}
 	if err := s.view(s.load); err != nil {
