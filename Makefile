@@ -9,7 +9,7 @@ PKGS    := ./...
 # Extra flags for gwd under `make run`, e.g. make run ARGS='--log-level debug'
 ARGS    ?=
 
-.PHONY: all build run test deps check vet staticcheck fmt-check unit bench fuzz clean
+.PHONY: all build run test deps check vet staticcheck fmt-check unit bench fuzz reliability clean
 
 all: build
 
@@ -67,6 +67,20 @@ staticcheck:
 
 unit:
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+# The long forms of the reliability suite (issue 11); `make test` runs the
+# same tests in their short forms. A CSMS SetVariables flood and a status
+# flood for 60 s, 20,000 slow API clients (the test raises its open-file
+# limit, which needs root past the hard limit), bad input, shutdown with
+# open watches, kill -9 loops, damaged stores, the quota and a full disk, and
+# a CSMS that answers with errors, garbage or nothing.
+RELIABILITY := $(GO) test -race -count=1 -v
+reliability:
+	OCPPGW_FLOOD_SECONDS=60 $(RELIABILITY) -timeout 20m -run '^(TestSetVariablesFloodCoalesces|TestSetVariablesPastQuotaIsRefused)$$' ./cmd/gwd
+	STORE_FLOOD_SECONDS=60 $(RELIABILITY) -timeout 20m -run '^TestStatusFloodIsBoundedPerObject$$' ./store
+	$(RELIABILITY) -timeout 20m -run '^(TestFlushObject.*|TestOpenRefuses.*|TestOpenWarnsOnOneDamagedMetaPage|Test.*AtRunTimeFailsTheRequest|TestQuotaRefusesWritesButNotDeletesOrCompaction|TestFullDisk|TestKillNineLosesNoAcknowledgedWrite)$$' ./store
+	$(RELIABILITY) -timeout 20m -run '^(TestLinkSurvives.*|TestBackoffGrows.*|TestRedialWaits.*)$$' ./controllers/station
+	OCPPGW_SLOW_CLIENTS=20000 $(RELIABILITY) -timeout 1h -run '^(TestBadInput.*|TestSlowClientsCannotStarveHealthz|TestShutdownEndsWatches|TestKillNine.*|TestGwdRefusesDamagedStore)$$' ./cmd/gwd
 
 # Benchmarks print ops/s and allocations; see the README for the figures.
 bench:

@@ -141,6 +141,8 @@ type Store struct {
 	// lastStatus is when each object's status was last stored, so that a
 	// flood coalesces to one write per StatusMinInterval. Guarded by pmu.
 	lastStatus map[objKey]time.Time
+	// commits are the status commits FlushObject callers wait on. Guarded by pmu.
+	commits statusCommits
 
 	space spaceGauge
 	// statusDropping is set while status writes are refused for space.
@@ -182,6 +184,7 @@ func Open(path string, opts Options) (*Store, error) {
 		watchers:   map[*Watcher]struct{}{},
 		pending:    map[objKey]map[string]StatusPatch{},
 		lastStatus: map[objKey]time.Time{},
+		commits:    statusCommits{next: map[objKey]*commit{}, taken: map[objKey]*commit{}},
 		stop:       make(chan struct{}),
 	}
 	if err := s.view(s.load); err != nil {
