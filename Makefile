@@ -78,9 +78,10 @@ RELIABILITY := $(GO) test -race -count=1 -v
 reliability:
 	OCPPGW_FLOOD_SECONDS=60 $(RELIABILITY) -timeout 20m -run '^(TestSetVariablesFloodCoalesces|TestSetVariablesPastQuotaIsRefused)$$' ./cmd/gwd
 	STORE_FLOOD_SECONDS=60 $(RELIABILITY) -timeout 20m -run '^TestStatusFloodIsBoundedPerObject$$' ./store
-	$(RELIABILITY) -timeout 20m -run '^(TestFlushObject.*|TestOpenRefuses.*|TestOpenWarnsOnOneDamagedMetaPage|Test.*AtRunTimeFailsTheRequest|TestQuotaRefusesWritesButNotDeletesOrCompaction|TestFullDisk|TestKillNineLosesNoAcknowledgedWrite)$$' ./store
+	$(RELIABILITY) -timeout 20m -run '^(TestFlushObject.*|TestOpenRefuses.*|TestOpenWarnsOnOneDamagedMetaPage|Test.*AtRunTimeFailsTheRequest|TestQuotaRefusesWritesButNotDeletesOrCompaction|TestFullDisk|TestKillNineLosesNoAcknowledgedWrite|TestLargeFileIsCheckedInTheBackground|TestOpenWaitsForTheLock|TestRekey.*)$$' ./store
 	$(RELIABILITY) -timeout 20m -run '^(TestLinkSurvives.*|TestBackoffGrows.*|TestRedialWaits.*)$$' ./controllers/station
-	OCPPGW_SLOW_CLIENTS=20000 $(RELIABILITY) -timeout 1h -run '^(TestBadInput.*|TestSlowClientsCannotStarveHealthz|TestShutdownEndsWatches|TestKillNine.*|TestGwdRefusesDamagedStore)$$' ./cmd/gwd
+	OCPPGW_SLOW_CLIENTS=20000 $(RELIABILITY) -timeout 1h -run '^(TestBadInput.*|TestSlowClientsCannotStarveHealthz|TestShutdownEndsWatches|TestKillNine.*|TestGwdRefusesDamagedStore|TestBackupWhileRunningThenRestore|TestRestartWaitsForTheStoreLock|TestRotateKey)$$' ./cmd/gwd
+	$(RELIABILITY) -timeout 20m -run '^(TestWorstPayloadsStayBounded|TestValueCountSkipsStrings)$$' ./drivers/ocpp
 
 # Benchmarks print ops/s and allocations; see the README for the figures.
 bench:
