@@ -35,8 +35,9 @@ test: deps check unit
 # (ocpp-rpc, echonet-lite), which the tests install at pinned versions into
 # $OCPPGW_PEERS_DIR (default ~/.cache/ocppgw-peers).
 APT_PACKAGES := socat python3-pymodbus python3-serial python3-serial-asyncio iproute2
-# make package-test: systemd-analyze verify and security, adduser for postinst.
-APT_PACKAGES += systemd adduser
+# make package-test: systemd-analyze verify and security, adduser for postinst,
+# gpg to sign the .deb ocppgw-update checks.
+APT_PACKAGES += systemd adduser gpg
 
 # staticcheck joins go vet in `make check`, at a pinned version.
 STATICCHECK_VERSION := v0.8.2

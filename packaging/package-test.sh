@@ -19,8 +19,8 @@ step() { echo "== $*"; }
 if dpkg-query -W -f='${Status}' ocppgw 2>/dev/null | grep -q installed; then
 	fail "ocppgw is installed on this machine already; this test would replace and purge it"
 fi
-for c in dpkg-deb systemd-analyze adduser setpriv python3; do
-	command -v "$c" >/dev/null || fail "$c missing: apt-get install systemd adduser util-linux python3 (make deps)"
+for c in dpkg-deb systemd-analyze adduser setpriv python3 gpg; do
+	command -v "$c" >/dev/null || fail "$c missing: apt-get install systemd adduser util-linux python3 gpg (make deps)"
 done
 
 gwd_pid=""
@@ -28,6 +28,7 @@ work=$(mktemp -d)
 cleanup() {
 	if [ -n "$gwd_pid" ]; then kill -9 "$gwd_pid" 2>/dev/null || true; fi
 	dpkg --purge ocppgw >/dev/null 2>&1 || true
+	if [ -d "$work/gnupg" ]; then GNUPGHOME="$work/gnupg" gpgconf --kill gpg-agent 2>/dev/null || true; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -48,7 +49,7 @@ dpkg -i "$deb1"
 [ "$(dpkg-query -W -f='${Version}' ocppgw)" = "$v1" ] || fail "installed version is not $v1"
 
 step "files, conffiles, user and permissions"
-for f in /usr/bin/gwd /usr/bin/gwctl /usr/bin/gwsim; do
+for f in /usr/bin/gwd /usr/bin/gwctl /usr/bin/gwsim /usr/sbin/ocppgw-update; do
 	[ -x "$f" ] || fail "$f missing or not executable"
 done
 for f in /lib/systemd/system/ocppgw.service /usr/share/man/man1/gwd.1.gz /usr/share/man/man1/gwd-check.1.gz \
@@ -138,8 +139,23 @@ for f in state.db secret.key gwctl.yaml; do
 done
 key_sum=$(sha256sum </var/lib/ocppgw/secret.key)
 
-step "upgrade: dpkg -i $deb2"
-dpkg -i "$deb2"
+step "upgrade through ocppgw-update: a signature checked first"
+export GNUPGHOME="$work/gnupg"
+mkdir -m 0700 "$GNUPGHOME"
+gpg --batch -q --passphrase '' --quick-gen-key 'ocppgw package-test <pkgtest@localhost>' ed25519 sign never
+gpg --batch -q --export >/etc/ocppgw/update-keys.gpg
+gpg --batch -q --passphrase '' --quick-gen-key 'stranger <stranger@localhost>' ed25519 sign never
+gpg --batch -q --local-user stranger@localhost --detach-sign -o "$work/stranger.sig" "$deb2"
+gpg --batch -q --detach-sign -o "$work/v2.sig" "$deb2"
+gpg --batch -q --detach-sign -o "$work/v1.sig" "$deb1"
+cp "$deb2" "$work/tampered.deb"
+printf x >>"$work/tampered.deb"
+if /usr/sbin/ocppgw-update "$work/tampered.deb" "$work/v2.sig"; then fail "ocppgw-update installed a tampered .deb"; fi
+if /usr/sbin/ocppgw-update "$deb1" "$work/v1.sig"; then fail "ocppgw-update reinstalled the same version"; fi
+if /usr/sbin/ocppgw-update "$deb2" "$work/v1.sig"; then fail "ocppgw-update took another file's signature"; fi
+if /usr/sbin/ocppgw-update "$deb2" "$work/stranger.sig"; then fail "ocppgw-update took a key not in the keyring"; fi
+[ "$(dpkg-query -W -f='${Version}' ocppgw)" = "$v1" ] || fail "a refused update changed the installed version"
+/usr/sbin/ocppgw-update "$deb2" "$work/v2.sig"
 [ "$(dpkg-query -W -f='${Version}' ocppgw)" = "$v2" ] || fail "installed version is not $v2 after the upgrade"
 [ "$(sha256sum </var/lib/ocppgw/secret.key)" = "$key_sum" ] || fail "secret.key changed in the upgrade"
 [ -s /var/lib/ocppgw/state.db ] || fail "state.db lost in the upgrade"
