@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -108,4 +109,19 @@ func nextStateOrPing(t *testing.T, got <-chan string, d *daemon) (string, int) {
 		t.Fatalf("no watchdog ping from gwd:\n%s", d.logs)
 	}
 	return "", 0
+}
+
+// The package's empty /etc/ocppgw/config.d is no error at start: gwd says
+// there is nothing to apply, and READY still comes.
+func TestSystemdEmptyConfigDirIsReady(t *testing.T) {
+	got := notifySocket(t)
+	d := startGwd(t, t.TempDir(), "--config-dir", t.TempDir())
+	if s, _ := nextState(t, got, d); s != "READY=1" {
+		t.Fatalf("first state %q, want READY=1", s)
+	}
+	logs := d.logs.String()
+	if !strings.Contains(logs, "configuration directory holds no resources") || strings.Contains(logs, "level=ERROR") {
+		t.Errorf("an empty config directory was not logged as empty, or logged an error:\n%s", logs)
+	}
+	d.stop(t)
 }
