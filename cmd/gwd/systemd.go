@@ -64,14 +64,19 @@ func (s *systemdState) becameReady() {
 	s.log.Info("gwd ready")
 }
 
-// reload runs apply between RELOADING=1 and READY=1, so `systemctl reload`
-// returns once the configuration directory was applied.
+// reload runs apply between RELOADING=1 and READY=1, so systemd shows the
+// unit reloading until the configuration directory is applied.
 func (s *systemdState) reload(apply func()) {
 	if !s.isReady {
 		apply()
 		return
 	}
-	s.send(sdnotify.Reloading)
+	msg, err := sdnotify.Reload()
+	if err != nil {
+		s.log.Warn("telling systemd of the reload", "err", err)
+		msg = sdnotify.Reloading
+	}
+	s.send(msg)
 	apply()
 	s.send(sdnotify.Ready)
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // The states gwd sends (see sd_notify(3)).
@@ -16,6 +18,17 @@ const (
 	Stopping  = "STOPPING=1"
 	Watchdog  = "WATCHDOG=1"
 )
+
+// Reload is the message that starts a reload: RELOADING=1 with the
+// CLOCK_MONOTONIC time, which systemd 253 and later want with it (and
+// earlier ones ignore) to tell this reload from a stale one.
+func Reload() (string, error) {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
+		return "", fmt.Errorf("clock_gettime: %w", err)
+	}
+	return Reloading + "\nMONOTONIC_USEC=" + strconv.FormatInt(ts.Nano()/1000, 10), nil
+}
 
 // Notifier sends states to the service manager. A nil *Notifier, which
 // FromEnv returns outside systemd, sends nothing.

@@ -5,6 +5,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -100,5 +102,21 @@ func TestWatchdogInterval(t *testing.T) {
 		if got != c.want || (err != nil) != c.err {
 			t.Errorf("WATCHDOG_USEC=%q WATCHDOG_PID=%q: %v, %v; want %v, error %v", c.usec, c.pid, got, err, c.want, c.err)
 		}
+	}
+}
+
+func TestReloadCarriesTheMonotonicClock(t *testing.T) {
+	var last int64
+	for range 2 {
+		msg, err := Reload()
+		if err != nil {
+			t.Fatal(err)
+		}
+		state, usec, ok := strings.Cut(msg, "\nMONOTONIC_USEC=")
+		n, err := strconv.ParseInt(usec, 10, 64)
+		if !ok || state != Reloading || err != nil || n <= 0 || n < last {
+			t.Fatalf("Reload() = %q (after %d)", msg, last)
+		}
+		last = n
 	}
 }
