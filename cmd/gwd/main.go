@@ -103,16 +103,16 @@ func newRootCmd(errOut io.Writer) (*cobra.Command, *options) {
 	o := &options{}
 	cmd := &cobra.Command{
 		Use:   "gwd",
-		Short: "gwd is the ocppgw daemon",
+		Short: "the ocppgw daemon",
 		Long: `gwd is the ocppgw daemon: it opens the state store, serves the admin API,
 runs the controllers and applies a configuration directory at start and on
 SIGHUP. Under systemd (Type=notify) it reports READY once it serves and
 pings the watchdog.
 
-Every flag can also be set by an environment variable OCPPGW_<FLAG>
-(e.g. OCPPGW_LOG_LEVEL=debug) or by a key of the YAML file named by --config
-or $OCPPGW_CONFIG (e.g. log-level: debug). Flags win over variables, and
-variables over the file.`,
+Every flag can also be set by an environment variable, OCPPGW_ and the
+flag's name in capitals with _ for - (OCPPGW_LOG_LEVEL=debug), or by a key of
+the YAML file named by --config or $OCPPGW_CONFIG (log-level: debug). Flags
+win over variables, and variables over the file.`,
 		Args:              cobra.NoArgs,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
