@@ -46,6 +46,12 @@ type Options struct {
 	// JSON body asks (POST .../discover/{protocol}); nil: 404. Errors
 	// wrapping ErrInvalidInput are answered 422, others 503.
 	Discover func(ctx context.Context, protocol string, body []byte) (any, error)
+	// ReadyChecks are what GET /readyz checks after the store's own check
+	// (sound, checked, with space): the controllers, for gwd.
+	ReadyChecks []Check
+	// LogLevels changes gwd's log levels at run time (/debug/loglevels);
+	// nil: 404.
+	LogLevels LogLevels
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -60,6 +66,8 @@ type Server struct {
 	command     func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
 	tryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
 	discover    func(ctx context.Context, protocol string, body []byte) (any, error)
+	ready       []Check
+	logLevels   LogLevels
 	mux         *http.ServeMux
 	handler     http.Handler
 	// quit ends every watch (EndWatches), so that a shutdown does not wait
@@ -84,6 +92,8 @@ func New(opts Options) *Server {
 		command:     opts.Command,
 		tryTemplate: opts.TryTemplate,
 		discover:    opts.Discover,
+		ready:       opts.ReadyChecks,
+		logLevels:   opts.LogLevels,
 		mux:         http.NewServeMux(),
 		quit:        make(chan struct{}),
 	}
@@ -100,7 +110,7 @@ func New(opts Options) *Server {
 
 // EndWatches ends every open watch and every one started later: their
 // streams close, and a client resumes from its last revision elsewhere or
-// after a restart. http.Server.RegisterOnShutdown is the place to call it.
+// after a restart. Backup streams end too, cut short. http.Server.RegisterOnShutdown is the place to call it.
 func (s *Server) EndWatches() { s.quitOnce.Do(func() { close(s.quit) }) }
 
 // bodyDeadline gives every request but a watch BodyTimeout to be read:
@@ -127,6 +137,7 @@ func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /version", s.handleVersion)
 	m.HandleFunc("GET /healthz", s.handleHealthz)
+	m.HandleFunc("GET /readyz", s.handleReadyz)
 	m.HandleFunc("GET "+prefix, s.handleDiscovery)
 	m.HandleFunc("GET "+prefix+"/{$}", s.handleDiscovery)
 	m.HandleFunc("POST "+prefix+"/apply", s.handleApply)
@@ -141,6 +152,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
 	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
 	m.HandleFunc("POST "+prefix+"/discover/{protocol}", s.handleDiscover)
+	m.HandleFunc("GET "+prefix+"/backup", s.handleBackup)
+	if s.logLevels != nil {
+		m.HandleFunc("GET /debug/loglevels", s.handleLogLevels)
+		m.HandleFunc("PUT /debug/loglevels/{component...}", s.handleSetLogLevel)
+		m.HandleFunc("DELETE /debug/loglevels/{component...}", s.handleResetLogLevel)
+	}
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply
@@ -151,6 +168,7 @@ func (s *Server) routes() {
 		prefix + "/{plural}/{name}/status": "GET, PUT",
 		"/version":                         "GET",
 		"/healthz":                         "GET",
+		"/readyz":                          "GET",
 	}
 	for pattern, methods := range allow {
 		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {

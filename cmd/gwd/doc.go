@@ -19,7 +19,7 @@
 // tree); each flag can also be set by $OCPPGW_<FLAG> or a key of the --config
 // file, with flags > variables > file > defaults.
 //
-// Under systemd (Type=notify) gwd sends READY=1 once its informers synced,
+// Under systemd (Type=notify) gwd sends READY=1 once its controllers run,
 // WATCHDOG=1 from the main loop, RELOADING=1 around a SIGHUP reload and
 // STOPPING=1 on shutdown (internal/sdnotify).
 //

@@ -45,8 +45,12 @@ func newStoreCmds(out io.Writer) []*cobra.Command {
 			Args: argCount(0, 0, "no arguments")},
 		{Use: "restore BACKUP", Short: "(gwd stopped) check BACKUP and put it in place of state.db, keeping the old file as state.db.replaced",
 			Args: argCount(1, 1, "one argument: the backup file")},
+		{Use: "rotate-key", Short: "(gwd stopped) seal every Secret with a new random key, keeping the old key aside for older backups",
+			Args: argCount(0, 0, "no arguments")},
 	}
-	runs := []func(dataDir string, args []string, out io.Writer) error{runCheck, runDefrag, runRestore}
+	keyPath := cmds[3].Flags().String("encryption-key-file", "", "the key file gwd uses (default <data-dir>/"+keyFile+")")
+	rotate := func(dataDir string, _ []string, out io.Writer) error { return runRotateKey(dataDir, *keyPath, out) }
+	runs := []func(dataDir string, args []string, out io.Writer) error{runCheck, runDefrag, runRestore, rotate}
 	for i, c := range cmds {
 		dataDir := c.Flags().String("data-dir", client.DefaultDataDir(), "directory of the state store")
 		run := runs[i]

@@ -14,8 +14,8 @@ import (
 type systemdState struct {
 	n   *sdnotify.Notifier
 	log *slog.Logger
-	// ready closes once every informer has synced: the store is open, the API
-	// listens and the controllers start from full caches.
+	// ready closes once the controllers run on synced caches; the store is
+	// open and the API listens before.
 	ready <-chan struct{}
 	// isReady says READY was sent, so a reload may announce itself.
 	isReady bool
@@ -24,16 +24,21 @@ type systemdState struct {
 	stopTick func()
 }
 
-// newSystemdState watches mgr's informers for readiness and starts the
+// newSystemdState watches mgr for readiness and starts the
 // watchdog ticker that $WATCHDOG_USEC asks for.
 func newSystemdState(ctx context.Context, mgr *controllers.Manager, log *slog.Logger) *systemdState {
 	s := &systemdState{n: sdnotify.FromEnv(), log: log, stopTick: func() {}}
 	ready := make(chan struct{})
 	s.ready = ready
 	go func() {
-		for _, inf := range mgr.Informers() {
+		// The controllers' part of /readyz. The store's part (writable) is
+		// left out: a store over its quota still serves, and withholding
+		// READY would only have systemd restart gwd again and again.
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for mgr.Ready() != nil {
 			select {
-			case <-inf.Synced():
+			case <-t.C:
 			case <-ctx.Done():
 				return
 			}
