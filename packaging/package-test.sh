@@ -142,6 +142,10 @@ for f in state.db secret.key gwctl.yaml; do
 	[ "$(stat -c '%U' "/var/lib/ocppgw/$f")" = ocppgw ] || fail "/var/lib/ocppgw/$f is not ocppgw's"
 done
 key_sum=$(sha256sum </var/lib/ocppgw/secret.key)
+# The store commands read the data directory from the same settings file.
+out=$(setpriv --reuid=ocppgw --regid=ocppgw --init-groups /usr/bin/gwd check --config /etc/ocppgw/gwd.yaml 2>&1) ||
+	fail "gwd check --config /etc/ocppgw/gwd.yaml: $out"
+grep -q '/var/lib/ocppgw/state.db is sound' <<<"$out" || fail "gwd check did not check /var/lib/ocppgw/state.db: $out"
 
 step "upgrade through ocppgw-update: a signature checked first"
 export GNUPGHOME="$work/gnupg"
