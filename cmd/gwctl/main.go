@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ocppgw/ocppgw/cmd/internal/clidocs"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
@@ -17,6 +19,7 @@ func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	defer stop()
 	streams := IOStreams{In: in, Out: out, ErrOut: errOut}
 	cmd := newRootCmd(streams)
+	cmd.AddCommand(clidocs.Command())
 	cmd.SetArgs(args)
 	return exitCode(cmd.ExecuteContext(ctx), errOut)
 }

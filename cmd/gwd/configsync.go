@@ -30,11 +30,20 @@ type configSync struct {
 	log    *slog.Logger
 }
 
+// errNoResources: the directory has no documents, which the API refuses to
+// apply; what was applied before stays.
+var errNoResources = errors.New("no resources")
+
 func (c *configSync) run(ctx context.Context) {
 	if c.dir == "" {
 		return
 	}
 	res, err := c.apply(ctx)
+	if errors.Is(err, errNoResources) {
+		// A packaged gwd starts with an empty config.d: not an error.
+		c.log.Info("configuration directory holds no resources; nothing applied", "dir", c.dir)
+		return
+	}
 	if err != nil {
 		c.log.Error("configuration directory not applied; the previous configuration stays in force", "dir", c.dir, "err", err)
 		return
@@ -51,6 +60,9 @@ func (c *configSync) apply(ctx context.Context) (*v1alpha1.ApplyResult, error) {
 	docs, err := manifest.ReadFiles([]string{c.dir}, true, nil)
 	if err != nil {
 		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, errNoResources
 	}
 	for _, d := range docs {
 		if d.Object.Metadata.Labels == nil {

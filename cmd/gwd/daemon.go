@@ -14,6 +14,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/api/server"
+	"github.com/ocppgw/ocppgw/cmd/gwd/internal/sdnotify"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
 	"github.com/ocppgw/ocppgw/controllers/sitelimit"
@@ -78,7 +79,9 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 	sync := &configSync{dir: o.configDir, server: url, log: log.With("component", "config-sync")}
 	sync.run(ctx)
 
-	mgrStopped, runErr := serve(ctx, hup, sync, serveErr, mgrDone, log)
+	sd := newSystemdState(ctx, mgr, log)
+	mgrStopped, runErr := serve(ctx, hup, sync, sd, serveErr, mgrDone, log)
+	sd.stopping()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -117,16 +120,21 @@ func setupControllers(st *store.Store, drivers *charger.Drivers, history transac
 }
 
 // serve waits until ctx ends or the API or the controllers stop, and
-// applies the configuration directory again on every SIGHUP. mgrStopped
-// says the controllers' result was taken.
-func serve(ctx context.Context, hup <-chan os.Signal, sync *configSync, serveErr, mgrDone <-chan error, log *slog.Logger) (mgrStopped bool, err error) {
+// applies the configuration directory again on every SIGHUP. It tells
+// systemd when gwd is ready and pings its watchdog. mgrStopped says the
+// controllers' result was taken.
+func serve(ctx context.Context, hup <-chan os.Signal, sync *configSync, sd *systemdState, serveErr, mgrDone <-chan error, log *slog.Logger) (mgrStopped bool, err error) {
 	for {
 		select {
 		case <-ctx.Done():
 			return false, nil
+		case <-sd.ready:
+			sd.becameReady()
+		case <-sd.tick:
+			sd.send(sdnotify.Watchdog)
 		case <-hup:
 			log.Info("SIGHUP: applying the configuration directory again")
-			sync.run(ctx)
+			sd.reload(func() { sync.run(ctx) })
 		case err := <-serveErr:
 			return false, fmt.Errorf("admin API: %w", err)
 		case err := <-mgrDone:
