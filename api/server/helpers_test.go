@@ -15,6 +15,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
@@ -67,8 +68,13 @@ var testKey = bytes.Repeat([]byte{0x42}, store.KeySize)
 type env struct {
 	t   *testing.T
 	st  *store.Store
-	c   *client.Client
+	c   *client.Client // authenticated as an admin
 	url string
+	// admin is the bearer token of c, which raw sends too.
+	admin string
+	// rev0 is the revision after the admin's Token was stored: the store
+	// as a test starts with it.
+	rev0 int64
 }
 
 func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
@@ -90,11 +96,34 @@ func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
 	// a failed test left open, so the server's Close does not wait forever.
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { _ = st.Close() })
-	c, err := client.New(&client.Config{Server: ts.URL})
+	e := &env{t: t, st: st, url: ts.URL}
+	e.admin = e.token("test-admin", v1alpha1.RoleAdmin, time.Time{})
+	e.c = e.client(e.admin)
+	e.rev0 = st.Revision()
+	return e
+}
+
+// token stores a new Token and returns its secret.
+func (e *env) token(name, role string, expiration time.Time) string {
+	e.t.Helper()
+	o, secret, err := auth.NewToken(name, role, expiration)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
-	return &env{t: t, st: st, c: c, url: ts.URL}
+	if _, err := e.st.Create(o); err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
+// client returns a client that sends token ("" for none).
+func (e *env) client(token string) *client.Client {
+	e.t.Helper()
+	c, err := client.New(&client.Config{Server: e.url, Token: token})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
 }
 
 func ctx(t *testing.T) context.Context {
@@ -130,8 +159,15 @@ func (e *env) createBase() {
 	}
 }
 
-// raw makes a request without the client, for what the client cannot send.
+// raw makes a request without the client, for what the client cannot
+// send, as the admin.
 func (e *env) raw(method, path, contentType, body string) (int, v1alpha1.APIStatus, []byte) {
+	e.t.Helper()
+	return e.rawAs(e.admin, method, path, contentType, body)
+}
+
+// rawAs is raw with another bearer token ("" for none).
+func (e *env) rawAs(token, method, path, contentType, body string) (int, v1alpha1.APIStatus, []byte) {
 	e.t.Helper()
 	req, err := http.NewRequestWithContext(ctx(e.t), method, e.url+path, strings.NewReader(body))
 	if err != nil {
@@ -139,6 +175,9 @@ func (e *env) raw(method, path, contentType, body string) (int, v1alpha1.APIStat
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
