@@ -66,10 +66,11 @@ const waitFor = 10 * time.Second
 var testKey = bytes.Repeat([]byte{0x42}, store.KeySize)
 
 type env struct {
-	t   *testing.T
-	st  *store.Store
-	c   *client.Client // authenticated as an admin
-	url string
+	t    *testing.T
+	st   *store.Store
+	c    *client.Client // authenticated as an admin
+	url  string
+	path string // the store file
 	// admin is the bearer token of c, which raw sends too.
 	admin string
 	// rev0 is the revision after the admin's Token was stored: the store
@@ -86,7 +87,8 @@ func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
 	if sopts.CompactInterval == 0 {
 		sopts.CompactInterval = -1
 	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "gw.db"), sopts)
+	path := filepath.Join(t.TempDir(), "gw.db")
+	st, err := store.Open(path, sopts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
 	// a failed test left open, so the server's Close does not wait forever.
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { _ = st.Close() })
-	e := &env{t: t, st: st, url: ts.URL}
+	e := &env{t: t, st: st, url: ts.URL, path: path}
 	e.admin = e.token("test-admin", v1alpha1.RoleAdmin, time.Time{})
 	e.c = e.client(e.admin)
 	e.rev0 = st.Revision()
