@@ -82,6 +82,12 @@ func forbidden(id auth.Identity, a attributes) (v1alpha1.APIStatus, bool) {
 	if auth.Allowed(id.Role, a.verb, a.resource) {
 		return v1alpha1.APIStatus{}, true
 	}
+	return forbiddenStatus(id, string(a.verb), a), false
+}
+
+// forbiddenStatus words the 403 as the Kubernetes API server does: what is
+// forbidden, then who may not do which verb to it.
+func forbiddenStatus(id auth.Identity, verbs string, a attributes) v1alpha1.APIStatus {
 	what := a.resource
 	if a.kind != "" && a.kind == a.resource {
 		what = a.kind + " objects"
@@ -91,21 +97,25 @@ func forbidden(id auth.Identity, a attributes) (v1alpha1.APIStatus, bool) {
 		subject = a.kind + " " + quote(a.name)
 	}
 	st := newStatus(http.StatusForbidden, v1alpha1.ReasonForbidden, subject+" is forbidden: token "+quote(id.Name)+
-		" with role "+quote(id.Role)+" cannot "+string(a.verb)+" "+what)
+		" with role "+quote(id.Role)+" cannot "+verbs+" "+what)
 	st.Details = &v1alpha1.StatusDetails{Kind: a.kind, Name: a.name}
-	return st, false
+	return st
 }
 
-// authorizeObject is forbidden for one object of a kind, as an error for
-// the handlers: nil when every verb is allowed.
+// authorizeObject is the 403 for one object of a kind, as an error for the
+// handlers, naming every verb refused; nil when all are allowed.
 func authorizeObject(r *http.Request, kind, name string, verbs ...auth.Verb) error {
 	id, _ := auth.IdentityFrom(r.Context())
+	var refused []string
 	for _, v := range verbs {
-		if st, ok := forbidden(id, attributes{verb: v, resource: kind, kind: kind, name: name}); !ok {
-			return &apiError{st}
+		if !auth.Allowed(id.Role, v, kind) {
+			refused = append(refused, string(v))
 		}
 	}
-	return nil
+	if len(refused) == 0 {
+		return nil
+	}
+	return &apiError{forbiddenStatus(id, strings.Join(refused, " or "), attributes{resource: kind, kind: kind, name: name})}
 }
 
 // requestAttributes maps the route a request reached (its mux pattern) to

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/api/server"
 	"github.com/ocppgw/ocppgw/controllers"
@@ -51,9 +51,15 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 		return err
 	}
 
+	// gwd's own client (the config directory's apply) holds a token that
+	// lives in memory only, for this run.
+	systemToken, err := auth.NewSecret()
+	if err != nil {
+		return err
+	}
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
-		TryTemplate: tryTemplate(chargers), Discover: discover(chargers)})
+		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
@@ -62,9 +68,9 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(connlimit.New(ln, o.apiMaxConns, 0, api.Handler())) }()
 	url := "http://" + ln.Addr().String()
-	cfgPath := filepath.Join(o.dataDir, "gwctl.yaml")
-	if err := (&client.Config{Server: url}).Save(cfgPath); err != nil {
-		return fmt.Errorf("write client config: %w", err)
+	cfgPath, err := writeClientConfig(st, o.dataDir, url, log)
+	if err != nil {
+		return err
 	}
 	log.Info("gwd started", "version", version, "api", url, "dataDir", o.dataDir, "clientConfig", cfgPath, "revision", st.Revision())
 
@@ -72,7 +78,7 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 	mgrDone := make(chan error, 1)
 	go func() { mgrDone <- mgr.Run(mgrCtx) }()
 
-	sync := &configSync{dir: o.configDir, server: url, log: log.With("component", "config-sync")}
+	sync := &configSync{dir: o.configDir, server: url, token: systemToken, log: log.With("component", "config-sync")}
 	sync.run(ctx)
 
 	mgrStopped, runErr := serve(ctx, hup, sync, serveErr, mgrDone, log)
