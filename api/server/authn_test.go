@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -146,10 +147,19 @@ func TestTokenValueIsNotAnswered(t *testing.T) {
 	secret := e.token("grafana", v1alpha1.RoleViewer, time.Time{})
 	for _, p := range []string{prefix + "/tokens", prefix + "/tokens/grafana", prefix + "/tokens/test-admin"} {
 		resp, b := e.get(p, "Bearer "+e.admin)
-		if resp.StatusCode != 200 || !strings.Contains(b, "sha256:") {
+		var answer struct {
+			v1alpha1.Token
+			Items []v1alpha1.Token `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(b), &answer); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("GET %s: %d %s", p, resp.StatusCode, b)
 		}
-		for _, s := range []string{secret, e.admin, strings.TrimPrefix(secret, auth.TokenPrefix)} {
+		for _, tok := range append(answer.Items, answer.Token) {
+			if tok.Metadata.Name != "" && (tok.Spec.Hash != RedactedValue || tok.Spec.Role == "") {
+				t.Errorf("GET %s: token %s has hash %q, role %q", p, tok.Metadata.Name, tok.Spec.Hash, tok.Spec.Role)
+			}
+		}
+		for _, s := range []string{secret, e.admin, strings.TrimPrefix(secret, auth.TokenPrefix), "sha256:"} {
 			if strings.Contains(b, s) {
 				t.Errorf("GET %s shows a token: %s", p, b)
 			}
@@ -173,4 +183,35 @@ func TestSystemToken(t *testing.T) {
 	if resp, _ := e.get("/version", "Bearer "+sys+"x"); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a near miss of the system token: %d", resp.StatusCode)
 	}
+}
+
+// TestTokenHashRedactedInApply: an applied Token's hash is in no answer,
+// nor in its last-applied record; a changed hash is marked so.
+func TestTokenHashRedactedInApply(t *testing.T) {
+	e := newEnv(t, store.Options{}, Options{})
+	doc := func(h string) []byte {
+		return []byte("apiVersion: ocppgw.dev/v1alpha1\nkind: Token\nmetadata: {name: ci}\nspec: {role: viewer, hash: \"sha256:" + strings.Repeat(h, 64) + "\"}\n")
+	}
+	res, err := e.c.Apply(ctx(t), doc("a"), client.ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.c.Get(ctx(t), "Token", "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noPlaintext(t, "apply and get of a Token", []any{res, got}, strings.Repeat("a", 64))
+	if o, _ := e.st.Get("Token", "ci"); !strings.Contains(o.Metadata.Annotations[LastAppliedAnnotation], strings.Repeat("a", 64)) {
+		t.Fatal("the store lost the hash")
+	}
+	res, err = e.c.Apply(ctx(t), doc("b"), client.ApplyOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := v1alpha1.DecodeToken(res.Items[0].Object)
+	old, _ := v1alpha1.DecodeToken(res.Items[0].Old)
+	if tok.Spec.Hash != RedactedChangedValue || old.Spec.Hash != RedactedValue || res.Items[0].Action != v1alpha1.ActionConfigured {
+		t.Errorf("a changed hash: %q (old %q), %s", tok.Spec.Hash, old.Spec.Hash, res.Items[0].Action)
+	}
+	noPlaintext(t, "dry run", res, strings.Repeat("a", 64), strings.Repeat("b", 64))
 }
