@@ -204,9 +204,25 @@ func TestAuthBlocksCSMSExfiltration(t *testing.T) {
 		if bytes.Contains(db, []byte(strings.TrimPrefix(tok, "gwt_"))) {
 			t.Errorf("a token's value is in state.db")
 		}
+		if strings.Contains(d.logs.String(), strings.TrimPrefix(tok, "gwt_")) {
+			t.Errorf("a token's value is in gwd's debug log")
+		}
+	}
+	if !strings.Contains(d.logs.String(), `"code":401`) && !strings.Contains(d.logs.String(), "code=401") {
+		t.Errorf("gwd's debug log shows no refused request: the search read the wrong log")
 	}
 	if !bytes.Contains(db, []byte(strings.TrimPrefix(auth.Hash(admin), "sha256:"))) {
 		t.Error("the admin token's hash is not in state.db: the search read the wrong bytes")
+	}
+
+	// A restart keeps the token in gwctl.yaml and makes no other.
+	d = startGwd(t, d.dataDir)
+	defer d.stop(t)
+	if d.token(t) != admin {
+		t.Error("the restart changed the token in gwctl.yaml")
+	}
+	if out, errOut, code := runGwctl(t, owner, "", "get", "tokens", "-o", "name"); code != 0 || out != "token/initial-admin\n" {
+		t.Errorf("tokens after the restart: exit %d, %q %s", code, out, errOut)
 	}
 }
 

@@ -31,7 +31,15 @@ func writeClientConfig(st *store.Store, dataDir, url string, log *slog.Logger) (
 	} else if !errors.Is(err, os.ErrNotExist) {
 		log.Warn("the old client config is unreadable; writing a new one", "path", path, "err", err)
 	}
-	if tokens, _ := st.List("Token"); len(tokens) == 0 {
+	tokens, _ := st.List("Token")
+	if len(tokens) > 0 {
+		if _, err := auth.Authenticate(tokens, cfg.Token, time.Now()); err != nil {
+			// A restored store, a revoked token: gwctl will be refused.
+			log.Warn("the client config holds no valid token; gwctl needs --config with one (gwctl token create)",
+				"clientConfig", path, "reason", err)
+		}
+	}
+	if len(tokens) == 0 {
 		o, secret, err := auth.NewToken(initialTokenName, v1alpha1.RoleAdmin, time.Time{})
 		if err != nil {
 			return "", err
