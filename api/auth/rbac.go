@@ -29,6 +29,8 @@ const (
 	// list of kinds. Every valid token may read both.
 	ResourceVersion   = "version"
 	ResourceDiscovery = "discovery"
+	// ResourceMetrics is GET /metrics, which every role may scrape.
+	ResourceMetrics = "metrics"
 	// ResourceCommand runs a device command on a charger; ResourceMapping
 	// reads a charger's device through its mapping.
 	ResourceCommand = "Charger/command"
@@ -52,7 +54,7 @@ func Resources() []string {
 		out = append(out, k.Kind, StatusResource(k.Kind))
 	}
 	return append(out, ResourceCommand, ResourceMapping, ResourceTryTemplate, ResourceDiscover,
-		ResourceVersion, ResourceDiscovery)
+		ResourceVersion, ResourceDiscovery, ResourceMetrics)
 }
 
 // Rule allows its verbs on its resources; "*" in either matches all.
@@ -66,9 +68,10 @@ type Rule struct {
 var OperatorKinds = []string{"Charger", "Template", "Bus", "ChargingProfile"}
 
 // readAll reads and watches every kind (Secret values are redacted in
-// every answer, whoever asks), the version and the discovery document.
+// every answer, whoever asks), the version, the discovery document and
+// the metrics.
 func readAll() Rule {
-	r := Rule{Verbs: []Verb{Get, List, Watch}, Resources: []string{ResourceVersion, ResourceDiscovery}}
+	r := Rule{Verbs: []Verb{Get, List, Watch}, Resources: []string{ResourceVersion, ResourceDiscovery, ResourceMetrics}}
 	for _, k := range v1alpha1.Kinds() {
 		r.Resources = append(r.Resources, k.Kind)
 	}

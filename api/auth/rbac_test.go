@@ -16,7 +16,7 @@ func expected(role string, verb Verb, resource string) bool {
 	read := verb == Get || verb == List || verb == Watch
 	kind, sub, _ := strings.Cut(resource, "/")
 	_, isKind := v1alpha1.LookupKind(kind)
-	plainRead := read && sub == "" && (isKind || resource == ResourceVersion || resource == ResourceDiscovery)
+	plainRead := read && sub == "" && (isKind || resource == "version" || resource == "discovery" || resource == "metrics")
 	switch role {
 	case v1alpha1.RoleAdmin:
 		return true
@@ -46,8 +46,8 @@ func TestEveryRoleVerbResource(t *testing.T) {
 			}
 		}
 	}
-	// 8 kinds with their status, 6 other resources, 6 verbs, 5 roles.
-	if want := (len(v1alpha1.Kinds())*2 + 6) * 6 * 5; n != want || len(v1alpha1.Kinds()) != 8 {
+	// 8 kinds with their status, 7 other resources, 6 verbs, 5 roles.
+	if want := (len(v1alpha1.Kinds())*2 + 7) * 6 * 5; n != want || len(v1alpha1.Kinds()) != 8 {
 		t.Errorf("enumerated %d cases over %d kinds, want %d over 8", n, len(v1alpha1.Kinds()), want)
 	}
 }
@@ -74,6 +74,7 @@ func TestIssueCases(t *testing.T) {
 		{"viewer", Create, "Charger/command", false},
 		{"viewer", Delete, "Bus", false},
 		{"viewer", Get, "discovery", true},
+		{"viewer", Get, "metrics", true},
 		{"admin", Update, "CSMS", true},
 		{"admin", Create, "Token", true},
 		{"admin", Update, "Transaction/status", true},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -214,4 +215,44 @@ func TestTokenHashRedactedInApply(t *testing.T) {
 		t.Errorf("a changed hash: %q (old %q), %s", tok.Spec.Hash, old.Spec.Hash, res.Items[0].Action)
 	}
 	noPlaintext(t, "dry run", res, strings.Repeat("a", 64), strings.Repeat("b", 64))
+}
+
+// TestUnmappedRouteIsAdminOnly: a route added to the mux without a line in
+// requestAttributes is closed to all but admins; /metrics is open to every
+// role.
+func TestUnmappedRouteIsAdminOnly(t *testing.T) {
+	st, err := store.Open(t.TempDir()+"/gw.db", store.Options{NoSync: true, CompactInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := New(Options{Store: st})
+	ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
+	s.mux.HandleFunc("GET /apis/ocppgw.dev/v1alpha1/backup", ok)
+	s.mux.HandleFunc("GET /metrics", ok)
+	tokens := map[string]string{}
+	for _, role := range v1alpha1.TokenRoles {
+		o, secret, err := auth.NewToken(role, role, time.Time{})
+		if err == nil {
+			_, err = st.Create(o)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[role] = secret
+	}
+	for role, tok := range tokens {
+		for path, want := range map[string]int{prefix + "/backup": http.StatusForbidden, "/metrics": http.StatusOK} {
+			if role == v1alpha1.RoleAdmin {
+				want = http.StatusOK
+			}
+			req := httptest.NewRequest("GET", path, nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			if rec.Code != want {
+				t.Errorf("GET %s as %s: %d %s, want %d", path, role, rec.Code, rec.Body, want)
+			}
+		}
+	}
 }

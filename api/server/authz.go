@@ -120,7 +120,8 @@ func authorizeObject(r *http.Request, kind, name string, verbs ...auth.Verb) err
 
 // requestAttributes maps the route a request reached (its mux pattern) to
 // a verb and a resource. A route this does not know is for admins only, so
-// a route added without a line here is closed rather than open.
+// a route added without a line here is closed rather than open (a backup,
+// say, which holds every object).
 func requestAttributes(pattern string, r *http.Request) attributes {
 	method, path, _ := strings.Cut(pattern, " ")
 	if path == "" { // a method-less pattern: the 404 and 405 answers
@@ -130,6 +131,8 @@ func requestAttributes(pattern string, r *http.Request) attributes {
 	switch path {
 	case "/version":
 		return attributes{verb: auth.Get, resource: auth.ResourceVersion}
+	case "/metrics":
+		return attributes{verb: auth.Get, resource: auth.ResourceMetrics}
 	case prefix, prefix + "/{$}":
 		return attributes{verb: auth.Get, resource: auth.ResourceDiscovery}
 	case prefix + "/apply":
