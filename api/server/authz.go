@@ -46,6 +46,9 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				strings.TrimPrefix(err.Error(), "auth: ")+"; send \"Authorization: Bearer <token>\" (gwctl reads it from gwctl.yaml)"))
 			return
 		}
+		if rec, ok := w.(*statusRecorder); ok {
+			rec.who = id.Name // for the request log: who, never the token
+		}
 		r = r.WithContext(auth.WithIdentity(r.Context(), id))
 		_, pattern := s.mux.Handler(r)
 		a := requestAttributes(pattern, r)

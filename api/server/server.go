@@ -206,6 +206,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 type statusRecorder struct {
 	http.ResponseWriter
 	code int
+	who  string // the token's name, once guard knows it
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -234,6 +235,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("path", r.URL.Path),
 			slog.String("query", r.URL.RawQuery),
 			slog.Int("code", rec.code),
+			slog.String("token", rec.who),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("remote", r.RemoteAddr))
 	})

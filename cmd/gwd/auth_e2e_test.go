@@ -211,6 +211,9 @@ func TestAuthBlocksCSMSExfiltration(t *testing.T) {
 	if !strings.Contains(d.logs.String(), `"code":401`) && !strings.Contains(d.logs.String(), "code=401") {
 		t.Errorf("gwd's debug log shows no refused request: the search read the wrong log")
 	}
+	if !strings.Contains(d.logs.String(), `"token":"ops"`) && !strings.Contains(d.logs.String(), "token=ops") {
+		t.Errorf("gwd's request log does not name the operator's token")
+	}
 	if !bytes.Contains(db, []byte(strings.TrimPrefix(auth.Hash(admin), "sha256:"))) {
 		t.Error("the admin token's hash is not in state.db: the search read the wrong bytes")
 	}
