@@ -29,6 +29,35 @@ type Manager struct {
 	runCtx      context.Context // set while running, for informers asked for late
 	wg          sync.WaitGroup
 	failed      chan error
+	// running is true from the moment every cache is synced and the
+	// controllers' workers run until they are told to stop.
+	running bool
+}
+
+// Ready returns nil while the controllers run on synced caches, and
+// otherwise says what is missing: the caches not synced yet, or the
+// controllers not running. It is the controllers' readiness.
+func (m *Manager) Ready() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.running {
+		return nil
+	}
+	if !m.started {
+		return errors.New("controllers not started")
+	}
+	if m.runCtx == nil {
+		return errors.New("controllers stopped")
+	}
+	var waiting []string
+	for _, kind := range m.order {
+		select {
+		case <-m.informers[kind].Synced():
+		default:
+			waiting = append(waiting, kind)
+		}
+	}
+	return fmt.Errorf("informers not synced yet: %v", waiting)
 }
 
 // NewManager returns a manager reading from st. A nil log discards.
@@ -134,6 +163,7 @@ func (m *Manager) Run(ctx context.Context) error {
 		for _, c := range m.controllers {
 			c.start(ctx, &m.wg)
 		}
+		m.running = true
 		m.mu.Unlock()
 		m.log.Info("controllers started", "controllers", len(m.controllers), "informers", len(infs))
 		select {
@@ -215,6 +245,7 @@ func (m *Manager) waitForSync(ctx context.Context, infs []*Informer) error {
 func (m *Manager) stop(cancel context.CancelFunc) {
 	cancel()
 	m.mu.Lock()
+	m.running = false
 	for _, c := range m.controllers {
 		c.queue.ShutDown()
 	}

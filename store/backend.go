@@ -17,10 +17,10 @@ import (
 // first initialisation can leave a corrupt file (bbolt README, Known Issues).
 //
 // An existing file is checked before use: bbolt validates the meta pages,
-// and a full consistency check walks every page. A damaged file, or a 0-byte
-// one unless init is set, fails with ErrCorrupt or ErrEmptyFile and never
-// panics.
-func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error) {
+// and, with fullCheck, a consistency check walks every page. A damaged file,
+// or a 0-byte one unless init is set, fails with ErrCorrupt or ErrEmptyFile
+// and never panics.
+func openBolt(path string, noSync, init, fullCheck bool, lockWait time.Duration, log *slog.Logger) (*bolt.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create store directory: %w", err)
 	}
@@ -32,7 +32,13 @@ func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error
 			return nil, err
 		}
 	}
-	db, err := openVerified(path, boltOptions(noSync), log)
+	open := openMeta
+	if fullCheck {
+		open = openVerified
+	}
+	o := boltOptions(noSync)
+	o.Timeout = lockWait
+	db, err := open(path, o, log)
 	if err != nil {
 		return nil, err
 	}
@@ -43,20 +49,33 @@ func openBolt(path string, noSync, init bool, log *slog.Logger) (*bolt.DB, error
 	return db, nil
 }
 
-// openVerified opens the existing file at path with bbolt, which validates
-// the meta pages, and runs the full consistency check. Every failure caused
-// by the file's content is ErrCorrupt.
+// openVerified opens the existing file at path and runs the full
+// consistency check: what the offline commands use.
 func openVerified(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, error) {
+	db, err := openMeta(path, o, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkConsistency(db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openMeta opens the existing file at path with bbolt, which validates the
+// meta pages. Every failure caused by the file's content is ErrCorrupt.
+func openMeta(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, error) {
 	if bad := damagedMetaPages(path); len(bad) == 1 {
 		log.Warn("one of the store's two meta pages is damaged; it was opened from the other, "+
 			"which may lack the last write before the damage. Check recent objects, and restore a backup if one is missing",
 			"file", path, "metaPage", bad[0])
 	}
-	db, err := openChecked(path, o)
+	db, err := openWaiting(path, o, log)
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("open store %s: locked by another process (is gwd running? stop it first)", path)
+			return nil, fmt.Errorf("open store %s: still locked by another process after %v (is gwd running? stop it first)", path, o.Timeout)
 		case errors.Is(err, ErrCorrupt):
 			return nil, err
 		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum),
@@ -65,11 +84,35 @@ func openVerified(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, err
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	if err := checkConsistency(db, path); err != nil {
-		db.Close()
-		return nil, err
-	}
 	return db, nil
+}
+
+// lockNotice is how long an open waits for the file lock before it says
+// that it is waiting.
+const lockNotice = 500 * time.Millisecond
+
+// openWaiting opens the file, waiting up to o.Timeout for the lock that
+// another process holds: a gwd restarted while the old one still closes
+// its store waits for it, and says so, rather than failing.
+func openWaiting(path string, o *bolt.Options, log *slog.Logger) (*bolt.DB, error) {
+	wait := o.Timeout
+	if wait <= lockNotice {
+		return openChecked(path, o)
+	}
+	first := *o
+	first.Timeout = lockNotice
+	db, err := openChecked(path, &first)
+	if !errors.Is(err, bolterrors.ErrTimeout) {
+		return db, err
+	}
+	log.Warn("the store file is locked by another process; waiting for it (a gwd still stopping?)", "file", path, "upTo", wait)
+	rest := *o
+	rest.Timeout = wait - lockNotice
+	db, err = openChecked(path, &rest)
+	if err == nil {
+		log.Info("store lock taken", "file", path)
+	}
+	return db, err
 }
 
 func boltOptions(noSync bool) *bolt.Options {

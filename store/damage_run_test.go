@@ -52,18 +52,7 @@ func TestDamagedPageAtRunTimeFailsTheRequest(t *testing.T) {
 	if !errors.Is(w.Err(), ErrCorrupt) || !strings.Contains(w.Err().Error(), "gwd restore") {
 		t.Fatalf("watch over the damaged page ended with %v, want ErrCorrupt saying how to restore", w.Err())
 	}
-	if err := s.Healthy(); !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("Healthy after the damage = %v, want ErrCorrupt", err)
-	}
-	if _, err := s.Create(obj("Charger", "after", `{}`)); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("write after the damage = %v, want ErrCorrupt", err)
-	}
-	if _, err := s.Get("Charger", "ch-001"); err != nil {
-		t.Errorf("read from the cache after the damage: %v", err)
-	}
-	if !strings.Contains(logs.String(), "store damaged") {
-		t.Errorf("damage not logged: %q", logs.String())
-	}
+	wantDamageFound(t, s, "ch-001", logs.String())
 }
 
 // syncBuffer is a log sink safe for the store's goroutines.

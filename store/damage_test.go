@@ -44,26 +44,32 @@ func damagedFile(t *testing.T) (string, int) {
 // whose damage nothing would ever read.
 func livePage(t *testing.T, path, typ string) int {
 	t.Helper()
+	return findPage(t, path, func(_ int, pageType string) bool { return pageType == typ })
+}
+
+// findPage returns the first live page that match accepts.
+func findPage(t *testing.T, path string, match func(id int, pageType string) bool) int {
+	t.Helper()
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	found := -1
-	err = db.Update(func(tx *bolt.Tx) error {
+	err = db.Update(func(tx *bolt.Tx) error { // tx.Page needs the freelist
 		for id := 2; found < 0; id++ {
 			info, err := tx.Page(id)
 			if err != nil || info == nil {
 				return err
 			}
-			if info.Type == typ && info.ID == id {
+			if info.ID == id && match(id, info.Type) {
 				found = id
 			}
 		}
 		return errors.New("read only")
 	})
 	if found < 0 {
-		t.Fatalf("no live %s page in %s (%v)", typ, path, err)
+		t.Fatalf("no such live page in %s (%v)", path, err)
 	}
 	return found
 }
@@ -73,6 +79,24 @@ func livePage(t *testing.T, path, typ string) int {
 func garble(data []byte, off, n int) {
 	for i := off; i < off+n && i < len(data); i++ {
 		data[i] = byte(0xA5 ^ i)
+	}
+}
+
+// wantDamageFound checks a store after damage was found: writes fail with
+// ErrCorrupt, reads from the cache go on, and the log says so.
+func wantDamageFound(t *testing.T, s *Store, cached, logs string) {
+	t.Helper()
+	if err := s.Healthy(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Healthy after the damage = %v, want ErrCorrupt", err)
+	}
+	if _, err := s.Create(obj("Charger", "after", `{}`)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("write after the damage = %v, want ErrCorrupt", err)
+	}
+	if _, err := s.Get("Charger", cached); err != nil {
+		t.Errorf("read from the cache after the damage: %v", err)
+	}
+	if !strings.Contains(logs, "store damaged") {
+		t.Errorf("damage not logged: %q", logs)
 	}
 }
 

@@ -102,12 +102,35 @@ func Restore(backup, path string) error {
 	return nil
 }
 
+// BackupInfo describes a snapshot of the store.
+type BackupInfo struct {
+	// Revision is the store's revision in the snapshot.
+	Revision int64
+	// Size is the snapshot's length in bytes.
+	Size int64
+}
+
 // Backup writes a consistent snapshot of the store to w while it runs: one
 // read transaction, so writers go on meanwhile. It returns the bytes
 // written. The snapshot is a store file that Restore accepts.
-func (s *Store) Backup(w io.Writer) (int64, error) {
+func (s *Store) Backup(w io.Writer) (int64, error) { return s.BackupWith(w, nil) }
+
+// BackupWith is Backup that first calls begin, if not nil, with the
+// snapshot's revision and size, before its first byte is written: an HTTP
+// answer sends them as headers. An error from begin ends the backup.
+//
+// The read transaction lasts until w has taken the whole snapshot, and
+// while it lasts bbolt cannot remap the file: a write that needs a larger
+// memory map waits. A caller streaming to a slow peer bounds how long w may stall.
+func (s *Store) BackupWith(w io.Writer, begin func(BackupInfo) error) (int64, error) {
 	var n int64
 	err := s.view(func(tx *bolt.Tx) error {
+		if begin != nil {
+			info := BackupInfo{Revision: int64(tx.Bucket(bucketEvents).Sequence()), Size: tx.Size()}
+			if err := begin(info); err != nil {
+				return err
+			}
+		}
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -116,6 +139,32 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 		return n, fmt.Errorf("store: backup: %w", err)
 	}
 	return n, nil
+}
+
+// VerifyBackup runs Verify's checks on the store file at path, read-only,
+// and returns the revision it holds and its size: the check a fresh backup
+// gets before it is kept.
+func VerifyBackup(path string) (BackupInfo, error) {
+	db, err := openReadOnly(path)
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	defer db.Close()
+	var info BackupInfo
+	err = guard(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			ev := tx.Bucket(bucketEvents)
+			if ev == nil || tx.Bucket(bucketObjects) == nil {
+				return fmt.Errorf("%s is a bbolt file but not a gwd store: it has no %s and %s buckets", path, bucketObjects, bucketEvents)
+			}
+			info = BackupInfo{Revision: int64(ev.Sequence()), Size: fileSize(path)}
+			return nil
+		})
+	})
+	if err != nil {
+		return BackupInfo{}, fmt.Errorf("verify store: %w", err)
+	}
+	return info, nil
 }
 
 func copyFile(in io.Reader, path string) error {

@@ -55,6 +55,16 @@ type Options struct {
 	// of one object: a flood of status changes coalesces into one write per
 	// interval. 0 means one second.
 	StatusMinInterval time.Duration
+	// CheckInlineBytes is the largest file whose full consistency check
+	// runs before Open returns. A larger file is opened once its meta pages
+	// and objects read cleanly, and its full check runs in the background:
+	// damage found then marks the store unhealthy, as damage met at run
+	// time does. 0 means 256 MiB; negative, always before Open returns.
+	CheckInlineBytes int64
+	// LockWait is how long Open waits for the file lock another process
+	// holds, saying so in the log: a gwd restarted right after a stop waits
+	// for the old one to close the store. 0 means 30 s.
+	LockWait time.Duration
 	// now is replaced in tests of age-based compaction.
 	now func() time.Time
 }
@@ -89,6 +99,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.StatusMinInterval <= 0 {
 		o.StatusMinInterval = time.Second
+	}
+	if o.LockWait <= 0 {
+		o.LockWait = 30 * time.Second
+	}
+	if o.CheckInlineBytes == 0 {
+		o.CheckInlineBytes = 256 << 20
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -133,6 +149,8 @@ type Store struct {
 	// hmu guards unhealthy: the ErrCorrupt met at run time, if any.
 	hmu       sync.Mutex
 	unhealthy error
+	// checking is true while the open check runs in the background.
+	checking atomic.Bool
 
 	stop      chan struct{}
 	done      sync.WaitGroup
@@ -149,7 +167,8 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openBolt(path, opts.NoSync, opts.Init, opts.Logger)
+	checkLater := opts.CheckInlineBytes >= 0 && fileSize(path) > opts.CheckInlineBytes
+	db, err := openBolt(path, opts.NoSync, opts.Init, !checkLater, opts.LockWait, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +194,11 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s.done.Add(1)
 	go s.flushLoop()
+	if checkLater {
+		s.checking.Store(true)
+		s.done.Add(1)
+		go s.checkInBackground()
+	}
 	if opts.CompactInterval > 0 {
 		s.done.Add(1)
 		go s.compactLoop()

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
@@ -193,8 +195,8 @@ func TestReopenRestoresState(t *testing.T) {
 		t.Errorf("revision after reopen %d, want 4", s2.Revision())
 	}
 	// A second open of the same file is refused with a clear reason.
-	if _, err := Open(path, Options{}); err == nil {
-		t.Errorf("second open of a locked store succeeded")
+	if _, err := Open(path, Options{LockWait: 100 * time.Millisecond}); err == nil || !strings.Contains(err.Error(), "locked by another process") {
+		t.Errorf("second open of a locked store: %v, want locked by another process", err)
 	}
 }
 

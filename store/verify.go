@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -58,11 +59,22 @@ func openChecked(path string, o *bolt.Options) (db *bolt.DB, err error) {
 
 // checkConsistency walks every page reachable from the current meta page:
 // branch, leaf and overflow pages, the freelist, and no page used twice or
-// lost. A problem found is ErrCorrupt naming the first few.
+// lost. A problem found is ErrCorrupt naming the first few. It runs in a
+// read transaction when nothing writes to db meanwhile.
 func checkConsistency(db *bolt.DB, path string) error {
+	return checkIn(db.View, path)
+}
+
+// errRollback ends a read-write transaction that only looked.
+var errRollback = errors.New("rollback")
+
+// checkIn runs the check in a transaction begun by run. bbolt's check reads
+// the shared freelist, which writers change, so with writers about it must
+// run in a read-write transaction (bbolt's Tx.Check doc), rolled back.
+func checkIn(run func(func(*bolt.Tx) error) error, path string) error {
 	var problems []string
 	err := guard(func() error {
-		return db.View(func(tx *bolt.Tx) error {
+		return run(func(tx *bolt.Tx) error {
 			if int64(tx.Size()) > fileSize(path) {
 				problems = append(problems, fmt.Sprintf("file is %d bytes but its meta page says %d: truncated", fileSize(path), tx.Size()))
 				return nil
@@ -72,16 +84,49 @@ func checkConsistency(db *bolt.DB, path string) error {
 					problems = append(problems, err.Error())
 				}
 			}
+			if tx.Writable() {
+				return errRollback
+			}
 			return nil
 		})
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errRollback) {
 		return corruptError(path, err)
 	}
 	if len(problems) > 0 {
 		return corruptError(path, "consistency check failed: "+strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// checkInBackground runs the full consistency check of a file too large to
+// check before serving: reads, watches and /healthz are answered meanwhile,
+// and writes wait for it, since it holds bbolt's write transaction. Damage
+// found marks the store unhealthy: writes are refused and readiness turns
+// false, as for damage met at run time. Close waits for the check, which
+// bbolt cannot interrupt.
+func (s *Store) checkInBackground() {
+	defer s.done.Done()
+	defer s.checking.Store(false)
+	start := time.Now()
+	s.log.Info("checking the store file in the background; writes wait for it", "file", s.path, "bytes", fileSize(s.path))
+	err := checkIn(s.db.Update, s.path)
+	if err == nil {
+		s.log.Info("store file checked: consistent", "file", s.path, "took", time.Since(start).Round(time.Millisecond))
+		return
+	}
+	s.markDamaged(err)
+}
+
+// markDamaged records the first damage found: from then on writes fail
+// with it and readiness is false.
+func (s *Store) markDamaged(err error, args ...any) {
+	s.hmu.Lock()
+	if s.unhealthy == nil {
+		s.unhealthy = err
+	}
+	s.hmu.Unlock()
+	s.log.Error("store damaged; writes are refused from now on", append([]any{"err", err}, args...)...)
 }
 
 func fileSize(path string) int64 {
@@ -156,14 +201,26 @@ func (s *Store) guarded(op string, fn func() error) error {
 		return err
 	}
 	cerr := corruptError(s.path, fmt.Sprintf("a %s met a damaged page: %v", op, pe.value))
-	s.hmu.Lock()
-	if s.unhealthy == nil {
-		s.unhealthy = cerr
-	}
-	s.hmu.Unlock()
-	s.log.Error("store damaged; writes are refused from now on", "err", cerr, "stack", string(pe.stack))
+	s.markDamaged(cerr, "stack", string(pe.stack))
 	return cerr
 }
+
+// Writable returns nil when a write would be taken now: the store is
+// sound, its open check has ended, and it has space. Otherwise it says why.
+// It is the store's readiness.
+func (s *Store) Writable() error {
+	if err := s.Healthy(); err != nil {
+		return err
+	}
+	if s.Checking() {
+		return fmt.Errorf("the store file %s is still being checked; writes wait for it", s.path)
+	}
+	return s.checkQuota()
+}
+
+// Checking reports whether the background check of a large file at open
+// is still running: the store is not ready for writes yet.
+func (s *Store) Checking() bool { return s.checking.Load() }
 
 // Healthy returns nil while the store works, and the ErrCorrupt error once
 // a damaged page was met: from then on every write fails with it, while

@@ -31,6 +31,12 @@ const (
 	ResourceDiscovery = "discovery"
 	// ResourceMetrics is GET /metrics, which every role may scrape.
 	ResourceMetrics = "metrics"
+	// ResourceBackup is a snapshot of the whole store: every Secret
+	// (sealed) and Token hash in it. Admins only.
+	ResourceBackup = "backup"
+	// ResourceLogLevels are gwd's log levels: every role reads them, an
+	// admin changes them (a trace shows OCPP frames).
+	ResourceLogLevels = "loglevels"
 	// ResourceCommand runs a device command on a charger; ResourceMapping
 	// reads a charger's device through its mapping.
 	ResourceCommand = "Charger/command"
@@ -54,7 +60,7 @@ func Resources() []string {
 		out = append(out, k.Kind, StatusResource(k.Kind))
 	}
 	return append(out, ResourceCommand, ResourceMapping, ResourceTryTemplate, ResourceDiscover,
-		ResourceVersion, ResourceDiscovery, ResourceMetrics)
+		ResourceVersion, ResourceDiscovery, ResourceMetrics, ResourceBackup, ResourceLogLevels)
 }
 
 // Rule allows its verbs on its resources; "*" in either matches all.
@@ -68,10 +74,10 @@ type Rule struct {
 var OperatorKinds = []string{"Charger", "Template", "Bus", "ChargingProfile"}
 
 // readAll reads and watches every kind (Secret values are redacted in
-// every answer, whoever asks), the version, the discovery document and
-// the metrics.
+// every answer, whoever asks), the version, the discovery document, the
+// metrics and the log levels.
 func readAll() Rule {
-	r := Rule{Verbs: []Verb{Get, List, Watch}, Resources: []string{ResourceVersion, ResourceDiscovery, ResourceMetrics}}
+	r := Rule{Verbs: []Verb{Get, List, Watch}, Resources: []string{ResourceVersion, ResourceDiscovery, ResourceMetrics, ResourceLogLevels}}
 	for _, k := range v1alpha1.Kinds() {
 		r.Resources = append(r.Resources, k.Kind)
 	}

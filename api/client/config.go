@@ -1,13 +1,18 @@
 package client
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/ocppgw/ocppgw/api/manifest"
 )
 
 // Config says how to reach and authenticate to a gateway. gwd writes it to
@@ -26,16 +31,28 @@ type Config struct {
 	ClientKey         string `json:"clientKey,omitempty"`
 }
 
+// MaxConfigBytes bounds a gwctl.yaml. A real one is a few lines; a larger
+// file is a mistake (or an attack on gwctl's memory) and is refused.
+const MaxConfigBytes = 1 << 20
+
 // LoadConfig reads a gwctl.yaml. Unknown fields are errors, so a typo does
 // not silently fall back to a default. Relative file paths in it are taken
-// relative to the file's directory.
+// relative to the file's directory. The file is read up to MaxConfigBytes
+// and decoded under the manifest limits (depth, key length, YAML alias
+// expansion), like every other YAML gwctl reads.
 func LoadConfig(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := readConfig(path)
 	if err != nil {
-		return nil, fmt.Errorf("load client config: %w", err)
+		return nil, err
+	}
+	j, err := manifest.ToJSON(b)
+	if err != nil {
+		return nil, fmt.Errorf("load client config %s: %w", path, err)
 	}
 	var c Config
-	if err := yaml.UnmarshalStrict(b, &c); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("load client config %s: %w", path, err)
 	}
 	// An empty server is allowed here: gwctl's --server may supply it.
@@ -49,6 +66,24 @@ func LoadConfig(path string) (*Config, error) {
 		}
 	}
 	return &c, nil
+}
+
+// readConfig reads the file at path, refusing one over MaxConfigBytes
+// without reading more than that.
+func readConfig(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load client config: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("load client config %s: %w", path, err)
+	}
+	if len(b) > MaxConfigBytes {
+		return nil, fmt.Errorf("load client config %s: the file is larger than %d bytes; a gwctl.yaml holds a few lines", path, MaxConfigBytes)
+	}
+	return b, nil
 }
 
 // Save writes the config as YAML, readable by its owner only since it may

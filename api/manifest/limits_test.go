@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ocppgw/ocppgw/internal/memcheck"
 )
 
 // nestedJSON is depth objects nested under keys of keyLen bytes: the shape
@@ -25,13 +26,7 @@ func aliasYAML(size, n int) []byte {
 }
 
 // allocated is the bytes f allocates, whether or not they are still live.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+var allocated = memcheck.Allocated
 
 // boundAlloc is the allocation a decode of n bytes may take: a small
 // multiple of the input plus what admitting a few objects costs.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/logging"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -35,8 +37,13 @@ func mayWrite(role, kind string) bool {
 		role == v1alpha1.RoleOperator && (kind == "Charger" || kind == "Template" || kind == "Bus" || kind == "ChargingProfile")
 }
 
-func deviceOptions() Options {
+func deviceOptions(t *testing.T) Options {
+	lg, err := logging.New(logging.Options{Levels: "info", Stderr: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return Options{
+		LogLevels:   lg.Levels,
 		MappingTest: func(context.Context, string) (any, error) { return map[string]string{"read": "ok"}, nil },
 		Command: func(_ context.Context, ch string, c v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult {
 			return v1alpha1.ChargerCommandResult{Charger: ch, Command: c.Command, Result: v1alpha1.CommandDone}
@@ -70,7 +77,7 @@ func checkAnswer(t *testing.T, what, role string, verb auth.Verb, kind string, a
 // kind with a real token of each role and checks the answer: the request's
 // own success code when the role allows it, else 403.
 func TestEveryVerbKindRoleOverHTTP(t *testing.T) {
-	e := newEnv(t, store.Options{}, deviceOptions())
+	e := newEnv(t, store.Options{}, deviceOptions(t))
 	e.createBase()
 	e.create(chargerYAML)
 	for _, role := range v1alpha1.TokenRoles {
@@ -118,9 +125,16 @@ func TestEveryVerbKindRoleOverHTTP(t *testing.T) {
 		checkAnswer(t, "a template test", role, auth.Create, "mappingtest", device, http.StatusOK, code, st)
 		code, st, _ = e.rawAs(tok, "POST", prefix+"/discover/modbus", "application/json", `{}`)
 		checkAnswer(t, "a discovery", role, auth.Create, "discover", device, http.StatusOK, code, st)
-		for _, p := range []string{"/version", prefix, prefix + "/"} {
+		for _, p := range []string{"/version", prefix, prefix + "/", "/debug/loglevels"} {
 			code, st, _ = e.rawAs(tok, "GET", p, "", "")
 			checkAnswer(t, "GET "+p, role, auth.Get, "", true, http.StatusOK, code, st)
 		}
+		admin := role == v1alpha1.RoleAdmin
+		code, st, _ = e.rawAs(tok, "GET", prefix+"/backup", "", "")
+		checkAnswer(t, "a backup", role, auth.Get, "backup", admin, http.StatusOK, code, st)
+		code, st, _ = e.rawAs(tok, "PUT", "/debug/loglevels/drivers/modbus", "application/json", `{"level":"debug"}`)
+		checkAnswer(t, "a log level change", role, auth.Update, "loglevels", admin, http.StatusOK, code, st)
+		code, st, _ = e.rawAs(tok, "DELETE", "/debug/loglevels/drivers/modbus", "", "")
+		checkAnswer(t, "a log level reset", role, auth.Delete, "loglevels", admin, http.StatusOK, code, st)
 	}
 }

@@ -228,7 +228,7 @@ func TestUnmappedRouteIsAdminOnly(t *testing.T) {
 	defer st.Close()
 	s := New(Options{Store: st})
 	ok := func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }
-	s.mux.HandleFunc("GET /apis/ocppgw.dev/v1alpha1/backup", ok)
+	s.mux.HandleFunc("GET /apis/ocppgw.dev/v1alpha1/snapshot", ok) // a route no one mapped
 	s.mux.HandleFunc("GET /metrics", ok)
 	tokens := map[string]string{}
 	for _, role := range v1alpha1.TokenRoles {
@@ -242,7 +242,7 @@ func TestUnmappedRouteIsAdminOnly(t *testing.T) {
 		tokens[role] = secret
 	}
 	for role, tok := range tokens {
-		for path, want := range map[string]int{prefix + "/backup": http.StatusForbidden, "/metrics": http.StatusOK} {
+		for path, want := range map[string]int{prefix + "/snapshot": http.StatusForbidden, "/metrics": http.StatusOK} {
 			if role == v1alpha1.RoleAdmin {
 				want = http.StatusOK
 			}

@@ -123,8 +123,7 @@ func authorizeObject(r *http.Request, kind, name string, verbs ...auth.Verb) err
 
 // requestAttributes maps the route a request reached (its mux pattern) to
 // a verb and a resource. A route this does not know is for admins only, so
-// a route added without a line here is closed rather than open (a backup,
-// say, which holds every object).
+// a route added without a line here is closed rather than open.
 func requestAttributes(pattern string, r *http.Request) attributes {
 	method, path, _ := strings.Cut(pattern, " ")
 	if path == "" { // a method-less pattern: the 404 and 405 answers
@@ -136,6 +135,16 @@ func requestAttributes(pattern string, r *http.Request) attributes {
 		return attributes{verb: auth.Get, resource: auth.ResourceVersion}
 	case "/metrics":
 		return attributes{verb: auth.Get, resource: auth.ResourceMetrics}
+	case prefix + "/backup":
+		return attributes{verb: auth.Get, resource: auth.ResourceBackup}
+	case "/debug/loglevels":
+		return attributes{verb: auth.Get, resource: auth.ResourceLogLevels}
+	case "/debug/loglevels/{component...}":
+		verb := auth.Update
+		if method == http.MethodDelete {
+			verb = auth.Delete
+		}
+		return attributes{verb: verb, resource: auth.ResourceLogLevels}
 	case prefix, prefix + "/{$}":
 		return attributes{verb: auth.Get, resource: auth.ResourceDiscovery}
 	case prefix + "/apply":

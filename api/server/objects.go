@@ -93,6 +93,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, obj.Metadata.Name)
 		return
 	}
+	s.logChange(v1alpha1.ActionCreated, out)
 	writeJSON(w, http.StatusCreated, redact(out))
 }
 
@@ -122,6 +123,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
+	s.logChange(v1alpha1.ActionConfigured, out)
 	writeJSON(w, http.StatusOK, redact(out))
 }
 
@@ -169,6 +171,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
+	s.logChange(actionDeleted, out)
 	writeJSON(w, http.StatusOK, redact(out))
 }
 

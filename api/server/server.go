@@ -51,6 +51,12 @@ type Options struct {
 	// holds in memory for its own clients (the configuration directory's
 	// apply). It is never stored; every other token is a Token object.
 	SystemToken string
+	// ReadyChecks are what GET /readyz checks after the store's own check
+	// (sound, checked, with space): the controllers, for gwd.
+	ReadyChecks []Check
+	// LogLevels changes gwd's log levels at run time (/debug/loglevels);
+	// nil: 404.
+	LogLevels LogLevels
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -69,6 +75,8 @@ type Server struct {
 	// Token auth.Authenticate looks in.
 	systemToken  string
 	systemTokens []*v1alpha1.Object
+	ready        []Check
+	logLevels    LogLevels
 	mux          *http.ServeMux
 	handler      http.Handler
 	// quit ends every watch (EndWatches), so that a shutdown does not wait
@@ -94,6 +102,8 @@ func New(opts Options) *Server {
 		tryTemplate: opts.TryTemplate,
 		discover:    opts.Discover,
 		systemToken: opts.SystemToken,
+		ready:       opts.ReadyChecks,
+		logLevels:   opts.LogLevels,
 		mux:         http.NewServeMux(),
 		quit:        make(chan struct{}),
 	}
@@ -114,7 +124,7 @@ func New(opts Options) *Server {
 
 // EndWatches ends every open watch and every one started later: their
 // streams close, and a client resumes from its last revision elsewhere or
-// after a restart. http.Server.RegisterOnShutdown is the place to call it.
+// after a restart. Backup streams end too, cut short. http.Server.RegisterOnShutdown is the place to call it.
 func (s *Server) EndWatches() { s.quitOnce.Do(func() { close(s.quit) }) }
 
 // bodyDeadline gives every request but a watch BodyTimeout to be read:
@@ -141,6 +151,7 @@ func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /version", s.handleVersion)
 	m.HandleFunc("GET /healthz", s.handleHealthz)
+	m.HandleFunc("GET /readyz", s.handleReadyz)
 	m.HandleFunc("GET "+prefix, s.handleDiscovery)
 	m.HandleFunc("GET "+prefix+"/{$}", s.handleDiscovery)
 	m.HandleFunc("POST "+prefix+"/apply", s.handleApply)
@@ -155,6 +166,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+prefix+"/chargers/{name}/command", s.handleCommand)
 	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
 	m.HandleFunc("POST "+prefix+"/discover/{protocol}", s.handleDiscover)
+	m.HandleFunc("GET "+prefix+"/backup", s.handleBackup)
+	if s.logLevels != nil {
+		m.HandleFunc("GET /debug/loglevels", s.handleLogLevels)
+		m.HandleFunc("PUT /debug/loglevels/{component...}", s.handleSetLogLevel)
+		m.HandleFunc("DELETE /debug/loglevels/{component...}", s.handleResetLogLevel)
+	}
 
 	// Method-less patterns catch what the ones above do not, so that every
 	// answer is an APIStatus rather than the mux's plain text. (GET /apply
@@ -165,6 +182,7 @@ func (s *Server) routes() {
 		prefix + "/{plural}/{name}/status": "GET, PUT",
 		"/version":                         "GET",
 		"/healthz":                         "GET",
+		"/readyz":                          "GET",
 	}
 	for pattern, methods := range allow {
 		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {

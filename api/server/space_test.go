@@ -1,12 +1,10 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,15 +83,7 @@ func TestHealthzReportsDamage(t *testing.T) {
 	if code := healthz(); code != http.StatusOK {
 		t.Fatalf("/healthz before the damage: %d", code)
 	}
-	if err := os.Truncate(path, int64(os.Getpagesize())*4); err != nil {
-		t.Fatal(err)
-	}
-	w, err := st.Watch(context.Background(), store.WatchOptions{Revision: 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range w.Events() {
-	}
+	meetDamage(t, st, path)
 	if code := healthz(); code != http.StatusServiceUnavailable {
 		t.Errorf("/healthz after the store met the damage: %d, want 503", code)
 	}

@@ -55,6 +55,8 @@ $GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
 		newChargerCmd(o, streams),
 		newDiscoverCmd(o, streams),
 		newTokenCmd(o, streams),
+		newBackupCmd(o, streams),
+		newLogLevelCmd(o, streams),
 	)
 	return cmd
 }

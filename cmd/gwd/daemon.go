@@ -21,6 +21,7 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/internal/logging"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -28,7 +29,8 @@ import (
 const storeFile = "state.db"
 
 // runDaemon runs gwd until ctx is done: store, API, controllers, config sync.
-func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.Signal) error {
+func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-chan os.Signal) error {
+	log := logger.Logger
 	ln, err := listenLoopback(o.apiListen)
 	if err != nil {
 		return err
@@ -59,7 +61,8 @@ func runDaemon(ctx context.Context, o *options, log *slog.Logger, hup <-chan os.
 	}
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
-		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken})
+		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken,
+		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,

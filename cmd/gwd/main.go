@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,6 +16,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/internal/logging"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -40,6 +40,8 @@ type options struct {
 	keyFile     string // empty: <data-dir>/secret.key, created if missing
 	logLevel    string
 	logFormat   string
+	// log is the --log-file and its rotation.
+	log logging.Options
 
 	echonetListen    string
 	echonetInterface string
@@ -79,8 +81,12 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	fs.Var(&o.storeQuota, "store-quota", "space the store may use, e.g. 512MiB; past it writes fail and deletes still work; 0: no quota")
 	fs.DurationVar(&o.eventAge, "event-log-age", time.Hour, "keep events this long for watches to resume from (at least the last 10,000)")
 	fs.IntVar(&o.eventMax, "event-log-max", 100_000, "keep at most this many events whatever their age, so a flood of writes cannot grow the store")
-	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level (trace, debug, info, warn, error), then component=level pairs, e.g. info,drivers/modbus=debug,ocpp/CP001=trace; changed at run time with gwctl log-level")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&o.log.File, "log-file", "", "write the log to this file instead of stderr, rotated at --log-max-size and gzipped")
+	fs.IntVar(&o.log.MaxSizeMB, "log-max-size", 10, "size in MiB at which --log-file is rotated")
+	fs.IntVar(&o.log.MaxAgeDays, "log-max-age", 30, "days a rotated log file is kept; 0 keeps them regardless of age")
+	fs.IntVar(&o.log.MaxBackups, "log-max-backups", 10, "rotated log files kept at most; 0 keeps them all")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -103,19 +109,14 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 
 var errVersionShown = errors.New("version shown")
 
-func newLogger(o *options, w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", o.logLevel)
+func newLogger(o *options, w io.Writer) (*logging.Logger, error) {
+	lo := o.log
+	lo.Levels, lo.Format, lo.Stderr = o.logLevel, o.logFormat, w
+	log, err := logging.New(lo)
+	if err != nil {
+		return nil, fmt.Errorf("--log-level, --log-format or --log-file: %w", err)
 	}
-	ho := &slog.HandlerOptions{Level: level}
-	switch o.logFormat {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, ho)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, ho)), nil
-	}
-	return nil, fmt.Errorf("--log-format %q: want text or json", o.logFormat)
+	return log, nil
 }
 
 func run(args []string, errOut io.Writer) int {
@@ -130,18 +131,20 @@ func run(args []string, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "gwd:", err)
 		return 2
 	}
-	log, err := newLogger(o, errOut)
+	logger, err := newLogger(o, errOut)
 	if err != nil {
 		fmt.Fprintln(errOut, "gwd:", err)
 		return 2
 	}
+	defer logger.Close()
+	log := logger.Logger
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
-	if err := runDaemon(ctx, o, log, hup); err != nil {
+	if err := runDaemon(ctx, o, logger, hup); err != nil {
 		log.Error("gwd stopped", "err", err)
 		return 1
 	}

@@ -140,6 +140,7 @@ func (s *Station) onSetVariables(r *ocpp.SetVariablesRequest) (any, error) {
 		s.mu.Lock()
 		s.passwordRef, s.cfg.Password = ref, password
 		s.mu.Unlock()
+		s.log.Info("the CSMS changed the Basic-auth password; the station reconnects with it", "secret", ref.Name)
 	}
 	if err := s.persist(); err != nil {
 		return nil, err

@@ -36,6 +36,7 @@ func (s *Station) onReset(r *ocpp.ResetRequest) (any, error) {
 // again. Open sessions end first (ImmediateReset, B12) and their Ended
 // events are sent while the connection is still up, as far as it goes.
 func (s *Station) reboot(ctx context.Context, c *rpc.Conn) error {
+	s.log.Info("station reset by the CSMS: open sessions end, then it boots again")
 	s.stopAllSessions(ocpp.TriggerReasonResetCommand, ocpp.ReasonImmediateReset)
 	for _, evse := range s.evseIDs() {
 		s.enforce(ctx, evse)

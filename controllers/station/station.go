@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -208,7 +209,7 @@ func (s *Station) Run(ctx context.Context) {
 			continue
 		}
 		wait := s.nextBackoff()
-		s.log.Info("station offline", "err", err, "retryIn", wait)
+		s.log.Debug("next connection attempt", "err", err, "in", wait)
 		s.setState(v1alpha1.OCPPStateOffline, ReasonOffline, err.Error())
 		t := time.NewTimer(wait)
 		select {
@@ -337,8 +338,14 @@ func (s *Station) adoptEvents(old *Station) {
 // setState records the OCPP connection state and writes it to the Charger.
 func (s *Station) setState(state, reason, message string) {
 	s.mu.Lock()
+	changed := s.state.State != state || s.state.Reason != reason
 	s.state.State, s.state.Reason, s.state.Message = state, reason, message
 	s.mu.Unlock()
+	if changed {
+		// An operator's timeline of the link: connecting, Accepted,
+		// Pending, Rejected, offline and why, stopped.
+		s.log.Info("station "+strings.ToLower(state), "reason", reason, "message", message)
+	}
 	s.writeStatus()
 }
 

@@ -89,6 +89,9 @@ func validate(action, kind string, payload []byte) error {
 	if !ok {
 		return Errorf(InternalError, "no project schema for %s%s", action, kind)
 	}
+	if n := countValues(payload); n > MaxPayloadValues {
+		return Errorf(FormatViolation, "payload holds over %d JSON values (%d): refused before validation", MaxPayloadValues, n)
+	}
 	doc, err := decodeJSON(payload)
 	if err != nil {
 		return Errorf(FormatViolation, "payload is not valid JSON: %v", err)
@@ -105,6 +108,35 @@ func validate(action, kind string, payload []byte) error {
 		return Errorf(InternalError, "validating %s%s: %v", action, kind, err)
 	}
 	return c.violation(doc, ve)
+}
+
+// MaxPayloadValues bounds the JSON values in one payload. The schema
+// validator keeps an error of about 2 KB for each value that fails, so
+// 30,000 wrong array items in a 64 KiB frame cost 67 MB; at this bound a
+// frame costs at most about 10 MB. A CSMS keeping to the station's
+// BytesPerMessage (8,192) cannot exceed it, nor can a SetChargingProfile
+// within PeriodsPerSchedule.
+const MaxPayloadValues = 4096
+
+// countValues counts the JSON values in b without decoding it: one more
+// than the commas, plus one per array or object, outside strings. Invalid
+// JSON is counted too; the decoder refuses it afterwards.
+func countValues(b []byte) int {
+	n, inString, escaped := 1, false, false
+	for _, c := range b {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped = c == '\\'
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == ',', c == '[', c == '{':
+			n++
+		}
+	}
+	return n
 }
 
 // decodeJSON decodes exactly one JSON value, keeping numbers exact so that

@@ -258,6 +258,7 @@ func (c *Conn) clearPending(p *pendingCall) bool {
 // send writes one text frame. A failed write leaves a gorilla connection
 // unusable, so it closes the Conn.
 func (c *Conn) send(b []byte) error {
+	c.trace("out", b)
 	c.writeMu.Lock()
 	_ = c.ws.SetWriteDeadline(time.Now().Add(c.opts.WriteTimeout))
 	err := c.ws.WriteMessage(websocket.TextMessage, b)

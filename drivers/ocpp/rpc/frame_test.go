@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/internal/memcheck"
 )
 
 func TestDecodeFrame(t *testing.T) {
@@ -131,7 +132,11 @@ func FuzzDecodeFrame(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fr, fe := decodeFrame(data)
+		var fr frame
+		var fe *frameError
+		if n := memcheck.Allocated(func() { fr, fe = decodeFrame(data) }); n > 64*uint64(len(data))+64<<10 {
+			t.Fatalf("decoding a %d-byte frame allocated %d bytes", len(data), n)
+		}
 		if fe != nil {
 			if fe.Err == nil || fe.Err.Code == "" || fe.ID == "" || len(fe.ID) > maxIDLen {
 				t.Fatalf("bad frameError %+v for %q", fe, data)

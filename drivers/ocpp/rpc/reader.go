@@ -66,6 +66,7 @@ func (c *Conn) readFrame() ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) <= c.opts.MaxMessageSize {
+		c.trace("in", data)
 		return data, nil
 	}
 	// Drain without buffering so one oversized frame costs no memory and

@@ -1,0 +1,40 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+)
+
+// logChange logs, at info level, a change of what the operator declares:
+// an object created, configured or deleted through the API, with its
+// revision and generation. Unchanged objects and status writes are not
+// logged: they are not the operator's doing.
+// actionDeleted completes the apply actions for DELETE.
+const actionDeleted v1alpha1.ApplyAction = "deleted"
+
+// logApply logs what an apply changed.
+func (s *Server) logApply(res *v1alpha1.ApplyResult) {
+	if res == nil || res.DryRun {
+		return
+	}
+	for _, it := range res.Items {
+		switch it.Action {
+		case v1alpha1.ActionUnchanged:
+		case v1alpha1.ActionPruned:
+			s.logChange(it.Action, it.Old)
+		default:
+			s.logChange(it.Action, it.Object)
+		}
+	}
+}
+
+func (s *Server) logChange(action v1alpha1.ApplyAction, obj *v1alpha1.Object) {
+	if obj == nil {
+		return
+	}
+	s.log.LogAttrs(context.Background(), slog.LevelInfo, string(action),
+		slog.String("kind", obj.Kind), slog.String("name", obj.Metadata.Name),
+		slog.String("revision", obj.Metadata.ResourceVersion), slog.Int64("generation", obj.Metadata.Generation))
+}

@@ -1,0 +1,27 @@
+// Package syncbuf is a byte buffer safe for concurrent writes: what tests
+// give loggers and processes that write from several goroutines.
+package syncbuf
+
+import (
+	"bytes"
+	"sync"
+)
+
+// Buffer collects writes from any goroutine. The zero value is ready.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written so far.
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
