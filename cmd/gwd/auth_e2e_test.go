@@ -119,7 +119,7 @@ spec: {templateRef: tpl, connection: {modbusTCP: {host: 127.0.0.1, port: 1}}, oc
 // the station's password Secret, and a Charger on it. Without a token that
 // is 401; with an operator token, creating or changing a CSMS is 403; the
 // admin token gwd wrote at its first start works with no flags; no token
-// value reaches the store file.
+// value reaches the store file or the log; a restart keeps the token.
 func TestAuthBlocksCSMSExfiltration(t *testing.T) {
 	d := startGwd(t, t.TempDir())
 	cfgPath := filepath.Join(d.dataDir, "gwctl.yaml")
@@ -132,56 +132,13 @@ func TestAuthBlocksCSMSExfiltration(t *testing.T) {
 	if out, errOut, code := runGwctl(t, owner, authBase, "apply", "-f", "-"); code != 0 {
 		t.Fatalf("the admin's apply: exit %d\n%s%s", code, out, errOut)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	evil := func(csms string) string { return fmt.Sprintf(authEvil, csms, ln.Addr(), csms) }
-
-	// Another local user: the server's address, no token.
-	nobody := filepath.Join(t.TempDir(), "gwctl.yaml")
-	if err := (&client.Config{Server: serverURL(t, d)}).Save(nobody); err != nil {
-		t.Fatal(err)
-	}
-	_, errOut, code := runGwctl(t, nil, evil("evil"), "--config", nobody, "apply", "-f", "-")
-	if code == 0 || !strings.Contains(errOut, "401") && !strings.Contains(errOut, "no bearer token") {
-		t.Errorf("apply without a token: exit %d, stderr %q; want a 401", code, errOut)
-	}
-	t.Logf("without a token: %s", errOut)
-
-	// An operator token, made with gwctl by the admin.
 	opsToken, errOut, code := runGwctl(t, owner, "", "token", "create", "ops", "--role", "operator", "--expires", "1h")
 	opsToken = strings.TrimSpace(opsToken)
 	if code != 0 || !strings.HasPrefix(opsToken, "gwt_") || !strings.Contains(errOut, "shown this once") {
 		t.Fatalf("token create: exit %d, stdout %q, stderr %q", code, opsToken, errOut)
 	}
-	ops := filepath.Join(t.TempDir(), "gwctl.yaml")
-	if err := (&client.Config{Server: serverURL(t, d), Token: opsToken}).Save(ops); err != nil {
-		t.Fatal(err)
-	}
-	for _, csms := range []string{"evil", "main"} { // a new CSMS; the existing one moved
-		_, errOut, code = runGwctl(t, nil, evil(csms), "--config", ops, "apply", "-f", "-")
-		if code == 0 || !strings.Contains(errOut, "forbidden") || !strings.Contains(errOut, `"operator"`) || !strings.Contains(errOut, "CSMS") {
-			t.Errorf("operator applies CSMS %s: exit %d, stderr %q; want 403 naming CSMS and the role", csms, code, errOut)
-		}
-		t.Logf("operator applies CSMS %s: %s", csms, errOut)
-	}
-	c := d.client(t)
-	if _, err := c.Get(context.Background(), "CSMS", "evil"); !client.IsNotFound(err) {
-		t.Errorf("the attacker's CSMS: %v; want not found", err)
-	}
-	if _, err := c.Get(context.Background(), "Charger", "evil-ch"); !client.IsNotFound(err) {
-		t.Errorf("the attacker's Charger: %v; want not found", err)
-	}
-	if o, err := c.Get(context.Background(), "CSMS", "main"); err != nil || !strings.Contains(string(o.Spec), "127.0.0.1:1/") {
-		t.Errorf("the CSMS was changed: %v %s", err, o.Spec)
-	}
-	// What an operator may do, it does.
-	charger := "apiVersion: ocppgw.dev/v1alpha1\nkind: Charger\nmetadata: {name: ok-ch}\nspec: {templateRef: tpl, connection: {modbusTCP: {host: 127.0.0.1, port: 1}}, ocpp: {csmsRef: main}}\n"
-	if out, errOut, code := runGwctl(t, nil, charger, "--config", ops, "apply", "-f", "-"); code != 0 {
-		t.Errorf("operator applies a Charger: exit %d\n%s%s", code, out, errOut)
-	}
+	ops := d.configWith(t, opsToken)
+	checkExfiltrationBlocked(t, d, d.configWith(t, ""), ops)
 
 	out, errOut, code := runGwctl(t, owner, "", "token", "list")
 	if code != 0 || !hasWords(out, "ops", "operator") || !hasWords(out, "initial-admin", "admin") ||
@@ -194,29 +151,8 @@ func TestAuthBlocksCSMSExfiltration(t *testing.T) {
 	if _, errOut, code := runGwctl(t, nil, "", "--config", ops, "get", "chargers"); code == 0 || !strings.Contains(errOut, "not valid") {
 		t.Errorf("a revoked token: exit %d, stderr %q", code, errOut)
 	}
-
 	d.stop(t)
-	db, err := os.ReadFile(filepath.Join(d.dataDir, storeFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tok := range []string{admin, opsToken} {
-		if bytes.Contains(db, []byte(strings.TrimPrefix(tok, "gwt_"))) {
-			t.Errorf("a token's value is in state.db")
-		}
-		if strings.Contains(d.logs.String(), strings.TrimPrefix(tok, "gwt_")) {
-			t.Errorf("a token's value is in gwd's debug log")
-		}
-	}
-	if !strings.Contains(d.logs.String(), `"code":401`) && !strings.Contains(d.logs.String(), "code=401") {
-		t.Errorf("gwd's debug log shows no refused request: the search read the wrong log")
-	}
-	if !strings.Contains(d.logs.String(), `"token":"ops"`) && !strings.Contains(d.logs.String(), "token=ops") {
-		t.Errorf("gwd's request log does not name the operator's token")
-	}
-	if !bytes.Contains(db, []byte(strings.TrimPrefix(auth.Hash(admin), "sha256:"))) {
-		t.Error("the admin token's hash is not in state.db: the search read the wrong bytes")
-	}
+	checkNoTokenValues(t, d, admin, opsToken)
 
 	// A restart keeps the token in gwctl.yaml and makes no other.
 	d = startGwd(t, d.dataDir)
@@ -226,6 +162,88 @@ func TestAuthBlocksCSMSExfiltration(t *testing.T) {
 	}
 	if out, errOut, code := runGwctl(t, owner, "", "get", "tokens", "-o", "name"); code != 0 || out != "token/initial-admin\n" {
 		t.Errorf("tokens after the restart: exit %d, %q %s", code, out, errOut)
+	}
+}
+
+// configWith writes a gwctl.yaml of d's address and token ("" for none),
+// as another local user would have, and returns its path.
+func (d *daemon) configWith(t *testing.T, token string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "gwctl.yaml")
+	if err := (&client.Config{Server: serverURL(t, d), Token: token}).Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// checkExfiltrationBlocked applies the attacker's CSMS and Charger without
+// a token (401) and with an operator's (403, for a new CSMS and for moving
+// the existing one), and checks nothing of it was stored; the operator's
+// own work, a Charger, is accepted.
+func checkExfiltrationBlocked(t *testing.T, d *daemon, nobody, ops string) {
+	t.Helper()
+	// The attacker's listener: only its address matters, since nothing
+	// pointing at it may be stored.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	evil := func(csms string) string { return fmt.Sprintf(authEvil, csms, ln.Addr(), csms) }
+	_, errOut, code := runGwctl(t, nil, evil("evil"), "--config", nobody, "apply", "-f", "-")
+	if code == 0 || !strings.Contains(errOut, "no bearer token") {
+		t.Errorf("apply without a token: exit %d, stderr %q; want a 401", code, errOut)
+	}
+	t.Logf("without a token: %s", errOut)
+	for _, csms := range []string{"evil", "main"} { // a new CSMS; the existing one moved
+		_, errOut, code = runGwctl(t, nil, evil(csms), "--config", ops, "apply", "-f", "-")
+		if code == 0 || !strings.Contains(errOut, "forbidden") || !strings.Contains(errOut, `"operator"`) || !strings.Contains(errOut, "CSMS") {
+			t.Errorf("operator applies CSMS %s: exit %d, stderr %q; want 403 naming CSMS and the role", csms, code, errOut)
+		}
+		t.Logf("operator applies CSMS %s: %s", csms, errOut)
+	}
+	c, ctx := d.client(t), context.Background()
+	if _, err := c.Get(ctx, "CSMS", "evil"); !client.IsNotFound(err) {
+		t.Errorf("the attacker's CSMS: %v; want not found", err)
+	}
+	if _, err := c.Get(ctx, "Charger", "evil-ch"); !client.IsNotFound(err) {
+		t.Errorf("the attacker's Charger: %v; want not found", err)
+	}
+	if o, err := c.Get(ctx, "CSMS", "main"); err != nil || !strings.Contains(string(o.Spec), "127.0.0.1:1/") {
+		t.Errorf("the CSMS was changed: %v %s", err, o.Spec)
+	}
+	charger := "apiVersion: ocppgw.dev/v1alpha1\nkind: Charger\nmetadata: {name: ok-ch}\nspec: {templateRef: tpl, connection: {modbusTCP: {host: 127.0.0.1, port: 1}}, ocpp: {csmsRef: main}}\n"
+	if out, errOut, code := runGwctl(t, nil, charger, "--config", ops, "apply", "-f", "-"); code != 0 {
+		t.Errorf("operator applies a Charger: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// checkNoTokenValues greps a stopped gwd's state.db and debug log for the
+// tokens' values; the admin token's hash must be in the file and the
+// operator's name in the request log, so the search reads the right bytes.
+func checkNoTokenValues(t *testing.T, d *daemon, admin, ops string) {
+	t.Helper()
+	db, err := os.ReadFile(filepath.Join(d.dataDir, storeFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := d.logs.String()
+	for _, tok := range []string{admin, ops} {
+		if bytes.Contains(db, []byte(strings.TrimPrefix(tok, "gwt_"))) {
+			t.Errorf("a token's value is in state.db")
+		}
+		if strings.Contains(logs, strings.TrimPrefix(tok, "gwt_")) {
+			t.Errorf("a token's value is in gwd's debug log")
+		}
+	}
+	if !bytes.Contains(db, []byte(strings.TrimPrefix(auth.Hash(admin), "sha256:"))) {
+		t.Error("the admin token's hash is not in state.db: the search read the wrong bytes")
+	}
+	if !strings.Contains(logs, `"code":401`) && !strings.Contains(logs, "code=401") {
+		t.Errorf("gwd's debug log shows no refused request: the search read the wrong log")
+	}
+	if !strings.Contains(logs, `"token":"ops"`) && !strings.Contains(logs, "token=ops") {
+		t.Errorf("gwd's request log does not name the operator's token")
 	}
 }
 
