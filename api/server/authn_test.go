@@ -145,7 +145,25 @@ func TestTokenValueIsNowhere(t *testing.T) {
 
 func TestTokenValueIsNotAnswered(t *testing.T) {
 	e := newEnv(t, store.Options{}, Options{})
+	w, err := e.client(e.token("watcher", v1alpha1.RoleViewer, time.Time{})).Watch(ctx(t), "Token", client.WatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
 	secret := e.token("grafana", v1alpha1.RoleViewer, time.Time{})
+	// The initial events (the test's admin, the watcher), a bookmark, then
+	// the new one: every Token in them redacted.
+	for name := ""; name != "grafana"; {
+		ev := next(t, w)
+		if ev.Type == v1alpha1.Bookmark {
+			continue
+		}
+		tok, err := v1alpha1.DecodeToken(ev.Object)
+		if err != nil || tok.Spec.Hash != RedactedValue {
+			t.Fatalf("watch event %s: %+v, %v", ev.Type, ev.Object, err)
+		}
+		name = tok.Metadata.Name
+	}
 	for _, p := range []string{prefix + "/tokens", prefix + "/tokens/grafana", prefix + "/tokens/test-admin"} {
 		resp, b := e.get(p, "Bearer "+e.admin)
 		var answer struct {
