@@ -179,7 +179,7 @@ func TestCreateInvalid(t *testing.T) {
 			}
 		})
 	}
-	if rev := e.st.Revision(); rev != 0 {
+	if rev := e.st.Revision(); rev != e.rev0 {
 		t.Fatalf("invalid creates stored something: revision %d", rev)
 	}
 }

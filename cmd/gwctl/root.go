@@ -54,6 +54,7 @@ $GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
 		newMappingCmd(o, streams),
 		newChargerCmd(o, streams),
 		newDiscoverCmd(o, streams),
+		newTokenCmd(o, streams),
 		newBackupCmd(o, streams),
 		newLogLevelCmd(o, streams),
 	)

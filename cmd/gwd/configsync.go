@@ -27,6 +27,7 @@ const (
 type configSync struct {
 	dir    string
 	server string
+	token  string // gwd's in-memory admin token
 	log    *slog.Logger
 }
 
@@ -74,7 +75,7 @@ func (c *configSync) apply(ctx context.Context) (*v1alpha1.ApplyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := client.New(&client.Config{Server: c.server})
+	cl, err := client.New(&client.Config{Server: c.server, Token: c.token})
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func TestGetWatchAcrossGwdRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml") // gwd rewrites its own at start
-	if err := (&client.Config{Server: "http://" + addr}).Save(cfg); err != nil {
+	if err := (&client.Config{Server: "http://" + addr, Token: d.token(t)}).Save(cfg); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut syncBuffer
@@ -141,7 +141,14 @@ func TestSlowClientsCannotStarveHealthz(t *testing.T) {
 	})
 	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
 	get := func(path string) int {
-		resp, err := hc.Get("http://" + addr + path)
+		req, err := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path != "/healthz" {
+			req.Header.Set("Authorization", "Bearer "+d.token(t))
+		}
+		resp, err := hc.Do(req)
 		if err != nil {
 			t.Fatalf("GET %s with every connection held: %v\n%s", path, err, d.logs)
 		}

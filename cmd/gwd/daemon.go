@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/api/server"
 	"github.com/ocppgw/ocppgw/cmd/gwd/internal/sdnotify"
@@ -54,9 +54,15 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 		return err
 	}
 
+	// gwd's own client (the config directory's apply) holds a token that
+	// lives in memory only, for this run.
+	systemToken, err := auth.NewSecret()
+	if err != nil {
+		return err
+	}
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
-		TryTemplate: tryTemplate(chargers), Discover: discover(chargers),
+		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken,
 		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
@@ -66,9 +72,9 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(connlimit.New(ln, o.apiMaxConns, 0, api.Handler())) }()
 	url := "http://" + ln.Addr().String()
-	cfgPath := filepath.Join(o.dataDir, "gwctl.yaml")
-	if err := (&client.Config{Server: url}).Save(cfgPath); err != nil {
-		return fmt.Errorf("write client config: %w", err)
+	cfgPath, err := writeClientConfig(st, o.dataDir, url, log)
+	if err != nil {
+		return err
 	}
 	log.Info("gwd started", "version", version, "api", url, "dataDir", o.dataDir, "clientConfig", cfgPath, "revision", st.Revision())
 
@@ -76,7 +82,7 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 	mgrDone := make(chan error, 1)
 	go func() { mgrDone <- mgr.Run(mgrCtx) }()
 
-	sync := &configSync{dir: o.configDir, server: url, log: log.With("component", "config-sync")}
+	sync := &configSync{dir: o.configDir, server: url, token: systemToken, log: log.With("component", "config-sync")}
 	sync.run(ctx)
 
 	sd := newSystemdState(ctx, mgr, log)

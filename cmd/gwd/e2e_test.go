@@ -67,8 +67,7 @@ func (s *syncBuffer) String() string {
 // startGwd starts gwd on a free loopback port and waits until its API answers.
 func startGwd(t *testing.T, dataDir string, extra ...string) *daemon {
 	t.Helper()
-	cfg := filepath.Join(dataDir, "gwctl.yaml")
-	os.Remove(cfg)
+	forgetServer(t, filepath.Join(dataDir, "gwctl.yaml"))
 	args := append([]string{"--data-dir", dataDir, "--api-listen", "127.0.0.1:0", "--log-level", "debug"}, extra...)
 	d := &daemon{cmd: exec.Command(filepath.Join(binDir, "gwd"), args...), dataDir: dataDir, logs: &syncBuffer{}, exited: make(chan struct{})}
 	d.cmd.Stderr = d.logs
