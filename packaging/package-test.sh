@@ -104,8 +104,19 @@ start_gwd() {
 	done
 	fail "gwd /healthz did not answer 200:"$'\n'"$(cat "$log")"
 }
+# healthz asks gwd's /healthz over HTTPS, trusting exactly the certificate
+# its gwctl.yaml pins, and prints the status line.
 healthz() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && cat <&3) 2>/dev/null
+	python3 - "$port" 2>/dev/null <<'PY'
+import base64, http.client, re, ssl, sys
+cfg = open("/var/lib/ocppgw/gwctl.yaml").read()
+ca = base64.b64decode(re.search(r"^certificateAuthorityData: (\S+)$", cfg, re.M).group(1)).decode()
+ctx = ssl.create_default_context(cadata=ca)
+c = http.client.HTTPSConnection("127.0.0.1", int(sys.argv[1]), context=ctx, timeout=5)
+c.request("GET", "/healthz")
+r = c.getresponse()
+print("HTTP/1.%d %d" % (r.version % 10, r.status))
+PY
 }
 stop_gwd() {
 	kill -TERM "$gwd_pid"

@@ -60,7 +60,7 @@ func (d *daemon) request(t *testing.T, method, url, contentType string, body io.
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("Authorization", "Bearer "+d.token(t))
-	return http.DefaultClient.Do(req)
+	return d.httpClient(t).Do(req)
 }
 
 // runGwctl runs the gwctl binary with env added to a clean environment (no
@@ -170,7 +170,9 @@ func TestAuthBlocksCSMSExfiltration(t *testing.T) {
 func (d *daemon) configWith(t *testing.T, token string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "gwctl.yaml")
-	if err := (&client.Config{Server: serverURL(t, d), Token: token}).Save(path); err != nil {
+	// The certificate is no secret: anyone may fetch it by connecting.
+	cfg := &client.Config{Server: serverURL(t, d), Token: token, CertificateAuthorityData: d.config(t).CertificateAuthorityData}
+	if err := cfg.Save(path); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -134,17 +134,7 @@ func TestBadInputAPI(t *testing.T) {
 
 func serverURL(t *testing.T, d *daemon) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(d.dataDir, "gwctl.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range strings.Fields(string(b)) {
-		if strings.HasPrefix(f, "http://") {
-			return f
-		}
-	}
-	t.Fatalf("no server URL in %s", b)
-	return ""
+	return d.config(t).Server
 }
 
 func tail(s string) string {

@@ -27,7 +27,8 @@ const (
 type configSync struct {
 	dir    string
 	server string
-	token  string // gwd's in-memory admin token
+	token  string     // gwd's in-memory admin token
+	cert   certSource // the API's certificate, which the sync trusts
 	log    *slog.Logger
 }
 
@@ -75,7 +76,11 @@ func (c *configSync) apply(ctx context.Context) (*v1alpha1.ApplyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := client.New(&client.Config{Server: c.server, Token: c.token})
+	ca, err := caData(c.cert)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := client.New(&client.Config{Server: c.server, Token: c.token, CertificateAuthorityData: ca})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -80,7 +81,8 @@ func TestGetWatchAcrossGwdRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml") // gwd rewrites its own at start
-	if err := (&client.Config{Server: "http://" + addr, Token: d.token(t)}).Save(cfg); err != nil {
+	// The certificate is in the store, so the restarted gwd serves the same.
+	if err := (&client.Config{Server: "https://" + addr, Token: d.token(t), CertificateAuthorityData: d.config(t).CertificateAuthorityData}).Save(cfg); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut syncBuffer
@@ -124,9 +126,14 @@ func TestSlowClientsCannotStarveHealthz(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := strings.TrimPrefix(cfg.Server, "http://")
+	addr := strings.TrimPrefix(cfg.Server, "https://")
+	tc, err := cfg.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.ServerName, _, _ = net.SplitHostPort(addr)
 	before := openFiles(t, d.cmd.Process.Pid)
-	defer holdSlowClients(t, addr, clients)() // released before gwd stops
+	defer holdSlowClients(t, addr, tc, clients)() // released before gwd stops
 	// The clients are connected once the kernel has them; wait until gwd
 	// has taken them all in (its open files stop changing) before probing.
 	last := -1
@@ -139,9 +146,9 @@ func TestSlowClientsCannotStarveHealthz(t *testing.T) {
 		}
 		return ""
 	})
-	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	hc := d.httpClient(t)
 	get := func(path string) int {
-		req, err := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		req, err := http.NewRequest(http.MethodGet, cfg.Server+path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,8 +185,10 @@ const slowRequest = "POST /apis/ocppgw.dev/v1alpha1/apply HTTP/1.1\r\nHost: x\r\
 const slowPerProcess = 5000
 
 // holdSlowClients opens n slow clients to addr and returns what releases
-// them.
-func holdSlowClients(t *testing.T, addr string, n int) (release func()) {
+// them. Each does the TLS handshake if gwd takes it within a second (one
+// over the cap may be closed instead: that is the cap at work) and then
+// sends its headers and stalls.
+func holdSlowClients(t *testing.T, addr string, tc *tls.Config, n int) (release func()) {
 	t.Helper()
 	var held []io.Closer
 	release = func() {
@@ -188,13 +197,17 @@ func holdSlowClients(t *testing.T, addr string, n int) (release func()) {
 		}
 	}
 	for i := range min(n, slowPerProcess) {
-		c, err := net.Dial("tcp", addr)
+		raw, err := net.Dial("tcp", addr)
 		if err != nil {
 			release()
 			t.Fatalf("slow client %d: %v", i, err)
 		}
+		c := tls.Client(raw, tc)
 		held = append(held, c)
-		fmt.Fprint(c, slowRequest)
+		_ = c.SetDeadline(time.Now().Add(time.Second))
+		if c.Handshake() == nil {
+			fmt.Fprint(c, slowRequest)
+		}
 	}
 	for done := slowPerProcess; done < n; done += slowPerProcess {
 		held = append(held, slowHelper(t, addr, min(slowPerProcess, n-done)))
@@ -204,12 +217,20 @@ func holdSlowClients(t *testing.T, addr string, n int) (release func()) {
 
 // slowHelperScript opens argv[3] slow clients to argv[1]:argv[2], says
 // "ready", and holds them until its stdin closes.
-const slowHelperScript = `import socket, sys
+const slowHelperScript = `import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE  # a load test, not a trust test
 held = []
 for i in range(int(sys.argv[3])):
     s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
-    s.sendall(sys.argv[4].encode())
     held.append(s)
+    try:
+        s.settimeout(1)
+        t = ctx.wrap_socket(s)
+        t.sendall(sys.argv[4].encode())
+        held.append(t)
+    except OSError:
+        pass  # closed over the cap
 print("ready", flush=True)
 sys.stdin.read()
 `

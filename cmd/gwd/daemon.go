@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,9 +33,9 @@ const storeFile = "state.db"
 // runDaemon runs gwd until ctx is done: store, API, controllers, config sync.
 func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-chan os.Signal) error {
 	log := logger.Logger
-	ln, err := listenLoopback(o.apiListen)
+	ln, err := net.Listen("tcp", o.apiListen)
 	if err != nil {
-		return err
+		return fmt.Errorf("--api-listen: %w", err)
 	}
 	defer ln.Close()
 	st, err := openStore(o, log)
@@ -70,19 +71,27 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 		MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(api.EndWatches) // a watch never ends by itself: end them so Shutdown need not wait
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(connlimit.New(ln, o.apiMaxConns, 0, api.Handler())) }()
-	url := "http://" + ln.Addr().String()
-	cfgPath, err := writeClientConfig(st, o.dataDir, url, log)
+	cert, err := apiCertificate(st, o, ln, log)
 	if err != nil {
 		return err
 	}
+	// TLS inside the connection cap, so that a connection over the cap is
+	// still answered (its handshake is done when its request is read).
+	tlsLn := tls.NewListener(ln, &tls.Config{GetCertificate: cert.GetCertificate, MinVersion: tls.VersionTLS12})
+	go func() { serveErr <- srv.Serve(connlimit.New(tlsLn, o.apiMaxConns, 0, api.Handler())) }()
+	url := localURL(ln.Addr())
+	cfgPath, err := writeClientConfig(st, o.dataDir, url, cert, log)
+	if err != nil {
+		return err
+	}
+	go followCertificate(ctx, st, cert, o.apiTLSSecret, o.dataDir, url, log)
 	log.Info("gwd started", "version", version, "api", url, "dataDir", o.dataDir, "clientConfig", cfgPath, "revision", st.Revision())
 
 	mgrCtx, stopMgr := context.WithCancel(ctx)
 	mgrDone := make(chan error, 1)
 	go func() { mgrDone <- mgr.Run(mgrCtx) }()
 
-	sync := &configSync{dir: o.configDir, server: url, token: systemToken, log: log.With("component", "config-sync")}
+	sync := &configSync{dir: o.configDir, server: url, token: systemToken, cert: cert, log: log.With("component", "config-sync")}
 	sync.run(ctx)
 
 	sd := newSystemdState(ctx, mgr, log)
@@ -170,22 +179,4 @@ func openStore(o *options, log *slog.Logger) (*store.Store, error) {
 	}
 	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key,
 		Init: o.init, QuotaBytes: storeQuota(o.storeQuota), CompactKeepAge: o.eventAge, CompactMaxEvents: o.eventMax})
-}
-
-// listenLoopback listens on addr and refuses any address that is not loopback:
-// the API has no authentication until HTTPS and tokens are configured.
-func listenLoopback(addr string) (net.Listener, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("--api-listen %q: %w", addr, err)
-	}
-	ip := net.ParseIP(host)
-	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("--api-listen %q: only loopback addresses are allowed until HTTPS and tokens are configured", addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--api-listen: %w", err)
-	}
-	return ln, nil
 }

@@ -215,7 +215,7 @@ func floodHealthy(t *testing.T, d *daemon, c *client.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(cfg.Server + "/healthz")
+	resp, err := d.httpClient(t).Get(cfg.Server + "/healthz")
 	if err != nil {
 		t.Fatalf("/healthz: %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/connlimit"
+	"github.com/ocppgw/ocppgw/api/servingcert"
 	"github.com/ocppgw/ocppgw/cmd/internal/clidocs"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
@@ -37,6 +38,9 @@ func main() {
 type options struct {
 	dataDir   string
 	apiListen string
+	// apiTLSSecret, or apiTLSCertFile and apiTLSKeyFile, are the admin
+	// API's certificate.
+	apiTLSSecret, apiTLSCertFile, apiTLSKeyFile string
 	// apiMaxConns caps the admin API's open connections (connlimit).
 	apiMaxConns int
 	configDir   string
@@ -68,7 +72,10 @@ type options struct {
 // OCPPGW_<FLAG> variable or a key of the --config file (settings.go).
 func (o *options) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.dataDir, "data-dir", client.DefaultDataDir(), "directory of the state store and gwctl.yaml")
-	fs.StringVar(&o.apiListen, "api-listen", "127.0.0.1:8443", "address of the admin API (loopback only until HTTPS and tokens are configured)")
+	fs.StringVar(&o.apiListen, "api-listen", "127.0.0.1:8443", "address of the admin API (HTTPS with bearer tokens); 0.0.0.0:8443 serves every interface")
+	fs.StringVar(&o.apiTLSSecret, "api-tls-secret", servingcert.DefaultSecret, "tls Secret of the admin API's certificate; gwd makes "+servingcert.DefaultSecret+" self-signed when it is missing")
+	fs.StringVar(&o.apiTLSCertFile, "api-tls-cert-file", "", "PEM certificate (chain) of the admin API, instead of the Secret; read at start")
+	fs.StringVar(&o.apiTLSKeyFile, "api-tls-key-file", "", "PEM private key of --api-tls-cert-file")
 	fs.IntVar(&o.apiMaxConns, "api-max-connections", connlimit.DefaultMax,
 		"admin API connections served at once; over it /healthz is still answered and other requests get 503")
 	fs.StringVar(&o.configDir, "config-dir", "", "directory of YAML resources applied at start and on SIGHUP")

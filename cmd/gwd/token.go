@@ -23,9 +23,13 @@ const initialTokenName = "initial-admin"
 // to a new gateway, readable by its owner alone (0600). Otherwise the
 // file keeps the token it had; revoking that token is the admin's choice,
 // and gwd does not make another behind their back.
-func writeClientConfig(st *store.Store, dataDir, url string, log *slog.Logger) (string, error) {
+func writeClientConfig(st *store.Store, dataDir, url string, cert certSource, log *slog.Logger) (string, error) {
 	path := filepath.Join(dataDir, clientConfigFile)
-	cfg := &client.Config{Server: url}
+	ca, err := caData(cert)
+	if err != nil {
+		return "", err
+	}
+	cfg := &client.Config{Server: url, CertificateAuthorityData: ca}
 	if old, err := client.LoadConfig(path); err == nil {
 		cfg.Token = old.Token
 	} else if !errors.Is(err, os.ErrNotExist) {
