@@ -52,6 +52,8 @@ type Options struct {
 	// LogLevels changes gwd's log levels at run time (/debug/loglevels);
 	// nil: 404.
 	LogLevels LogLevels
+	// Metrics serves GET /metrics (the Prometheus exposition); nil: 404.
+	Metrics http.Handler
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -104,6 +106,9 @@ func New(opts Options) *Server {
 		s.bookmark = defaultBookmarkInterval
 	}
 	s.routes()
+	if opts.Metrics != nil {
+		s.mux.Handle("GET /metrics", opts.Metrics)
+	}
 	s.handler = s.logRequests(bodyDeadline(s.mux))
 	return s
 }
