@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -41,4 +42,40 @@ func BenchmarkPollABB(b *testing.B) {
 		p.poll(ctx)
 	}
 	b.ReportMetric(float64(len(mapping.Signals())), "signals/poll")
+}
+
+// BenchmarkPollMetrics is BenchmarkPollABB without and with metrics: the
+// difference is what recording one poll (its duration in a histogram, the
+// reachable gauge when it changes) costs.
+func BenchmarkPollMetrics(b *testing.B) {
+	for _, withMetrics := range []bool{false, true} {
+		name := "without"
+		if withMetrics {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			now := time.Now()
+			_, dev, mapping := openSimABB(b, now)
+			key := make([]byte, store.KeySize)
+			rand.Read(key)
+			st, err := store.Open(filepath.Join(b.TempDir(), "s.db"), store.Options{NoSync: true, EncryptionKey: key})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			state := &deviceState{st: st, name: "abb", now: time.Now, threshold: 3,
+				connectors: []v1alpha1.OCPPEVSE{{ID: 1, ConnectorID: 1}}}
+			if withMetrics {
+				state.met = metrics.New().Chargers()
+			}
+			p := &poller{state: state, dev: dev, mapping: mapping, interval: time.Second, protocol: "modbus"}
+			ctx := context.Background()
+			p.poll(ctx)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				p.poll(ctx)
+			}
+		})
+	}
 }
