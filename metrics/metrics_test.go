@@ -70,7 +70,7 @@ ocppgw_modbus_crc_errors_total{link="/dev/ttyUSB0",transport="rtu"} 2
 # HELP ocppgw_echonet_retransmissions_total ECHONET Lite requests sent again after a try went unanswered.
 # TYPE ocppgw_echonet_retransmissions_total counter
 ocppgw_echonet_retransmissions_total 2
-# HELP ocppgw_energy_delivered_joules_total Energy delivered in charging sessions, from the chargers' meters (1 kWh = 3.6e6 J).
+# HELP ocppgw_energy_delivered_joules_total Energy delivered in charging sessions, from the chargers' meters, as the sessions record it (at each TransactionEvent and at most every 10 s between; 1 kWh = 3.6e6 J).
 # TYPE ocppgw_energy_delivered_joules_total counter
 ocppgw_energy_delivered_joules_total{charger="c1"} 5400
 # HELP ocppgw_store_revision The store's current revision: it grows by one with every write.

@@ -70,7 +70,8 @@ func newOCPP() *OCPP {
 		}, []string{"charger"}),
 		energy: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: fullName("", "energy_delivered_joules_total"),
-			Help: "Energy delivered in charging sessions, from the chargers' meters (1 kWh = 3.6e6 J).",
+			Help: "Energy delivered in charging sessions, from the chargers' meters, as the sessions record it " +
+				"(at each TransactionEvent and at most every 10 s between; 1 kWh = 3.6e6 J).",
 		}, []string{"charger"}),
 	}
 }
