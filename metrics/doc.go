@@ -4,7 +4,7 @@
 // the store when /metrics is scraped.
 //
 // Instrumented packages never reach a global: they are handed one of the
-// handles here (*Charger, *Station, *Store) and call its methods. Every
+// handles here (*Charger, *OCPP and its *Station, *Store) and call its methods. Every
 // handle method accepts a nil receiver and does nothing, so code built
 // without metrics (tests, tools) passes nil and pays one nil check.
 //
