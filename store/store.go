@@ -65,6 +65,9 @@ type Options struct {
 	// holds, saying so in the log: a gwd restarted right after a stop waits
 	// for the old one to close the store. 0 means 30 s.
 	LockWait time.Duration
+	// Observer learns each write transaction's duration, for metrics; nil:
+	// none.
+	Observer Observer
 	// now is replaced in tests of age-based compaction.
 	now func() time.Time
 }
@@ -145,6 +148,8 @@ type Store struct {
 	commits statusCommits
 
 	space spaceGauge
+	// compactions counts compactions that dropped events, for Stats.
+	compactions atomic.Uint64
 	// statusDropping is set while status writes are refused for space.
 	statusDropping atomic.Bool
 

@@ -57,6 +57,8 @@ type Options struct {
 	// LogLevels changes gwd's log levels at run time (/debug/loglevels);
 	// nil: 404.
 	LogLevels LogLevels
+	// Metrics serves GET /metrics (the Prometheus exposition); nil: 404.
+	Metrics http.Handler
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -118,6 +120,9 @@ func New(opts Options) *Server {
 		s.systemTokens = []*v1alpha1.Object{{Kind: "Token", Metadata: v1alpha1.ObjectMeta{Name: systemTokenName}, Spec: spec}}
 	}
 	s.routes()
+	if opts.Metrics != nil {
+		s.mux.Handle("GET /metrics", opts.Metrics)
+	}
 	s.handler = s.logRequests(bodyDeadline(s.guard(s.mux)))
 	return s
 }

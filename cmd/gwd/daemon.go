@@ -24,6 +24,7 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/internal/logging"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -38,7 +39,8 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 		return fmt.Errorf("--api-listen: %w", err)
 	}
 	defer ln.Close()
-	st, err := openStore(o, log)
+	reg := metrics.New()
+	st, err := openStore(o, log, reg.Store())
 	if err != nil {
 		return err
 	}
@@ -50,7 +52,9 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 
 	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface, Group: o.echonetGroup})
 	defer drivers.Close()
-	mgr, chargers, err := setupControllers(st, drivers, o.history, log)
+	reg.Chargers().WatchDrivers(drivers)
+	reg.Store().WatchStore(storeStats(st))
+	mgr, chargers, err := setupControllers(st, drivers, o.history, log, reg)
 	if err != nil {
 		return err
 	}
@@ -64,7 +68,7 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
 		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken,
-		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels})
+		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels, Metrics: reg.Handler()})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
@@ -113,16 +117,16 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 
 // setupControllers adds every controller to a new manager. It returns the
 // charger controller too, which serves commands and mapping tests.
-func setupControllers(st *store.Store, drivers *charger.Drivers, history transaction.Options, log *slog.Logger) (*controllers.Manager, *charger.Reconciler, error) {
+func setupControllers(st *store.Store, drivers *charger.Drivers, history transaction.Options, log *slog.Logger, reg *metrics.Registry) (*controllers.Manager, *charger.Reconciler, error) {
 	mgr := controllers.NewManager(st, log.With("component", "controllers"))
 	if err := template.Setup(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("template controller: %w", err)
 	}
 	var chargers *charger.Reconciler
-	if err := charger.SetupWith(drivers, &chargers)(mgr, st, log); err != nil {
+	if err := charger.SetupWithMetrics(drivers, reg.Chargers(), &chargers)(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("charger controller: %w", err)
 	}
-	if err := station.Setup(chargers)(mgr, st, log); err != nil {
+	if err := station.SetupWithMetrics(chargers, reg.OCPP())(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("station controller: %w", err)
 	}
 	if err := transaction.Setup(history)(mgr, st, log); err != nil {
@@ -162,7 +166,7 @@ func serve(ctx context.Context, hup <-chan os.Signal, sync *configSync, sd *syst
 }
 
 // openStore opens the store in the data directory with its encryption key.
-func openStore(o *options, log *slog.Logger) (*store.Store, error) {
+func openStore(o *options, log *slog.Logger, observer store.Observer) (*store.Store, error) {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -178,5 +182,6 @@ func openStore(o *options, log *slog.Logger) (*store.Store, error) {
 		return nil, err
 	}
 	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key,
-		Init: o.init, QuotaBytes: storeQuota(o.storeQuota), CompactKeepAge: o.eventAge, CompactMaxEvents: o.eventMax})
+		Init: o.init, QuotaBytes: storeQuota(o.storeQuota), CompactKeepAge: o.eventAge, CompactMaxEvents: o.eventMax,
+		Observer: observer})
 }
