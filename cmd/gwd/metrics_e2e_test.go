@@ -81,7 +81,7 @@ func TestMetricsEndToEnd(t *testing.T) {
 	var fams map[string]*dto.MetricFamily
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		fams = scrape(t, cfg.Server+"/metrics")
+		fams = scrape(t, d, cfg.Server+"/metrics")
 		if got(fams, "ocppgw_ocpp_connection_state", "state", "Registered") == 1 &&
 			got(fams, "ocppgw_charger_poll_failures_total", "cause", "NotResponding") >= 2 {
 			break
@@ -116,9 +116,10 @@ func TestMetricsEndToEnd(t *testing.T) {
 }
 
 // scrape GETs url and parses the text exposition.
-func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
+func scrape(t *testing.T, d *daemon, url string) map[string]*dto.MetricFamily {
 	t.Helper()
-	resp, err := http.Get(url)
+	resp, err := d.request(t, http.MethodGet, url, "", nil) // as a Prometheus with a viewer's token would
+
 	if err != nil {
 		t.Fatal(err)
 	}
