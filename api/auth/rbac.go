@@ -37,6 +37,8 @@ const (
 	// ResourceLogLevels are gwd's log levels: every role reads them, an
 	// admin changes them (a trace shows OCPP frames).
 	ResourceLogLevels = "loglevels"
+	// ResourceAudit is the audit log: who changed what. Admins only.
+	ResourceAudit = "audit"
 	// ResourceCommand runs a device command on a charger; ResourceMapping
 	// reads a charger's device through its mapping.
 	ResourceCommand = "Charger/command"
@@ -60,7 +62,7 @@ func Resources() []string {
 		out = append(out, k.Kind, StatusResource(k.Kind))
 	}
 	return append(out, ResourceCommand, ResourceMapping, ResourceTryTemplate, ResourceDiscover,
-		ResourceVersion, ResourceDiscovery, ResourceMetrics, ResourceBackup, ResourceLogLevels)
+		ResourceVersion, ResourceDiscovery, ResourceMetrics, ResourceBackup, ResourceLogLevels, ResourceAudit)
 }
 
 // Rule allows its verbs on its resources; "*" in either matches all.

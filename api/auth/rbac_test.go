@@ -46,8 +46,8 @@ func TestEveryRoleVerbResource(t *testing.T) {
 			}
 		}
 	}
-	// 8 kinds with their status, 9 other resources, 6 verbs, 5 roles.
-	if want := (len(v1alpha1.Kinds())*2 + 9) * 6 * 5; n != want || len(v1alpha1.Kinds()) != 8 {
+	// 8 kinds with their status, 10 other resources, 6 verbs, 5 roles.
+	if want := (len(v1alpha1.Kinds())*2 + 10) * 6 * 5; n != want || len(v1alpha1.Kinds()) != 8 {
 		t.Errorf("enumerated %d cases over %d kinds, want %d over 8", n, len(v1alpha1.Kinds()), want)
 	}
 }
@@ -77,6 +77,9 @@ func TestIssueCases(t *testing.T) {
 		{"viewer", Get, "metrics", true},
 		{"operator", Get, "backup", false},
 		{"admin", Get, "backup", true},
+		{"operator", Get, "audit", false},
+		{"viewer", Get, "audit", false},
+		{"admin", Get, "audit", true},
 		{"operator", Update, "loglevels", false},
 		{"viewer", Get, "loglevels", true},
 		{"admin", Update, "CSMS", true},

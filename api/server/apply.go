@@ -45,7 +45,7 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, "", "")
 		return
 	}
-	s.logApply(res)
+	s.logApply(r.Context(), res)
 	writeJSON(w, http.StatusOK, res)
 }
 

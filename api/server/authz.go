@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/audit"
 	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
@@ -38,27 +39,31 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		r = r.WithContext(audit.WithNotes(r.Context()))
+		_, pattern := s.mux.Handler(r)
+		a := requestAttributes(pattern, r)
 		id, err := s.authenticate(r)
 		if err != nil {
 			// RFC 6750: a 401 says how to authenticate.
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ocppgw"`)
 			s.writeStatus(w, r, newStatus(http.StatusUnauthorized, v1alpha1.ReasonUnauthorized,
 				strings.TrimPrefix(err.Error(), "auth: ")+"; send \"Authorization: Bearer <token>\" (gwctl reads it from gwctl.yaml)"))
+			s.recordAudit(r, auth.Identity{}, a, http.StatusUnauthorized)
 			return
 		}
 		if rec, ok := w.(*statusRecorder); ok {
 			rec.who = id.Name // for the request log: who, never the token
 		}
 		r = r.WithContext(auth.WithIdentity(r.Context(), id))
-		_, pattern := s.mux.Handler(r)
-		a := requestAttributes(pattern, r)
 		if !a.deferred && !a.pass {
 			if st, ok := forbidden(id, a); !ok {
 				s.writeStatus(w, r, st)
+				s.recordAudit(r, id, a, http.StatusForbidden)
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
+		s.recordAudit(r, id, a, codeOf(w))
 	})
 }
 
@@ -137,6 +142,8 @@ func requestAttributes(pattern string, r *http.Request) attributes {
 		return attributes{verb: auth.Get, resource: auth.ResourceMetrics}
 	case prefix + "/backup":
 		return attributes{verb: auth.Get, resource: auth.ResourceBackup}
+	case "/debug/audit":
+		return attributes{verb: auth.Get, resource: auth.ResourceAudit}
 	case "/debug/loglevels":
 		return attributes{verb: auth.Get, resource: auth.ResourceLogLevels}
 	case "/debug/loglevels/{component...}":

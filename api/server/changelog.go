@@ -4,10 +4,12 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/ocppgw/ocppgw/api/audit"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
 
-// logChange logs, at info level, a change of what the operator declares:
+// logChange logs, at info level, and notes for the audit record, a change
+// of what the operator declares:
 // an object created, configured or deleted through the API, with its
 // revision and generation. Unchanged objects and status writes are not
 // logged: they are not the operator's doing.
@@ -15,7 +17,7 @@ import (
 const actionDeleted v1alpha1.ApplyAction = "deleted"
 
 // logApply logs what an apply changed.
-func (s *Server) logApply(res *v1alpha1.ApplyResult) {
+func (s *Server) logApply(ctx context.Context, res *v1alpha1.ApplyResult) {
 	if res == nil || res.DryRun {
 		return
 	}
@@ -23,17 +25,18 @@ func (s *Server) logApply(res *v1alpha1.ApplyResult) {
 		switch it.Action {
 		case v1alpha1.ActionUnchanged:
 		case v1alpha1.ActionPruned:
-			s.logChange(it.Action, it.Old)
+			s.logChange(ctx, it.Action, it.Old)
 		default:
-			s.logChange(it.Action, it.Object)
+			s.logChange(ctx, it.Action, it.Object)
 		}
 	}
 }
 
-func (s *Server) logChange(action v1alpha1.ApplyAction, obj *v1alpha1.Object) {
+func (s *Server) logChange(ctx context.Context, action v1alpha1.ApplyAction, obj *v1alpha1.Object) {
 	if obj == nil {
 		return
 	}
+	audit.Note(ctx, audit.Object{Action: string(action), Kind: obj.Kind, Name: obj.Metadata.Name, Revision: obj.Metadata.ResourceVersion})
 	s.log.LogAttrs(context.Background(), slog.LevelInfo, string(action),
 		slog.String("kind", obj.Kind), slog.String("name", obj.Metadata.Name),
 		slog.String("revision", obj.Metadata.ResourceVersion), slog.Int64("generation", obj.Metadata.Generation))

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/ocppgw/ocppgw/api/audit"
 	"github.com/ocppgw/ocppgw/api/labels"
 	"github.com/ocppgw/ocppgw/api/manifest"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -93,7 +94,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, obj.Metadata.Name)
 		return
 	}
-	s.logChange(v1alpha1.ActionCreated, out)
+	s.logChange(r.Context(), v1alpha1.ActionCreated, out)
 	writeJSON(w, http.StatusCreated, redact(out))
 }
 
@@ -123,7 +124,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
-	s.logChange(v1alpha1.ActionConfigured, out)
+	s.logChange(r.Context(), v1alpha1.ActionConfigured, out)
 	writeJSON(w, http.StatusOK, redact(out))
 }
 
@@ -151,6 +152,7 @@ func (s *Server) handleUpdateStatus(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
+	audit.Note(r.Context(), audit.Object{Action: "status", Kind: out.Kind, Name: out.Metadata.Name, Revision: out.Metadata.ResourceVersion})
 	writeJSON(w, http.StatusOK, redact(out))
 }
 
@@ -171,7 +173,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, name)
 		return
 	}
-	s.logChange(actionDeleted, out)
+	s.logChange(r.Context(), actionDeleted, out)
 	writeJSON(w, http.StatusOK, redact(out))
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/audit"
 	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
@@ -57,6 +58,9 @@ type Options struct {
 	// LogLevels changes gwd's log levels at run time (/debug/loglevels);
 	// nil: 404.
 	LogLevels LogLevels
+	// Audit records every write, backup and refusal (/debug/audit reads
+	// it back); nil records nothing.
+	Audit *audit.Log
 	// Metrics serves GET /metrics (the Prometheus exposition); nil: 404.
 	Metrics http.Handler
 }
@@ -79,6 +83,8 @@ type Server struct {
 	systemTokens []*v1alpha1.Object
 	ready        []Check
 	logLevels    LogLevels
+	audit        *audit.Log
+	now          func() time.Time
 	mux          *http.ServeMux
 	handler      http.Handler
 	// quit ends every watch (EndWatches), so that a shutdown does not wait
@@ -106,6 +112,8 @@ func New(opts Options) *Server {
 		systemToken: opts.SystemToken,
 		ready:       opts.ReadyChecks,
 		logLevels:   opts.LogLevels,
+		audit:       opts.Audit,
+		now:         time.Now,
 		mux:         http.NewServeMux(),
 		quit:        make(chan struct{}),
 	}
@@ -172,6 +180,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST "+prefix+"/mappingtest", s.handleTryTemplate)
 	m.HandleFunc("POST "+prefix+"/discover/{protocol}", s.handleDiscover)
 	m.HandleFunc("GET "+prefix+"/backup", s.handleBackup)
+	if s.audit != nil {
+		m.HandleFunc("GET /debug/audit", s.handleAudit)
+	}
 	if s.logLevels != nil {
 		m.HandleFunc("GET /debug/loglevels", s.handleLogLevels)
 		m.HandleFunc("PUT /debug/loglevels/{component...}", s.handleSetLogLevel)

@@ -57,6 +57,7 @@ $GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
 		newTokenCmd(o, streams),
 		newBackupCmd(o, streams),
 		newLogLevelCmd(o, streams),
+		newAuditCmd(o, streams),
 	)
 	return cmd
 }

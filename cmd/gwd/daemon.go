@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/audit"
 	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/api/server"
@@ -59,6 +60,16 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 		return err
 	}
 
+	auditPath := o.auditLog
+	if auditPath == "" {
+		auditPath = filepath.Join(o.dataDir, "audit.log")
+	}
+	auditLog, err := audit.Open(auditPath, 10, 10)
+	if err != nil {
+		return fmt.Errorf("--audit-log: %w", err)
+	}
+	defer auditLog.Close()
+
 	// gwd's own client (the config directory's apply) holds a token that
 	// lives in memory only, for this run.
 	systemToken, err := auth.NewSecret()
@@ -68,7 +79,7 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
 		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken,
-		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels, Metrics: reg.Handler()})
+		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels, Metrics: reg.Handler(), Audit: auditLog})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,

@@ -46,6 +46,14 @@ func TestLogFileAndLevelsAtRunTime(t *testing.T) {
 		}
 		return ""
 	})
+	out, errOut, code = d.gwctl(t, nil, "audit")
+	if code != 0 || !strings.Contains(out, "created bus/logged-bus@") || !strings.Contains(out, "initial-admin") ||
+		!strings.Contains(out, "loglevels") {
+		t.Errorf("gwctl audit does not show the apply and the level change by initial-admin: %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "audit.log")); err != nil {
+		t.Errorf("no audit.log in the data directory: %v", err)
+	}
 	if strings.Contains(d.logs.String(), "gwd started") {
 		t.Errorf("with --log-file, gwd still logs to stderr:\n%s", d.logs)
 	}

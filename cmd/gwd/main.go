@@ -41,6 +41,8 @@ type options struct {
 	// apiTLSSecret, or apiTLSCertFile and apiTLSKeyFile, are the admin
 	// API's certificate.
 	apiTLSSecret, apiTLSCertFile, apiTLSKeyFile string
+	// auditLog is the audit log file; empty: <data-dir>/audit.log.
+	auditLog string
 	// apiMaxConns caps the admin API's open connections (connlimit).
 	apiMaxConns int
 	configDir   string
@@ -76,6 +78,7 @@ func (o *options) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.apiTLSSecret, "api-tls-secret", servingcert.DefaultSecret, "tls Secret of the admin API's certificate; gwd makes "+servingcert.DefaultSecret+" self-signed when it is missing")
 	fs.StringVar(&o.apiTLSCertFile, "api-tls-cert-file", "", "PEM certificate (chain) of the admin API, instead of the Secret; read at start")
 	fs.StringVar(&o.apiTLSKeyFile, "api-tls-key-file", "", "PEM private key of --api-tls-cert-file")
+	fs.StringVar(&o.auditLog, "audit-log", "", "file of the admin API's audit log, JSON lines rotated at 10 MiB and gzipped (default <data-dir>/audit.log)")
 	fs.IntVar(&o.apiMaxConns, "api-max-connections", connlimit.DefaultMax,
 		"admin API connections served at once; over it /healthz is still answered and other requests get 503")
 	fs.StringVar(&o.configDir, "config-dir", "", "directory of YAML resources applied at start and on SIGHUP")
