@@ -34,7 +34,23 @@ func (s *Server) logChange(action v1alpha1.ApplyAction, obj *v1alpha1.Object) {
 	if obj == nil {
 		return
 	}
-	s.log.LogAttrs(context.Background(), slog.LevelInfo, string(action),
+	s.log.LogAttrs(context.Background(), slog.LevelInfo, changeMessage(action),
 		slog.String("kind", obj.Kind), slog.String("name", obj.Metadata.Name),
 		slog.String("revision", obj.Metadata.ResourceVersion), slog.Int64("generation", obj.Metadata.Generation))
+}
+
+// changeMessage is the log message for action, a constant for each action
+// so that the message catalogs can translate it.
+func changeMessage(action v1alpha1.ApplyAction) string {
+	switch action {
+	case v1alpha1.ActionCreated:
+		return "created"
+	case v1alpha1.ActionConfigured:
+		return "configured"
+	case v1alpha1.ActionPruned:
+		return "pruned"
+	case actionDeleted:
+		return "deleted"
+	}
+	return "changed"
 }

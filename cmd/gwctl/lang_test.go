@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/i18n"
+)
+
+// localeFree is the environment without the locale variables, so that
+// tests read English whatever the developer's locale is.
+func localeFree(k string) string {
+	switch k {
+	case "LC_ALL", "LC_MESSAGES", "LANG":
+		return ""
+	}
+	return os.Getenv(k)
+}
+
+// runEnv runs gwctl with env as its whole environment's locale part.
+func runEnv(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return localeFree(k)
+	}
+	code := execute(ctx, args, IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, getenv)
+	return result{out: out.String(), err: errOut.String(), code: code}
+}
+
+// TestLangSwitchesMessages: --lang, else LC_ALL, LC_MESSAGES or LANG,
+// switches gwctl's errors and help between English and Japanese, while
+// the "error:" lead, flags and command names stay English.
+func TestLangSwitchesMessages(t *testing.T) {
+	missing := []string{"--config", "/nonexistent/gwctl.yaml", "get", "chargers"}
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"default English", nil, missing, "error: load config /nonexistent/gwctl.yaml: "},
+		{"--lang ja", nil, append([]string{"--lang", "ja"}, missing...), "error: 設定ファイル /nonexistent/gwctl.yaml を読み込めません: "},
+		{"--lang=ja after the command", nil, append(missing, "--lang=ja"), "error: 設定ファイル /nonexistent/gwctl.yaml を読み込めません: "},
+		{"LANG=ja_JP.UTF-8", map[string]string{"LANG": "ja_JP.UTF-8"}, missing, "error: 設定ファイル /nonexistent/gwctl.yaml を読み込めません: "},
+		{"LC_ALL=C over LANG", map[string]string{"LANG": "ja_JP.UTF-8", "LC_ALL": "C"}, missing, "error: load config "},
+		{"--lang en over LANG", map[string]string{"LANG": "ja_JP.UTF-8"}, append([]string{"--lang", "en"}, missing...), "error: load config "},
+	} {
+		r := runEnv(t, c.env, c.args...)
+		if r.code != 1 || !strings.HasPrefix(r.err, c.want) {
+			t.Errorf("%s: exit %d, stderr %q, want it to start with %q", c.name, r.code, r.err, c.want)
+		}
+	}
+	if r := runEnv(t, nil, "--lang", "fr", "version", "--client"); r.code != 1 || !strings.Contains(r.err, `"fr"`) {
+		t.Errorf("--lang fr: exit %d, stderr %q", r.code, r.err)
+	}
+	en, ja := runEnv(t, nil, "--help"), runEnv(t, nil, "--lang", "ja", "--help")
+	for _, want := range []string{"gwctl は管理 API を通じて", "リソースの詳細を表示します", "describe", "--lang"} {
+		if !strings.Contains(ja.out, want) {
+			t.Errorf("Japanese help lacks %q:\n%s", want, ja.out)
+		}
+	}
+	if !strings.Contains(en.out, "Show details of resources") || strings.Contains(en.out, "リソース") {
+		t.Errorf("English help:\n%s", en.out)
+	}
+	if r := runEnv(t, nil, "--lang", "ja", "get", "--bogus"); !strings.Contains(r.err, "使い方は 'gwctl get --help' を参照してください") {
+		t.Errorf("flag error in Japanese: %q", r.err)
+	}
+}
+
+// TestEveryCommandHasJapaneseHelp: no command shows a catalog id or the
+// English text as its Japanese help.
+func TestEveryCommandHasJapaneseHelp(t *testing.T) {
+	en := newRootCmd(IOStreams{Lang: i18n.English})
+	ja := newRootCmd(IOStreams{Lang: i18n.Japanese})
+	jaCmds := map[string][2]string{}
+	for _, c := range append(ja.Commands(), ja) {
+		jaCmds[c.CommandPath()] = [2]string{c.Short, c.Long}
+		for _, s := range c.Commands() {
+			jaCmds[s.CommandPath()] = [2]string{s.Short, s.Long}
+		}
+	}
+	n := 0
+	for _, c := range append(en.Commands(), en) {
+		for _, s := range append(c.Commands(), c) {
+			if s.Name() == "help" || s.Name() == "completion" {
+				continue
+			}
+			n++
+			j := jaCmds[s.CommandPath()]
+			if strings.HasPrefix(s.Short, "gwctl.") || strings.HasPrefix(j[0], "gwctl.") || j[0] == s.Short {
+				t.Errorf("%s: Short %q in English, %q in Japanese", s.CommandPath(), s.Short, j[0])
+			}
+			if s.Long != "" && (j[1] == s.Long || strings.HasPrefix(j[1], "gwctl.")) {
+				t.Errorf("%s: Long not translated: %q", s.CommandPath(), j[1])
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("checked only %d commands", n)
+	}
+}
+
+// TestAPIErrorsInJapanese: the common API failures read in Japanese, with
+// the object named, and English output is as it always was.
+func TestAPIErrorsInJapanese(t *testing.T) {
+	e := newTestEnv(t)
+	r := e.run("--lang", "ja", "get", "chargers", "nope")
+	if r.code != 1 || !strings.HasPrefix(r.err, "error: ") || !strings.Contains(r.err, `"nope" が見つかりません`) {
+		t.Errorf("not found in Japanese: exit %d %q", r.code, r.err)
+	}
+	if r := e.run("get", "chargers", "nope"); !strings.Contains(r.err, "not found") || strings.Contains(r.err, "見つかりません") {
+		t.Errorf("not found in English: %q", r.err)
+	}
+	chargers := filepath.Join(siteDir, "30-chargers.yaml")
+	r = e.run("--lang", "ja", "apply", "-f", filepath.Join(siteDir, "10-csms.yaml"), "-f", chargers)
+	for _, want := range []string{
+		"error: 入力内容に誤りがあります (問題 2 件、以下に示します)\n",
+		"  " + chargers + `: document 1 (Charger/ch-1): spec.templateRef: Template "wallbox" not found` + "\n",
+	} {
+		if r.code != 1 || !strings.Contains(r.err, want) {
+			t.Errorf("invalid apply in Japanese: exit %d, stderr lacks %q:\n%s", r.code, want, r.err)
+		}
+	}
+}
+
+func TestConditionMessages(t *testing.T) {
+	c := v1alpha1.Condition{Type: "DeviceReachable", Status: v1alpha1.ConditionFalse, Reason: "NotResponding", Message: "3 polls in a row failed; last: timeout"}
+	if got := conditionMessage(i18n.Japanese, c); got != "機器が応答しません: 3 polls in a row failed; last: timeout" {
+		t.Errorf("Japanese: %q", got)
+	}
+	if got := conditionMessage(i18n.English, c); got != c.Message {
+		t.Errorf("English: %q", got)
+	}
+	c.Reason = "SomethingNew"
+	if got := conditionMessage(i18n.Japanese, c); got != c.Message {
+		t.Errorf("unknown reason: %q", got)
+	}
+	c.Reason, c.Message = "Polled", ""
+	if got := conditionMessage(i18n.Japanese, c); got != "直近のポーリングは成功しました" {
+		t.Errorf("reason without message: %q", got)
+	}
+}
