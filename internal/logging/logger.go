@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"gopkg.in/natefinch/lumberjack.v2"
+
+	"github.com/ocppgw/ocppgw/internal/i18n"
 )
 
 // Options configure New.
@@ -22,6 +25,10 @@ type Options struct {
 	MaxSizeMB, MaxAgeDays, MaxBackups int
 	// Stderr is where records go without File.
 	Stderr io.Writer
+	// Lang is the --lang value, "en" or "ja"; empty takes the language from
+	// LC_ALL, LC_MESSAGES or LANG. Messages at info and above are written in
+	// it; attribute keys and values, and the level, stay as they are.
+	Lang string
 }
 
 // Logger is gwd's logger with what controls it.
@@ -37,6 +44,10 @@ func New(o Options) (*Logger, error) {
 	levels, err := NewLevels(o.Levels)
 	if err != nil {
 		return nil, err
+	}
+	lang, err := i18n.Resolve(o.Lang, os.Getenv)
+	if err != nil {
+		return nil, fmt.Errorf("--lang: %w", err)
 	}
 	out := o.Stderr
 	if o.File != "" {
@@ -55,7 +66,7 @@ func New(o Options) (*Logger, error) {
 	default:
 		return nil, fmt.Errorf("log format %q: want text or json", o.Format)
 	}
-	return &Logger{Logger: slog.New(newHandler(inner, levels, "")), Levels: levels, out: out}, nil
+	return &Logger{Logger: slog.New(newHandler(inner, levels, lang, "")), Levels: levels, out: out}, nil
 }
 
 // Close closes the log file, if any.
