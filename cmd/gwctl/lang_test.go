@@ -117,7 +117,7 @@ func TestEveryCommandHasJapaneseHelp(t *testing.T) {
 func TestAPIErrorsInJapanese(t *testing.T) {
 	e := newTestEnv(t)
 	r := e.run("--lang", "ja", "get", "chargers", "nope")
-	if r.code != 1 || !strings.HasPrefix(r.err, "error: ") || !strings.Contains(r.err, `"nope" が見つかりません`) {
+	if r.code != 1 || !strings.HasPrefix(r.err, "error: ") || !strings.Contains(r.err, `error: Charger "nope" が見つかりません`) {
 		t.Errorf("not found in Japanese: exit %d %q", r.code, r.err)
 	}
 	if r := e.run("get", "chargers", "nope"); !strings.Contains(r.err, "not found") || strings.Contains(r.err, "見つかりません") {

@@ -23,7 +23,7 @@ func TestEveryLogMessageHasJapanese(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pos := range bad {
-		t.Errorf("%s: the log message is not a constant string; make it one (put the variable parts in attributes) so it can be translated", pos)
+		t.Errorf("%s: the log message is not a constant string; make it a literal (variable parts go in attributes) or a call of a same-package function that returns only literals, so it can be translated", pos)
 	}
 	if len(msgs) < 50 {
 		t.Fatalf("found only %d log messages in %s: the scan is broken", len(msgs), root)
