@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -60,14 +63,36 @@ func pairs(kv []any) map[string]any {
 	return m
 }
 
+// catalogError is an error whose text is a catalog entry: English in
+// Error(), and in the user's language when printError shows it. Free
+// functions that do not know the language return it.
+type catalogError struct {
+	id   string
+	data map[string]any
+}
+
+func (e *catalogError) Error() string { return i18n.T(i18n.English, e.id, e.data) }
+
+// localError returns the catalogError for id with kv as the template's
+// fields in name, value pairs.
+func localError(id string, kv ...any) error { return &catalogError{id: id, data: pairs(kv)} }
+
 // errorText is err's message in lang. In English it is err.Error() as it
 // always was. In another language the API failure inside err, if it is one
 // people meet often, is replaced by the translated summary; the server's
 // own words stay where the summary needs them, and field causes are
 // printed below as they are.
 func errorText(lang i18n.Lang, err error) string {
+	var ce *catalogError
 	var se *client.StatusError
-	if lang == i18n.English || lang == "" || !errors.As(err, &se) {
+	switch {
+	case lang == i18n.English || lang == "":
+		return err.Error()
+	case errors.As(err, &ce):
+		return strings.Replace(err.Error(), ce.Error(), i18n.T(lang, ce.id, ce.data), 1)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return i18n.T(lang, "gwctl.unreachable", map[string]any{"Error": err.Error()})
+	case !errors.As(err, &se):
 		return err.Error()
 	}
 	st := se.Status
@@ -127,4 +152,40 @@ func conditionMessage(lang i18n.Lang, c v1alpha1.Condition) string {
 		return explained
 	}
 	return explained + ": " + c.Message
+}
+
+// localizeHelp translates the headings of cobra's usage text and the help
+// command, so that a help page is in one language. Flag names, command
+// names and the usage line stay as typed.
+func (o *rootOptions) localizeHelp(cmd *cobra.Command) {
+	if o.lang == i18n.English || o.lang == "" {
+		return
+	}
+	cmd.InitDefaultHelpCmd()
+	for _, c := range cmd.Commands() {
+		if c.Name() == "help" {
+			c.Short, c.Long = o.t("gwctl.help.short"), o.t("gwctl.help.long")
+		}
+	}
+	tmpl := cmd.UsageTemplate()
+	for _, h := range []struct{ en, id string }{
+		{"Usage:", "gwctl.usage.usage"},
+		{"Aliases:", "gwctl.usage.aliases"},
+		{"Examples:", "gwctl.usage.examples"},
+		{"Available Commands:", "gwctl.usage.commands"},
+		{"Additional Commands:", "gwctl.usage.additionalCommands"},
+		{"Global Flags:", "gwctl.usage.globalFlags"},
+		{"\nFlags:", "gwctl.usage.flags"},
+		{"Additional help topics:", "gwctl.usage.helpTopics"},
+	} {
+		text := o.t(h.id)
+		if strings.HasPrefix(h.en, "\n") {
+			text = "\n" + text
+		}
+		tmpl = strings.Replace(tmpl, h.en, text, 1)
+	}
+	// The catalog's text keeps cobra's own field for the command path.
+	more := o.t("gwctl.usage.more", "CommandPath", "{{.CommandPath}}")
+	tmpl = strings.Replace(tmpl, `Use "{{.CommandPath}} [command] --help" for more information about a command.`, more, 1)
+	cmd.SetUsageTemplate(tmpl)
 }

@@ -152,3 +152,48 @@ func TestConditionMessages(t *testing.T) {
 		t.Errorf("reason without message: %q", got)
 	}
 }
+
+// TestLocalErrorsInJapanese: errors gwctl finds itself, and a gwd that is
+// not running, read in Japanese; English output is as it always was.
+func TestLocalErrorsInJapanese(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		ja, en string
+	}{
+		{[]string{"get", "gizmos"}, `error: リソースの種類 "gizmos" は不明です (使える種類: `, `error: unknown resource type "gizmos" (known: `},
+		{[]string{"get"}, "error: リソースの種類を指定してください (", "error: you must specify the type of resource (one of: "},
+		{[]string{"apply"}, "error: -f FILE|DIR|- を指定してください\n", "error: must specify -f FILE|DIR|-\n"},
+	} {
+		en := runEnv(t, nil, append([]string{"--server", "http://127.0.0.1:1"}, c.args...)...)
+		ja := runEnv(t, nil, append([]string{"--lang", "ja", "--server", "http://127.0.0.1:1"}, c.args...)...)
+		if !strings.HasPrefix(ja.err, c.ja) || !strings.HasPrefix(en.err, c.en) {
+			t.Errorf("%v:\nja %q, want prefix %q\nen %q, want prefix %q", c.args, ja.err, c.ja, en.err, c.en)
+		}
+	}
+	// Port 1 on loopback: nothing listens there, so the dial is refused.
+	ja := runEnv(t, nil, "--lang", "ja", "--server", "http://127.0.0.1:1", "get", "chargers")
+	if ja.code != 1 || !strings.HasPrefix(ja.err, "error: gwd に接続できません: ") || !strings.Contains(ja.err, "connection refused") {
+		t.Errorf("refused connection in Japanese: exit %d %q", ja.code, ja.err)
+	}
+}
+
+// TestHelpPageInOneLanguage: in Japanese the usage headings, the help
+// command and the shared flags' help are Japanese too; flag names stay.
+func TestHelpPageInOneLanguage(t *testing.T) {
+	ja := runEnv(t, nil, "--lang", "ja", "get", "--help").out
+	for _, want := range []string{"使い方:\n  gwctl get", "フラグ:\n", "共通フラグ:\n", "--server string", "管理 API のアドレス"} {
+		if !strings.Contains(ja, want) {
+			t.Errorf("Japanese help of get lacks %q:\n%s", want, ja)
+		}
+	}
+	en := runEnv(t, nil, "get", "--help").out
+	for _, want := range []string{"Usage:\n  gwctl get", "Global Flags:\n", "admin API address"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English help of get lacks %q:\n%s", want, en)
+		}
+	}
+	if root := runEnv(t, nil, "--lang", "ja", "help").out; !strings.Contains(root, "各コマンドの詳細は \"gwctl [command] --help\" で表示できます。") ||
+		!strings.Contains(root, "help        各コマンドのヘルプを表示します") {
+		t.Errorf("Japanese root help:\n%s", root)
+	}
+}

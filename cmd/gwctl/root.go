@@ -39,10 +39,10 @@ func newRootCmd(streams IOStreams) *cobra.Command {
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
 	f := cmd.PersistentFlags()
-	f.StringVar(&o.configPath, "config", "", "path to gwctl.yaml")
-	f.StringVar(&o.server, "server", "", "admin API address, overrides the config's server (e.g. http://127.0.0.1:8443)")
-	f.DurationVar(&o.requestTimeout, "request-timeout", 30*time.Second, "time limit for one API request, 0 for none (watches are not limited)")
-	f.StringVar(&o.langFlag, "lang", "", "language of messages and help: en or ja (default: from LC_ALL, LC_MESSAGES or LANG)")
+	f.StringVar(&o.configPath, "config", "", o.t("gwctl.flag.config"))
+	f.StringVar(&o.server, "server", "", o.t("gwctl.flag.server"))
+	f.DurationVar(&o.requestTimeout, "request-timeout", 30*time.Second, o.t("gwctl.flag.requestTimeout"))
+	f.StringVar(&o.langFlag, "lang", "", o.t("gwctl.flag.lang"))
 
 	cmd.AddCommand(
 		newApplyCmd(o, streams),
@@ -57,6 +57,7 @@ func newRootCmd(streams IOStreams) *cobra.Command {
 		newBackupCmd(o, streams),
 		newLogLevelCmd(o, streams),
 	)
+	o.localizeHelp(cmd)
 	return cmd
 }
 
