@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,5 +196,36 @@ func TestHelpPageInOneLanguage(t *testing.T) {
 	if root := runEnv(t, nil, "--lang", "ja", "help").out; !strings.Contains(root, "各コマンドの詳細は \"gwctl [command] --help\" で表示できます。") ||
 		!strings.Contains(root, "help        各コマンドのヘルプを表示します") {
 		t.Errorf("Japanese root help:\n%s", root)
+	}
+}
+
+// TestDescribeConditionsInJapanese: the stored condition message stays
+// English, and describe in Japanese puts the reason's explanation in front
+// of it while the table's headers and the field labels stay English.
+func TestDescribeConditionsInJapanese(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun("apply", "-f", siteDir)
+	obj, err := e.store.Get("Charger", "ch-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj.Status = json.RawMessage(`{"conditions":[{"type":"DeviceReachable","status":"False","reason":"NotResponding",` +
+		`"message":"3 polls in a row failed; last: timeout","lastTransitionTime":"2025-01-01T00:00:00Z"}]}`)
+	if _, err := e.store.UpdateStatus(obj); err != nil {
+		t.Fatal(err)
+	}
+	ja := e.mustRun("--lang", "ja", "describe", "charger", "ch-1")
+	for _, re := range []string{`Name:\s+ch-1`, `\s+TYPE\s+STATUS\s+REASON\s+AGE\s+MESSAGE`,
+		`\s+DeviceReachable\s+False\s+NotResponding\s+\S+\s+機器が応答しません: 3 polls in a row failed; last: timeout`} {
+		if !hasLine(ja, re) {
+			t.Errorf("Japanese describe lacks a line matching %q:\n%s", re, ja)
+		}
+	}
+	en := e.mustRun("describe", "charger", "ch-1")
+	if !hasLine(en, `\s+DeviceReachable\s+False\s+NotResponding\s+\S+\s+3 polls in a row failed; last: timeout$`) {
+		t.Errorf("English describe:\n%s", en)
+	}
+	if stored := e.mustRun("--lang", "ja", "get", "charger", "ch-1", "-o", "json"); !strings.Contains(stored, `"message": "3 polls in a row failed; last: timeout"`) {
+		t.Errorf("get -o json in Japanese changed the stored message:\n%s", stored)
 	}
 }
