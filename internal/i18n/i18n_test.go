@@ -104,6 +104,29 @@ func TestStableIDsUsed(t *testing.T) {
 	}
 }
 
+// TestConditionReasonsExplained: every reason a controller declares for
+// its conditions has an explanation, which gwctl describe shows in
+// Japanese in front of the stored message.
+func TestConditionReasonsExplained(t *testing.T) {
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons, err := scanConditionReasons(root, "controllers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reasons) < 15 {
+		t.Fatalf("found only %d condition reasons: the scan is broken", len(reasons))
+	}
+	en := mustMessages(t, English)
+	for r, pos := range reasons {
+		if _, ok := en["reason."+r]; !ok {
+			t.Errorf("%s: condition reason %q has no reason.%s entry in the catalogs", pos, r, r)
+		}
+	}
+}
+
 var (
 	reJapanese = regexp.MustCompile(`[\p{Hiragana}\p{Katakana}\p{Han}]`)
 	reField    = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)

@@ -262,3 +262,34 @@ func asExpr(n ast.Node) ast.Expr {
 	}
 	return nil
 }
+
+// scanConditionReasons returns the string values of the exported Reason*
+// constants under dir, the reasons controllers write into conditions, with
+// where each is declared.
+func scanConditionReasons(root, dir string) (map[string]string, error) {
+	fset, dirs, err := parseSources(filepath.Join(root, dir))
+	if err != nil {
+		return nil, err
+	}
+	reasons := map[string]string{}
+	for _, files := range dirs {
+		for _, f := range files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				vs, ok := n.(*ast.ValueSpec)
+				if !ok {
+					return true
+				}
+				for i, name := range vs.Names {
+					if !strings.HasPrefix(name.Name, "Reason") || i >= len(vs.Values) {
+						continue
+					}
+					if s, ok := stringLit(vs.Values[i]); ok {
+						reasons[s] = relPos(root, fset.Position(name.Pos()))
+					}
+				}
+				return true
+			})
+		}
+	}
+	return reasons, nil
+}
