@@ -49,22 +49,28 @@ func ParseLang(s string) (Lang, error) {
 	return "", fmt.Errorf("language %q: want en or ja", s)
 }
 
-// Resolve picks the language: flag if set (and it must be valid), else the
-// first of LC_ALL, LC_MESSAGES and LANG that is set, as gettext does, where
-// a ja* locale means Japanese and any other means English.
+// Resolve picks the language: flag if set (and it must be valid), else
+// FromEnv's.
 func Resolve(flag string, getenv func(string) string) (Lang, error) {
 	if flag != "" {
 		return ParseLang(flag)
 	}
+	return FromEnv(getenv), nil
+}
+
+// FromEnv is the language of the locale: the first of LC_ALL, LC_MESSAGES
+// and LANG that is set decides, as gettext does; a ja* locale means
+// Japanese and any other English.
+func FromEnv(getenv func(string) string) Lang {
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := getenv(k); v != "" {
 			if strings.HasPrefix(strings.ToLower(v), "ja") {
-				return Japanese, nil
+				return Japanese
 			}
-			return English, nil
+			return English
 		}
 	}
-	return English, nil
+	return English
 }
 
 func load() error {

@@ -236,6 +236,9 @@ func TestResolve(t *testing.T) {
 			t.Errorf("Resolve(%q) = %q, %v; want %q", c.flag, got, err, c.want)
 		}
 	}
+	if FromEnv(env("LC_MESSAGES", "ja_JP.UTF-8")) != Japanese || FromEnv(env()) != English {
+		t.Error("FromEnv")
+	}
 	if _, err := Resolve("fr", env()); err == nil || !strings.Contains(err.Error(), `"fr"`) {
 		t.Errorf("--lang fr: err %v, want one naming the value", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 
 	"gopkg.in/natefinch/lumberjack.v2"
 
@@ -25,9 +24,10 @@ type Options struct {
 	MaxSizeMB, MaxAgeDays, MaxBackups int
 	// Stderr is where records go without File.
 	Stderr io.Writer
-	// Lang is the --lang value, "en" or "ja"; empty takes the language from
-	// LC_ALL, LC_MESSAGES or LANG. Messages at info and above are written in
-	// it; attribute keys and values, and the level, stay as they are.
+	// Lang is the --lang value, "en" (or empty) or "ja"; gwd's flag takes
+	// its default from the locale (i18n.FromEnv). Messages at info and above
+	// are written in it; attribute keys and values, and the level, stay as
+	// they are.
 	Lang string
 }
 
@@ -45,9 +45,11 @@ func New(o Options) (*Logger, error) {
 	if err != nil {
 		return nil, err
 	}
-	lang, err := i18n.Resolve(o.Lang, os.Getenv)
-	if err != nil {
-		return nil, fmt.Errorf("--lang: %w", err)
+	lang := i18n.English
+	if o.Lang != "" {
+		if lang, err = i18n.ParseLang(o.Lang); err != nil {
+			return nil, fmt.Errorf("--lang: %w", err)
+		}
 	}
 	out := o.Stderr
 	if o.File != "" {
