@@ -21,6 +21,7 @@ var typedKinds = map[string]reflect.Type{
 	"Charger":         reflect.TypeFor[v1alpha1.Charger](),
 	"ChargingProfile": reflect.TypeFor[v1alpha1.ChargingProfile](),
 	"Transaction":     reflect.TypeFor[v1alpha1.Transaction](),
+	"Token":           reflect.TypeFor[v1alpha1.Token](),
 }
 
 func TestSchemasCompile(t *testing.T) {

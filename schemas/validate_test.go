@@ -89,7 +89,7 @@ func TestValidateResourceErrors(t *testing.T) {
 		{"status checked too", "Charger", `{` + head + `"kind":"Charger","spec":{"templateRef":"t","connection":{"modbusTCP":{"host":"h"}}},"status":{"ocpp":{"state":"Online"}}}`,
 			[]v1alpha1.FieldError{{Field: "status.ocpp.state", Reason: `must be one of "Registered", "Pending", "Rejected", "Offline", got "Online" (did you mean "Offline"?)`}}},
 		{"unknown kind", "Foo", `{}`,
-			[]v1alpha1.FieldError{{Field: "kind", Reason: `unknown kind "Foo"; known kinds: CSMS, Bus, Secret, Template, Charger, ChargingProfile, Transaction`}}},
+			[]v1alpha1.FieldError{{Field: "kind", Reason: `unknown kind "Foo"; known kinds: CSMS, Bus, Secret, Template, Charger, ChargingProfile, Transaction, Token`}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,6 +128,7 @@ func TestAdmittedObjectsConform(t *testing.T) {
 		"ChargingProfile": `{"chargerRef":"wb-1","source":"csms","evseId":0,"id":1,"stackLevel":0,"chargingProfilePurpose":"ChargingStationMaxProfile",
 			"chargingProfileKind":"Relative","chargingSchedule":[{"id":1,"chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":32}]}]}`,
 		"Transaction": `{"chargerRef":"wb-1","evseId":1,"transactionId":"tx-1","startedAt":"2025-01-01T00:00:00Z"}`,
+		"Token":       `{"role":"operator","expiration":"2030-01-01T00:00:00Z","hash":"sha256:` + strings.Repeat("ab", 32) + `"}`,
 	}
 	for _, k := range v1alpha1.Kinds() {
 		o := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: k.Kind, Metadata: v1alpha1.ObjectMeta{Name: "obj"}, Spec: json.RawMessage(docs[k.Kind])}

@@ -15,6 +15,12 @@ const compactBatch = 1000
 // Compact drops every event at or below rev. Watches from below rev then fail
 // with ErrCompacted. Objects are untouched.
 func (s *Store) Compact(rev int64) error {
+	before := s.CompactedRevision()
+	defer func() {
+		if s.CompactedRevision() > before {
+			s.compactions.Add(1)
+		}
+	}()
 	for {
 		done, err := s.compactStep(rev)
 		if err != nil || done {

@@ -1,6 +1,9 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Callers test them with errors.Is; the returned errors wrap
 // them with the kind, name and revisions involved.
@@ -36,3 +39,32 @@ var (
 	// and compaction still work, as with etcd's NOSPACE alarm.
 	ErrNoSpace = errors.New("store: database space exceeded")
 )
+
+// Error is a store failure with what it was about: the sentinel that
+// callers test with errors.Is, and Detail, the explanation without the
+// sentinel's words, which the API puts in its answers as it is.
+type Error struct {
+	Sentinel error
+	Detail   string
+}
+
+func (e *Error) Error() string { return e.Sentinel.Error() + ": " + e.Detail }
+
+// Unwrap makes errors.Is(err, e.Sentinel) true.
+func (e *Error) Unwrap() error { return e.Sentinel }
+
+// errorf makes an *Error of sentinel with a formatted detail.
+func errorf(sentinel error, format string, args ...any) error {
+	return &Error{Sentinel: sentinel, Detail: fmt.Sprintf(format, args...)}
+}
+
+// Detail returns the explanation of a store error without its sentinel's
+// words, e.g. `Charger "ch-1": resourceVersion 5 is stale (current 7)`,
+// or err's whole text when it is not an *Error.
+func Detail(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Detail
+	}
+	return err.Error()
+}

@@ -65,6 +65,9 @@ type Options struct {
 	// holds, saying so in the log: a gwd restarted right after a stop waits
 	// for the old one to close the store. 0 means 30 s.
 	LockWait time.Duration
+	// Observer learns each write transaction's duration, for metrics; nil:
+	// none.
+	Observer Observer
 	// now is replaced in tests of age-based compaction.
 	now func() time.Time
 }
@@ -141,8 +144,12 @@ type Store struct {
 	// lastStatus is when each object's status was last stored, so that a
 	// flood coalesces to one write per StatusMinInterval. Guarded by pmu.
 	lastStatus map[objKey]time.Time
+	// commits are the status commits FlushObject callers wait on. Guarded by pmu.
+	commits statusCommits
 
 	space spaceGauge
+	// compactions counts compactions that dropped events, for Stats.
+	compactions atomic.Uint64
 	// statusDropping is set while status writes are refused for space.
 	statusDropping atomic.Bool
 
@@ -182,6 +189,7 @@ func Open(path string, opts Options) (*Store, error) {
 		watchers:   map[*Watcher]struct{}{},
 		pending:    map[objKey]map[string]StatusPatch{},
 		lastStatus: map[objKey]time.Time{},
+		commits:    statusCommits{next: map[objKey]*commit{}, taken: map[objKey]*commit{}},
 		stop:       make(chan struct{}),
 	}
 	if err := s.view(s.load); err != nil {
@@ -272,7 +280,7 @@ func (s *Store) Get(kind, name string) (*v1alpha1.Object, error) {
 	o := s.cache[kind][name]
 	s.cmu.RUnlock()
 	if o == nil {
-		return nil, fmt.Errorf("%w: %s %q", ErrNotFound, kind, name)
+		return nil, errorf(ErrNotFound, "%s %q", kind, name)
 	}
 	return o.DeepCopy(), nil
 }

@@ -117,7 +117,7 @@ func (tx *Tx) Get(kind, name string) (*v1alpha1.Object, error) {
 		v = b.Get([]byte(name))
 	}
 	if v == nil {
-		return nil, fmt.Errorf("%w: %s %q", ErrNotFound, kind, name)
+		return nil, errorf(ErrNotFound, "%s %q", kind, name)
 	}
 	return tx.s.decodeObject(kind, name, v)
 }
@@ -150,13 +150,13 @@ func (tx *Tx) Create(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 	// Only a proven absence allows the create: a stored object that cannot
 	// be read (damaged, or sealed with another key) must not be overwritten.
 	if _, err := tx.Get(obj.Kind, obj.Metadata.Name); err == nil {
-		return nil, fmt.Errorf("%w: %s %q", ErrExists, obj.Kind, obj.Metadata.Name)
+		return nil, errorf(ErrExists, "%s %q", obj.Kind, obj.Metadata.Name)
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
 	spec, err := v1alpha1.Canonical(obj.Spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s %q: spec: %v", ErrInvalid, obj.Kind, obj.Metadata.Name, err)
+		return nil, errorf(ErrInvalid, "%s %q: spec: %v", obj.Kind, obj.Metadata.Name, err)
 	}
 	o := &v1alpha1.Object{
 		APIVersion: v1alpha1.APIVersion,
@@ -187,7 +187,7 @@ func (tx *Tx) Update(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 	}
 	spec, err := v1alpha1.Canonical(obj.Spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s %q: spec: %v", ErrInvalid, obj.Kind, obj.Metadata.Name, err)
+		return nil, errorf(ErrInvalid, "%s %q: spec: %v", obj.Kind, obj.Metadata.Name, err)
 	}
 	labels, annotations := nilIfEmpty(obj.Metadata.Labels), nilIfEmpty(obj.Metadata.Annotations)
 	specChanged := !bytes.Equal(spec, cur.Spec)
@@ -219,7 +219,7 @@ func (tx *Tx) UpdateStatus(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 func (tx *Tx) setStatus(cur *v1alpha1.Object, raw []byte) (*v1alpha1.Object, error) {
 	status, err := v1alpha1.Canonical(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s %q: status: %v", ErrInvalid, cur.Kind, cur.Metadata.Name, err)
+		return nil, errorf(ErrInvalid, "%s %q: status: %v", cur.Kind, cur.Metadata.Name, err)
 	}
 	if bytes.Equal(status, cur.Status) {
 		return cur, nil
@@ -254,8 +254,8 @@ func (tx *Tx) current(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 		return nil, err
 	}
 	if rv := obj.Metadata.ResourceVersion; rv != "" && rv != cur.Metadata.ResourceVersion {
-		return nil, fmt.Errorf("%w: %s %q: resourceVersion %s is stale (current %s)",
-			ErrConflict, obj.Kind, obj.Metadata.Name, rv, cur.Metadata.ResourceVersion)
+		return nil, errorf(ErrConflict, "%s %q: resourceVersion %s is stale (current %s)",
+			obj.Kind, obj.Metadata.Name, rv, cur.Metadata.ResourceVersion)
 	}
 	return cur, nil
 }
@@ -335,7 +335,7 @@ func (s *Store) publish(events []*eventRecord) {
 
 func checkIdentity(obj *v1alpha1.Object) error {
 	if obj == nil || obj.Kind == "" || obj.Metadata.Name == "" {
-		return fmt.Errorf("%w: kind and metadata.name are required", ErrInvalid)
+		return errorf(ErrInvalid, "kind and metadata.name are required")
 	}
 	return nil
 }

@@ -191,7 +191,7 @@ func (s *Store) update(fn func(*bolt.Tx) error) error {
 	if err := s.Healthy(); err != nil {
 		return err
 	}
-	return s.guarded("write", func() error { return s.db.Update(fn) })
+	return s.timed(func() error { return s.guarded("write", func() error { return s.db.Update(fn) }) })
 }
 
 func (s *Store) guarded(op string, fn func() error) error {

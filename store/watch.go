@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strconv"
 	"sync"
@@ -61,11 +60,11 @@ func (s *Store) Watch(ctx context.Context, opts WatchOptions) (*Watcher, error) 
 		return nil, ErrClosed
 	}
 	if !opts.SendInitialEvents && opts.Revision < compactRev {
-		return nil, fmt.Errorf("%w: watch from revision %d, compacted up to %d", ErrCompacted, opts.Revision, compactRev)
+		return nil, errorf(ErrCompacted, "watch from revision %d, compacted up to %d", opts.Revision, compactRev)
 	}
 	if !opts.SendInitialEvents && opts.Revision > rev {
-		return nil, fmt.Errorf("%w: watch from revision %d, the store is at %d (restored from a backup or re-initialised?)",
-			ErrFutureRevision, opts.Revision, rev)
+		return nil, errorf(ErrFutureRevision, "watch from revision %d, the store is at %d (restored from a backup or re-initialised?)",
+			opts.Revision, rev)
 	}
 	w := &Watcher{
 		opts:    opts,
@@ -137,7 +136,7 @@ func (w *Watcher) offer(events []*eventRecord) bool {
 		select {
 		case w.in <- ev:
 		default:
-			w.close(fmt.Errorf("%w: watcher fell behind at revision %d", ErrCompacted, ev.rev))
+			w.close(errorf(ErrCompacted, "watcher fell behind at revision %d", ev.rev))
 			return false
 		}
 	}
@@ -254,7 +253,7 @@ func (s *Store) readEvents(from, to int64, max int) ([]*eventRecord, error) {
 	var out []*eventRecord
 	err := s.view(func(tx *bolt.Tx) error {
 		if c := readCompactRev(tx); from < c {
-			return fmt.Errorf("%w: watch from revision %d, compacted up to %d", ErrCompacted, from, c)
+			return errorf(ErrCompacted, "watch from revision %d, compacted up to %d", from, c)
 		}
 		cur := tx.Bucket(bucketEvents).Cursor()
 		for k, v := cur.Seek(u64Key(uint64(from + 1))); k != nil && len(out) < max; k, v = cur.Next() {

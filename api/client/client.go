@@ -49,7 +49,7 @@ func New(cfg *Config) (*Client, error) {
 	base, _ := url.Parse(strings.TrimSuffix(cfg.Server, "/")) // validated above
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if base.Scheme == "https" {
-		tc, err := tlsConfig(cfg)
+		tc, err := cfg.TLSConfig()
 		if err != nil {
 			return nil, fmt.Errorf("client config: %w", err)
 		}
@@ -58,7 +58,10 @@ func New(cfg *Config) (*Client, error) {
 	return &Client{base: base, http: &http.Client{Transport: tr}, token: cfg.Token}, nil
 }
 
-func tlsConfig(cfg *Config) (*tls.Config, error) {
+// TLSConfig is what the client uses for an https:// server: the
+// configured CA (or the system roots), and the client certificate if any.
+// For a probe or a tool that speaks to gwd without the client.
+func (cfg *Config) TLSConfig() (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	pem, err := caPEM(cfg)
 	if err != nil {

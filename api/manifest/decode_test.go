@@ -90,7 +90,7 @@ func TestDecodeBadInput(t *testing.T) {
 		{"duplicate YAML key", fmt.Sprintf(secretDoc, "a") + "---\n" + fmt.Sprintf(secretDoc, "b") + "kind: Bus\n",
 			wantErr{2, "", "", "", `invalid YAML: line 16: key "kind" already set in map`}},
 		{"unknown kind", strings.Replace(fmt.Sprintf(secretDoc, "a"), "kind: Secret", "kind: Sekret", 1),
-			wantErr{1, "Sekret", "a", "kind", `unknown kind "Sekret"; known kinds: CSMS, Bus, Secret, Template, Charger, ChargingProfile, Transaction`}},
+			wantErr{1, "Sekret", "a", "kind", `unknown kind "Sekret"; known kinds: CSMS, Bus, Secret, Template, Charger, ChargingProfile, Transaction, Token`}},
 		{"missing kind", "apiVersion: ocppgw.dev/v1alpha1\nmetadata:\n  name: a\n",
 			wantErr{1, "", "a", "kind", `required field "kind" is missing`}},
 		{"missing required field", strings.Replace(chargerDoc, "  templateRef: abb-terra-ac\n", "", 1),

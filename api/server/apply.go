@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/labels"
 	"github.com/ocppgw/ocppgw/api/manifest"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -26,10 +27,15 @@ type applyRequest struct {
 	dryRun bool
 	prune  bool
 	sel    labels.Selector
+	// mayDelete says whether the caller may delete a pruned object.
+	mayDelete func(o *v1alpha1.Object) error
 }
 
 func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) {
 	req, err := s.readApply(w, r)
+	if err == nil {
+		err = authorizeApply(r, req)
+	}
 	if err != nil {
 		s.writeError(w, r, err, "", "")
 		return
@@ -77,6 +83,22 @@ func (s *Server) readApply(w http.ResponseWriter, r *http.Request) (*applyReques
 	return req, nil
 }
 
+// authorizeApply checks that the caller may create and update every
+// document's kind (an apply does one or the other, and which is known only
+// inside the transaction), and arms the check of what a prune deletes. A
+// dry run needs the same rights: it tells what exists.
+func authorizeApply(r *http.Request, req *applyRequest) error {
+	for _, d := range req.docs {
+		if err := authorizeObject(r, d.Object.Kind, d.Object.Metadata.Name, auth.Create, auth.Update); err != nil {
+			return err
+		}
+	}
+	req.mayDelete = func(o *v1alpha1.Object) error {
+		return authorizeObject(r, o.Kind, o.Metadata.Name, auth.Delete)
+	}
+	return nil
+}
+
 // apply writes every document, and prunes, in one store transaction: either
 // all of it is stored or none of it. The result is redacted (redact.go).
 func (s *Server) apply(req *applyRequest) (*v1alpha1.ApplyResult, error) {
@@ -98,6 +120,11 @@ func (s *Server) apply(req *applyRequest) (*v1alpha1.ApplyResult, error) {
 			var err error
 			if doomed, err = pruneSet(tx, req.sel, inRequest); err != nil {
 				return err
+			}
+			for _, o := range doomed {
+				if err := req.mayDelete(o); err != nil {
+					return err
+				}
 			}
 		}
 		if err := applyRefs(tx, req.docs, desired, inRequest, doomed); err != nil {

@@ -213,12 +213,13 @@ func TestBackupLongStream(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	admin := tokenIn(t, st, "test-admin", v1alpha1.RoleAdmin, time.Time{})
 	serve := func(t *testing.T, wrap func(http.Handler) http.Handler) (*Server, *client.Client, *logSink) {
 		logs := &logSink{}
 		srv := New(Options{Store: st, Logger: slog.New(logs)})
 		ts := httptest.NewServer(wrap(srv.Handler()))
 		t.Cleanup(ts.Close)
-		c, err := client.New(&client.Config{Server: ts.URL})
+		c, err := client.New(&client.Config{Server: ts.URL, Token: admin})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,11 +320,12 @@ func TestBackupRefusedOnDamage(t *testing.T) {
 	}
 	ts := httptest.NewServer(New(Options{Store: st}).Handler())
 	defer ts.Close()
+	admin := tokenIn(t, st, "test-admin", v1alpha1.RoleAdmin, time.Time{})
 	meetDamage(t, st, path)
 	if st.Healthy() == nil {
 		t.Fatal("the store did not meet the damage")
 	}
-	c, err := client.New(&client.Config{Server: ts.URL})
+	c, err := client.New(&client.Config{Server: ts.URL, Token: admin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +341,12 @@ func TestBackupRefusedOnDamage(t *testing.T) {
 func TestBackupAnswer(t *testing.T) {
 	e := newEnv(t, store.Options{}, Options{})
 	e.createBase()
-	resp, err := http.Get(e.url + prefix + "/backup")
+	req, err := http.NewRequest(http.MethodGet, e.url+prefix+"/backup", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.admin)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

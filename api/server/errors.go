@@ -70,16 +70,16 @@ func statusFor(err error, kind, name string) v1alpha1.APIStatus {
 		return newStatus(http.StatusRequestEntityTooLarge, reasonTooLarge,
 			fmt.Sprintf("request body is larger than %d bytes; split the manifest", mbe.Limit))
 	case errors.Is(err, store.ErrNotFound):
-		st = newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, about(err, store.ErrNotFound, kind, name, "not found"))
+		st = newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, about(err, kind, name, "not found"))
 	case errors.Is(err, store.ErrExists):
-		st = newStatus(http.StatusConflict, v1alpha1.ReasonAlreadyExists, about(err, store.ErrExists, kind, name, "already exists"))
+		st = newStatus(http.StatusConflict, v1alpha1.ReasonAlreadyExists, about(err, kind, name, "already exists"))
 	case errors.Is(err, store.ErrConflict):
-		st = newStatus(http.StatusConflict, v1alpha1.ReasonConflict, afterSentinel(err, store.ErrConflict))
+		st = newStatus(http.StatusConflict, v1alpha1.ReasonConflict, store.Detail(err))
 	case errors.Is(err, store.ErrCompacted):
 		st = newStatus(http.StatusGone, v1alpha1.ReasonGone,
-			"too old resource version: "+afterSentinel(err, store.ErrCompacted)+"; list again and watch from the list's resourceVersion")
+			"too old resource version: "+store.Detail(err)+"; list again and watch from the list's resourceVersion")
 	case errors.Is(err, store.ErrInvalid):
-		st = newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, afterSentinel(err, store.ErrInvalid))
+		st = newStatus(http.StatusUnprocessableEntity, v1alpha1.ReasonInvalid, store.Detail(err))
 	case errors.Is(err, store.ErrClosed):
 		st = newStatus(http.StatusServiceUnavailable, v1alpha1.ReasonUnavailable, "the store is closed; the gateway is shutting down")
 	case errors.Is(err, store.ErrNoSpace):
@@ -108,21 +108,11 @@ func limitStatus(le *manifest.LimitError) v1alpha1.APIStatus {
 
 // about words "Kind \"name\" what", or the store's own words when the
 // request named no object.
-func about(err, sentinel error, kind, name, what string) string {
+func about(err error, kind, name, what string) string {
 	if kind == "" || name == "" {
-		return afterSentinel(err, sentinel) + ": " + what
+		return store.Detail(err) + ": " + what
 	}
 	return fmt.Sprintf("%s %q %s", kind, name, what)
-}
-
-// afterSentinel returns the store's explanation without its "store: ..."
-// lead, e.g. `Charger "ch-1": resourceVersion 5 is stale (current 7)`.
-func afterSentinel(err, sentinel error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, sentinel.Error()+": "); i >= 0 {
-		return msg[i+len(sentinel.Error())+2:]
-	}
-	return msg
 }
 
 // invalidStatus is the 422 for one or more invalid documents. Each field

@@ -15,6 +15,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
@@ -65,10 +66,16 @@ const waitFor = 10 * time.Second
 var testKey = bytes.Repeat([]byte{0x42}, store.KeySize)
 
 type env struct {
-	t   *testing.T
-	st  *store.Store
-	c   *client.Client
-	url string
+	t    *testing.T
+	st   *store.Store
+	c    *client.Client // authenticated as an admin
+	url  string
+	path string // the store file
+	// admin is the bearer token of c, which raw sends too.
+	admin string
+	// rev0 is the revision after the admin's Token was stored: the store
+	// as a test starts with it.
+	rev0 int64
 }
 
 func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
@@ -80,7 +87,8 @@ func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
 	if sopts.CompactInterval == 0 {
 		sopts.CompactInterval = -1
 	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "gw.db"), sopts)
+	path := filepath.Join(t.TempDir(), "gw.db")
+	st, err := store.Open(path, sopts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,11 +98,40 @@ func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
 	// a failed test left open, so the server's Close does not wait forever.
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { _ = st.Close() })
-	c, err := client.New(&client.Config{Server: ts.URL})
-	if err != nil {
-		t.Fatal(err)
+	e := &env{t: t, st: st, url: ts.URL, path: path}
+	e.admin = e.token("test-admin", v1alpha1.RoleAdmin, time.Time{})
+	e.c = e.client(e.admin)
+	e.rev0 = st.Revision()
+	return e
+}
+
+// token stores a new Token and returns its secret.
+func (e *env) token(name, role string, expiration time.Time) string {
+	e.t.Helper()
+	return tokenIn(e.t, e.st, name, role, expiration)
+}
+
+// tokenIn stores a new Token in st and returns its secret.
+func tokenIn(t *testing.T, st *store.Store, name, role string, expiration time.Time) string {
+	t.Helper()
+	o, secret, err := auth.NewToken(name, role, expiration)
+	if err == nil {
+		_, err = st.Create(o)
 	}
-	return &env{t: t, st: st, c: c, url: ts.URL}
+	if err != nil {
+		t.Fatalf("token %s: %v", name, err)
+	}
+	return secret
+}
+
+// client returns a client that sends token ("" for none).
+func (e *env) client(token string) *client.Client {
+	e.t.Helper()
+	c, err := client.New(&client.Config{Server: e.url, Token: token})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
 }
 
 func ctx(t *testing.T) context.Context {
@@ -130,8 +167,15 @@ func (e *env) createBase() {
 	}
 }
 
-// raw makes a request without the client, for what the client cannot send.
+// raw makes a request without the client, for what the client cannot
+// send, as the admin.
 func (e *env) raw(method, path, contentType, body string) (int, v1alpha1.APIStatus, []byte) {
+	e.t.Helper()
+	return e.rawAs(e.admin, method, path, contentType, body)
+}
+
+// rawAs is raw with another bearer token ("" for none).
+func (e *env) rawAs(token, method, path, contentType, body string) (int, v1alpha1.APIStatus, []byte) {
 	e.t.Helper()
 	req, err := http.NewRequestWithContext(ctx(e.t), method, e.url+path, strings.NewReader(body))
 	if err != nil {
@@ -139,6 +183,9 @@ func (e *env) raw(method, path, contentType, body string) (int, v1alpha1.APIStat
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -76,7 +77,8 @@ func TestChangesAreLoggedAtInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{"msg=created component=api kind=Bus name=rs485 revision=1", "msg=deleted component=api kind=Bus name=rs485"} {
+	created := fmt.Sprintf("msg=created component=api kind=Bus name=rs485 revision=%d", e.rev0+1)
+	for _, want := range []string{created, "msg=deleted component=api kind=Bus name=rs485"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("log lacks %q:\n%s", want, got)
 		}

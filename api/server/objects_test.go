@@ -179,7 +179,7 @@ func TestCreateInvalid(t *testing.T) {
 			}
 		})
 	}
-	if rev := e.st.Revision(); rev != 0 {
+	if rev := e.st.Revision(); rev != e.rev0 {
 		t.Fatalf("invalid creates stored something: revision %d", rev)
 	}
 }
@@ -351,7 +351,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestStatusForWithoutObject(t *testing.T) {
-	err := fmt.Errorf("apply: %w", fmt.Errorf("%w: Bus %q", store.ErrNotFound, "x"))
+	err := fmt.Errorf("apply: %w", &store.Error{Sentinel: store.ErrNotFound, Detail: `Bus "x"`})
 	if st := statusFor(err, "", ""); st.Code != 404 || st.Message != `Bus "x": not found` {
 		t.Fatalf("status = %+v", st)
 	}

@@ -30,25 +30,59 @@ const (
 	RedactedChangedValue = "<redacted:changed>"
 )
 
-const secretKind = "Secret"
+// A Token's spec.hash is redacted too. It is no credential (the API hashes
+// what it is sent), but a hash of a weak token applied by hand could be
+// guessed offline by anyone who may read Tokens.
+const (
+	secretKind = "Secret"
+	tokenKind  = "Token"
+)
 
-// redact returns o as the API shows it: for a Secret, a copy with its values
-// redacted; any other object as it is.
+// redact returns o as the API shows it: for a Secret or a Token, a copy with
+// its values redacted; any other object as it is.
 func redact(o *v1alpha1.Object) *v1alpha1.Object { return redactMarking(o, nil) }
 
 // redactMarking redacts like redact but marks the keys in changed with
 // RedactedChangedValue. o itself is never modified.
 func redactMarking(o *v1alpha1.Object, changed map[string]bool) *v1alpha1.Object {
-	if o == nil || o.Kind != secretKind {
+	if o == nil || (o.Kind != secretKind && o.Kind != tokenKind) {
 		return o
 	}
 	c := *o
-	c.Spec = redactSpec(o.Spec, changed)
+	c.Spec = redactKindSpec(o.Kind, o.Spec, changed)
 	if la, ok := o.Metadata.Annotations[LastAppliedAnnotation]; ok {
 		c.Metadata.Annotations = maps.Clone(o.Metadata.Annotations)
 		c.Metadata.Annotations[LastAppliedAnnotation] = redactLastApplied(la)
 	}
 	return &c
+}
+
+// redactKindSpec redacts the spec of a Secret or a Token.
+func redactKindSpec(kind string, spec json.RawMessage, changed map[string]bool) json.RawMessage {
+	if kind == tokenKind {
+		return redactTokenSpec(spec, changed["hash"])
+	}
+	return redactSpec(spec, changed)
+}
+
+// redactTokenSpec replaces a Token's hash. A spec that cannot be read is
+// dropped whole rather than shown.
+func redactTokenSpec(spec json.RawMessage, changed bool) json.RawMessage {
+	var m map[string]any
+	if len(spec) == 0 || json.Unmarshal(spec, &m) != nil {
+		return nil
+	}
+	if _, ok := m["hash"]; ok {
+		m["hash"] = RedactedValue
+		if changed {
+			m["hash"] = RedactedChangedValue
+		}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 // redactSpec replaces every value of spec.data. A spec that cannot be read
@@ -92,7 +126,7 @@ func redactLastApplied(record string) string {
 	if err := json.Unmarshal([]byte(record), &o); err != nil {
 		return RedactedValue
 	}
-	o.Spec = redactSpec(o.Spec, nil)
+	o.Spec = redactKindSpec(o.Kind, o.Spec, nil)
 	b, err := json.Marshal(&o)
 	if err == nil {
 		b, err = v1alpha1.Canonical(b)
@@ -106,6 +140,11 @@ func redactLastApplied(record string) string {
 // redactApplyItem redacts the old and new object of one apply result,
 // marking the values the apply changes.
 func redactApplyItem(it *v1alpha1.ApplyItem) {
+	if it.Kind == tokenKind {
+		changed := it.Old != nil && it.Object != nil && tokenHash(it.Old) != tokenHash(it.Object)
+		it.Old, it.Object = redact(it.Old), redactMarking(it.Object, map[string]bool{"hash": changed})
+		return
+	}
 	if it.Kind != secretKind {
 		return
 	}
@@ -118,6 +157,13 @@ func redactApplyItem(it *v1alpha1.ApplyItem) {
 	}
 	it.Old = redact(it.Old)
 	it.Object = redactMarking(it.Object, changed)
+}
+
+// tokenHash returns a Token's spec.hash as stored.
+func tokenHash(o *v1alpha1.Object) string {
+	var spec v1alpha1.TokenSpec
+	_ = json.Unmarshal(o.Spec, &spec)
+	return spec.Hash
 }
 
 // secretData returns the values of a Secret's spec.data as the store keeps

@@ -140,7 +140,7 @@ func TestRedactionMarkerIsNotAValue(t *testing.T) {
 	if st := statusOf(t, err); st.Code != 422 || !strings.Contains(st.Message, "spec.data.username") {
 		t.Fatalf("create with a marker: %+v", st)
 	}
-	if e.st.Revision() != 0 {
+	if e.st.Revision() != e.rev0 {
 		t.Errorf("a refused write was stored: revision %d", e.st.Revision())
 	}
 }

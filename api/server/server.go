@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
 )
@@ -46,12 +47,18 @@ type Options struct {
 	// JSON body asks (POST .../discover/{protocol}); nil: 404. Errors
 	// wrapping ErrInvalidInput are answered 422, others 503.
 	Discover func(ctx context.Context, protocol string, body []byte) (any, error)
+	// SystemToken, when set, is a bearer token with the admin role that gwd
+	// holds in memory for its own clients (the configuration directory's
+	// apply). It is never stored; every other token is a Token object.
+	SystemToken string
 	// ReadyChecks are what GET /readyz checks after the store's own check
 	// (sound, checked, with space): the controllers, for gwd.
 	ReadyChecks []Check
 	// LogLevels changes gwd's log levels at run time (/debug/loglevels);
 	// nil: 404.
 	LogLevels LogLevels
+	// Metrics serves GET /metrics (the Prometheus exposition); nil: 404.
+	Metrics http.Handler
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -66,10 +73,14 @@ type Server struct {
 	command     func(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) v1alpha1.ChargerCommandResult
 	tryTemplate func(ctx context.Context, req v1alpha1.MappingTestRequest) (any, error)
 	discover    func(ctx context.Context, protocol string, body []byte) (any, error)
-	ready       []Check
-	logLevels   LogLevels
-	mux         *http.ServeMux
-	handler     http.Handler
+	// systemToken and systemTokens: Options.SystemToken, and it as the one
+	// Token auth.Authenticate looks in.
+	systemToken  string
+	systemTokens []*v1alpha1.Object
+	ready        []Check
+	logLevels    LogLevels
+	mux          *http.ServeMux
+	handler      http.Handler
 	// quit ends every watch (EndWatches), so that a shutdown does not wait
 	// for clients that would watch forever.
 	quit     chan struct{}
@@ -92,6 +103,7 @@ func New(opts Options) *Server {
 		command:     opts.Command,
 		tryTemplate: opts.TryTemplate,
 		discover:    opts.Discover,
+		systemToken: opts.SystemToken,
 		ready:       opts.ReadyChecks,
 		logLevels:   opts.LogLevels,
 		mux:         http.NewServeMux(),
@@ -103,8 +115,15 @@ func New(opts Options) *Server {
 	if s.bookmark <= 0 {
 		s.bookmark = defaultBookmarkInterval
 	}
+	if s.systemToken != "" {
+		spec, _ := json.Marshal(v1alpha1.TokenSpec{Role: v1alpha1.RoleAdmin, Hash: auth.Hash(s.systemToken)})
+		s.systemTokens = []*v1alpha1.Object{{Kind: "Token", Metadata: v1alpha1.ObjectMeta{Name: systemTokenName}, Spec: spec}}
+	}
 	s.routes()
-	s.handler = s.logRequests(bodyDeadline(s.mux))
+	if opts.Metrics != nil {
+		s.mux.Handle("GET /metrics", opts.Metrics)
+	}
+	s.handler = s.logRequests(bodyDeadline(s.guard(s.mux)))
 	return s
 }
 
@@ -210,6 +229,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 type statusRecorder struct {
 	http.ResponseWriter
 	code int
+	who  string // the token's name, once guard knows it
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
@@ -238,6 +258,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.String("path", r.URL.Path),
 			slog.String("query", r.URL.RawQuery),
 			slog.Int("code", rec.code),
+			slog.String("token", rec.who),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("remote", r.RemoteAddr))
 	})

@@ -36,7 +36,7 @@ func (s *Server) serveWatch(w http.ResponseWriter, r *http.Request, k v1alpha1.K
 		// 410 rather than 400: a client that relists on 410, as a retrying
 		// watcher does, recovers by itself after a restore or --init.
 		err = &apiError{newStatus(http.StatusGone, v1alpha1.ReasonGone,
-			"too large resource version: "+afterSentinel(err, store.ErrFutureRevision)+"; list again and watch from the list's resourceVersion")}
+			"too large resource version: "+store.Detail(err)+"; list again and watch from the list's resourceVersion")}
 	}
 	if err != nil {
 		s.writeError(w, r, err, k.Kind, "")

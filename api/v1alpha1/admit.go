@@ -23,6 +23,7 @@ var specTypes = map[string]func() spec{
 	"Charger":         func() spec { return new(ChargerSpec) },
 	"ChargingProfile": func() spec { return new(ChargingProfileSpec) },
 	"Transaction":     func() spec { return new(TransactionSpec) },
+	"Token":           func() spec { return new(TokenSpec) },
 }
 
 // KindProblem returns why kind is not a registered Kind name, or "". Kinds are

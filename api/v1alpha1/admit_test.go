@@ -67,7 +67,7 @@ func TestAdmitEnvelope(t *testing.T) {
 		{"missing apiVersion", &Object{Kind: "Secret", Metadata: ObjectMeta{Name: "s"}},
 			[]want{{"apiVersion", `required field "apiVersion" is missing`}}},
 		{"unknown kind", newObj("Foo", "x", `{}`),
-			[]want{{"kind", `unknown kind "Foo"; known kinds: CSMS, Bus, Secret, Template, Charger, ChargingProfile, Transaction`}}},
+			[]want{{"kind", `unknown kind "Foo"; known kinds: CSMS, Bus, Secret, Template, Charger, ChargingProfile, Transaction, Token`}}},
 		{"kind near miss", newObj("charger", "x", `{}`),
 			[]want{{"kind", `did you mean "Charger"?`}}},
 		{"missing kind", newObj("", "x", `{}`),

@@ -16,6 +16,7 @@ var typedKinds = map[reflect.Type]string{
 	reflect.TypeFor[Charger]():         "Charger",
 	reflect.TypeFor[ChargingProfile](): "ChargingProfile",
 	reflect.TypeFor[Transaction]():     "Transaction",
+	reflect.TypeFor[Token]():           "Token",
 }
 
 // Decode returns the typed view of o, e.g. Decode[Charger](o). Decoding is
@@ -116,6 +117,9 @@ func DecodeChargingProfile(o *Object) (*ChargingProfile, error) { return Decode[
 
 // DecodeTransaction returns the typed view of a Transaction object.
 func DecodeTransaction(o *Object) (*Transaction, error) { return Decode[Transaction](o) }
+
+// DecodeToken returns the typed view of a Token object.
+func DecodeToken(o *Object) (*Token, error) { return Decode[Token](o) }
 
 // EncodeStatus returns the JSON of a typed status, for UpdateStatus and
 // QueueStatus, which take raw status.

@@ -20,6 +20,7 @@ var kinds = []KindInfo{
 	{Kind: "Charger", Singular: "charger", Plural: "chargers", Short: []string{"ch"}},
 	{Kind: "ChargingProfile", Singular: "chargingprofile", Plural: "chargingprofiles", Short: []string{"cp"}},
 	{Kind: "Transaction", Singular: "transaction", Plural: "transactions", Short: []string{"tx"}},
+	{Kind: "Token", Singular: "token", Plural: "tokens", Short: []string{"tok"}},
 }
 
 // Kinds returns every registered kind.

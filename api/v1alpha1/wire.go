@@ -35,6 +35,8 @@ type StatusReason string
 // Reasons, with the HTTP code each goes with.
 const (
 	ReasonBadRequest    StatusReason = "BadRequest"    // 400
+	ReasonUnauthorized  StatusReason = "Unauthorized"  // 401
+	ReasonForbidden     StatusReason = "Forbidden"     // 403
 	ReasonNotFound      StatusReason = "NotFound"      // 404
 	ReasonAlreadyExists StatusReason = "AlreadyExists" // 409
 	ReasonConflict      StatusReason = "Conflict"      // 409

@@ -116,7 +116,7 @@ func TestApplyInvalidDocument(t *testing.T) {
 	if n := e.requests.Load(); n != 0 {
 		t.Errorf("server saw %d requests, want none", n)
 	}
-	if rev := e.store.Revision(); rev != 0 {
+	if rev := e.store.Revision(); rev != e.rev0 {
 		t.Errorf("store revision %d after a rejected apply, want 0", rev)
 	}
 }
@@ -143,7 +143,7 @@ func TestApplyMapsServerCausesToFiles(t *testing.T) {
 	if strings.Contains(r.err, "document 3") {
 		t.Errorf("stderr uses the merged stream's numbering:\n%s", r.err)
 	}
-	if rev := e.store.Revision(); rev != 0 {
+	if rev := e.store.Revision(); rev != e.rev0 {
 		t.Errorf("store revision %d after a rejected apply, want 0", rev)
 	}
 }

@@ -186,6 +186,10 @@ var kindColumns = map[string][]column{
 		{header: "KEYS", value: secretKeys},
 	},
 	"ChargingProfile": profileColumns,
+	"Token": {
+		{header: "ROLE", value: func(v *view) string { return first(v.spec, "role") }},
+		{header: "EXPIRATION", value: func(v *view) string { return first(v.spec, "expiration") }},
+	},
 }
 
 // ownLayout are the kinds whose columns are the whole row: they name

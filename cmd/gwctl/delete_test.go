@@ -40,7 +40,7 @@ func TestDelete(t *testing.T) {
 	if out := e.mustRun("delete", "csms/main"); out != "csms/main deleted\n" {
 		t.Errorf("delete KIND/NAME printed %q", out)
 	}
-	if e.store.Revision() == 0 {
+	if e.store.Revision() == e.rev0 {
 		t.Fatal("store saw no writes")
 	}
 	for _, k := range []string{"Charger", "Template", "CSMS"} {

@@ -14,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/server"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -27,6 +29,10 @@ type testEnv struct {
 	url      string
 	config   string
 	requests atomic.Int64 // requests the server has seen
+	// token is the admin token of config; rev0 the revision after it was
+	// stored, where a test's store starts.
+	token string
+	rev0  int64
 }
 
 func newTestEnv(t *testing.T) *testEnv {
@@ -45,8 +51,16 @@ func newTestEnv(t *testing.T) *testEnv {
 	}))
 	t.Cleanup(ts.Close)
 	e.url = ts.URL
+	tok, secret, err := auth.NewToken("test-admin", v1alpha1.RoleAdmin, time.Time{})
+	if err == nil {
+		_, err = st.Create(tok)
+	}
+	if err != nil {
+		t.Fatalf("admin token: %v", err)
+	}
+	e.token, e.rev0 = secret, st.Revision()
 	e.config = filepath.Join(t.TempDir(), "gwctl.yaml")
-	writeConfig(t, e.config, ts.URL)
+	writeConfig(t, e.config, ts.URL, e.token)
 	return e
 }
 
@@ -141,10 +155,10 @@ func normaliseAge(out string) string {
 	return strings.Join(lines, "\n")
 }
 
-// writeConfig writes a gwctl.yaml pointing at server.
-func writeConfig(t *testing.T, path, server string) {
+// writeConfig writes a gwctl.yaml pointing at server, with token ("" for none).
+func writeConfig(t *testing.T, path, server, token string) {
 	t.Helper()
-	if err := (&client.Config{Server: server}).Save(path); err != nil {
+	if err := (&client.Config{Server: server, Token: token}).Save(path); err != nil {
 		t.Fatalf("save config: %v", err)
 	}
 }

@@ -87,7 +87,7 @@ func TestGetWatchResumesAfterExpiry(t *testing.T) {
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml")
-	writeConfig(t, cfg, ts.URL)
+	writeConfig(t, cfg, ts.URL, "")
 
 	var out, errOut syncBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -116,7 +116,7 @@ func TestGetWatchGivesUpOnRepeatedFailure(t *testing.T) {
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml")
-	writeConfig(t, cfg, ts.URL)
+	writeConfig(t, cfg, ts.URL, "")
 
 	var out, errOut syncBuffer
 	code := gwctl(t.Context(), strings.NewReader(""), &out, &errOut, "--config", cfg, "get", "ch", "-w")
@@ -146,7 +146,7 @@ func TestGetWatchRidesOutAServerRestart(t *testing.T) {
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml")
-	writeConfig(t, cfg, ts.URL)
+	writeConfig(t, cfg, ts.URL, "")
 
 	var out, errOut syncBuffer
 	code := gwctl(t.Context(), strings.NewReader(""), &out, &errOut, "--config", cfg, "get", "ch", "-w", "-o", "name", "--output-watch-events")

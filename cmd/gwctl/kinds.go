@@ -44,7 +44,12 @@ func parseResourceArgs(args []string, allowAll bool) ([]resourceRef, error) {
 	for _, s := range strings.Split(args[0], ",") {
 		if allowAll && strings.EqualFold(s, "all") {
 			for _, k := range v1alpha1.Kinds() {
-				refs = append(refs, resourceRef{kind: k})
+				// Tokens are access, not configuration: `gwctl token list`
+				// or `get tokens` names them (as kubectl's "all" leaves
+				// out Secrets and RBAC).
+				if k.Kind != "Token" {
+					refs = append(refs, resourceRef{kind: k})
+				}
 			}
 			continue
 		}

@@ -15,15 +15,17 @@ import (
 )
 
 // execute runs one gwctl invocation in the language --lang or the locale
-// in getenv asks for, and returns its exit code. The language is read
-// before cobra parses the flags because it is needed to build the help.
-func execute(ctx context.Context, args []string, streams IOStreams, getenv func(string) string) int {
+// in getenv asks for, with extra commands added to the tree, and returns
+// its exit code. The language is read before cobra parses the flags
+// because it is needed to build the help.
+func execute(ctx context.Context, args []string, streams IOStreams, getenv func(string) string, extra ...*cobra.Command) int {
 	lang, err := i18n.Resolve(langArg(args), getenv)
 	if err != nil {
 		return exitCode(fmt.Errorf("--lang: %w", err), streams)
 	}
 	streams.Lang = lang
 	cmd := newRootCmd(streams)
+	cmd.AddCommand(extra...)
 	cmd.SetArgs(args)
 	return exitCode(cmd.ExecuteContext(ctx), streams)
 }

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ocppgw/ocppgw/internal/memcheck"
 )
 
 func lines(s string) []string {
@@ -90,5 +95,99 @@ func TestDiffLinesIsMinimal(t *testing.T) {
 	}
 	if strings.Join(gotA, ",") != strings.Join(a, ",") || strings.Join(gotB, ",") != strings.Join(b, ",") {
 		t.Errorf("edit script does not rebuild the inputs: %v / %v", gotA, gotB)
+	}
+}
+
+// lcsLen is the textbook dynamic programme, the oracle for the edit
+// scripts' minimality.
+func lcsLen(a, b []string) int {
+	l := make([][]int, len(a)+1)
+	for i := range l {
+		l[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				l[i][j] = l[i+1][j+1] + 1
+			} else {
+				l[i][j] = max(l[i+1][j], l[i][j+1])
+			}
+		}
+	}
+	return l[0][0]
+}
+
+// rebuild checks that edits turn a into b and returns the lines kept.
+func rebuild(t *testing.T, a, b []string, edits []edit) int {
+	t.Helper()
+	kept := 0
+	var gotA, gotB []string
+	for _, e := range edits {
+		if e.op == ' ' {
+			kept++
+		}
+		if e.op != '+' {
+			gotA = append(gotA, e.text)
+		}
+		if e.op != '-' {
+			gotB = append(gotB, e.text)
+		}
+	}
+	if strings.Join(gotA, "\n") != strings.Join(a, "\n") || strings.Join(gotB, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("edit script does not rebuild the inputs:\na=%q\nb=%q", a, b)
+	}
+	return kept
+}
+
+// TestDiffLinesAgainstLCS: on random documents over a small alphabet
+// (many repeats), every edit script rebuilds both sides and keeps as many
+// lines as a longest common subsequence has.
+func TestDiffLinesAgainstLCS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	doc := func() []string {
+		n := rng.IntN(30)
+		out := make([]string, n)
+		for i := range out {
+			out[i] = string(rune('a' + rng.IntN(4)))
+		}
+		return out
+	}
+	for range 2000 {
+		a, b := doc(), doc()
+		if kept, want := rebuild(t, a, b, diffLines(a, b)), lcsLen(a, b); kept != want {
+			t.Fatalf("kept %d lines, an LCS has %d:\na=%q\nb=%q", kept, want, a, b)
+		}
+	}
+}
+
+// TestDiffOfALargeDocumentStaysSmall: two changed lines far apart in a
+// 4,000-line document cost kilobytes (the table of the former LCS took
+// 61 MiB), and documents that share nothing fall back to remove-all,
+// add-all within the bound.
+func TestDiffOfALargeDocumentStaysSmall(t *testing.T) {
+	a := make([]string, 4000)
+	for i := range a {
+		a[i] = fmt.Sprintf("  key%04d: value", i)
+	}
+	b := slices.Clone(a)
+	b[1] = "  key0001: changed"
+	b[3998] = "  key3998: changed"
+	var out string
+	if n := memcheck.Allocated(func() { out = unifiedDiff("a", "b", a, b, 3) }); n > 1<<20 {
+		t.Errorf("two changed lines in 4,000 allocated %d bytes", n)
+	}
+	if strings.Count(out, "\n-  key") != 2 || strings.Count(out, "\n+  key") != 2 || strings.Count(out, "@@ -") != 2 {
+		t.Errorf("diff of two changed lines:\n%s", out)
+	}
+	c := make([]string, 3000)
+	for i := range c {
+		c[i] = fmt.Sprintf("other%d", i)
+	}
+	var edits []edit
+	if n := memcheck.Allocated(func() { edits = diffLines(a[:3000], c) }); n > 64<<20 {
+		t.Errorf("disjoint documents allocated %d bytes", n)
+	}
+	if kept := rebuild(t, a[:3000], c, edits); kept != 0 {
+		t.Errorf("disjoint documents kept %d lines", kept)
 	}
 }

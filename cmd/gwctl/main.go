@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ocppgw/ocppgw/cmd/internal/clidocs"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
@@ -15,5 +17,5 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return execute(ctx, args, IOStreams{In: in, Out: out, ErrOut: errOut}, os.Getenv)
+	return execute(ctx, args, IOStreams{In: in, Out: out, ErrOut: errOut}, os.Getenv, clidocs.Command())
 }

@@ -54,6 +54,7 @@ func newRootCmd(streams IOStreams) *cobra.Command {
 		newMappingCmd(o, streams),
 		newChargerCmd(o, streams),
 		newDiscoverCmd(o, streams),
+		newTokenCmd(o, streams),
 		newBackupCmd(o, streams),
 		newLogLevelCmd(o, streams),
 	)

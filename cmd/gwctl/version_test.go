@@ -25,7 +25,7 @@ func TestConfigResolution(t *testing.T) {
 
 	// --server overrides the config's server.
 	dead := filepath.Join(t.TempDir(), "dead.yaml")
-	writeConfig(t, dead, "http://127.0.0.1:1")
+	writeConfig(t, dead, "http://127.0.0.1:1", e.token)
 	r := (&testEnv{t: t, config: dead}).run("--server", e.url, "get", "chargers")
 	if r.code != 0 {
 		t.Errorf("--server override: exit %d, stderr %q", r.code, r.err)

@@ -139,6 +139,11 @@ func TestBackupWhileRunningThenRestore(t *testing.T) {
 	}
 	restored := filepath.Join(tmp, "restored")
 	restoreInto(t, restored, backup, filepath.Join(aside, keyFile))
+	// The admin keeps their token as they keep the key: the restored store
+	// holds its hash, and gwd makes no new one over existing Tokens.
+	if b, err := os.ReadFile(filepath.Join(aside, clientConfigFile)); err != nil || os.WriteFile(filepath.Join(restored, clientConfigFile), b, 0o600) != nil {
+		t.Fatalf("keep the admin's gwctl.yaml: %v", err)
+	}
 	d2 := startGwd(t, restored)
 	defer d2.stop(t)
 	checkRestored(t, d2.client(t), ackedBefore, acked, backupRev)

@@ -108,7 +108,7 @@ func TestBadInputAPI(t *testing.T) {
 	base := strings.TrimSuffix(serverURL(t, d), "/") + "/apis/ocppgw.dev/v1alpha1"
 	for _, in := range badInputs() {
 		for _, path := range []string{"/apply", "/secrets"} {
-			resp, err := http.Post(base+path, "application/yaml", bytes.NewReader(in.data))
+			resp, err := d.request(t, http.MethodPost, base+path, "application/yaml", bytes.NewReader(in.data))
 			if err != nil {
 				stop()
 				t.Fatalf("%s to %s: %v\n%s", in.name, path, err, tail(d.logs.String()))
@@ -134,17 +134,7 @@ func TestBadInputAPI(t *testing.T) {
 
 func serverURL(t *testing.T, d *daemon) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(d.dataDir, "gwctl.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range strings.Fields(string(b)) {
-		if strings.HasPrefix(f, "http://") {
-			return f
-		}
-	}
-	t.Fatalf("no server URL in %s", b)
-	return ""
+	return d.config(t).Server
 }
 
 func tail(s string) string {

@@ -27,14 +27,25 @@ const (
 type configSync struct {
 	dir    string
 	server string
+	token  string     // gwd's in-memory admin token
+	cert   certSource // the API's certificate, which the sync trusts
 	log    *slog.Logger
 }
+
+// errNoResources: the directory has no documents, which the API refuses to
+// apply; what was applied before stays.
+var errNoResources = errors.New("no resources")
 
 func (c *configSync) run(ctx context.Context) {
 	if c.dir == "" {
 		return
 	}
 	res, err := c.apply(ctx)
+	if errors.Is(err, errNoResources) {
+		// A packaged gwd starts with an empty config.d: not an error.
+		c.log.Info("configuration directory holds no resources; nothing applied", "dir", c.dir)
+		return
+	}
 	if err != nil {
 		c.log.Error("configuration directory not applied; the previous configuration stays in force", "dir", c.dir, "err", err)
 		return
@@ -52,6 +63,9 @@ func (c *configSync) apply(ctx context.Context) (*v1alpha1.ApplyResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(docs) == 0 {
+		return nil, errNoResources
+	}
 	for _, d := range docs {
 		if d.Object.Metadata.Labels == nil {
 			d.Object.Metadata.Labels = map[string]string{}
@@ -62,7 +76,11 @@ func (c *configSync) apply(ctx context.Context) (*v1alpha1.ApplyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, err := client.New(&client.Config{Server: c.server})
+	ca, err := caData(c.cert)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := client.New(&client.Config{Server: c.server, Token: c.token, CertificateAuthorityData: ca})
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -78,7 +81,8 @@ func TestGetWatchAcrossGwdRestart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml") // gwd rewrites its own at start
-	if err := (&client.Config{Server: "http://" + addr}).Save(cfg); err != nil {
+	// The certificate is in the store, so the restarted gwd serves the same.
+	if err := (&client.Config{Server: "https://" + addr, Token: d.token(t), CertificateAuthorityData: d.config(t).CertificateAuthorityData}).Save(cfg); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut syncBuffer
@@ -113,29 +117,23 @@ func TestGetWatchAcrossGwdRestart(t *testing.T) {
 // then trickle no body hold every admin API connection gwd serves (32
 // here); /healthz is still answered, other requests get 503, and gwd's
 // open files stay bounded by the cap instead of growing with the clients.
+// OCPPGW_SLOW_CLIENTS=20000 is the issue's long form.
 func TestSlowClientsCannotStarveHealthz(t *testing.T) {
+	clients := crashEnvInt(t, "OCPPGW_SLOW_CLIENTS", 600)
 	d := startGwd(t, t.TempDir(), "--api-max-connections", "32")
 	defer d.stop(t)
 	cfg, err := client.LoadConfig(filepath.Join(d.dataDir, "gwctl.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := strings.TrimPrefix(cfg.Server, "http://")
-	before := openFiles(t, d.cmd.Process.Pid)
-	var slow []net.Conn
-	defer func() {
-		for _, c := range slow {
-			c.Close()
-		}
-	}()
-	for i := range 600 {
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			t.Fatalf("slow client %d: %v", i, err)
-		}
-		fmt.Fprintf(c, "POST /apis/ocppgw.dev/v1alpha1/apply HTTP/1.1\r\nHost: x\r\nContent-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nkind: ")
-		slow = append(slow, c)
+	addr := strings.TrimPrefix(cfg.Server, "https://")
+	tc, err := cfg.TLSConfig()
+	if err != nil {
+		t.Fatal(err)
 	}
+	tc.ServerName, _, _ = net.SplitHostPort(addr)
+	before := openFiles(t, d.cmd.Process.Pid)
+	defer holdSlowClients(t, addr, tc, clients)() // released before gwd stops
 	// The clients are connected once the kernel has them; wait until gwd
 	// has taken them all in (its open files stop changing) before probing.
 	last := -1
@@ -148,9 +146,16 @@ func TestSlowClientsCannotStarveHealthz(t *testing.T) {
 		}
 		return ""
 	})
-	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	hc := d.httpClient(t)
 	get := func(path string) int {
-		resp, err := hc.Get("http://" + addr + path)
+		req, err := http.NewRequest(http.MethodGet, cfg.Server+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if path != "/healthz" {
+			req.Header.Set("Authorization", "Bearer "+d.token(t))
+		}
+		resp, err := hc.Do(req)
 		if err != nil {
 			t.Fatalf("GET %s with every connection held: %v\n%s", path, err, d.logs)
 		}
@@ -164,10 +169,100 @@ func TestSlowClientsCannotStarveHealthz(t *testing.T) {
 		t.Errorf("/version with every connection held: %d, want 503", code)
 	}
 	after := openFiles(t, d.cmd.Process.Pid)
-	t.Logf("gwd's open files: %d before, %d with 600 slow clients (cap 32)", before, after)
+	t.Logf("gwd's open files: %d before, %d with %d slow clients (cap 32)", before, after, clients)
 	if after > before+32+connlimit.DefaultMaxShed+8 {
-		t.Errorf("gwd holds %d open files with 600 slow clients (had %d): not bounded by the cap", after, before)
+		t.Errorf("gwd holds %d open files with %d slow clients (had %d): not bounded by the cap", after, clients, before)
 	}
+}
+
+// slowRequest is what a slow client sends: headers that promise a body,
+// and the first bytes of it.
+const slowRequest = "POST /apis/ocppgw.dev/v1alpha1/apply HTTP/1.1\r\nHost: x\r\nContent-Type: application/yaml\r\nContent-Length: 100000\r\n\r\nkind: "
+
+// slowPerProcess is how many slow clients one process holds: the test
+// holds the first ones, python3 helpers the rest, so that 20,000 fit under
+// a per-process open-file limit of 20,000 (which only root may raise).
+const slowPerProcess = 5000
+
+// holdSlowClients opens n slow clients to addr and returns what releases
+// them. Each does the TLS handshake if gwd takes it within a second (one
+// over the cap may be closed instead: that is the cap at work) and then
+// sends its headers and stalls.
+func holdSlowClients(t *testing.T, addr string, tc *tls.Config, n int) (release func()) {
+	t.Helper()
+	var held []io.Closer
+	release = func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}
+	for i := range min(n, slowPerProcess) {
+		raw, err := net.Dial("tcp", addr)
+		if err != nil {
+			release()
+			t.Fatalf("slow client %d: %v", i, err)
+		}
+		c := tls.Client(raw, tc)
+		held = append(held, c)
+		_ = c.SetDeadline(time.Now().Add(time.Second))
+		if c.Handshake() == nil {
+			fmt.Fprint(c, slowRequest)
+		}
+	}
+	for done := slowPerProcess; done < n; done += slowPerProcess {
+		held = append(held, slowHelper(t, addr, min(slowPerProcess, n-done)))
+	}
+	return release
+}
+
+// slowHelperScript opens argv[3] slow clients to argv[1]:argv[2], says
+// "ready", and holds them until its stdin closes.
+const slowHelperScript = `import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE  # a load test, not a trust test
+held = []
+for i in range(int(sys.argv[3])):
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+    held.append(s)
+    try:
+        s.settimeout(1)
+        t = ctx.wrap_socket(s)
+        t.sendall(sys.argv[4].encode())
+        held.append(t)
+    except OSError:
+        pass  # closed over the cap
+print("ready", flush=True)
+sys.stdin.read()
+`
+
+// slowHelper holds n slow clients in a python3 process until what it
+// returns is closed, or the test ends.
+func slowHelper(t *testing.T, addr string, n int) io.Closer {
+	t.Helper()
+	python, err := exec.LookPath("/usr/bin/python3")
+	if err != nil {
+		t.Fatalf("more than %d slow clients need python3 (apt install python3): %v", slowPerProcess, err)
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command(python, "-c", slowHelperScript, host, port, fmt.Sprint(n), slowRequest)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut syncBuffer
+	cmd.Stderr = &errOut
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if line, _ := bufio.NewReader(out).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("python3 holding %d slow clients: %q %s", n, line, errOut.String())
+	}
+	return stdin
 }
 
 // openFiles counts a process's open file descriptors.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,9 +12,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/api/server"
+	"github.com/ocppgw/ocppgw/cmd/gwd/internal/sdnotify"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
 	"github.com/ocppgw/ocppgw/controllers/sitelimit"
@@ -22,6 +24,7 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/internal/logging"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -31,12 +34,13 @@ const storeFile = "state.db"
 // runDaemon runs gwd until ctx is done: store, API, controllers, config sync.
 func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-chan os.Signal) error {
 	log := logger.Logger
-	ln, err := listenLoopback(o.apiListen)
+	ln, err := net.Listen("tcp", o.apiListen)
 	if err != nil {
-		return err
+		return fmt.Errorf("--api-listen: %w", err)
 	}
 	defer ln.Close()
-	st, err := openStore(o, log)
+	reg := metrics.New()
+	st, err := openStore(o, log, reg.Store())
 	if err != nil {
 		return err
 	}
@@ -48,37 +52,55 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 
 	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface, Group: o.echonetGroup})
 	defer drivers.Close()
-	mgr, chargers, err := setupControllers(st, drivers, o.history, log)
+	reg.Chargers().WatchDrivers(drivers)
+	reg.Store().WatchStore(storeStats(st))
+	mgr, chargers, err := setupControllers(st, drivers, o.history, log, reg)
 	if err != nil {
 		return err
 	}
 
+	// gwd's own client (the config directory's apply) holds a token that
+	// lives in memory only, for this run.
+	systemToken, err := auth.NewSecret()
+	if err != nil {
+		return err
+	}
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
-		TryTemplate: tryTemplate(chargers), Discover: discover(chargers),
-		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels})
+		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken,
+		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels, Metrics: reg.Handler()})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		MaxHeaderBytes: 64 << 10}
 	srv.RegisterOnShutdown(api.EndWatches) // a watch never ends by itself: end them so Shutdown need not wait
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(connlimit.New(ln, o.apiMaxConns, 0, api.Handler())) }()
-	url := "http://" + ln.Addr().String()
-	cfgPath := filepath.Join(o.dataDir, "gwctl.yaml")
-	if err := (&client.Config{Server: url}).Save(cfgPath); err != nil {
-		return fmt.Errorf("write client config: %w", err)
+	cert, err := apiCertificate(st, o, ln, log)
+	if err != nil {
+		return err
 	}
+	// TLS inside the connection cap, so that a connection over the cap is
+	// still answered (its handshake is done when its request is read).
+	tlsLn := tls.NewListener(ln, &tls.Config{GetCertificate: cert.GetCertificate, MinVersion: tls.VersionTLS12})
+	go func() { serveErr <- srv.Serve(connlimit.New(tlsLn, o.apiMaxConns, 0, api.Handler())) }()
+	url := localURL(ln.Addr())
+	cfgPath, err := writeClientConfig(st, o.dataDir, url, cert, log)
+	if err != nil {
+		return err
+	}
+	go followCertificate(ctx, st, cert, o.apiTLSSecret, o.dataDir, url, log)
 	log.Info("gwd started", "version", version, "api", url, "dataDir", o.dataDir, "clientConfig", cfgPath, "revision", st.Revision())
 
 	mgrCtx, stopMgr := context.WithCancel(ctx)
 	mgrDone := make(chan error, 1)
 	go func() { mgrDone <- mgr.Run(mgrCtx) }()
 
-	sync := &configSync{dir: o.configDir, server: url, log: log.With("component", "config-sync")}
+	sync := &configSync{dir: o.configDir, server: url, token: systemToken, cert: cert, log: log.With("component", "config-sync")}
 	sync.run(ctx)
 
-	mgrStopped, runErr := serve(ctx, hup, sync, serveErr, mgrDone, log)
+	sd := newSystemdState(ctx, mgr, log)
+	mgrStopped, runErr := serve(ctx, hup, sync, sd, serveErr, mgrDone, log)
+	sd.stopping()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -95,16 +117,16 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 
 // setupControllers adds every controller to a new manager. It returns the
 // charger controller too, which serves commands and mapping tests.
-func setupControllers(st *store.Store, drivers *charger.Drivers, history transaction.Options, log *slog.Logger) (*controllers.Manager, *charger.Reconciler, error) {
+func setupControllers(st *store.Store, drivers *charger.Drivers, history transaction.Options, log *slog.Logger, reg *metrics.Registry) (*controllers.Manager, *charger.Reconciler, error) {
 	mgr := controllers.NewManager(st, log.With("component", "controllers"))
 	if err := template.Setup(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("template controller: %w", err)
 	}
 	var chargers *charger.Reconciler
-	if err := charger.SetupWith(drivers, &chargers)(mgr, st, log); err != nil {
+	if err := charger.SetupWithMetrics(drivers, reg.Chargers(), &chargers)(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("charger controller: %w", err)
 	}
-	if err := station.Setup(chargers)(mgr, st, log); err != nil {
+	if err := station.SetupWithMetrics(chargers, reg.OCPP())(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("station controller: %w", err)
 	}
 	if err := transaction.Setup(history)(mgr, st, log); err != nil {
@@ -117,16 +139,21 @@ func setupControllers(st *store.Store, drivers *charger.Drivers, history transac
 }
 
 // serve waits until ctx ends or the API or the controllers stop, and
-// applies the configuration directory again on every SIGHUP. mgrStopped
-// says the controllers' result was taken.
-func serve(ctx context.Context, hup <-chan os.Signal, sync *configSync, serveErr, mgrDone <-chan error, log *slog.Logger) (mgrStopped bool, err error) {
+// applies the configuration directory again on every SIGHUP. It tells
+// systemd when gwd is ready and pings its watchdog. mgrStopped says the
+// controllers' result was taken.
+func serve(ctx context.Context, hup <-chan os.Signal, sync *configSync, sd *systemdState, serveErr, mgrDone <-chan error, log *slog.Logger) (mgrStopped bool, err error) {
 	for {
 		select {
 		case <-ctx.Done():
 			return false, nil
+		case <-sd.ready:
+			sd.becameReady()
+		case <-sd.tick:
+			sd.send(sdnotify.Watchdog)
 		case <-hup:
 			log.Info("SIGHUP: applying the configuration directory again")
-			sync.run(ctx)
+			sd.reload(func() { sync.run(ctx) })
 		case err := <-serveErr:
 			return false, fmt.Errorf("admin API: %w", err)
 		case err := <-mgrDone:
@@ -139,7 +166,7 @@ func serve(ctx context.Context, hup <-chan os.Signal, sync *configSync, serveErr
 }
 
 // openStore opens the store in the data directory with its encryption key.
-func openStore(o *options, log *slog.Logger) (*store.Store, error) {
+func openStore(o *options, log *slog.Logger, observer store.Observer) (*store.Store, error) {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -155,23 +182,6 @@ func openStore(o *options, log *slog.Logger) (*store.Store, error) {
 		return nil, err
 	}
 	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key,
-		Init: o.init, QuotaBytes: storeQuota(o.storeQuota), CompactKeepAge: o.eventAge, CompactMaxEvents: o.eventMax})
-}
-
-// listenLoopback listens on addr and refuses any address that is not loopback:
-// the API has no authentication until HTTPS and tokens are configured.
-func listenLoopback(addr string) (net.Listener, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("--api-listen %q: %w", addr, err)
-	}
-	ip := net.ParseIP(host)
-	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("--api-listen %q: only loopback addresses are allowed until HTTPS and tokens are configured", addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--api-listen: %w", err)
-	}
-	return ln, nil
+		Init: o.init, QuotaBytes: storeQuota(o.storeQuota), CompactKeepAge: o.eventAge, CompactMaxEvents: o.eventMax,
+		Observer: observer})
 }

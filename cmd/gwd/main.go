@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +11,13 @@ import (
 	"time"
 	_ "time/tzdata" // ClockCtrlr.TimeZone works without the host's zoneinfo
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/connlimit"
+	"github.com/ocppgw/ocppgw/api/servingcert"
+	"github.com/ocppgw/ocppgw/cmd/internal/clidocs"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/internal/i18n"
@@ -35,6 +39,9 @@ func main() {
 type options struct {
 	dataDir   string
 	apiListen string
+	// apiTLSSecret, or apiTLSCertFile and apiTLSKeyFile, are the admin
+	// API's certificate.
+	apiTLSSecret, apiTLSCertFile, apiTLSKeyFile string
 	// apiMaxConns caps the admin API's open connections (connlimit).
 	apiMaxConns int
 	configDir   string
@@ -58,14 +65,18 @@ type options struct {
 
 	// history bounds the ended sessions kept as Transactions.
 	history transaction.Options
+
+	showVersion bool
 }
 
-func parseFlags(args []string, errOut io.Writer) (*options, error) {
-	o := &options{}
-	fs := flag.NewFlagSet("gwd", flag.ContinueOnError)
-	fs.SetOutput(errOut)
+// addFlags defines gwd's daemon flags on fs. Each can also be set by an
+// OCPPGW_<FLAG> variable or a key of the --config file (settings.go).
+func (o *options) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.dataDir, "data-dir", client.DefaultDataDir(), "directory of the state store and gwctl.yaml")
-	fs.StringVar(&o.apiListen, "api-listen", "127.0.0.1:8443", "address of the admin API (loopback only until HTTPS and tokens are configured)")
+	fs.StringVar(&o.apiListen, "api-listen", "127.0.0.1:8443", "address of the admin API (HTTPS with bearer tokens); 0.0.0.0:8443 serves every interface")
+	fs.StringVar(&o.apiTLSSecret, "api-tls-secret", servingcert.DefaultSecret, "tls Secret of the admin API's certificate; gwd makes "+servingcert.DefaultSecret+" self-signed when it is missing")
+	fs.StringVar(&o.apiTLSCertFile, "api-tls-cert-file", "", "PEM certificate (chain) of the admin API, instead of the Secret; read at start")
+	fs.StringVar(&o.apiTLSKeyFile, "api-tls-key-file", "", "PEM private key of --api-tls-cert-file")
 	fs.IntVar(&o.apiMaxConns, "api-max-connections", connlimit.DefaultMax,
 		"admin API connections served at once; over it /healthz is still answered and other requests get 503")
 	fs.StringVar(&o.configDir, "config-dir", "", "directory of YAML resources applied at start and on SIGHUP")
@@ -89,27 +100,86 @@ func parseFlags(args []string, errOut io.Writer) (*options, error) {
 	fs.IntVar(&o.log.MaxSizeMB, "log-max-size", 10, "size in MiB at which --log-file is rotated")
 	fs.IntVar(&o.log.MaxAgeDays, "log-max-age", 30, "days a rotated log file is kept; 0 keeps them regardless of age")
 	fs.IntVar(&o.log.MaxBackups, "log-max-backups", 10, "rotated log files kept at most; 0 keeps them all")
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if *showVersion {
-		fmt.Fprintf(errOut, "gwd %s %s\n", version, commit)
-		return nil, errVersionShown
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if o.eventAge <= 0 || o.eventMax <= 0 {
-		return nil, errors.New("--event-log-age and --event-log-max must be positive")
-	}
-	if err := o.history.Validate(); err != nil {
-		return nil, err
-	}
-	return o, nil
+	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 }
 
-var errVersionShown = errors.New("version shown")
+// validate checks what the flag types alone cannot.
+func (o *options) validate() error {
+	if o.eventAge <= 0 || o.eventMax <= 0 {
+		return errors.New("--event-log-age and --event-log-max must be positive")
+	}
+	return o.history.Validate()
+}
+
+// newRootCmd builds gwd's command tree: the daemon itself and the offline
+// store commands. Settings are layered flags > OCPPGW_* > --config file >
+// defaults before any command runs.
+func newRootCmd(errOut io.Writer) (*cobra.Command, *options) {
+	o := &options{}
+	cmd := &cobra.Command{
+		Use:   "gwd",
+		Short: "the ocppgw daemon",
+		Long: `gwd is the ocppgw daemon: it opens the state store, serves the admin API,
+runs the controllers and applies a configuration directory at start and on
+SIGHUP. Under systemd (Type=notify) it reports READY once it serves and
+pings the watchdog.
+
+Every flag can also be set by an environment variable, OCPPGW_ and the
+flag's name in capitals with _ for - (OCPPGW_LOG_LEVEL=debug), or by a key of
+the YAML file named by --config or $OCPPGW_CONFIG (log-level: debug). Flags
+win over variables, and variables over the file.`,
+		Args:              cobra.NoArgs,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		PersistentPreRunE: applySettings,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.showVersion {
+				fmt.Fprintf(errOut, "gwd %s %s\n", version, commit)
+				return nil
+			}
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return runService(o, errOut)
+		},
+	}
+	cmd.SetOut(errOut)
+	cmd.SetErr(errOut)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nSee '%s --help' for usage", err, c.CommandPath())
+	})
+	cmd.PersistentFlags().String(configFlag, "", "YAML file of settings whose keys are gwd's flag names (e.g. /etc/ocppgw/gwd.yaml)")
+	o.addFlags(cmd.Flags())
+	cmd.AddCommand(newStoreCmds(errOut)...)
+	cmd.AddCommand(clidocs.Command())
+	return cmd, o
+}
+
+// parseFlags parses the daemon's flags, settings and checks as gwd does at
+// start, without running it.
+func parseFlags(args []string, errOut io.Writer) (*options, error) {
+	cmd, o := newRootCmd(errOut)
+	if err := cmd.ParseFlags(args); err != nil {
+		return nil, err
+	}
+	if err := applySettings(cmd, nil); err != nil {
+		return nil, err
+	}
+	return o, o.validate()
+}
+
+// exitError ends gwd with code; a nil err has been reported already.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
 
 func newLogger(o *options, w io.Writer) (*logging.Logger, error) {
 	lo := o.log
@@ -121,22 +191,31 @@ func newLogger(o *options, w io.Writer) (*logging.Logger, error) {
 	return log, nil
 }
 
+// run executes one gwd invocation and returns its exit code: 0, 1 when gwd
+// or a store command failed, 2 for bad flags or settings.
 func run(args []string, errOut io.Writer) int {
-	if len(args) > 0 && storeCommands[args[0]] != nil {
-		return runStoreCommand(args[0], args[1:], errOut)
-	}
-	o, err := parseFlags(args, errOut)
-	if errors.Is(err, errVersionShown) || errors.Is(err, flag.ErrHelp) {
+	cmd, _ := newRootCmd(errOut)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	var ee *exitError
+	switch {
+	case err == nil:
 		return 0
+	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintln(errOut, "gwd", ee.err)
+		}
+		return ee.code
 	}
-	if err != nil {
-		fmt.Fprintln(errOut, "gwd:", err)
-		return 2
-	}
+	fmt.Fprintln(errOut, "gwd:", err)
+	return 2
+}
+
+// runService runs the daemon until SIGINT or SIGTERM.
+func runService(o *options, errOut io.Writer) error {
 	logger, err := newLogger(o, errOut)
 	if err != nil {
-		fmt.Fprintln(errOut, "gwd:", err)
-		return 2
+		return err
 	}
 	defer logger.Close()
 	log := logger.Logger
@@ -148,8 +227,8 @@ func run(args []string, errOut io.Writer) int {
 
 	if err := runDaemon(ctx, o, logger, hup); err != nil {
 		log.Error("gwd stopped", "err", err)
-		return 1
+		return &exitError{code: 1}
 	}
 	log.Info("gwd stopped")
-	return 0
+	return nil
 }

@@ -77,7 +77,7 @@ func TestReadyzOnceControllersRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	fixture.Within(t, 30*time.Second, "gwd to be ready", func() string {
-		resp, err := http.Get(cfg.Server + "/readyz?verbose")
+		resp, err := d.httpClient(t).Get(cfg.Server + "/readyz?verbose")
 		if err != nil {
 			return err.Error()
 		}

@@ -2,17 +2,15 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
-	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/store"
 )
 
-// runRotateKey: gwd rotate-key [--data-dir DIR] [--encryption-key-file F]
+// runRotateKey (gwd rotate-key [--data-dir DIR] [--encryption-key-file F])
 // replaces the key that seals Secrets with a new random one, gwd stopped.
 //
 // The steps survive a crash at any point, and running the command again
@@ -20,25 +18,15 @@ import (
 // the store moves every sealed value to it in one transaction; the old key
 // is linked to F.old-<key id> for the backups taken before; F.new is then
 // renamed over F. An F.new left by an interrupted run is used again.
-func runRotateKey(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("gwd rotate-key", flag.ContinueOnError)
-	fs.SetOutput(out)
-	dataDir := fs.String("data-dir", client.DefaultDataDir(), "directory of the state store")
-	keyPath := fs.String("encryption-key-file", "", "the key file gwd uses (default <data-dir>/"+keyFile+")")
-	if err := fs.Parse(args); err != nil {
-		return err
+func runRotateKey(dataDir, keyPath string, out io.Writer) error {
+	if keyPath == "" {
+		keyPath = filepath.Join(dataDir, keyFile)
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *keyPath == "" {
-		*keyPath = filepath.Join(*dataDir, keyFile)
-	}
-	oldKey, err := readKeyFile(*keyPath)
+	oldKey, err := readKeyFile(keyPath)
 	if err != nil {
 		return err
 	}
-	newPath := *keyPath + ".new"
+	newPath := keyPath + ".new"
 	newKey, err := loadEncryptionKey(newPath, true)
 	if err != nil {
 		return err
@@ -46,23 +34,23 @@ func runRotateKey(args []string, out io.Writer) error {
 	oldID, _ := store.KeyID(oldKey)
 	newID, _ := store.KeyID(newKey)
 	if oldID == newID {
-		return fmt.Errorf("%s holds the same key as %s: remove %s and run again", newPath, *keyPath, newPath)
+		return fmt.Errorf("%s holds the same key as %s: remove %s and run again", newPath, keyPath, newPath)
 	}
-	moved, err := store.Rekey(filepath.Join(*dataDir, storeFile), oldKey, newKey)
+	moved, err := store.Rekey(filepath.Join(dataDir, storeFile), oldKey, newKey)
 	if err != nil {
 		return fmt.Errorf("%w (the new key stays in %s; run gwd rotate-key again)", err, newPath)
 	}
-	oldPath := *keyPath + ".old-" + oldID
-	if err := os.Link(*keyPath, oldPath); err != nil && !errors.Is(err, os.ErrExist) {
+	oldPath := keyPath + ".old-" + oldID
+	if err := os.Link(keyPath, oldPath); err != nil && !errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("keep the old key as %s: %w (the store already uses the key in %s: run gwd rotate-key again)", oldPath, err, newPath)
 	}
-	if err := os.Rename(newPath, *keyPath); err != nil {
+	if err := os.Rename(newPath, keyPath); err != nil {
 		return fmt.Errorf("put the new key in place: %w (the store already uses the key in %s: run gwd rotate-key again)", err, newPath)
 	}
-	if err := syncDir(filepath.Dir(*keyPath)); err != nil {
+	if err := syncDir(filepath.Dir(keyPath)); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "gwd rotate-key: %d sealed values moved to key %s in %s\n", moved, newID, *keyPath)
+	fmt.Fprintf(out, "gwd rotate-key: %d sealed values moved to key %s in %s\n", moved, newID, keyPath)
 	fmt.Fprintf(out, "the old key %s is kept as %s: backups taken before need it; move it to where they are kept, or delete it. Back up the new key.\n", oldID, oldPath)
 	return nil
 }

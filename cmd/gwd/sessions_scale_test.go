@@ -51,15 +51,7 @@ func TestSessionScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := startGwd(t, t.TempDir(), "--log-level", "info")
-	if out, errOut, code := d.gwctl(t, strings.NewReader(scaleSite(t, cs.URL, g.devices)), "apply", "-f", "-"); code != 0 {
-		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
-	}
-	fixture.Within(t, 2*time.Minute, fmt.Sprintf("all %d stations to report their connector", chargers), func() string {
-		if n := len(scaleStations(cs, "StatusNotification")); n < chargers {
-			return fmt.Sprintf("%d stations so far", n)
-		}
-		return ""
-	})
+	applyScaleSite(t, d, cs, g.devices)
 	pid := d.cmd.Process.Pid
 	time.Sleep(5 * time.Second)
 	idle := scaleMeasure(t, pid, window)
@@ -128,6 +120,21 @@ spec:
 `, i+1, host, port, i+1))
 	}
 	return strings.Join(docs, "\n---\n")
+}
+
+// applyScaleSite applies scaleSite to gwd and waits until every station
+// has reported its connector to the CSMS.
+func applyScaleSite(t *testing.T, d *daemon, cs *gocsms.CSMS, devs []simDevice) {
+	t.Helper()
+	if out, errOut, code := d.gwctl(t, strings.NewReader(scaleSite(t, cs.URL, devs)), "apply", "-f", "-"); code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	fixture.Within(t, 2*time.Minute, fmt.Sprintf("all %d stations to report their connector", len(devs)), func() string {
+		if n := len(scaleStations(cs, "StatusNotification")); n < len(devs) {
+			return fmt.Sprintf("%d stations so far", n)
+		}
+		return ""
+	})
 }
 
 // scaleRound plugs an EV into the first n chargers, waits until each

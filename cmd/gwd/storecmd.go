@@ -2,13 +2,14 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/store"
@@ -34,44 +35,50 @@ func checkPreviousStore(dataDir string, init bool) error {
 		db, cfg, store.RestoreHint)
 }
 
-// storeCommands are gwd's offline maintenance commands; each needs gwd
-// stopped, as it takes the store file's lock.
-var storeCommands = map[string]func(args []string, out io.Writer) error{
-	"check":      runCheck,
-	"defrag":     runDefrag,
-	"restore":    runRestore,
-	"rotate-key": runRotateKey,
+// newStoreCmds returns gwd's offline maintenance commands; each needs gwd
+// stopped, as it takes the store file's lock. A failure exits 1.
+func newStoreCmds(out io.Writer) []*cobra.Command {
+	cmds := []*cobra.Command{
+		{Use: "check [FILE]", Short: "check state.db, or FILE (a backup, say), as gwd does at start, read-only",
+			Args: argCount(0, 1, "at most one argument: the store file to check")},
+		{Use: "defrag", Short: "(gwd stopped) rewrite state.db without its free pages, so the file shrinks to what it holds",
+			Args: argCount(0, 0, "no arguments")},
+		{Use: "restore BACKUP", Short: "(gwd stopped) check BACKUP and put it in place of state.db, keeping the old file as state.db.replaced",
+			Args: argCount(1, 1, "one argument: the backup file")},
+		{Use: "rotate-key", Short: "(gwd stopped) seal every Secret with a new random key, keeping the old key aside for older backups",
+			Args: argCount(0, 0, "no arguments")},
+	}
+	keyPath := cmds[3].Flags().String("encryption-key-file", "", "the key file gwd uses (default <data-dir>/"+keyFile+")")
+	rotate := func(dataDir string, _ []string, out io.Writer) error { return runRotateKey(dataDir, *keyPath, out) }
+	runs := []func(dataDir string, args []string, out io.Writer) error{runCheck, runDefrag, runRestore, rotate}
+	for i, c := range cmds {
+		dataDir := c.Flags().String("data-dir", client.DefaultDataDir(), "directory of the state store")
+		run := runs[i]
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if err := run(*dataDir, args, out); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("%s: %w", c.Name(), err)}
+			}
+			return nil
+		}
+	}
+	return cmds
 }
 
-// runStoreCommand runs a maintenance command and returns gwd's exit code.
-func runStoreCommand(name string, args []string, out io.Writer) int {
-	err := storeCommands[name](args, out)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return 0
-	case err != nil:
-		fmt.Fprintf(out, "gwd %s: %v\n", name, err)
-		return 1
+// argCount accepts min to max arguments and says what it wants otherwise.
+func argCount(min, max int, want string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			return fmt.Errorf("%s: want %s", c.Name(), want)
+		}
+		return nil
 	}
-	return 0
 }
 
-// runCheck: gwd check [--data-dir DIR] [FILE] runs gwd's start-up checks
-// on FILE (a backup, say) or on state.db, read-only.
-func runCheck(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("gwd check", flag.ContinueOnError)
-	fs.SetOutput(out)
-	dataDir := fs.String("data-dir", client.DefaultDataDir(), "directory of the state store")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	path := filepath.Join(*dataDir, storeFile)
-	switch fs.NArg() {
-	case 0:
-	case 1:
-		path = fs.Arg(0)
-	default:
-		return errors.New("want at most one argument: the store file to check")
+// runCheck runs gwd's start-up checks on args[0] or on state.db.
+func runCheck(dataDir string, args []string, out io.Writer) error {
+	path := filepath.Join(dataDir, storeFile)
+	if len(args) == 1 {
+		path = args[0]
 	}
 	if err := store.Verify(path); err != nil {
 		return err
@@ -80,46 +87,27 @@ func runCheck(args []string, out io.Writer) error {
 	return nil
 }
 
-// runDefrag: gwd defrag [--data-dir DIR] rewrites state.db without its free
-// pages, so the file shrinks to what it holds.
-func runDefrag(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("gwd defrag", flag.ContinueOnError)
-	fs.SetOutput(out)
-	dataDir := fs.String("data-dir", client.DefaultDataDir(), "directory of the state store")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	before, after, err := store.Defrag(filepath.Join(*dataDir, storeFile))
+// runDefrag rewrites state.db without its free pages.
+func runDefrag(dataDir string, _ []string, out io.Writer) error {
+	path := filepath.Join(dataDir, storeFile)
+	before, after, err := store.Defrag(path)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "gwd defrag: %s: %d bytes before, %d after\n", filepath.Join(*dataDir, storeFile), before, after)
+	fmt.Fprintf(out, "gwd defrag: %s: %d bytes before, %d after\n", path, before, after)
 	return nil
 }
 
-// runRestore: gwd restore [--data-dir DIR] BACKUP checks the backup and puts
-// it in place of state.db, keeping the old file as state.db.replaced.
-func runRestore(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("gwd restore", flag.ContinueOnError)
-	fs.SetOutput(out)
-	dataDir := fs.String("data-dir", client.DefaultDataDir(), "directory of the state store")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("want one argument: the backup file")
-	}
-	if err := os.MkdirAll(*dataDir, 0o700); err != nil {
+// runRestore checks the backup args[0] and puts it in place of state.db.
+func runRestore(dataDir string, args []string, out io.Writer) error {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
-	path := filepath.Join(*dataDir, storeFile)
-	if err := store.Restore(fs.Arg(0), path); err != nil {
+	path := filepath.Join(dataDir, storeFile)
+	if err := store.Restore(args[0], path); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "gwd restore: %s restored from %s; clients watching from a later revision will list again\n", path, fs.Arg(0))
+	fmt.Fprintf(out, "gwd restore: %s restored from %s; clients watching from a later revision will list again\n", path, args[0])
 	return nil
 }
 
@@ -140,6 +128,9 @@ func (b *byteSize) String() string {
 	}
 	return strconv.FormatInt(int64(*b), 10)
 }
+
+// Type names the value in --help.
+func (b *byteSize) Type() string { return "bytes" }
 
 func (b *byteSize) Set(s string) error {
 	mult := int64(1)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/api/servingcert"
 )
 
 func writeFile(t *testing.T, path, body string) {
@@ -41,7 +42,9 @@ func names(t *testing.T, c *client.Client, kind string) string {
 	}
 	var n []string
 	for _, o := range l.Items {
-		n = append(n, o.Metadata.Name)
+		if o.Metadata.Labels[servingcert.ManagedLabel] == "" { // not gwd's own API certificate
+			n = append(n, o.Metadata.Name)
+		}
 	}
 	return strings.Join(n, ",")
 }

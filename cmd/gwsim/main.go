@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ocppgw/ocppgw/cmd/internal/clidocs"
 )
 
 func main() {
@@ -27,7 +29,7 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)
-	root.AddCommand(newRunCmd(out, errOut), newCtlCmd(out), newCSMSCmd(out), newDemoCmd(out, errOut))
+	root.AddCommand(newRunCmd(out, errOut), newCtlCmd(out), newCSMSCmd(out), newDemoCmd(out, errOut), clidocs.Command())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(errOut, "error: %s\n", err)
 		return 1

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -19,6 +21,20 @@ import (
 // ns/op includes its side of both exchanges: an upper bound of the
 // gateway's own cost.
 func BenchmarkPollABB(b *testing.B) {
+	p, mapping := benchPoller(b, nil)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		p.poll(ctx)
+	}
+	b.ReportMetric(float64(len(mapping.Signals())), "signals/poll")
+}
+
+// benchPoller is a poller of a simulated ABB with an EV plugged in, over a
+// store in b's temp dir, after its first poll (which writes); met records
+// its polls (nil: no metrics).
+func benchPoller(b *testing.B, met *metrics.Charger) (*poller, *cel.Mapping) {
 	now := time.Now()
 	c, dev, mapping := openSimABB(b, now)
 	c.Plug(true)
@@ -29,16 +45,35 @@ func BenchmarkPollABB(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
-	state := &deviceState{st: st, name: "abb", now: time.Now, threshold: 3,
+	b.Cleanup(func() { st.Close() })
+	state := &deviceState{st: st, name: "abb", now: time.Now, threshold: 3, met: met,
 		connectors: []v1alpha1.OCPPEVSE{{ID: 1, ConnectorID: 1}}}
-	p := &poller{state: state, dev: dev, mapping: mapping, interval: time.Second}
-	ctx := context.Background()
-	p.poll(ctx) // the first poll writes; the benchmark measures the ones after
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		p.poll(ctx)
+	p := &poller{state: state, dev: dev, mapping: mapping, interval: time.Second, protocol: "modbus"}
+	p.poll(context.Background())
+	return p, mapping
+}
+
+// BenchmarkPollMetrics is BenchmarkPollABB without and with metrics: the
+// difference is what recording one poll (its duration in a histogram, the
+// reachable gauge when it changes) costs.
+func BenchmarkPollMetrics(b *testing.B) {
+	for _, withMetrics := range []bool{false, true} {
+		name := "without"
+		if withMetrics {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			var met *metrics.Charger
+			if withMetrics {
+				met = metrics.New().Chargers()
+			}
+			p, _ := benchPoller(b, met)
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				p.poll(ctx)
+			}
+		})
 	}
-	b.ReportMetric(float64(len(mapping.Signals())), "signals/poll")
 }

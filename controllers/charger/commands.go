@@ -110,6 +110,7 @@ func (l *commandLoop) do(ctx context.Context, name string, connector int, args c
 // then records the outcome.
 func (l *commandLoop) exec(ctx context.Context, name string, connector int, args cel.Args) error {
 	err := l.write(ctx, name, connector, args)
+	l.p.state.met.CommandDone(l.p.state.name, name, CommandResult(err))
 	l.record(name, err)
 	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -30,6 +31,7 @@ type devices struct {
 	st     *store.Store
 	now    func() time.Time
 	log    *slog.Logger
+	met    *metrics.Charger // nil: no metrics
 
 	mu      sync.Mutex
 	running map[string]*running
@@ -87,7 +89,7 @@ func (d *devices) ensure(ctx context.Context, name string, w desired) time.Durat
 	d.mu.Lock()
 	r := d.running[name]
 	if r == nil {
-		r = &running{state: &deviceState{st: d.st, name: name, now: d.now, log: d.log}}
+		r = &running{state: &deviceState{st: d.st, name: name, now: d.now, log: d.log, met: d.met}}
 		d.running[name] = r
 	}
 	d.mu.Unlock()
@@ -158,6 +160,7 @@ func (d *devices) remove(name string) {
 	if r != nil && r.poller != nil {
 		r.poller.stop()
 	}
+	d.met.Forget(name)
 }
 
 // stopAll stops every poller, at shutdown.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -58,6 +59,7 @@ type deviceState struct {
 	name string
 	now  func() time.Time
 	log  *slog.Logger
+	met  *metrics.Charger // nil: no metrics
 
 	mu         sync.Mutex
 	connectors []v1alpha1.OCPPEVSE // the layout: EVSE id and connector id
@@ -84,6 +86,7 @@ func (d *deviceState) update(change func(d *deviceState)) {
 	change(d)
 	snap := d.snapshot()
 	d.logTransitions(snap)
+	d.met.SetReachable(d.name, d.reachableLocked())
 	d.mu.Unlock()
 	controllers.QueueStatusMerge(d.st, Kind, d.name, statusOwner, snap.apply)
 }
@@ -93,6 +96,11 @@ func (d *deviceState) update(change func(d *deviceState)) {
 func (d *deviceState) reachable() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.reachableLocked()
+}
+
+// reachableLocked is reachable with d.mu held: DeviceReachable is True.
+func (d *deviceState) reachableLocked() bool {
 	return d.polled && !d.notResponding() && d.openErr == nil
 }
 

@@ -112,6 +112,7 @@ func (p *poller) poll(ctx context.Context) {
 		return // stopped mid-read, or the driver is being replaced
 	}
 	if err != nil {
+		p.state.met.Polled(p.state.name, p.protocol, time.Since(started), faultReason(err))
 		p.state.update(func(d *deviceState) {
 			d.failures++
 			d.lastErr, d.lastErrAt = err, d.now()
@@ -124,6 +125,7 @@ func (p *poller) poll(ctx context.Context) {
 			required = append(required, f)
 		}
 	}
+	p.state.met.Polled(p.state.name, p.protocol, time.Since(started), worstReason(required))
 	p.mu.Lock()
 	p.last, p.lastStarted = rd.Input, started
 	p.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -26,6 +27,12 @@ const BusKind = "Bus"
 // one that extends it; and Buses, whose changes re-queue the chargers on
 // them. With a nil opener it only checks templates and polls no device.
 func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opener) *controllers.Controller {
+	return newController(m, st, log, opener, nil)
+}
+
+// newController is New recording polls, reachability and commands in met
+// (nil: no metrics).
+func newController(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opener, met *metrics.Charger) *controllers.Controller {
 	if log == nil {
 		log = m.Logger()
 	}
@@ -38,7 +45,7 @@ func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opene
 	}
 	opts := controllers.ControllerOptions{Workers: 2, Logger: log}
 	if opener != nil {
-		r.devices = &devices{opener: opener, st: st, now: time.Now, log: log, running: map[string]*running{}}
+		r.devices = &devices{opener: opener, st: st, now: time.Now, log: log, met: met, running: map[string]*running{}}
 		opts.OnStop = r.devices.stopAll
 	}
 	c := controllers.NewController("charger", Kind, r, opts)
@@ -55,8 +62,14 @@ func Setup(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
 // SetupWith returns a setup that adds the charger controller polling devices
 // through opener, and hands the reconciler to use for commands.
 func SetupWith(opener Opener, out **Reconciler) func(*controllers.Manager, *store.Store, *slog.Logger) error {
+	return SetupWithMetrics(opener, nil, out)
+}
+
+// SetupWithMetrics is SetupWith recording each charger's polls,
+// reachability and commands in met (nil: no metrics).
+func SetupWithMetrics(opener Opener, met *metrics.Charger, out **Reconciler) func(*controllers.Manager, *store.Store, *slog.Logger) error {
 	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
-		c := New(m, st, log, opener)
+		c := newController(m, st, log, opener, met)
 		if out != nil {
 			*out = c.Reconciler().(*Reconciler)
 		}

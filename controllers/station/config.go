@@ -8,6 +8,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/station/devicemodel"
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/metrics"
 )
 
 // Config is everything one station is built from. Two stations with equal
@@ -46,6 +47,9 @@ type Config struct {
 	OutboxLimit int
 	// Limits is how the station limits the charger's current.
 	Limits LimitConfig
+	// Metrics records the station's connection, messages and energy; nil:
+	// none. It is not part of Key.
+	Metrics *metrics.Station `json:"-"`
 }
 
 // LimitConfig is what smart charging needs to know about the charger.

@@ -24,11 +24,14 @@ func (h *host) Status(edit func(*controllers.Status) error) {
 	controllers.QueueStatusMerge(h.r.st, Kind, h.name, statusOwner, edit)
 }
 
-// Persist flushes the station's latest status patch, which carries p (the
-// station queues it before calling): a CSMS request is acknowledged only
-// once what it set is on disk.
+// Persist makes the station's latest status patch durable, which carries p
+// (the station queues it before calling): a CSMS request is acknowledged
+// only once what it set is on disk. The write waits for the station's
+// status interval and is shared with every request answered meanwhile, so a
+// CSMS flood of SetVariables costs one write per station per interval, not
+// one per request, and flushes no other object early.
 func (h *host) Persist(Persisted) error {
-	return h.r.st.Flush()
+	return h.r.st.FlushObject(Kind, h.name)
 }
 
 // passwordSecret names the Secret holding the password the CSMS set.

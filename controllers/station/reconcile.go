@@ -12,6 +12,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -36,6 +37,7 @@ type Reconciler struct {
 	resolver resolver
 	commands Commander
 	log      *slog.Logger
+	met      *metrics.OCPP // nil: no metrics
 
 	mu      sync.Mutex
 	running map[string]*runningStation
@@ -56,7 +58,7 @@ type runningStation struct {
 func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Result, error) {
 	obj, ok := r.chargers.Get(name)
 	if !ok {
-		r.stop(name)
+		r.retire(name)
 		return controllers.Result{}, nil
 	}
 	var spec v1alpha1.ChargerSpec
@@ -64,7 +66,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Re
 		return controllers.Result{}, controllers.TerminalError(fmt.Errorf("charger %q: decode spec: %w", name, err))
 	}
 	if spec.OCPP == nil {
-		r.stop(name)
+		r.retire(name)
 		return controllers.Result{}, nil
 	}
 	var status v1alpha1.ChargerStatus
@@ -120,6 +122,7 @@ func (r *Reconciler) ensure(name string, cfg Config, saved Persisted, passwordRe
 		return cur
 	}
 	r.stop(name)
+	cfg.Metrics = r.met.Station(name)
 	st := New(cfg, saved, passwordRef, &host{r: r, name: name}, r.log)
 	if cur != nil {
 		st.adoptEvents(cur.station)

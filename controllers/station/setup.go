@@ -8,19 +8,27 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 )
 
 // Setup returns a setup that adds the station controller, running device
 // commands through commands (the charger controller; nil: none).
 func Setup(commands Commander) func(*controllers.Manager, *store.Store, *slog.Logger) error {
+	return SetupWithMetrics(commands, nil)
+}
+
+// SetupWithMetrics is Setup recording each station's connection, messages,
+// outbox, sessions and energy in met (nil: no metrics).
+func SetupWithMetrics(commands Commander, met *metrics.OCPP) func(*controllers.Manager, *store.Store, *slog.Logger) error {
 	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
 		if log == nil {
 			log = m.Logger()
 		}
 		r := &Reconciler{st: st, chargers: m.Informer(Kind), commands: commands, log: log.With("controller", "station"),
 			resolver: resolver{csmss: m.Informer("CSMS"), secrets: m.Informer("Secret"), templates: m.Informer(template.Kind)},
-			running:  map[string]*runningStation{}, profilesChanged: map[string]bool{}}
+			running:  map[string]*runningStation{}, profilesChanged: map[string]bool{}, met: met}
+		met.WatchStations(r.stationStates)
 		c := controllers.NewController("station", Kind, r, controllers.ControllerOptions{Workers: 2, Logger: log, OnStop: r.stopAll})
 		c.Watches("CSMS", r.using(func(s v1alpha1.ChargerSpec, name string) bool { return s.OCPP != nil && s.OCPP.CSMSRef == name }))
 		c.Watches("Secret", r.usingSecret)

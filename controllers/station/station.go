@@ -101,6 +101,7 @@ type Station struct {
 	reported     map[ConnectorRef]string // the status last acknowledged per connector
 	resetPending bool                    // an OnIdle reset waits for charging to end
 	attempts     int                     // failed connections in a row; picks the network profile
+	connects     int                     // connections opened; only Run's goroutine uses it
 	online       bool                    // a session with an accepted boot is up
 	control      v1alpha1.Condition      // the ChargingControl condition
 	ss           *sessions
@@ -247,6 +248,9 @@ func (s *Station) connectAndServe(ctx context.Context) error {
 	s.mu.Lock()
 	s.state.LastConnectTime = time.Now().UTC().Format(time.RFC3339)
 	s.mu.Unlock()
+	if s.connects++; s.connects > 1 {
+		s.cfg.Metrics.Reconnected()
+	}
 	err = s.session(ctx, conn, func() {
 		s.attempts = 0
 		_ = s.model.Update(devicemodel.Key{Component: secCtrlr, Variable: profileVar}, strconv.Itoa(ep.profile))
@@ -264,6 +268,9 @@ func (s *Station) dialOptions(ep endpoint) (rpc.DialOptions, error) {
 			MessageTimeout: time.Duration(s.model.Int(commCtrlr, devicemodel.Variable{Name: "MessageTimeout", Instance: "Default"}, 30)) * time.Second,
 			PingInterval:   time.Duration(s.model.Int(commCtrlr, devicemodel.Variable{Name: "WebSocketPingInterval"}, 30)) * time.Second,
 		}}
+	if s.cfg.Metrics != nil {
+		o.Options.Observer = s.cfg.Metrics // a nil *metrics.Station would be a non-nil Observer
+	}
 	if ep.profile < 3 {
 		o.Password = password
 	}
@@ -345,6 +352,7 @@ func (s *Station) setState(state, reason, message string) {
 		// Pending, Rejected, offline and why, stopped.
 		s.log.Info(stateMessage(state), "reason", reason, "message", message)
 	}
+	s.cfg.Metrics.SetState(state)
 	s.writeStatus()
 }
 

@@ -199,6 +199,9 @@ func (s *Station) applyProgress(rec *txRecord, t *tx.State, sig map[string]any, 
 			st.MeterStartWh = &e
 		}
 		d := max(e-*st.MeterStartWh, 0)
+		if st.EnergyWh == nil || d > *st.EnergyWh {
+			s.cfg.Metrics.EnergyDelivered(d - deref(st.EnergyWh))
+		}
 		st.EnergyWh = &d
 	}
 	if p, ok := sig["powerW"].(float64); ok {

@@ -71,7 +71,7 @@ func TestStableIDsHaveBothLanguages(t *testing.T) {
 		}
 	}
 	for id := range ja {
-		if _, ok := en[id]; !ok && (strings.HasPrefix(id, "gwctl.") || strings.HasPrefix(id, "reason.")) {
+		if _, ok := en[id]; !ok && (reStableID.MatchString(id) || strings.HasPrefix(id, "reason.")) {
 			t.Errorf("%s: Japanese only, no English", id)
 		}
 	}
@@ -95,7 +95,7 @@ func TestStableIDsUsed(t *testing.T) {
 		}
 	}
 	for id := range en {
-		if _, ok := used[id]; !ok && strings.HasPrefix(id, "gwctl.") {
+		if _, ok := used[id]; !ok && reStableID.MatchString(id) {
 			t.Errorf("catalog id %q is used nowhere; remove it", id)
 		}
 	}

@@ -64,6 +64,7 @@ type pendingCall struct {
 type callResult struct {
 	payload json.RawMessage
 	err     error
+	result  string // what arrived, for the Observer: ResultOK, ResultCallError or ResultInvalid
 }
 
 func newConn(ws *websocket.Conn, station string, opts Options) *Conn {
@@ -192,46 +193,75 @@ func (c *Conn) Call(ctx context.Context, action string, request any) (json.RawMe
 	}
 	if err := c.send(appendCall(nil, p.id, action, payload)); err != nil {
 		c.clearPending(p)
+		if c.opts.Observer != nil {
+			c.opts.Observer.CallEnded(action, ResultFailed, "", 0)
+		}
 		return nil, fmt.Errorf("rpc: %s send: %w", action, err)
 	}
-	res, err := c.wait(ctx, p)
-	if err != nil {
-		return nil, err
+	var sent time.Time
+	if c.opts.Observer != nil {
+		sent = time.Now()
 	}
-	if v := c.opts.Validator; v != nil {
-		if err := v.ValidateResponse(action, res); err != nil {
-			return nil, fmt.Errorf("rpc: %s response from peer invalid: %w", action, err)
+	r := c.wait(ctx, p)
+	if r.err == nil && c.opts.Validator != nil {
+		if err := c.opts.Validator.ValidateResponse(action, r.payload); err != nil {
+			r = callResult{err: fmt.Errorf("rpc: %s response from peer invalid: %w", action, err), result: ResultInvalid}
 		}
 	}
-	return res, nil
+	if c.opts.Observer != nil {
+		c.observeCall(action, r, sent)
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r.payload, nil
 }
 
-func (c *Conn) wait(ctx context.Context, p *pendingCall) (json.RawMessage, error) {
+// observeCall tells the Observer how a CALL sent at sent ended.
+func (c *Conn) observeCall(action string, r callResult, sent time.Time) {
+	var rtt time.Duration
+	code := ""
+	switch r.result {
+	case ResultCallError:
+		var oe *ocpp.Error
+		if errors.As(r.err, &oe) {
+			code = string(oe.Code)
+		}
+		rtt = time.Since(sent)
+	case ResultOK, ResultInvalid:
+		rtt = time.Since(sent)
+	}
+	c.opts.Observer.CallEnded(action, r.result, code, rtt)
+}
+
+// wait returns what answered p; without an answer, its err says why and
+// result is ResultTimeout or ResultFailed.
+func (c *Conn) wait(ctx context.Context, p *pendingCall) callResult {
 	if c.timer == nil {
 		c.timer = time.NewTimer(c.opts.MessageTimeout)
 	} else {
 		c.timer.Reset(c.opts.MessageTimeout)
 	}
 	defer c.timer.Stop()
-	var cause error
+	cause := callResult{result: ResultFailed}
 	select {
 	case r := <-p.result:
-		return r.payload, r.err
+		return r
 	case <-c.timer.C:
-		cause = fmt.Errorf("rpc: %s (id %s): %w (%v)", p.action, p.id, ErrTimeout, c.opts.MessageTimeout)
+		cause = callResult{err: fmt.Errorf("rpc: %s (id %s): %w (%v)", p.action, p.id, ErrTimeout, c.opts.MessageTimeout),
+			result: ResultTimeout}
 	case <-ctx.Done():
-		cause = fmt.Errorf("rpc: %s (id %s): %w", p.action, p.id, ctx.Err())
+		cause.err = fmt.Errorf("rpc: %s (id %s): %w", p.action, p.id, ctx.Err())
 	case <-c.done:
-		cause = fmt.Errorf("rpc: %s (id %s): %w", p.action, p.id, c.Err())
+		cause.err = fmt.Errorf("rpc: %s (id %s): %w", p.action, p.id, c.Err())
 	}
 	if !c.clearPending(p) {
 		// The reader took the call between the wake-up and the lock: its
 		// result is (about to be) in the channel, is the honest answer, and
 		// must be drained before the slot is reused.
-		r := <-p.result
-		return r.payload, r.err
+		return <-p.result
 	}
-	return nil, cause
+	return cause
 }
 
 func (c *Conn) setPending(p *pendingCall) error {

@@ -23,7 +23,7 @@ const wait = 10 * time.Second
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func testCtx(t *testing.T) context.Context {
+func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	t.Cleanup(cancel)
 	return ctx
@@ -31,7 +31,7 @@ func testCtx(t *testing.T) context.Context {
 
 // startServer runs s on a loopback httptest server and returns its ws://
 // base URL and the Conns it accepts.
-func startServer(t *testing.T, s *Server) (string, <-chan *Conn) {
+func startServer(t testing.TB, s *Server) (string, <-chan *Conn) {
 	t.Helper()
 	conns := make(chan *Conn, 16)
 	user := s.OnConnect
@@ -140,7 +140,7 @@ func (p *rawPeer) write(t *testing.T, frame string) {
 	}
 }
 
-func dialStation(t *testing.T, url, id string, opts Options) *Conn {
+func dialStation(t testing.TB, url, id string, opts Options) *Conn {
 	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = quiet()

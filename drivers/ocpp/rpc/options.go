@@ -65,6 +65,29 @@ type Options struct {
 	// Logger receives dropped frames and handler failures. Nil means
 	// slog.Default().
 	Logger *slog.Logger
+	// Observer learns how each CALL ended, for metrics; nil: none.
+	Observer Observer
+}
+
+// Results an Observer is told, for each CALL either end sent.
+const (
+	ResultOK        = "ok"        // a CALLRESULT
+	ResultCallError = "callerror" // a CALLERROR, with its code
+	ResultTimeout   = "timeout"   // no answer within MessageTimeout
+	ResultInvalid   = "invalid"   // an answer that failed validation
+	ResultFailed    = "failed"    // the connection closed or the caller gave up first
+)
+
+// Observer learns how each CALL ended. It is called on the connection's
+// goroutines, so it must not block. Actions are those of the frames; a
+// frame too broken to name its action is not reported.
+type Observer interface {
+	// CallEnded: a CALL this end sent ended with result; code is the
+	// CALLERROR's, and rtt the time to the answer (0 when none arrived).
+	CallEnded(action, result, code string, rtt time.Duration)
+	// Served: a CALL from the peer was answered with result (ResultOK or
+	// ResultCallError) and, for a CALLERROR, its code.
+	Served(action, result, code string)
 }
 
 func (o Options) normalize() (Options, error) {

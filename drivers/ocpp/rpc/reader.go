@@ -143,13 +143,13 @@ func (c *Conn) deliver(f frame) {
 	c.mu.Unlock()
 	if f.Type == typeCallResult {
 		if !isObject(f.Payload) {
-			p.result <- callResult{err: ocpp.Errorf(ocpp.FormatViolation, "%s result is not a JSON object", p.action)}
+			p.result <- callResult{err: ocpp.Errorf(ocpp.FormatViolation, "%s result is not a JSON object", p.action), result: ResultInvalid}
 			return
 		}
-		p.result <- callResult{payload: f.Payload}
+		p.result <- callResult{payload: f.Payload, result: ResultOK}
 		return
 	}
-	p.result <- callResult{err: callError(f)}
+	p.result <- callResult{err: callError(f), result: ResultCallError}
 }
 
 func callError(f frame) *ocpp.Error {
@@ -202,10 +202,16 @@ func (c *Conn) serve() {
 func (c *Conn) answer(f frame) {
 	resp, then, oe := c.dispatch(f)
 	if oe != nil {
-		_ = c.send(appendError(nil, f.ID, oe))
+		if c.send(appendError(nil, f.ID, oe)) == nil && c.opts.Observer != nil {
+			c.opts.Observer.Served(f.Action, ResultCallError, string(oe.Code))
+		}
 		return
 	}
-	if err := c.send(appendResult(nil, f.ID, resp)); err == nil && then != nil {
+	err := c.send(appendResult(nil, f.ID, resp))
+	if err == nil && c.opts.Observer != nil {
+		c.opts.Observer.Served(f.Action, ResultOK, "")
+	}
+	if err == nil && then != nil {
 		then()
 	}
 }

@@ -1,0 +1,109 @@
+package metrics
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/drivers/modbus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+// counted is a DriverSource with fixed counters: the collector's input, so
+// the test can check what it turns them into.
+type counted struct{}
+
+func (counted) ModbusTCPStats() []modbus.ConnStats {
+	return []modbus.ConnStats{{Addr: "10.0.0.5:502", Counters: modbus.Counters{Requests: 7, OK: 4, NoResponse: 2,
+		LateReplies: 1, Exceptions: map[modbus.ExceptionCode]uint64{modbus.IllegalDataAddress: 1}}}}
+}
+
+func (counted) ModbusRTUStats() []modbus.BusStats {
+	return []modbus.BusStats{{Device: "/dev/ttyUSB0", Retries: 3, Counters: modbus.Counters{Requests: 9, CRCErrors: 2}}}
+}
+
+func (counted) EchonetStats() (echonet.Stats, bool) {
+	return echonet.Stats{Sent: 5, Retransmits: 2, SNAs: 1}, true
+}
+
+// populate touches every family once, so lint and the name list see all.
+func populate(r *Registry) {
+	r.Chargers().Polled("c1", "modbus-tcp", 20*time.Millisecond, "NotResponding")
+	r.Chargers().SetReachable("c1", true)
+	r.Chargers().CommandDone("c1", "start", "Done")
+	r.Chargers().WatchDrivers(counted{})
+	st := r.OCPP().Station("c1")
+	st.SetState("Registered")
+	st.Reconnected()
+	st.CallEnded("BootNotification", "ok", "", 30*time.Millisecond)
+	st.CallEnded("Heartbeat", "callerror", "InternalError", 10*time.Millisecond)
+	st.Served("GetVariables", "callerror", "NotSupported")
+	st.EnergyDelivered(1.5)
+	r.OCPP().WatchStations(func() []StationState { return []StationState{{Charger: "c1", Outbox: 2, SessionsRunning: 1}} })
+	r.Store().Committed(time.Millisecond)
+	r.Store().WatchStore(func() StoreStats { return StoreStats{Revision: 42, Watchers: 3, Compactions: 1} })
+}
+
+func TestLint(t *testing.T) {
+	r := New()
+	populate(r)
+	problems, err := testutil.GatherAndLint(r.Gatherer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestCollectedValues(t *testing.T) {
+	r := New()
+	populate(r)
+	want := `
+# HELP ocppgw_modbus_exceptions_total Modbus exception responses, by exception code (0x01 to 0x0B).
+# TYPE ocppgw_modbus_exceptions_total counter
+ocppgw_modbus_exceptions_total{code="0x02",link="10.0.0.5:502",transport="tcp"} 1
+# HELP ocppgw_modbus_crc_errors_total Modbus RTU frames with a bad checksum.
+# TYPE ocppgw_modbus_crc_errors_total counter
+ocppgw_modbus_crc_errors_total{link="/dev/ttyUSB0",transport="rtu"} 2
+# HELP ocppgw_echonet_retransmissions_total ECHONET Lite requests sent again after a try went unanswered.
+# TYPE ocppgw_echonet_retransmissions_total counter
+ocppgw_echonet_retransmissions_total 2
+# HELP ocppgw_energy_delivered_joules_total Energy delivered in charging sessions, from the chargers' meters, as the sessions record it (at each TransactionEvent and at most every 10 s between; 1 kWh = 3.6e6 J).
+# TYPE ocppgw_energy_delivered_joules_total counter
+ocppgw_energy_delivered_joules_total{charger="c1"} 5400
+# HELP ocppgw_store_revision The store's current revision: it grows by one with every write.
+# TYPE ocppgw_store_revision gauge
+ocppgw_store_revision 42
+`
+	if err := testutil.GatherAndCompare(r.Gatherer(), strings.NewReader(want), "ocppgw_modbus_exceptions_total",
+		"ocppgw_modbus_crc_errors_total", "ocppgw_echonet_retransmissions_total", "ocppgw_energy_delivered_joules_total",
+		"ocppgw_store_revision"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.ToFloat64(r.OCPP().state.WithLabelValues("c1", "Offline")); n != 0 {
+		t.Errorf("Offline state = %v, want 0 once Registered", n)
+	}
+}
+
+func TestForget(t *testing.T) {
+	r := New()
+	populate(r)
+	r.Chargers().Forget("c1")
+	r.OCPP().Forget("c1")
+	mfs, err := r.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if strings.HasPrefix(mf.GetName(), "ocppgw_charger_") || mf.GetName() == "ocppgw_ocpp_messages_total" {
+			t.Errorf("%s still has %d series after Forget", mf.GetName(), len(mf.GetMetric()))
+		}
+	}
+}
+
+func TestNilHandles(t *testing.T) {
+	var r *Registry
+	populate(r) // must not panic: nil means no metrics
+}

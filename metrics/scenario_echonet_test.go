@@ -1,0 +1,75 @@
+package metrics_test
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ocppgw/ocppgw/controllers/charger"
+	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/metrics"
+)
+
+// TestScenarioEchonetSilent asks an ECHONET Lite node that never answers
+// (a UDP socket that only counts what arrives) for its property maps: each
+// request is sent once and retransmitted twice, then times out. The
+// metrics must say so, in step with what the socket received.
+func TestScenarioEchonetSilent(t *testing.T) {
+	silent, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	var got atomic.Int64
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			if _, _, err := silent.ReadFrom(buf); err != nil {
+				return
+			}
+			got.Add(1)
+		}
+	}()
+	drivers := charger.NewDrivers(echonet.Config{ListenAddr: "127.0.0.1:0", Group: silent.LocalAddr().String(),
+		Timeout: 50 * time.Millisecond, Retries: 2})
+	defer drivers.Close()
+	reg := metrics.New()
+	reg.Chargers().WatchDrivers(drivers)
+	if n := value(t, reg.Gatherer(), "ocppgw_echonet_frames_sent_total", nil); n != -1 {
+		t.Fatalf("ECHONET Lite families before the client exists: frames sent %v", n)
+	}
+	cl, err := drivers.EchonetClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := netip.MustParseAddrPort(silent.LocalAddr().String())
+	if _, err := cl.PropertyMaps(context.Background(), to, echonet.EOJ{0x02, 0xA1, 0x01}); err == nil {
+		t.Fatal("a silent node answered")
+	}
+	sent := value(t, reg.Gatherer(), "ocppgw_echonet_frames_sent_total", nil)
+	if sent < 3 || !waitFor(func() bool { return got.Load() == int64(sent) }) {
+		t.Fatalf("%v frames counted as sent, the node received %d", sent, got.Load())
+	}
+	t.Logf("%v frames sent to the silent node", sent)
+	checkValues(t, reg.Gatherer(), map[string]float64{
+		`ocppgw_echonet_retransmissions_total{}`: sent * 2 / 3,
+		`ocppgw_echonet_timeouts_total{}`:        sent / 3,
+		`ocppgw_echonet_snas_total{}`:            0,
+		`ocppgw_echonet_frames_received_total{}`: 0,
+	})
+}
+
+// waitFor polls cond for a few seconds: a datagram sent may still be on
+// its way to the socket.
+func waitFor(cond func() bool) bool {
+	for range 200 {
+		if cond() {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
+}
