@@ -129,9 +129,9 @@ func statusID(reason v1alpha1.StatusReason, named, causes bool) string {
 			return "gwctl.status.invalid"
 		}
 		return "gwctl.status.invalidMessage"
-	case "Unauthorized":
+	case v1alpha1.ReasonUnauthorized:
 		return "gwctl.status.unauthorized"
-	case "Forbidden":
+	case v1alpha1.ReasonForbidden:
 		return "gwctl.status.forbidden"
 	}
 	return ""

@@ -230,3 +230,25 @@ func TestDescribeConditionsInJapanese(t *testing.T) {
 		t.Errorf("get -o json in Japanese changed the stored message:\n%s", stored)
 	}
 }
+
+// TestAuthErrorsInJapanese: a request outside the token's role and a
+// request with a token gwd does not know read in Japanese, with the
+// server's words (verb, kind, role) kept for the details.
+func TestAuthErrorsInJapanese(t *testing.T) {
+	e := newTestEnv(t)
+	r := e.run("token", "create", "grafana", "--role", "viewer")
+	if r.code != 0 {
+		t.Fatalf("token create: %s", r.err)
+	}
+	viewer := &testEnv{t: t, config: filepath.Join(t.TempDir(), "gwctl.yaml")}
+	writeConfig(t, viewer.config, e.url, strings.TrimSpace(r.out))
+	r = viewer.runStdin("apiVersion: ocppgw.dev/v1alpha1\nkind: Bus\nmetadata: {name: b}\nspec: {device: /dev/ttyUSB0}\n", "--lang", "ja", "apply", "-f", "-")
+	if r.code == 0 || !strings.HasPrefix(r.err, "error: apply: 権限がありません: ") || !strings.Contains(r.err, `role "viewer"`) {
+		t.Errorf("forbidden in Japanese: exit %d %q", r.code, r.err)
+	}
+	stranger := &testEnv{t: t, config: filepath.Join(t.TempDir(), "gwctl.yaml")}
+	writeConfig(t, stranger.config, e.url, "gwt_"+strings.Repeat("0", 40))
+	if r := stranger.run("--lang", "ja", "get", "chargers"); r.code == 0 || !strings.HasPrefix(r.err, "error: ") || !strings.Contains(r.err, "認証されていません: ") {
+		t.Errorf("unauthorized in Japanese: exit %d %q", r.code, r.err)
+	}
+}
