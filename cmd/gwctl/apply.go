@@ -12,6 +12,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/manifest"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/i18n"
 )
 
 // applyOptions holds the flags of `gwctl apply`.
@@ -29,11 +30,8 @@ func newApplyCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &applyOptions{root: root, streams: streams}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE|DIR|- [-f ...]",
-		Short: "Create or update resources from files",
-		Long: `Create or update resources from YAML or JSON manifests, all in one transaction.
-
-Every document is validated locally first; if any is invalid, each problem is
-printed with its file, document, field and reason, and nothing is sent.`,
+		Short: root.t("gwctl.apply.short"),
+		Long:  root.t("gwctl.apply.long"),
 		Example: `  gwctl apply -f examples/
   gwctl apply -f site.yaml --dry-run
   gwctl apply -f site/ -R --prune -l site=lab
@@ -89,7 +87,7 @@ func (o *applyOptions) Run(ctx context.Context) error {
 	opts := client.ApplyOptions{DryRun: o.dryRun, Prune: o.prune, Selector: o.selector}
 	res, err := o.client.Apply(rctx, body, opts)
 	if err != nil {
-		return explainApplyError(o.streams.ErrOut, err, docs)
+		return explainApplyError(o.streams.ErrOut, o.streams.Lang, err, docs)
 	}
 	suffix := ""
 	if o.dryRun {
@@ -145,7 +143,7 @@ func validationLines(ve *v1alpha1.ValidationError) []string {
 
 // explainApplyError rewrites the server's per-document causes to name the file
 // and document the user wrote, since the server only saw one merged stream.
-func explainApplyError(errOut io.Writer, err error, docs []manifest.Doc) error {
+func explainApplyError(errOut io.Writer, lang i18n.Lang, err error, docs []manifest.Doc) error {
 	var se *client.StatusError
 	if !errors.As(err, &se) || se.Status.Details == nil || len(se.Status.Details.Causes) == 0 {
 		return fmt.Errorf("apply: %w", err)
@@ -153,6 +151,9 @@ func explainApplyError(errOut io.Writer, err error, docs []manifest.Doc) error {
 	// The server's message spells out causes with their index in the merged
 	// stream; keep only its head and print the causes remapped below.
 	head, _, _ := strings.Cut(se.Status.Message, ": document ")
+	if lang != i18n.English && lang != "" {
+		head = errorText(lang, se)
+	}
 	fmt.Fprintf(errOut, "error: %s\n", head)
 	for _, c := range se.Status.Details.Causes {
 		fmt.Fprintf(errOut, "  %s\n", manifest.LocateCause(c, docs))

@@ -22,11 +22,8 @@ func newAuditCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &auditOptions{root: root, streams: streams}
 	cmd := &cobra.Command{
 		Use:   "audit",
-		Short: "Show who changed what through the admin API, and what was refused",
-		Long: `List the newest records of gwd's audit log, oldest first: every write, apply,
-backup and device command, and every request refused with 401 or 403, with the
-token's name, what it did, the answer and the revisions it produced. Needs an
-admin token.`,
+		Short: root.t("gwctl.audit.short"),
+		Long:  root.t("gwctl.audit.long"),
 		Example: `  gwctl audit
   gwctl audit --user installer --limit 20`,
 		Args: cobra.NoArgs,

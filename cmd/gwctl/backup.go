@@ -28,22 +28,9 @@ type backupOptions struct {
 func newBackupCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &backupOptions{root: root, streams: streams}
 	cmd := &cobra.Command{
-		Use:   "backup FILE",
-		Short: "Save a consistent snapshot of gwd's store to FILE while gwd runs",
-		Long: `Save a consistent snapshot of gwd's store to FILE while gwd runs and goes on
-taking writes. The snapshot is written to FILE.part, synced to disk, checked
-to open as a sound store at the revision gwd announced, and only then renamed
-to FILE; a transfer cut short leaves no FILE. An existing FILE is kept unless
---force is given.
-
-Put a backup back with 'gwd restore --data-dir DIR FILE', with gwd stopped.
-
-The Secrets in the store are sealed with the key in gwd's data directory
-(secret.key), which the backup does not contain. Back the key up separately
-and keep it apart from the store backups: without it the Secrets in a backup
-cannot be read.
-
---request-timeout bounds each wait for data from gwd, not the whole transfer.`,
+		Use:     "backup FILE",
+		Short:   root.t("gwctl.backup.short"),
+		Long:    root.t("gwctl.backup.long"),
 		Example: `  gwctl backup /var/backups/ocppgw/state-$(date +%F).db`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -23,17 +23,12 @@ type chargerCommandOptions struct {
 }
 
 func newChargerCmd(root *rootOptions, streams IOStreams) *cobra.Command {
-	cmd := &cobra.Command{Use: "charger", Short: "Work with one charger's device"}
+	cmd := &cobra.Command{Use: "charger", Short: root.t("gwctl.charger.short")}
 	o := &chargerCommandOptions{root: root, streams: streams}
 	run := &cobra.Command{
 		Use:   "command CHARGER COMMAND",
-		Short: "Run one canonical command on a charger's device, for commissioning",
-		Long: `Run one canonical command (` + strings.Join(v1alpha1.CommandNames, ", ") + `) on the
-charger's device through its template, the same way the CSMS's requests and
-the periodic keepAlive run, and print what the device did: Done, Rejected (it
-refused: a Modbus exception, an ECHONET Lite SetC_SNA), Timeout (no answer),
-Unsupported (the template has no such command) or Failed. The exit status is 0
-only for Done.`,
+		Short: root.t("gwctl.charger.command.short"),
+		Long:  root.t("gwctl.charger.command.long", "Commands", strings.Join(v1alpha1.CommandNames, ", ")),
 		Example: `  gwctl charger command wb-1 setCurrentLimit --limit 10
   gwctl charger command wb-1 setAvailable --available=false
   gwctl charger command wb-1 stop --connector 1`,

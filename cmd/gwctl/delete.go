@@ -34,7 +34,7 @@ func newDeleteCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &deleteOptions{root: root, streams: streams}
 	cmd := &cobra.Command{
 		Use:   "delete KIND NAME... | KIND/NAME... | KIND -l SELECTOR | -f FILE|DIR|-",
-		Short: "Delete resources by name, label selector or manifest",
+		Short: root.t("gwctl.delete.short"),
 		Example: `  gwctl delete charger ch-1 ch-2
   gwctl delete ch/ch-1 tpl/old
   gwctl delete chargers -l site=lab
@@ -145,5 +145,5 @@ func (o *deleteOptions) Run(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	return reportErrors(o.streams.ErrOut, errs)
+	return reportErrors(o.streams, errs)
 }

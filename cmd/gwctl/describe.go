@@ -15,6 +15,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/i18n"
 )
 
 // lastAppliedAnnotation is what apply stores; describe hides it as noise.
@@ -35,12 +36,8 @@ func newDescribeCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &describeOptions{root: root, streams: streams, now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "describe KIND [NAME...] | KIND/NAME...",
-		Short: "Show details of resources",
-		Long: `Show a readable summary of resources: metadata, spec, status and conditions;
-for a Transaction also its progress and the events the CSMS has not acknowledged;
-for a Charger its charging limits per EVSE and its ChargingProfiles; for a
-ChargingProfile who set it, what it applies to and its schedule in clock times.
-Without a name, every object of the kind (matching -l) is described.`,
+		Short: root.t("gwctl.describe.short"),
+		Long:  root.t("gwctl.describe.long"),
 		Example: `  gwctl describe charger ch-1
   gwctl describe tpl/abb-terra
   gwctl describe cp north-evening   # a site limit: the chargers it selects, its periods
@@ -93,13 +90,13 @@ func (o *describeOptions) Run(ctx context.Context) error {
 				b.WriteString("\n\n")
 			}
 			n++
-			describeObject(&b, obj, o.now(), newFinder(ctx, o.root, o.client))
+			describeObject(&b, obj, o.now(), newFinder(ctx, o.root, o.client), o.root.lang)
 			if _, err := o.streams.Out.Write(b.Bytes()); err != nil {
 				return err
 			}
 		}
 	}
-	return reportErrors(o.streams.ErrOut, errs)
+	return reportErrors(o.streams, errs)
 }
 
 func (o *describeOptions) fetch(ctx context.Context, ref resourceRef) ([]*v1alpha1.Object, []error) {
@@ -132,7 +129,7 @@ func (o *describeOptions) fetch(ctx context.Context, ref resourceRef) ([]*v1alph
 }
 
 // describeObject writes the human summary of one object.
-func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time, find finder) {
+func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time, find finder, lang i18n.Lang) {
 	m := obj.Metadata
 	fw := fieldWriter{w: w}
 	fw.field("Name", m.Name)
@@ -161,7 +158,7 @@ func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time, find finde
 	if detail.write != nil {
 		detail.write(fw, v)
 	}
-	writeConditions(fw, v.conditions(), now)
+	writeConditions(fw, v.conditions(), now, lang)
 }
 
 // deletePath removes the field at a dotted path, leaving an object that
@@ -296,7 +293,7 @@ func hideSecretValues(spec map[string]any) {
 }
 
 // writeConditions prints the conditions table (TYPE STATUS REASON AGE MESSAGE).
-func writeConditions(w fieldWriter, conds []v1alpha1.Condition, now time.Time) {
+func writeConditions(w fieldWriter, conds []v1alpha1.Condition, now time.Time, lang i18n.Lang) {
 	if len(conds) == 0 {
 		w.field("Conditions", "<none>")
 		return
@@ -304,7 +301,7 @@ func writeConditions(w fieldWriter, conds []v1alpha1.Condition, now time.Time) {
 	w.heading("Conditions")
 	rows := [][]string{{"TYPE", "STATUS", "REASON", "AGE", "MESSAGE"}}
 	for _, c := range conds {
-		rows = append(rows, []string{c.Type, string(c.Status), dash(c.Reason), age(c.LastTransitionTime, now), dash(c.Message)})
+		rows = append(rows, []string{c.Type, string(c.Status), dash(c.Reason), age(c.LastTransitionTime, now), dash(conditionMessage(lang, c))})
 	}
 	w.table(rows)
 }

@@ -32,12 +32,8 @@ func newDiffCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &diffOptions{root: root, streams: streams}
 	cmd := &cobra.Command{
 		Use:   "diff -f FILE|DIR|-",
-		Short: "Show what apply would change",
-		Long: `Show what apply would change, as a unified diff per object between the live
-object and the result of a server-side dry run. Server-set metadata and status
-are left out.
-
-Exit status: 0 no differences, 1 differences found, 2 an error.`,
+		Short: root.t("gwctl.diff.short"),
+		Long:  root.t("gwctl.diff.long"),
 		Example: `  gwctl diff -f examples/
   gwctl diff -f site/ -R --prune -l site=lab`,
 		Args: cobra.NoArgs,
@@ -52,7 +48,7 @@ Exit status: 0 no differences, 1 differences found, 2 an error.`,
 			return nil
 		},
 	}
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return asDiffError(usageError(c, err)) })
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return asDiffError(root.usageError(c, err)) })
 	f := cmd.Flags()
 	o.addFlags(f)
 	f.BoolVar(&o.prune, "prune", false, "also show objects matching -l that apply --prune would delete")
@@ -107,7 +103,7 @@ func (o *diffOptions) Run(ctx context.Context) (bool, error) {
 	opts := client.ApplyOptions{DryRun: true, Prune: o.prune, Selector: o.selector}
 	res, err := o.client.Apply(rctx, body, opts)
 	if err != nil {
-		return false, explainApplyError(o.streams.ErrOut, err, o.docs)
+		return false, explainApplyError(o.streams.ErrOut, o.streams.Lang, err, o.docs)
 	}
 	var out strings.Builder
 	for _, it := range res.Items {

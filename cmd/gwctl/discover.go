@@ -31,16 +31,12 @@ type discoverOptions struct {
 
 func newDiscoverCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &discoverOptions{root: root, streams: streams}
-	cmd := &cobra.Command{Use: "discover", Short: "Find chargers on the gateway's networks and suggest templates"}
+	cmd := &cobra.Command{Use: "discover", Short: root.t("gwctl.discover.short")}
 	cmd.PersistentFlags().StringVarP(&o.output, "output", "o", "", "output format: json (default: a table)")
 	mb := &cobra.Command{
 		Use:   "modbus (--bus BUS | --tcp HOST[:PORT]) [--units LIST]",
-		Short: "Scan unit ids on an RS-485 Bus or a Modbus TCP address and suggest the matching templates",
-		Long: `Ask gwd to try each unit id on a Bus (the RS-485 line it already drives) or at a
-Modbus TCP address. A unit that answers is read through every Modbus template
-(or the ones given with --template); the templates all of whose reads the unit
-answered and whose signals all evaluate are suggested. A unit that does not
-answer costs one timeout and is not tried further.`,
+		Short: root.t("gwctl.discover.modbus.short"),
+		Long:  root.t("gwctl.discover.modbus.long"),
 		Example: `  gwctl discover modbus --bus rs485-1 --units 1-25
   gwctl discover modbus --tcp 192.168.1.40 --units 1,255
   gwctl discover modbus --tcp 192.168.1.41:502 --units 1 --template alfen-eve,abb-terra-ac`,
@@ -53,11 +49,8 @@ answer costs one timeout and is not tried further.`,
 	mb.Flags().StringSliceVar(&o.templates, "template", nil, "only try these templates")
 	el := &cobra.Command{
 		Use:   "echonet",
-		Short: "Find ECHONET Lite nodes by multicast and list their objects, maker codes and property maps",
-		Long: `Ask gwd to multicast an ECHONET Lite discovery (Get 0xD6 to 0x0EF001 at
-224.0.23.0) from its own socket and describe every device object that answered:
-class, manufacturer code (0x8A) and the announce, Set and Get property maps,
-with the templates whose every read EPC the object lists in its Get map.`,
+		Short: root.t("gwctl.discover.echonet.short"),
+		Long:  root.t("gwctl.discover.echonet.long"),
 		Example: `  gwctl discover echonet
   gwctl discover echonet --window 5s -o json`,
 		Args: cobra.NoArgs,

@@ -73,9 +73,7 @@ type result struct {
 // gwctl runs one command in-process, exactly as run does but with the given
 // context and streams.
 func gwctl(ctx context.Context, in io.Reader, out, errOut io.Writer, args ...string) int {
-	cmd := newRootCmd(IOStreams{In: in, Out: out, ErrOut: errOut})
-	cmd.SetArgs(args)
-	return exitCode(cmd.ExecuteContext(ctx), errOut)
+	return execute(ctx, args, IOStreams{In: in, Out: out, ErrOut: errOut}, localeFree)
 }
 
 // run runs gwctl against the env's server.

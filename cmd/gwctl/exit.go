@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/manifest"
@@ -30,7 +29,7 @@ func (e *exitError) Unwrap() error { return e.err }
 func silentExit(code int) error { return &exitError{code: code} }
 
 // exitCode prints err the way kubectl does and returns the exit code for it.
-func exitCode(err error, errOut io.Writer) int {
+func exitCode(err error, streams IOStreams) int {
 	if err == nil {
 		return 0
 	}
@@ -42,14 +41,16 @@ func exitCode(err error, errOut io.Writer) int {
 			return code
 		}
 	}
-	printError(errOut, err)
+	printError(streams, err)
 	return code
 }
 
 // printError writes "error: message" and, for an API status, every cause on a
-// line of its own so nothing the server said is lost.
-func printError(errOut io.Writer, err error) {
-	fmt.Fprintf(errOut, "error: %s\n", err)
+// line of its own so nothing the server said is lost. The "error:" lead
+// stays English in every language, for scripts that look for it.
+func printError(streams IOStreams, err error) {
+	errOut := streams.ErrOut
+	fmt.Fprintf(errOut, "error: %s\n", errorText(streams.Lang, err))
 	var se *client.StatusError
 	if !errors.As(err, &se) || se.Status.Details == nil {
 		return
@@ -61,9 +62,9 @@ func printError(errOut io.Writer, err error) {
 
 // reportErrors prints every error and turns a non-empty list into exit code 1.
 // Commands that act on several objects use it to keep going past one failure.
-func reportErrors(errOut io.Writer, errs []error) error {
+func reportErrors(streams IOStreams, errs []error) error {
 	for _, err := range errs {
-		printError(errOut, err)
+		printError(streams, err)
 	}
 	if len(errs) > 0 {
 		return silentExit(1)

@@ -32,11 +32,8 @@ func newGetCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &getOptions{root: root, streams: streams, now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "get KIND [NAME...] | KIND/NAME...",
-		Short: "Display one or many resources",
-		Long: `Display one or many resources as a table, YAML, JSON or names.
-
-KIND is a kind in any form (Charger, charger, chargers, ch), a comma-separated
-list of them, or "all".`,
+		Short: root.t("gwctl.get.short"),
+		Long:  root.t("gwctl.get.long"),
 		Example: `  gwctl get chargers
   gwctl get ch ch-1 -o yaml
   gwctl get chargers -o wide -l site=lab
@@ -110,7 +107,7 @@ func (o *getOptions) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	return reportErrors(o.streams.ErrOut, errs)
+	return reportErrors(o.streams, errs)
 }
 
 // fetch gets the named objects or lists whole kinds. A missing name is reported

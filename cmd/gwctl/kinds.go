@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -19,7 +20,7 @@ func resolveKind(s string) (v1alpha1.KindInfo, error) {
 	if k, ok := v1alpha1.LookupKind(s); ok {
 		return k, nil
 	}
-	return v1alpha1.KindInfo{}, fmt.Errorf("unknown resource type %q (known: %s)", s, knownKinds())
+	return v1alpha1.KindInfo{}, localError("gwctl.unknownKind", "Kind", strconv.Quote(s), "Known", knownKinds())
 }
 
 func knownKinds() string {
@@ -34,7 +35,7 @@ func knownKinds() string {
 // does. "all" stands for every kind when allowAll is set.
 func parseResourceArgs(args []string, allowAll bool) ([]resourceRef, error) {
 	if len(args) == 0 {
-		return nil, fmt.Errorf("you must specify the type of resource (one of: %s)", knownKinds())
+		return nil, localError("gwctl.noKind", "Known", knownKinds())
 	}
 	if strings.Contains(args[0], "/") {
 		return parseSlashArgs(args)

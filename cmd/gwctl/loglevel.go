@@ -22,14 +22,8 @@ func newLogLevelCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &logLevelOptions{root: root, streams: streams}
 	cmd := &cobra.Command{
 		Use:   "log-level [COMPONENT [LEVEL]]",
-		Short: "Show or change gwd's log levels while it runs",
-		Long: `Without arguments, list the default level and each component's own.
-With COMPONENT and LEVEL (trace, debug, info, warn, error), give that component
-its own level until gwd stops; "default" changes the default. --reset drops a
-component's own level. Components: api, store, config-sync, controllers,
-controllers/<name> (charger: the devices; station, transaction, sitelimit,
-template), and ocpp/<station id>. A level covers the components under it:
-"ocpp trace" traces every station's OCPP frames.`,
+		Short: root.t("gwctl.logLevel.short"),
+		Long:  root.t("gwctl.logLevel.long"),
 		Example: `  gwctl log-level
   gwctl log-level controllers/charger debug
   gwctl log-level ocpp/CP001 trace

@@ -17,9 +17,5 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 func run(args []string, in io.Reader, out, errOut io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	streams := IOStreams{In: in, Out: out, ErrOut: errOut}
-	cmd := newRootCmd(streams)
-	cmd.AddCommand(clidocs.Command())
-	cmd.SetArgs(args)
-	return exitCode(cmd.ExecuteContext(ctx), errOut)
+	return execute(ctx, args, IOStreams{In: in, Out: out, ErrOut: errOut}, os.Getenv, clidocs.Command())
 }

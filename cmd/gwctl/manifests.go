@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/spf13/pflag"
 
 	"github.com/ocppgw/ocppgw/api/client"
@@ -26,7 +24,7 @@ func (m *manifestInput) addFlags(f *pflag.FlagSet) {
 
 func (m *manifestInput) validate() error {
 	if len(m.filenames) == 0 {
-		return errors.New("must specify -f FILE|DIR|-")
+		return localError("gwctl.noManifest")
 	}
 	return nil
 }

@@ -36,20 +36,12 @@ type mappingTestOptions struct {
 }
 
 func newMappingCmd(root *rootOptions, streams IOStreams) *cobra.Command {
-	cmd := &cobra.Command{Use: "mapping", Short: "Work with charger mappings"}
+	cmd := &cobra.Command{Use: "mapping", Short: root.t("gwctl.mapping.short")}
 	o := &mappingTestOptions{root: root, streams: streams}
 	test := &cobra.Command{
 		Use:   "test CHARGER | --template TEMPLATE CONNECTION",
-		Short: "Read a charger's device once and show the signals and OCPP messages its template makes",
-		Long: `Read the live device of a charger once through gwd and print the raw values it
-answered, the reads that failed and why, the canonical signals the template
-computes from them (unknown ones with the reason), and the StatusNotification
-and MeterValues payloads the station would send. Signals and commands the
-template does not provide are listed as unsupported. The read is made even
-while the device is marked not responding, and the output says so.
-
-With --template, try a template on a device before any Charger describes it:
-give the connection with --modbus-tcp, --modbus-rtu or --echonet.`,
+		Short: root.t("gwctl.mapping.test.short"),
+		Long:  root.t("gwctl.mapping.test.long"),
 		Example: `  gwctl mapping test wb-garage-1
   gwctl mapping test wb-garage-1 -o json
   gwctl mapping test --template keba-p30 --modbus-tcp 192.168.1.40 --unit 255

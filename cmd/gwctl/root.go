@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/internal/i18n"
 )
 
 // rootOptions are the persistent flags every command shares.
@@ -19,30 +20,29 @@ type rootOptions struct {
 	configPath     string
 	server         string
 	requestTimeout time.Duration
+	lang           i18n.Lang
+	langFlag       string // parsed by cobra too, but read earlier by execute
 }
 
 // newRootCmd builds the whole command tree around streams.
 func newRootCmd(streams IOStreams) *cobra.Command {
-	o := &rootOptions{}
+	o := &rootOptions{lang: streams.Lang}
 	cmd := &cobra.Command{
-		Use:   "gwctl",
-		Short: "gwctl controls the ocppgw gateway",
-		Long: `gwctl controls the ocppgw gateway through its admin API.
-
-It finds the gateway through a gwctl.yaml written by gwd: --config, then
-$GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
-/var/lib/ocppgw/gwctl.yaml.`,
+		Use:           "gwctl",
+		Short:         o.t("gwctl.root.short"),
+		Long:          o.t("gwctl.root.long"),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	cmd.SetFlagErrorFunc(usageError)
+	cmd.SetFlagErrorFunc(o.usageError)
 	cmd.SetIn(streams.In)
 	cmd.SetOut(streams.Out)
 	cmd.SetErr(streams.ErrOut)
 	f := cmd.PersistentFlags()
-	f.StringVar(&o.configPath, "config", "", "path to gwctl.yaml")
-	f.StringVar(&o.server, "server", "", "admin API address, overrides the config's server (e.g. http://127.0.0.1:8443)")
-	f.DurationVar(&o.requestTimeout, "request-timeout", 30*time.Second, "time limit for one API request, 0 for none (watches are not limited)")
+	f.StringVar(&o.configPath, "config", "", o.t("gwctl.flag.config"))
+	f.StringVar(&o.server, "server", "", o.t("gwctl.flag.server"))
+	f.DurationVar(&o.requestTimeout, "request-timeout", 30*time.Second, o.t("gwctl.flag.requestTimeout"))
+	f.StringVar(&o.langFlag, "lang", "", o.t("gwctl.flag.lang"))
 
 	cmd.AddCommand(
 		newApplyCmd(o, streams),
@@ -59,6 +59,7 @@ $GWCTL_CONFIG, ~/.config/ocppgw/gwctl.yaml, <data-dir>/gwctl.yaml and
 		newLogLevelCmd(o, streams),
 		newAuditCmd(o, streams),
 	)
+	o.localizeHelp(cmd)
 	return cmd
 }
 
@@ -74,11 +75,11 @@ func (o *rootOptions) newClient() (*client.Client, error) {
 		cfg.Server = o.server
 	}
 	if cfg.Server == "" {
-		return nil, errors.New("no server configured: pass --server or --config, or set $GWCTL_CONFIG")
+		return nil, errors.New(o.t("gwctl.noServer"))
 	}
 	c, err := client.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("client for %s: %w", cfg.Server, err)
+		return nil, fmt.Errorf("%s: %w", o.t("gwctl.client", "Server", cfg.Server), err)
 	}
 	return c, nil
 }
@@ -93,7 +94,7 @@ func (o *rootOptions) loadConfig() (*client.Config, error) {
 	if explicit != "" {
 		cfg, err := client.LoadConfig(explicit)
 		if err != nil {
-			return nil, fmt.Errorf("load config %s: %w", explicit, err)
+			return nil, fmt.Errorf("%s: %w", o.t("gwctl.loadConfig", "Path", explicit), err)
 		}
 		return cfg, nil
 	}
@@ -104,14 +105,14 @@ func (o *rootOptions) loadConfig() (*client.Config, error) {
 		}
 		cfg, err := client.LoadConfig(p)
 		if err != nil {
-			return nil, fmt.Errorf("load config %s: %w", p, err)
+			return nil, fmt.Errorf("%s: %w", o.t("gwctl.loadConfig", "Path", p), err)
 		}
 		return cfg, nil
 	}
 	if o.server != "" {
 		return &client.Config{}, nil
 	}
-	return nil, fmt.Errorf("no gwctl config found (looked in %s); pass --server or --config", strings.Join(paths, ", "))
+	return nil, errors.New(o.t("gwctl.noConfig", "Paths", strings.Join(paths, ", ")))
 }
 
 // requestContext bounds one non-watch request by --request-timeout.
@@ -123,6 +124,6 @@ func (o *rootOptions) requestContext(ctx context.Context) (context.Context, cont
 }
 
 // usageError points at --help after a flag error, as kubectl does.
-func usageError(c *cobra.Command, err error) error {
-	return fmt.Errorf("%w\nSee '%s --help' for usage", err, c.CommandPath())
+func (o *rootOptions) usageError(c *cobra.Command, err error) error {
+	return fmt.Errorf("%w\n%s", err, o.t("gwctl.seeHelp", "Command", c.CommandPath()))
 }

@@ -1,6 +1,10 @@
 package main
 
-import "io"
+import (
+	"io"
+
+	"github.com/ocppgw/ocppgw/internal/i18n"
+)
 
 // IOStreams are the standard streams a command reads and writes. Commands never
 // touch os.Stdin/Stdout/Stderr, so tests run them in-process with buffers.
@@ -8,4 +12,6 @@ type IOStreams struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+	// Lang is the language of messages and help; "" is English.
+	Lang i18n.Lang
 }

@@ -26,13 +26,8 @@ type tokenCreateOptions struct {
 func newTokenCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
-		Short: "Create, list and revoke the admin API's bearer tokens",
-		Long: `Bearer tokens authenticate every request to the admin API. Each has a role:
-viewer reads and watches everything (Secret values are never shown);
-operator also applies and deletes Chargers, Templates, Buses and
-ChargingProfiles and runs device commands; admin may do everything,
-including CSMS, Secret and Token objects. gwd keeps only each token's
-SHA-256, so a token is shown once, when it is created.`,
+		Short: root.t("gwctl.token.short"),
+		Long:  root.t("gwctl.token.long"),
 	}
 	cmd.AddCommand(newTokenCreateCmd(root, streams), newTokenListCmd(root, streams), newTokenRevokeCmd(root, streams))
 	return cmd
@@ -42,7 +37,7 @@ func newTokenCreateCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &tokenCreateOptions{root: root, streams: streams, now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "create NAME --role viewer|operator|admin [--expires DURATION]",
-		Short: "Create a token and print it, the only time it is shown",
+		Short: root.t("gwctl.token.create.short"),
 		Example: `  gwctl token create grafana --role viewer --expires 720h
   gwctl token create site-ops --role operator`,
 		Args: cobra.ExactArgs(1),
@@ -103,7 +98,7 @@ func (o *tokenCreateOptions) Run(ctx context.Context) error {
 func newTokenListCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
-		Short: "List the tokens: name, role and expiration, never the token",
+		Short: root.t("gwctl.token.list.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := &getOptions{root: root, streams: streams, now: time.Now}
@@ -118,7 +113,7 @@ func newTokenListCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 func newTokenRevokeCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke NAME...",
-		Short: "Revoke tokens: they are refused from the next request on",
+		Short: root.t("gwctl.token.revoke.short"),
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := root.newClient()

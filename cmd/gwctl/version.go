@@ -22,7 +22,7 @@ func newVersionCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	o := &versionOptions{root: root, streams: streams}
 	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the client and server versions",
+		Short: root.t("gwctl.version.short"),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.Complete(); err != nil {

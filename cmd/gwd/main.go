@@ -20,6 +20,7 @@ import (
 	"github.com/ocppgw/ocppgw/cmd/internal/clidocs"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/internal/i18n"
 	"github.com/ocppgw/ocppgw/internal/logging"
 	"github.com/ocppgw/ocppgw/store"
 )
@@ -97,6 +98,7 @@ func (o *options) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.eventMax, "event-log-max", 100_000, "keep at most this many events whatever their age, so a flood of writes cannot grow the store")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level (trace, debug, info, warn, error), then component=level pairs, e.g. info,drivers/modbus=debug,ocpp/CP001=trace; changed at run time with gwctl log-level")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&o.log.Lang, "lang", string(i18n.FromEnv(os.Getenv)), "language of log messages at info and above: en or ja (the default comes from LC_ALL, LC_MESSAGES or LANG); keys and values stay English")
 	fs.StringVar(&o.log.File, "log-file", "", "write the log to this file instead of stderr, rotated at --log-max-size and gzipped")
 	fs.IntVar(&o.log.MaxSizeMB, "log-max-size", 10, "size in MiB at which --log-file is rotated")
 	fs.IntVar(&o.log.MaxAgeDays, "log-max-age", 30, "days a rotated log file is kept; 0 keeps them regardless of age")

@@ -213,9 +213,9 @@ func (d *deviceState) logTransitions(p patch) {
 		switch {
 		case was == now:
 		case c.Status == v1alpha1.ConditionFalse:
-			d.log.Warn("device "+c.Type+" False", "charger", d.name, "reason", c.Reason, "message", c.Message)
+			d.log.Warn(conditionFalseMessage(c.Type), "charger", d.name, "reason", c.Reason, "message", c.Message)
 		case strings.HasPrefix(was, string(v1alpha1.ConditionFalse)):
-			d.log.Info("device "+c.Type+" True again", "charger", d.name, "reason", c.Reason, "was", was)
+			d.log.Info(conditionTrueAgainMessage(c.Type), "charger", d.name, "reason", c.Reason, "was", was)
 		case was == "" && c.Type == ConditionDeviceReachable:
 			d.log.Info("device reachable", "charger", d.name)
 		}
@@ -265,4 +265,35 @@ func (d *deviceState) failCount() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.failures
+}
+
+// conditionFalseMessage and conditionTrueAgainMessage are the log messages
+// for a device condition turning False and back True, a constant for each
+// condition so that the message catalogs can translate them.
+func conditionFalseMessage(typ string) string {
+	switch typ {
+	case ConditionDeviceReachable:
+		return "device DeviceReachable False"
+	case ConditionDeviceDataValid:
+		return "device DeviceDataValid False"
+	case ConditionMappingValid:
+		return "device MappingValid False"
+	case ConditionPollsOnTime:
+		return "device PollsOnTime False"
+	}
+	return "device condition False"
+}
+
+func conditionTrueAgainMessage(typ string) string {
+	switch typ {
+	case ConditionDeviceReachable:
+		return "device DeviceReachable True again"
+	case ConditionDeviceDataValid:
+		return "device DeviceDataValid True again"
+	case ConditionMappingValid:
+		return "device MappingValid True again"
+	case ConditionPollsOnTime:
+		return "device PollsOnTime True again"
+	}
+	return "device condition True again"
 }

@@ -10,7 +10,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -351,7 +350,7 @@ func (s *Station) setState(state, reason, message string) {
 	if changed {
 		// An operator's timeline of the link: connecting, Accepted,
 		// Pending, Rejected, offline and why, stopped.
-		s.log.Info("station "+strings.ToLower(state), "reason", reason, "message", message)
+		s.log.Info(stateMessage(state), "reason", reason, "message", message)
 	}
 	s.cfg.Metrics.SetState(state)
 	s.writeStatus()
@@ -418,4 +417,20 @@ func setConnectorStatuses(cs *controllers.Status, reported map[ConnectorRef]stri
 		return cmp.Or(cmp.Compare(a.EVSEID, b.EVSEID), cmp.Compare(a.ConnectorID, b.ConnectorID))
 	})
 	return cs.Set("connectors", conns)
+}
+
+// stateMessage is the log message for entering state, a constant for each
+// state so that the message catalogs can translate it.
+func stateMessage(state string) string {
+	switch state {
+	case v1alpha1.OCPPStateRegistered:
+		return "station registered"
+	case v1alpha1.OCPPStatePending:
+		return "station pending"
+	case v1alpha1.OCPPStateRejected:
+		return "station rejected"
+	case v1alpha1.OCPPStateOffline:
+		return "station offline"
+	}
+	return "station state changed"
 }

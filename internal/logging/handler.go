@@ -4,19 +4,23 @@ import (
 	"context"
 	"log/slog"
 	"sync/atomic"
+
+	"github.com/ocppgw/ocppgw/internal/i18n"
 )
 
-// handler filters records by its component's level and passes the rest to
-// the inner handler, which accepts every level.
+// handler filters records by its component's level, translates the
+// message of the rest, and passes them to the inner handler, which accepts
+// every level.
 type handler struct {
 	inner     slog.Handler
 	levels    *Levels
+	lang      i18n.Lang
 	component string
 	cache     *atomic.Uint64 // gen<<8 | level+128: the level cached at gen
 }
 
-func newHandler(inner slog.Handler, levels *Levels, component string) *handler {
-	return &handler{inner: inner, levels: levels, component: component, cache: new(atomic.Uint64)}
+func newHandler(inner slog.Handler, levels *Levels, lang i18n.Lang, component string) *handler {
+	return &handler{inner: inner, levels: levels, lang: lang, component: component, cache: new(atomic.Uint64)}
 }
 
 func (h *handler) Enabled(_ context.Context, l slog.Level) bool {
@@ -34,7 +38,14 @@ func (h *handler) level() slog.Level {
 	return lv
 }
 
+// Handle translates the message of records at info and above, which are
+// for operators; debug and trace records are for developers and stay
+// English. Attributes are never translated, so their keys and values read
+// the same to parsers in every language.
 func (h *handler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelInfo {
+		r.Message = i18n.Log(h.lang, r.Message)
+	}
 	return h.inner.Handle(ctx, r)
 }
 
@@ -51,9 +62,9 @@ func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 			comp = "ocpp/" + v
 		}
 	}
-	return newHandler(h.inner.WithAttrs(attrs), h.levels, comp)
+	return newHandler(h.inner.WithAttrs(attrs), h.levels, h.lang, comp)
 }
 
 func (h *handler) WithGroup(name string) slog.Handler {
-	return &handler{inner: h.inner.WithGroup(name), levels: h.levels, component: h.component, cache: h.cache}
+	return &handler{inner: h.inner.WithGroup(name), levels: h.levels, lang: h.lang, component: h.component, cache: h.cache}
 }

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 
 	"gopkg.in/natefinch/lumberjack.v2"
+
+	"github.com/ocppgw/ocppgw/internal/i18n"
 )
 
 // Options configure New.
@@ -22,6 +24,11 @@ type Options struct {
 	MaxSizeMB, MaxAgeDays, MaxBackups int
 	// Stderr is where records go without File.
 	Stderr io.Writer
+	// Lang is the --lang value, "en" (or empty) or "ja"; gwd's flag takes
+	// its default from the locale (i18n.FromEnv). Messages at info and above
+	// are written in it; attribute keys and values, and the level, stay as
+	// they are.
+	Lang string
 }
 
 // Logger is gwd's logger with what controls it.
@@ -37,6 +44,12 @@ func New(o Options) (*Logger, error) {
 	levels, err := NewLevels(o.Levels)
 	if err != nil {
 		return nil, err
+	}
+	lang := i18n.English
+	if o.Lang != "" {
+		if lang, err = i18n.ParseLang(o.Lang); err != nil {
+			return nil, fmt.Errorf("--lang: %w", err)
+		}
 	}
 	out := o.Stderr
 	if o.File != "" {
@@ -55,7 +68,7 @@ func New(o Options) (*Logger, error) {
 	default:
 		return nil, fmt.Errorf("log format %q: want text or json", o.Format)
 	}
-	return &Logger{Logger: slog.New(newHandler(inner, levels, "")), Levels: levels, out: out}, nil
+	return &Logger{Logger: slog.New(newHandler(inner, levels, lang, "")), Levels: levels, out: out}, nil
 }
 
 // Close closes the log file, if any.

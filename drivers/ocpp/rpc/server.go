@@ -73,7 +73,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func rejectSubprotocol(ws *websocket.Conn, log *slog.Logger, id string, offered []string) {
-	log.Warn("rpc: station offered no "+Subprotocol, "station", id, "offered", offered)
+	log.Warn("rpc: station offered no ocpp2.0.1", "station", id, "offered", offered)
 	_ = ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseProtocolError, "subprotocol "+Subprotocol+" required"),
 		time.Now().Add(time.Second))
