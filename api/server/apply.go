@@ -92,6 +92,9 @@ func authorizeApply(r *http.Request, req *applyRequest) error {
 		if err := authorizeObject(r, d.Object.Kind, d.Object.Metadata.Name, auth.Create, auth.Update); err != nil {
 			return err
 		}
+		if err := authorizeSecretRefs(r, d.Object); err != nil {
+			return err
+		}
 	}
 	req.mayDelete = func(o *v1alpha1.Object) error {
 		return authorizeObject(r, o.Kind, o.Metadata.Name, auth.Delete)

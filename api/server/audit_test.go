@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/audit"
+	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
@@ -80,5 +82,30 @@ func TestAuditRecordsWritesAndRefusals(t *testing.T) {
 	}
 	if only, err := e.c.Audit(ctx(t), 100, "grafana"); err != nil || len(only) != 2 {
 		t.Errorf("grafana's records: %d %v", len(only), err)
+	}
+}
+
+// TestSecretReferenceNeedsSecretRights: naming a Secret is refused to a
+// role that may not write Secrets, whatever kind names it; the answer names
+// the Secret and the field. Only a CSMS names Secrets today, which only an
+// admin may write, so the rule is checked on the authorizer itself.
+func TestSecretReferenceNeedsSecretRights(t *testing.T) {
+	csms := obj(t, "apiVersion: ocppgw.dev/v1alpha1\nkind: CSMS\nmetadata: {name: evil}\nspec: {url: 'ws://attacker.example/ocpp', basicAuthPasswordSecretRef: {name: csms-password}}\n")
+	req, _ := http.NewRequest(http.MethodPost, "/", nil)
+	asOperator := req.WithContext(auth.WithIdentity(req.Context(), auth.Identity{Name: "installer", Role: v1alpha1.RoleOperator}))
+	var ae *apiError
+	if err := authorizeSecretRefs(asOperator, csms); !errors.As(err, &ae) {
+		t.Fatalf("an operator naming a Secret: %v", err)
+	}
+	if st := ae.status; st.Code != http.StatusForbidden || !strings.Contains(st.Message, `Secret "csms-password"`) || !strings.Contains(st.Message, "basicAuthPasswordSecretRef") {
+		t.Fatalf("an operator naming a Secret: %+v", ae.status)
+	}
+	asAdmin := req.WithContext(auth.WithIdentity(req.Context(), auth.Identity{Name: "root", Role: v1alpha1.RoleAdmin}))
+	if err := authorizeSecretRefs(asAdmin, csms); err != nil {
+		t.Errorf("an admin naming a Secret: %v", err)
+	}
+	noRefs := obj(t, "apiVersion: ocppgw.dev/v1alpha1\nkind: Bus\nmetadata: {name: b}\nspec: {device: /dev/ttyUSB0}\n")
+	if err := authorizeSecretRefs(asOperator, noRefs); err != nil {
+		t.Errorf("an operator's Bus: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -199,4 +200,27 @@ func objectAttributes(method string, seg []string, r *http.Request) attributes {
 		a.verb = auth.Update
 	}
 	return a
+}
+
+// authorizeSecretRefs refuses an object that names a Secret unless the
+// caller's role may write Secrets: whoever points an object at a Secret
+// makes gwd send its value somewhere (a CSMS's password to its URL), which
+// is reading it by other means. Secret values are redacted for every role,
+// so writing them is the right that counts.
+func authorizeSecretRefs(r *http.Request, obj *v1alpha1.Object) error {
+	id, _ := auth.IdentityFrom(r.Context())
+	if auth.Allowed(id.Role, auth.Update, "Secret") {
+		return nil
+	}
+	for _, ref := range v1alpha1.References(obj) {
+		if ref.Kind != "Secret" {
+			continue
+		}
+		st := newStatus(http.StatusForbidden, v1alpha1.ReasonForbidden, fmt.Sprintf(
+			"%s %q is forbidden: token %q with role %q cannot refer to Secret %q (%s): only a role that may write Secrets may make gwd use one",
+			obj.Kind, obj.Metadata.Name, id.Name, id.Role, ref.Name, ref.Field))
+		st.Details = &v1alpha1.StatusDetails{Kind: obj.Kind, Name: obj.Metadata.Name}
+		return &apiError{st}
+	}
+	return nil
 }

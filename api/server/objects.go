@@ -82,6 +82,10 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err, k.Kind, "")
 		return
 	}
+	if err := authorizeSecretRefs(r, obj); err != nil {
+		s.writeError(w, r, err, k.Kind, obj.Metadata.Name)
+		return
+	}
 	var out *v1alpha1.Object
 	err = s.store.Txn(false, func(tx *store.Tx) error {
 		if err := refsExist(tx, obj); err != nil {
@@ -110,6 +114,10 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 	obj, err := s.admittedBody(w, r, k, name)
 	if err != nil {
 		s.writeError(w, r, err, k.Kind, name)
+		return
+	}
+	if err := authorizeSecretRefs(r, obj); err != nil {
+		s.writeError(w, r, err, k.Kind, obj.Metadata.Name)
 		return
 	}
 	var out *v1alpha1.Object
