@@ -3,20 +3,11 @@ package client
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// allocatedBy returns the bytes fn allocated on the heap, counted by the
-// runtime whether or not they were freed since.
-func allocatedBy(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+	"github.com/ocppgw/ocppgw/internal/memcheck"
+)
 
 // TestLoadConfigBounds: a gwctl.yaml over MaxConfigBytes, an alias bomb
 // within it and a document nested too deep are refused with an error
@@ -48,7 +39,7 @@ func TestLoadConfigBounds(t *testing.T) {
 				t.Fatal(err)
 			}
 			var err error
-			n := allocatedBy(func() { _, err = LoadConfig(p) })
+			n := memcheck.Allocated(func() { _, err = LoadConfig(p) })
 			t.Logf("allocated %d kB: %v", n>>10, err)
 			if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("err = %v, want one naming %s and %q", err, p, c.want)
