@@ -47,10 +47,14 @@ func newStoreCmds(out io.Writer) []*cobra.Command {
 			Args: argCount(1, 1, "one argument: the backup file")},
 		{Use: "rotate-key", Short: "(gwd stopped) seal every Secret with a new random key, keeping the old key aside for older backups",
 			Args: argCount(0, 0, "no arguments")},
+		{Use: "admin-token NAME", Short: "(gwd stopped) make a new admin token and write it into gwctl.yaml: the way back in when every admin token is lost",
+			Args: argCount(1, 1, "one argument: the new token's name")},
 	}
 	keyPath := cmds[3].Flags().String("encryption-key-file", "", "the key file gwd uses (default <data-dir>/"+keyFile+")")
 	rotate := func(dataDir string, _ []string, out io.Writer) error { return runRotateKey(dataDir, *keyPath, out) }
-	runs := []func(dataDir string, args []string, out io.Writer) error{runCheck, runDefrag, runRestore, rotate}
+	tokenKey := cmds[4].Flags().String("encryption-key-file", "", "the key file gwd uses (default <data-dir>/"+keyFile+")")
+	admin := func(dataDir string, args []string, out io.Writer) error { return runAdminToken(dataDir, *tokenKey, args, out) }
+	runs := []func(dataDir string, args []string, out io.Writer) error{runCheck, runDefrag, runRestore, rotate, admin}
 	for i, c := range cmds {
 		dataDir := c.Flags().String("data-dir", client.DefaultDataDir(), "directory of the state store")
 		run := runs[i]
