@@ -53,7 +53,9 @@ func newStoreCmds(out io.Writer) []*cobra.Command {
 	keyPath := cmds[3].Flags().String("encryption-key-file", "", "the key file gwd uses (default <data-dir>/"+keyFile+")")
 	rotate := func(dataDir string, _ []string, out io.Writer) error { return runRotateKey(dataDir, *keyPath, out) }
 	tokenKey := cmds[4].Flags().String("encryption-key-file", "", "the key file gwd uses (default <data-dir>/"+keyFile+")")
-	admin := func(dataDir string, args []string, out io.Writer) error { return runAdminToken(dataDir, *tokenKey, args, out) }
+	admin := func(dataDir string, args []string, out io.Writer) error {
+		return runAdminToken(dataDir, *tokenKey, args, out)
+	}
 	runs := []func(dataDir string, args []string, out io.Writer) error{runCheck, runDefrag, runRestore, rotate, admin}
 	for i, c := range cmds {
 		dataDir := c.Flags().String("data-dir", client.DefaultDataDir(), "directory of the state store")
