@@ -22,15 +22,15 @@ func (s *Station) handle(ctx context.Context, action string, payload json.RawMes
 	if reg != ocpp.RegistrationStatusAccepted && reg != ocpp.RegistrationStatusPending {
 		// B03.FR.07 / TC_B_30: a rejected (or not yet registered) station
 		// answers nothing but SecurityError.
-		return nil, ocpp.Errorf(ocpp.SecurityError, "%s refused: the station is not registered (%s)", action, orNone(string(reg)))
+		return nil, rpc.Errorf(rpc.SecurityError, "%s refused: the station is not registered (%s)", action, orNone(string(reg)))
 	}
 	info, _ := ocpp.Lookup(action)
 	req := info.NewRequest()
 	if req == nil {
-		return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
+		return nil, rpc.Errorf(rpc.NotSupported, "%s is not supported by this station", action)
 	}
 	if err := json.Unmarshal(payload, req); err != nil {
-		return nil, ocpp.Errorf(ocpp.FormatViolation, "%s: %v", action, err)
+		return nil, rpc.Errorf(rpc.FormatViolation, "%s: %v", action, err)
 	}
 	switch r := req.(type) {
 	case *ocpp.GetVariablesRequest:
@@ -66,7 +66,7 @@ func (s *Station) handle(ctx context.Context, action string, payload json.RawMes
 	case *ocpp.GetCompositeScheduleRequest:
 		return s.onGetCompositeSchedule(r)
 	}
-	return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
+	return nil, rpc.Errorf(rpc.NotSupported, "%s is not supported by this station", action)
 }
 
 func orNone(s string) string {
@@ -105,7 +105,7 @@ func (s *Station) later(a action) func() {
 func (s *Station) itemLimit(instance string, n int) error {
 	limit := s.model.Int(devicemodel.Component{Name: "DeviceDataCtrlr"}, devicemodel.Variable{Name: "ItemsPerMessage", Instance: instance}, 20)
 	if n > limit {
-		return ocpp.Errorf(ocpp.OccurrenceConstraintViolation, "%d items exceed ItemsPerMessage%s of %d", n, "["+instance+"]", limit)
+		return rpc.Errorf(rpc.OccurrenceConstraintViolation, "%d items exceed ItemsPerMessage%s of %d", n, "["+instance+"]", limit)
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ func (s *Station) noSmartCharging(action string) error {
 	if s.cfg.Layout.SmartCharging {
 		return nil
 	}
-	return ocpp.Errorf(ocpp.NotSupported, "%s: the charger's template has neither setCurrentLimit nor setPowerLimit, so this station has no smart charging", action)
+	return rpc.Errorf(rpc.NotSupported, "%s: the charger's template has neither setCurrentLimit nor setPowerLimit, so this station has no smart charging", action)
 }
 
 func profileRejected(reason, detail string) *ocpp.SetChargingProfileResponse {
