@@ -102,7 +102,9 @@ func TestMuxDecodeAndAnswerFailures(t *testing.T) {
 
 func TestMuxRefusesSecondHandler(t *testing.T) {
 	m := ocpp.NewMux[*int]()
-	h := func(*int, context.Context, *ocpp.ResetRequest) (*ocpp.ResetResponse, func(), error) { return nil, nil, nil }
+	h := func(*int, context.Context, *ocpp.ResetRequest) (*ocpp.ResetResponse, func(), error) {
+		return nil, nil, nil
+	}
 	ocpp.Handle(m, ocpp.Reset, h)
 	defer func() {
 		if recover() == nil {
