@@ -99,6 +99,9 @@ func TestClaimedActionsHaveHandlers(t *testing.T) {
 			case slices.Contains(coreNotYet, a) && dispatch.Handles(a):
 				t.Errorf("%s has a handler now: take it off coreNotYet", a)
 			case slices.Contains(coreNotYet, a):
+				if smart {
+					continue // logged for the first layout
+				}
 				t.Logf("Core action without a handler yet (answers NotSupported): %s", a)
 			case !dispatch.Handles(a):
 				t.Errorf("smart charging %v: %s is claimed and has no handler: it would answer NotSupported", smart, a)
