@@ -127,7 +127,7 @@ func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransa
 		s.log.Warn("RequestStartTransaction rejected: the charger was not released", "evse", evse, "err", err)
 		return startRejected(reason, err.Error()), nil
 	}
-	return rpc.Reply{Payload: s.startAccepted(evse), Then: func() { release(); signal(s.ss.wake) }}, nil
+	return rpc.Reply{Payload: s.startAccepted(evse), Then: func() { release(); s.ss.wake.kick() }}, nil
 }
 
 // startAccepted answers Accepted, with the transactionId when a session
@@ -192,7 +192,7 @@ func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransact
 	}
 	s.ss.mu.Unlock()
 	return rpc.Reply{Payload: &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusAccepted},
-		Then: func() { release(); signal(s.ss.wake) }}, nil
+		Then: func() { release(); s.ss.wake.kick() }}, nil
 }
 
 // onGetTransactionStatus (E14): with an id, whether that session goes on

@@ -50,7 +50,7 @@ func (s *Station) onSetChargingProfile(r *ocpp.SetChargingProfileRequest) (any, 
 		return nil, err
 	}
 	return rpc.Reply{Payload: &ocpp.SetChargingProfileResponse{Status: ocpp.ChargingProfileStatusAccepted},
-		Then: func() { signal(s.ss.wake) }}, nil
+		Then: func() { s.ss.wake.kick() }}, nil
 }
 
 // checkProfile returns the reasonCode and detail that reject p, or "".
@@ -121,7 +121,7 @@ func (s *Station) onClearChargingProfile(r *ocpp.ClearChargingProfileRequest) (a
 	s.pf.list = slices.DeleteFunc(s.pf.list, func(q installed) bool { return slices.Contains(names, q.name) })
 	s.log.Info("charging profiles cleared", "profiles", names)
 	return rpc.Reply{Payload: &ocpp.ClearChargingProfileResponse{Status: ocpp.ClearChargingProfileStatusAccepted},
-		Then: func() { signal(s.ss.wake) }}, nil
+		Then: func() { s.ss.wake.kick() }}, nil
 }
 
 // onGetChargingProfiles answers whether profiles match and then reports
