@@ -16,9 +16,10 @@ import (
 // Charging sessions (functional blocks E, F, C, J). Each EVSE has a
 // tx.Machine; its events become TransactionEvents that are stored in the
 // session's Transaction object before they are queued for the CSMS
-// (outbox.go). Sessions run whether or not the CSMS is connected: their own
-// goroutine steps the machines on every observation and at their due
-// times, and holds the charger (enforce.go) until a session is authorized.
+// (outbox.go). Sessions run whether or not the CSMS is connected: a stepper
+// (stepper.go) steps the machines on every observation and at their due
+// times, on a goroutine that exists only while it steps, and holds the
+// charger (enforce.go) until a session is authorized.
 
 var (
 	txCtrlr      = devicemodel.Component{Name: "TxCtrlr"}
