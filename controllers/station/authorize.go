@@ -66,7 +66,7 @@ func (s *Station) authorizeCard(evse int, tok ocpp.IdTokenType) action {
 		if t := m.Session(); t != nil && t.Authorized && t.IDToken != nil && t.IDToken.IDToken == tok.IDToken {
 			m.Revoke(ocpp.TriggerReasonStopAuthorized, ocpp.ReasonLocal)
 			s.ss.mu.Unlock()
-			signal(s.ss.wake)
+			s.ss.wake.kick()
 			return nil
 		}
 		if m.Authorization() != nil {
@@ -111,5 +111,5 @@ func (s *Station) grant(evse int, a tx.Auth) {
 	s.ss.mu.Lock()
 	s.ss.machines[evse].Authorize(a)
 	s.ss.mu.Unlock()
-	signal(s.ss.wake)
+	s.ss.wake.kick()
 }

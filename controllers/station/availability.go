@@ -179,7 +179,7 @@ func (s *Station) setAvailability(ctx context.Context, target ConnectorRef, st o
 		// rating), it overwrote the session's hold or the limit: both are
 		// told again at the next step.
 		s.forgetCommanded()
-		signal(s.ss.wake)
+		s.ss.wake.kick()
 	}
 	s.syncModel()
 	if err := s.persist(); err != nil {

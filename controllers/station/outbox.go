@@ -200,5 +200,5 @@ func (s *Station) deauthorize(evse int, id string, status ocpp.AuthorizationStat
 		s.ss.invalid[evse] = true
 	}
 	s.ss.mu.Unlock()
-	signal(s.ss.wake)
+	s.ss.wake.kick()
 }

@@ -85,7 +85,7 @@ func (s *Station) reloadProfiles() {
 // charger changed: it reads them again and enforces the new limit.
 func (s *Station) ProfilesChanged() {
 	s.reloadProfiles()
-	signal(s.ss.wake)
+	s.ss.wake.kick()
 }
 
 // profileName is the resource name of the CSMS's profile id on charger.

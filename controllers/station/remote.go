@@ -127,7 +127,7 @@ func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransa
 		s.log.Warn("RequestStartTransaction rejected: the charger was not released", "evse", evse, "err", err)
 		return startRejected(reason, err.Error()), nil, nil
 	}
-	return s.startAccepted(evse), func() { release(); signal(s.ss.wake) }, nil
+	return s.startAccepted(evse), func() { release(); s.ss.wake.kick() }, nil
 }
 
 // startAccepted answers Accepted, with the transactionId when a session
@@ -191,7 +191,7 @@ func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransact
 		s.ss.machines[evse].Revoke(ocpp.TriggerReasonRemoteStop, ocpp.ReasonRemote)
 	}
 	s.ss.mu.Unlock()
-	return &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusAccepted}, func() { release(); signal(s.ss.wake) }, nil
+	return &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusAccepted}, func() { release(); s.ss.wake.kick() }, nil
 }
 
 // onGetTransactionStatus (E14): with an id, whether that session goes on

@@ -331,6 +331,6 @@ func (s *Station) setOnline(on bool) {
 	s.online = on
 	s.mu.Unlock()
 	if on {
-		signal(s.ss.wake) // the limits the CSMS has not been told yet are notified
+		s.ss.wake.kick() // the limits the CSMS has not been told yet are notified
 	}
 }

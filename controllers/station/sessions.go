@@ -16,9 +16,10 @@ import (
 // Charging sessions (functional blocks E, F, C, J). Each EVSE has a
 // tx.Machine; its events become TransactionEvents that are stored in the
 // session's Transaction object before they are queued for the CSMS
-// (outbox.go). Sessions run whether or not the CSMS is connected: their own
-// goroutine steps the machines on every observation and at their due
-// times, and holds the charger (enforce.go) until a session is authorized.
+// (outbox.go). Sessions run whether or not the CSMS is connected: a stepper
+// (stepper.go) steps the machines on every observation and at their due
+// times, on a goroutine that exists only while it steps, and holds the
+// charger (enforce.go) until a session is authorized.
 
 var (
 	txCtrlr      = devicemodel.Component{Name: "TxCtrlr"}
@@ -33,9 +34,9 @@ type sessions struct {
 	mu       sync.Mutex
 	machines map[int]*tx.Machine // by EVSE id
 	records  map[string]*txRecord
-	queue    []queued // the outbox of the station, in creation order
-	dropped  int      // events given up since start, for the log
-	wake     chan struct{}
+	queue    []queued      // the outbox of the station, in creation order
+	dropped  int           // events given up since start, for the log
+	wake     *stepper      // steps the machines (runSessions)
 	ready    chan struct{} // the outbox has something new
 	// lastToken is the idToken the reader reported last, per EVSE: a card
 	// is authorized once when it appears.
@@ -77,7 +78,7 @@ type sessions struct {
 
 func newSessions(layout devicemodel.Layout) *sessions {
 	ss := &sessions{machines: map[int]*tx.Machine{}, records: map[string]*txRecord{},
-		wake: make(chan struct{}, 1), ready: make(chan struct{}, 1), lastToken: map[int]string{}, cards: map[int][]string{},
+		wake: &stepper{}, ready: make(chan struct{}, 1), lastToken: map[int]string{}, cards: map[int][]string{},
 		commanded: map[int]bool{}, triedAt: map[int]time.Time{}, triedWant: map[int]bool{}, flowing: map[int]bool{}, heldAt: map[int]time.Time{}, invalid: map[int]bool{}, autoDone: map[int]bool{}, profiles: map[int][]byte{}}
 	for _, e := range layout.EVSEs {
 		ss.machines[e.ID] = tx.New(uuid.NewString)
@@ -135,27 +136,24 @@ func (s *Station) observed(evse int, blocked bool) (tx.Observed, map[string]any)
 	return tx.Observed{}, nil
 }
 
-// runSessions steps the machines until ctx ends: at each observation, at
-// the machines' due times, and when a CSMS request changed one.
-func (s *Station) runSessions(ctx context.Context) {
-	s.reloadProfiles()
-	s.restoreSessions()
-	t := time.NewTimer(time.Hour)
-	defer t.Stop()
-	for {
-		due := s.stepAll(ctx)
-		wait := time.Hour
-		if !due.IsZero() {
-			wait = max(time.Until(due), 10*time.Millisecond)
+// runSessions steps the machines until ctx ends: at once, at each
+// observation, at the machines' due times, and when a CSMS request changed
+// one. The steps run on a goroutine only while there is one to take; the
+// returned stop waits for a step under way.
+func (s *Station) runSessions(ctx context.Context) (stop func()) {
+	first := true
+	s.ss.wake.start(func() time.Time {
+		if ctx.Err() != nil {
+			return time.Time{}
 		}
-		t.Reset(wait)
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.ss.wake:
-		case <-t.C:
+		if first {
+			first = false
+			s.reloadProfiles()
+			s.restoreSessions()
 		}
-	}
+		return s.stepAll(ctx)
+	})
+	return s.ss.wake.stop
 }
 
 // stepAll steps every EVSE's machine, stores and queues the events, holds

@@ -49,7 +49,7 @@ func (s *Station) onSetChargingProfile(_ context.Context, r *ocpp.SetChargingPro
 	if err := s.installLocked(p); err != nil {
 		return nil, nil, err
 	}
-	return &ocpp.SetChargingProfileResponse{Status: ocpp.ChargingProfileStatusAccepted}, func() { signal(s.ss.wake) }, nil
+	return &ocpp.SetChargingProfileResponse{Status: ocpp.ChargingProfileStatusAccepted}, func() { s.ss.wake.kick() }, nil
 }
 
 // checkProfile returns the reasonCode and detail that reject p, or "".
@@ -119,7 +119,7 @@ func (s *Station) onClearChargingProfile(_ context.Context, r *ocpp.ClearChargin
 	}
 	s.pf.list = slices.DeleteFunc(s.pf.list, func(q installed) bool { return slices.Contains(names, q.name) })
 	s.log.Info("charging profiles cleared", "profiles", names)
-	return &ocpp.ClearChargingProfileResponse{Status: ocpp.ClearChargingProfileStatusAccepted}, func() { signal(s.ss.wake) }, nil
+	return &ocpp.ClearChargingProfileResponse{Status: ocpp.ClearChargingProfileStatusAccepted}, func() { s.ss.wake.kick() }, nil
 }
 
 // onGetChargingProfiles answers whether profiles match and then reports

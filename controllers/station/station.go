@@ -178,7 +178,7 @@ func (s *Station) Observe(o Observation) {
 	s.mu.Unlock()
 	s.noteCards(o)
 	s.poke()
-	signal(s.ss.wake)
+	s.ss.wake.kick()
 }
 
 func (s *Station) poke() {
@@ -190,12 +190,7 @@ func (s *Station) poke() {
 
 // Run connects, and reconnects with the Part 4 back-off, until ctx ends.
 func (s *Station) Run(ctx context.Context) {
-	sessionsDone := make(chan struct{})
-	go func() {
-		defer close(sessionsDone)
-		s.runSessions(ctx)
-	}()
-	defer func() { <-sessionsDone }()
+	defer s.runSessions(ctx)()
 	s.setState(v1alpha1.OCPPStateOffline, ReasonConnecting, "connecting to "+s.cfg.URL)
 	for {
 		err := s.connectAndServe(ctx)

@@ -187,7 +187,7 @@ func sampled(b *builder, measurands []string) {
 func clock(b *builder) {
 	c := Component{Name: "ClockCtrlr"}
 	b.add(c, "DateTime", Characteristics{DataType: DateTime},
-		AttributeDef{Type: Actual, Mutability: ReadOnly, Dynamic: func(now time.Time) string { return now.UTC().Format(time.RFC3339) }})
+		AttributeDef{Type: Actual, Mutability: ReadOnly, Dynamic: func(l Live) string { return l.Now().UTC().Format(time.RFC3339) }})
 	b.add(c, "TimeSource", list(SequenceList, "Heartbeat"), actual(ReadWrite, "Heartbeat"))
 	// TimeZone (IANA, e.g. "Europe/Berlin") makes Recurring charging
 	// profiles repeat at local time across daylight saving; empty is UTC.
@@ -228,13 +228,12 @@ func smartCharging(b *builder, l Layout) {
 	b.add(c, "ACPhaseSwitchingSupported", boolean, actual(ReadOnly, "false"))
 	b.add(c, "Available", boolean, actual(ReadOnly, on))
 	b.add(c, "Enabled", boolean, actual(ReadOnly, on))
-	entries := l.ProfileEntries
 	d := b.add(c, "Entries", integer(0, MaxProfiles, ""), AttributeDef{Type: Actual, Mutability: ReadOnly,
-		Dynamic: func(time.Time) string {
-			if entries == nil {
+		Dynamic: func(l Live) string {
+			if l.ProfileEntries == nil {
 				return "0"
 			}
-			return strconv.Itoa(entries())
+			return strconv.Itoa(l.ProfileEntries())
 		}})
 	d.Variable.Instance = "ChargingProfiles"
 	b.add(c, "ExternalControlSignalsEnabled", boolean, actual(ReadOnly, "true"))

@@ -59,9 +59,12 @@ type varKey struct {
 // Model is one station's device model. It is safe for concurrent use.
 type Model struct {
 	*catalog
-	now func() time.Time
+	live Live
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// values holds what differs from the catalog's initial values: set by
+	// the CSMS, the spec or the station. Most stations change few
+	// variables, so a station costs a small map, not a copy of the catalog.
 	values    map[Key]string
 	overrides map[Key]bool
 }
@@ -97,18 +100,21 @@ func catalogOf(l Layout) *catalog {
 
 // New builds the model of a layout with the catalog's initial values.
 func New(l Layout) *Model {
-	m := &Model{catalog: catalogOf(l), now: l.Now, values: map[Key]string{}, overrides: map[Key]bool{}}
-	if m.now == nil {
-		m.now = time.Now
-	}
-	for _, d := range m.defs {
-		for _, a := range d.Attributes {
-			if a.Dynamic == nil {
-				m.values[Key{d.Component, d.Variable, a.Type}] = a.Value
-			}
-		}
+	m := &Model{catalog: catalogOf(l), live: Live{Now: l.Now, ProfileEntries: l.ProfileEntries},
+		values: map[Key]string{}, overrides: map[Key]bool{}}
+	if m.live.Now == nil {
+		m.live.Now = time.Now
 	}
 	return m
+}
+
+// valueLocked is the stored value of attribute a at k, the catalog's
+// initial one unless something set it. m.mu is held.
+func (m *Model) valueLocked(k Key, a *AttributeDef) string {
+	if v, ok := m.values[k]; ok {
+		return v
+	}
+	return a.Value
 }
 
 // lookup finds the definition and attribute of k, or the status that says
@@ -140,11 +146,11 @@ func (m *Model) Get(k Key) GetResult {
 		return GetResult{Status: GetRejected, Reason: "WriteOnly", Detail: k.String() + " is write-only"}
 	}
 	if a.Dynamic != nil {
-		return GetResult{Status: GetAccepted, Value: a.Dynamic(m.now())}
+		return GetResult{Status: GetAccepted, Value: a.Dynamic(m.live)}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return GetResult{Status: GetAccepted, Value: m.values[Key{k.Component, k.Variable, a.Type}]}
+	return GetResult{Status: GetAccepted, Value: m.valueLocked(Key{k.Component, k.Variable, a.Type}, a)}
 }
 
 // Set answers one SetVariableData from the CSMS (B05) and, when accepted,
@@ -213,9 +219,14 @@ func (m *Model) Float(c Component, v Variable, def float64) float64 {
 // Secret returns the value of a write-only variable for the station's own
 // use (the Basic-auth password), which Get never reveals.
 func (m *Model) Secret(c Component, v Variable) string {
+	k := Key{c, v, Actual}
+	_, a, why := m.lookup(k)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.values[Key{c, v, Actual}]
+	if why != "" {
+		return ""
+	}
+	return m.valueLocked(k, a)
 }
 
 // Definitions returns the catalog the model was built from, in report order.

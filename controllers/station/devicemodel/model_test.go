@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/memcheck"
 )
 
 func layout() Layout {
@@ -270,5 +271,44 @@ func TestStationsShareTheCatalog(t *testing.T) {
 	clock := Key{Component: Component{Name: "ClockCtrlr"}, Variable: Variable{Name: "DateTime"}}
 	if got := New(l).Get(clock).Value; got != "2030-01-01T00:00:00Z" || a.Get(clock).Value != "2026-05-01T12:00:00Z" {
 		t.Fatalf("stations sharing a catalog share a clock: %q", got)
+	}
+}
+
+// TestSharedCatalogReadsEachStationsProfiles: Entries[ChargingProfiles] is
+// the count of the station asked, not of the first station of its layout.
+func TestSharedCatalogReadsEachStationsProfiles(t *testing.T) {
+	entries := Key{Component: Component{Name: "SmartChargingCtrlr"}, Variable: Variable{Name: "Entries", Instance: "ChargingProfiles"}}
+	la, lb := layout(), layout()
+	la.ProfileEntries = func() int { return 2 }
+	lb.ProfileEntries = func() int { return 5 }
+	a, b := New(la), New(lb)
+	if a.catalog != b.catalog {
+		t.Fatal("equal layouts do not share one catalog")
+	}
+	if ga, gb := a.Get(entries).Value, b.Get(entries).Value; ga != "2" || gb != "5" {
+		t.Fatalf("Entries[ChargingProfiles] = %q and %q, want 2 and 5", ga, gb)
+	}
+	if got := New(layout()).Get(entries).Value; got != "0" {
+		t.Fatalf("Entries[ChargingProfiles] without a counter = %q, want 0", got)
+	}
+}
+
+// TestNewCopiesNoCatalogValues: a station's model holds what differs from
+// the shared catalog, not a copy of every initial value. A copy costs at
+// least a map entry (a Key and a string, over 100 bytes) per attribute, so
+// a copy exceeds the bound (33 KB measured for this layout with one).
+func TestNewCopiesNoCatalogValues(t *testing.T) {
+	l := layout()
+	m := New(l) // the catalog of the layout is built and cached here
+	attrs := 0
+	for _, d := range m.Definitions() {
+		attrs += len(d.Attributes)
+	}
+	bound := uint64(attrs) * 100
+	if n := memcheck.Allocated(func() { m = New(l) }); n > bound {
+		t.Errorf("New allocated %d bytes for a layout of %d attributes, want at most %d", n, attrs, bound)
+	}
+	if v := m.Value(commCtrlr, heartbeat); v != "300" {
+		t.Fatalf("initial HeartbeatInterval = %q, want the catalog's 300", v)
 	}
 }

@@ -135,10 +135,18 @@ type AttributeDef struct {
 	Constant   bool
 	// Value is the initial value, or Dynamic's result when Dynamic is set.
 	Value string
-	// Dynamic computes a value the model does not store from the station
-	// clock (ClockCtrlr.DateTime). It captures nothing, so one catalog
-	// serves every station of a layout.
-	Dynamic func(now time.Time) string
+	// Dynamic computes a value the model does not store from what the
+	// station holds now (ClockCtrlr.DateTime, Entries[ChargingProfiles]).
+	// It captures nothing and reads the station asked through Live, so one
+	// catalog serves every station of a layout.
+	Dynamic func(Live) string
+}
+
+// Live is what a dynamic value reads from the station it is asked for:
+// the layout's Now and ProfileEntries.
+type Live struct {
+	Now            func() time.Time
+	ProfileEntries func() int // nil reads 0
 }
 
 func limit(v float64) *float64 { return &v }

@@ -67,6 +67,11 @@ type DialOptions struct {
 // cost.
 var writeBuffers = &sync.Pool{}
 
+// readBufferSize is the read buffer a connection holds for its lifetime.
+// OCPP frames to a station are mostly a few hundred bytes; a larger frame
+// is read through in several steps. gorilla's default is 4 KiB.
+const readBufferSize = 1024
+
 // Dial connects a station to its CSMS and starts the Conn. The
 // *http.Response is the handshake answer (nil when none arrived), useful
 // when the error is ErrHandshake.
@@ -85,6 +90,7 @@ func Dial(ctx context.Context, o DialOptions) (*Conn, *http.Response, error) {
 		TLSClientConfig:  tlsConf,
 		Subprotocols:     []string{opts.Subprotocol},
 		WriteBufferPool:  writeBuffers,
+		ReadBufferSize:   readBufferSize,
 		NetDialContext:   o.NetDialContext,
 	}
 	if d.HandshakeTimeout == 0 {

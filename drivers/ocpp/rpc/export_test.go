@@ -30,3 +30,6 @@ func (p *rawPeer) Read(t *testing.T) []json.RawMessage { return p.read(t) }
 
 // Write sends one frame.
 func (p *rawPeer) Write(t *testing.T, frame string) { p.write(t, frame) }
+
+// SetBenchValidator gives BenchmarkStations the project's validator.
+func SetBenchValidator(v Validator) { schemaValidator = v }

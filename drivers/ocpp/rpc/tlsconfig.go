@@ -49,9 +49,9 @@ func StationTLSConfig(o TLSOptions) (*tls.Config, error) {
 	if err != nil || u.Hostname() == "" {
 		return nil, fmt.Errorf("rpc: TLS options: CSMS URL %q has no host", o.URL)
 	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(o.RootCAs) {
-		return nil, errors.New("rpc: TLS options: RootCAs holds no PEM certificate")
+	roots, err := rootPool(o.RootCAs)
+	if err != nil {
+		return nil, err
 	}
 	conf := &tls.Config{
 		MinVersion:   tls.VersionTLS12,
