@@ -8,7 +8,6 @@ import (
 	"io"
 	"log"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 	sm "github.com/simonvetter/modbus"
@@ -74,13 +74,8 @@ func (p *peer) HandleInputRegisters(*sm.InputRegistersRequest) ([]uint16, error)
 
 func startPeer(t *testing.T, p *peer) (string, int) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, portText, _ := net.SplitHostPort(l.Addr().String())
-	l.Close()
-	port, _ := strconv.Atoi(portText)
+	port := testutil.FreeTCPPort(t)
+	portText := strconv.Itoa(port)
 	s, err := sm.NewServer(&sm.ServerConfiguration{URL: "tcp://127.0.0.1:" + portText, MaxClients: 4,
 		Logger: log.New(io.Discard, "", 0)}, p)
 	if err != nil {

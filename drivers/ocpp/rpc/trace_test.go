@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"github.com/ocppgw/ocppgw/internal/logging"
-	"github.com/ocppgw/ocppgw/internal/syncbuf"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestFrameTraceIsSwitchedPerStationAndRedacted: with the station at
 // debug no frame is logged; with ocpp/<id> at trace both directions are,
 // and the idToken in them is not.
 func TestFrameTraceIsSwitchedPerStationAndRedacted(t *testing.T) {
-	var out syncbuf.Buffer
+	var out testutil.Buffer
 	lg, err := logging.New(logging.Options{Levels: "debug", Stderr: &out})
 	if err != nil {
 		t.Fatal(err)
