@@ -46,7 +46,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	h := server.New(server.Options{Store: st, Version: "v0.0.0-test"})
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.requests.Add(1)
-		h.ServeHTTP(w, r)
+		h.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
 	e.url = ts.URL
