@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
@@ -102,7 +103,7 @@ func startGateway(t *testing.T) *gateway {
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
 	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, CompactInterval: -1,
-		EncryptionKey: key, Observer: reg.Store()})
+		EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds(), Observer: reg.Store()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ type testEnv struct {
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	key := bytes.Repeat([]byte{0x7e}, store.KeySize)
-	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, EncryptionKey: key})
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
