@@ -79,7 +79,7 @@ func (s *csms) server(prefix string) *rpc.Server {
 			c.SetHandler(s.handler(id))
 			s.track(id, c)
 		},
-		Options: rpc.Options{Validator: lenientValidator{s.log}, MessageTimeout: callTimeout},
+		Options: rpc.Options{Validator: lenientValidator{s.log}, MessageTimeout: callTimeout, Redact: ocpp.RedactFrame},
 	}
 }
 
@@ -131,9 +131,9 @@ func (s *csms) handler(id string) rpc.Handler {
 				return json.RawMessage(b), nil
 			}
 		}
-		var oe *ocpp.Error
+		var oe *rpc.Error
 		if !errors.As(err, &oe) {
-			oe = ocpp.Errorf(ocpp.InternalError, "%s: %v", action, err)
+			oe = rpc.Errorf(rpc.InternalError, "%s: %v", action, err)
 		}
 		s.log.callError(id, "->", action, oe)
 		return nil, oe
@@ -166,13 +166,13 @@ func (s *csms) answer(id, action string, payload json.RawMessage) (any, error) {
 	case "Authorize":
 		var req ocpp.AuthorizeRequest
 		if err := json.Unmarshal(payload, &req); err != nil {
-			return nil, ocpp.Errorf(ocpp.FormatViolation, "Authorize: %v", err)
+			return nil, rpc.Errorf(rpc.FormatViolation, "Authorize: %v", err)
 		}
 		return ocpp.AuthorizeResponse{IDTokenInfo: *s.tokenInfo(req.IDToken)}, nil
 	case "TransactionEvent":
 		var req ocpp.TransactionEventRequest
 		if err := json.Unmarshal(payload, &req); err != nil {
-			return nil, ocpp.Errorf(ocpp.FormatViolation, "TransactionEvent: %v", err)
+			return nil, rpc.Errorf(rpc.FormatViolation, "TransactionEvent: %v", err)
 		}
 		if note := s.txs.record(id, &req, time.Now()); note != "" {
 			s.log.note(id, "TransactionEvent "+shortID(req.TransactionInfo.TransactionID)+": "+note)
@@ -184,7 +184,7 @@ func (s *csms) answer(id, action string, payload json.RawMessage) (any, error) {
 		return resp, nil
 	}
 	if !ocpp.IsKnownAction(action) {
-		return nil, ocpp.Errorf(ocpp.NotImplemented, "unknown action %q", action)
+		return nil, rpc.Errorf(rpc.NotImplemented, "unknown action %q", action)
 	}
 	if a, ok := requiredAnswers[action]; ok {
 		return json.RawMessage(a), nil
@@ -206,7 +206,7 @@ var requiredAnswers = map[string]string{
 }
 
 // call sends a CALL to a station, validated first against the project
-// schema, and logs it and the answer. A CALLERROR comes back as *ocpp.Error.
+// schema, and logs it and the answer. A CALLERROR comes back as *rpc.Error.
 func (s *csms) call(ctx context.Context, id, action string, req any) (json.RawMessage, error) {
 	c, ok := s.conn(id)
 	if !ok {
@@ -221,7 +221,7 @@ func (s *csms) call(ctx context.Context, id, action string, req any) (json.RawMe
 	}
 	s.log.frame(id, "->", "CALL", action, b)
 	res, err := c.Call(ctx, action, json.RawMessage(b))
-	var oe *ocpp.Error
+	var oe *rpc.Error
 	switch {
 	case errors.As(err, &oe):
 		s.log.callError(id, "<-", action, oe)
@@ -277,8 +277,8 @@ type lenientValidator struct{ log *frameLog }
 
 func (v lenientValidator) ValidateRequest(action string, payload []byte) error {
 	err := validTyped(action, payload, ocpp.ValidateRequest)
-	var oe *ocpp.Error
-	if errors.As(err, &oe) && oe.Code != ocpp.NotImplemented {
+	var oe *rpc.Error
+	if errors.As(err, &oe) && oe.Code != rpc.NotImplemented {
 		v.log.note("", fmt.Sprintf("refused %s %s: %v", action, compact(payload), err))
 	}
 	return err
@@ -306,7 +306,7 @@ func (l *frameLog) frame(station, dir, kind, action string, payload []byte) {
 	l.line(station, fmt.Sprintf("%s %s %s %s", dir, kind, action, compact(payload)))
 }
 
-func (l *frameLog) callError(station, dir, action string, e *ocpp.Error) {
+func (l *frameLog) callError(station, dir, action string, e *rpc.Error) {
 	l.line(station, fmt.Sprintf("%s ERROR %s %s %q", dir, action, e.Code, e.Description))
 }
 

@@ -98,7 +98,7 @@ func TestCSMSAnswersStation(t *testing.T) {
 		Handler: func(_ context.Context, action string, payload json.RawMessage) (any, error) {
 			ocaValid(t, oca, action+"Request", payload)
 			if action != "RequestStartTransaction" {
-				return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported", action)
+				return nil, rpc.Errorf(rpc.NotSupported, "%s is not supported", action)
 			}
 			var req ocpp.RequestStartTransactionRequest
 			if err := json.Unmarshal(payload, &req); err != nil {
@@ -202,7 +202,7 @@ func TestCSMSAnswersUnknownAction(t *testing.T) {
 	}
 	defer station.Close()
 	_, err = station.Call(context.Background(), "FlyToTheMoon", json.RawMessage(`{}`))
-	if e, ok := err.(*ocpp.Error); !ok || e.Code != ocpp.NotImplemented {
+	if e, ok := err.(*rpc.Error); !ok || e.Code != rpc.NotImplemented {
 		t.Fatalf("got %v, want a NotImplemented CALLERROR", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 	"github.com/spf13/cobra"
 )
 
@@ -128,8 +129,8 @@ type stationAnswer struct {
 }
 
 type callErrorView struct {
-	Code        ocpp.ErrorCode `json:"code"`
-	Description string         `json:"description"`
+	Code        rpc.ErrorCode `json:"code"`
+	Description string        `json:"description"`
 }
 
 // controlHandler is the HTTP API `gwsim ctl --csms` talks to:
@@ -196,7 +197,7 @@ func (s *csms) sendCall(action string, send func(context.Context, string, *http.
 			return
 		}
 		res, err := send(r.Context(), id, r)
-		var oe *ocpp.Error
+		var oe *rpc.Error
 		var bad badRequest
 		var sv *schemaViolation
 		switch {

@@ -87,7 +87,7 @@ func (s *Station) availabilityList() []v1alpha1.AvailabilityStatus {
 // (or nothing changes), Scheduled when a session runs on the target,
 // Rejected for an unknown target and when the charger did not take it:
 // the CSMS never sees Unavailable for a charger that would still charge.
-func (s *Station) onChangeAvailability(ctx context.Context, r *ocpp.ChangeAvailabilityRequest) (any, error) {
+func (s *Station) onChangeAvailability(ctx context.Context, r *ocpp.ChangeAvailabilityRequest) (*ocpp.ChangeAvailabilityResponse, func(), error) {
 	target := ConnectorRef{}
 	if r.EVSE != nil {
 		target.EVSE = r.EVSE.ID
@@ -97,7 +97,7 @@ func (s *Station) onChangeAvailability(ctx context.Context, r *ocpp.ChangeAvaila
 	}
 	if !s.knownTarget(target) {
 		return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusRejected,
-			StatusInfo: statusInfo("UnknownEvse", "no such EVSE or connector")}, nil
+			StatusInfo: statusInfo("UnknownEvse", "no such EVSE or connector")}, nil, nil
 	}
 	s.mu.Lock()
 	busy := r.OperationalStatus == ocpp.OperationalStatusInoperative && s.inUseLocked(target)
@@ -106,17 +106,17 @@ func (s *Station) onChangeAvailability(ctx context.Context, r *ocpp.ChangeAvaila
 	}
 	s.mu.Unlock()
 	if busy {
-		return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusScheduled}, nil
+		return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusScheduled}, nil, nil
 	}
 	if err := s.setAvailability(ctx, target, r.OperationalStatus); err != nil {
 		var refused *refusedError
 		if errors.As(err, &refused) {
 			return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusRejected,
-				StatusInfo: statusInfo(refused.reason, refused.err.Error())}, nil
+				StatusInfo: statusInfo(refused.reason, refused.err.Error())}, nil, nil
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusAccepted}, nil
+	return &ocpp.ChangeAvailabilityResponse{Status: ocpp.ChangeAvailabilityStatusAccepted}, nil, nil
 }
 
 // refusedError is a change the charger did not take.

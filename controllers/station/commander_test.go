@@ -3,13 +3,14 @@ package station
 import (
 	"context"
 	"fmt"
-	"github.com/ocppgw/ocppgw/api/v1alpha1"
-	"github.com/ocppgw/ocppgw/controllers"
-	"github.com/ocppgw/ocppgw/store"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers"
+	"github.com/ocppgw/ocppgw/store"
 
 	"github.com/ocppgw/ocppgw/cel"
 )

@@ -13,8 +13,8 @@ import (
 
 // handle answers one CALL from the CSMS. It runs on the connection's
 // goroutine, so it only answers and hands anything that sends CALLs to the
-// session loop through rpc.Reply's Then, which runs once the CALLRESULT is
-// on the wire: a triggered message never overtakes the answer.
+// session loop through the handler's then, which runs once the CALLRESULT
+// is on the wire: a triggered message never overtakes the answer.
 func (s *Station) handle(ctx context.Context, action string, payload json.RawMessage) (any, error) {
 	s.mu.Lock()
 	reg := s.registration
@@ -22,51 +22,9 @@ func (s *Station) handle(ctx context.Context, action string, payload json.RawMes
 	if reg != ocpp.RegistrationStatusAccepted && reg != ocpp.RegistrationStatusPending {
 		// B03.FR.07 / TC_B_30: a rejected (or not yet registered) station
 		// answers nothing but SecurityError.
-		return nil, ocpp.Errorf(ocpp.SecurityError, "%s refused: the station is not registered (%s)", action, orNone(string(reg)))
+		return nil, rpc.Errorf(rpc.SecurityError, "%s refused: the station is not registered (%s)", action, orNone(string(reg)))
 	}
-	info, _ := ocpp.Lookup(action)
-	req := info.NewRequest()
-	if req == nil {
-		return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
-	}
-	if err := json.Unmarshal(payload, req); err != nil {
-		return nil, ocpp.Errorf(ocpp.FormatViolation, "%s: %v", action, err)
-	}
-	switch r := req.(type) {
-	case *ocpp.GetVariablesRequest:
-		return s.onGetVariables(r)
-	case *ocpp.SetVariablesRequest:
-		return s.onSetVariables(r)
-	case *ocpp.GetBaseReportRequest:
-		return s.onGetBaseReport(r)
-	case *ocpp.ResetRequest:
-		return s.onReset(r)
-	case *ocpp.ChangeAvailabilityRequest:
-		return s.onChangeAvailability(ctx, r)
-	case *ocpp.TriggerMessageRequest:
-		return s.onTriggerMessage(r)
-	case *ocpp.DataTransferRequest:
-		return &ocpp.DataTransferResponse{Status: ocpp.DataTransferStatusUnknownVendorId}, nil
-	case *ocpp.SetNetworkProfileRequest:
-		return s.onSetNetworkProfile(r)
-	case *ocpp.UnlockConnectorRequest:
-		return s.onUnlockConnector(ctx, r)
-	case *ocpp.RequestStartTransactionRequest:
-		return s.onRequestStart(ctx, r)
-	case *ocpp.RequestStopTransactionRequest:
-		return s.onRequestStop(ctx, r)
-	case *ocpp.GetTransactionStatusRequest:
-		return s.onGetTransactionStatus(r)
-	case *ocpp.SetChargingProfileRequest:
-		return s.onSetChargingProfile(r)
-	case *ocpp.ClearChargingProfileRequest:
-		return s.onClearChargingProfile(r)
-	case *ocpp.GetChargingProfilesRequest:
-		return s.onGetChargingProfiles(r)
-	case *ocpp.GetCompositeScheduleRequest:
-		return s.onGetCompositeSchedule(r)
-	}
-	return nil, ocpp.Errorf(ocpp.NotSupported, "%s is not supported by this station", action)
+	return dispatch.Serve(s, ctx, action, payload)
 }
 
 func orNone(s string) string {
@@ -105,27 +63,27 @@ func (s *Station) later(a action) func() {
 func (s *Station) itemLimit(instance string, n int) error {
 	limit := s.model.Int(devicemodel.Component{Name: "DeviceDataCtrlr"}, devicemodel.Variable{Name: "ItemsPerMessage", Instance: instance}, 20)
 	if n > limit {
-		return ocpp.Errorf(ocpp.OccurrenceConstraintViolation, "%d items exceed ItemsPerMessage%s of %d", n, "["+instance+"]", limit)
+		return rpc.Errorf(rpc.OccurrenceConstraintViolation, "%d items exceed ItemsPerMessage%s of %d", n, "["+instance+"]", limit)
 	}
 	return nil
 }
 
-func (s *Station) onGetVariables(r *ocpp.GetVariablesRequest) (any, error) {
+func (s *Station) onGetVariables(_ context.Context, r *ocpp.GetVariablesRequest) (*ocpp.GetVariablesResponse, func(), error) {
 	if err := s.itemLimit("GetVariables", len(r.GetVariableData)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return getVariables(s.model, r), nil
+	return getVariables(s.model, r), nil, nil
 }
 
 // onSetVariables applies, persists before answering, and then acts on what
 // changed: a new Basic-auth password makes the station reconnect with it.
-func (s *Station) onSetVariables(r *ocpp.SetVariablesRequest) (any, error) {
+func (s *Station) onSetVariables(_ context.Context, r *ocpp.SetVariablesRequest) (*ocpp.SetVariablesResponse, func(), error) {
 	if err := s.itemLimit("SetVariables", len(r.SetVariableData)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	resp, changed := setVariables(s.model, r)
 	if len(changed) == 0 {
-		return resp, nil
+		return resp, nil, nil
 	}
 	passwordKey := devicemodel.Key{Component: devicemodel.Component{Name: "SecurityCtrlr"}, Variable: devicemodel.Variable{Name: "BasicAuthPassword"}, Attribute: devicemodel.Actual}
 	newPassword := slices.ContainsFunc(changed, func(k devicemodel.Key) bool {
@@ -135,7 +93,7 @@ func (s *Station) onSetVariables(r *ocpp.SetVariablesRequest) (any, error) {
 		password := s.model.Secret(passwordKey.Component, passwordKey.Variable)
 		ref, err := s.host.SavePassword(password)
 		if err != nil {
-			return nil, fmt.Errorf("store the new password: %w", err)
+			return nil, nil, fmt.Errorf("store the new password: %w", err)
 		}
 		s.mu.Lock()
 		s.passwordRef, s.cfg.Password = ref, password
@@ -143,14 +101,14 @@ func (s *Station) onSetVariables(r *ocpp.SetVariablesRequest) (any, error) {
 		s.log.Info("the CSMS changed the Basic-auth password; the station reconnects with it", "secret", ref.Name)
 	}
 	if err := s.persist(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.poke() // the loop takes a new HeartbeatInterval or AlignedDataCtrlr.Interval
 	if newPassword {
 		// A01: reconnect with the new password, once the answer is sent.
-		return rpc.Reply{Payload: resp, Then: s.later(s.reconnect)}, nil
+		return resp, s.later(s.reconnect), nil
 	}
-	return resp, nil
+	return resp, nil, nil
 }
 
 // persist stores the CSMS's variables and availability, durably.
@@ -169,13 +127,13 @@ func (s *Station) persist() error {
 
 // onGetBaseReport answers at once and sends the report afterwards in
 // NotifyReport parts of ItemsPerMessage[GetReport] items (B07).
-func (s *Station) onGetBaseReport(r *ocpp.GetBaseReportRequest) (any, error) {
+func (s *Station) onGetBaseReport(_ context.Context, r *ocpp.GetBaseReportRequest) (*ocpp.GetBaseReportResponse, func(), error) {
 	items, err := s.model.Report(string(r.ReportBase))
 	if err != nil {
-		return &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusNotSupported}, nil
+		return &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusNotSupported}, nil, nil
 	}
 	if len(items) == 0 {
-		return &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusEmptyResultSet}, nil
+		return &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusEmptyResultSet}, nil, nil
 	}
 	per := s.model.Int(devicemodel.Component{Name: "DeviceDataCtrlr"}, devicemodel.Variable{Name: "ItemsPerMessage", Instance: "GetReport"}, 20)
 	parts := devicemodel.Chunk(reportData(items), per)
@@ -193,5 +151,5 @@ func (s *Station) onGetBaseReport(r *ocpp.GetBaseReportRequest) (any, error) {
 		}
 		return nil
 	}
-	return rpc.Reply{Payload: &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusAccepted}, Then: s.later(send)}, nil
+	return &ocpp.GetBaseReportResponse{Status: ocpp.GenericDeviceModelStatusAccepted}, s.later(send), nil
 }

@@ -1,6 +1,7 @@
 package station
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -27,9 +28,9 @@ var (
 	secCtrlr    = devicemodel.Component{Name: "SecurityCtrlr"}
 )
 
-func (s *Station) onSetNetworkProfile(r *ocpp.SetNetworkProfileRequest) (any, error) {
-	reject := func(reason, detail string) (any, error) {
-		return &ocpp.SetNetworkProfileResponse{Status: ocpp.SetNetworkProfileStatusRejected, StatusInfo: statusInfo(reason, detail)}, nil
+func (s *Station) onSetNetworkProfile(_ context.Context, r *ocpp.SetNetworkProfileRequest) (*ocpp.SetNetworkProfileResponse, func(), error) {
+	reject := func(reason, detail string) (*ocpp.SetNetworkProfileResponse, func(), error) {
+		return &ocpp.SetNetworkProfileResponse{Status: ocpp.SetNetworkProfileStatusRejected, StatusInfo: statusInfo(reason, detail)}, nil, nil
 	}
 	cd := r.ConnectionData
 	current := s.model.Int(secCtrlr, profileVar, s.cfg.SecurityProfile)
@@ -56,9 +57,9 @@ func (s *Station) onSetNetworkProfile(r *ocpp.SetNetworkProfileRequest) (any, er
 	slices.SortFunc(s.persisted.NetworkProfiles, func(a, b v1alpha1.NetworkProfile) int { return a.Slot - b.Slot })
 	s.mu.Unlock()
 	if err := s.persist(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &ocpp.SetNetworkProfileResponse{Status: ocpp.SetNetworkProfileStatusAccepted}, nil
+	return &ocpp.SetNetworkProfileResponse{Status: ocpp.SetNetworkProfileStatusAccepted}, nil, nil
 }
 
 func urlProblem(raw string, profile int) string {

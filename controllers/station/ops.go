@@ -13,23 +13,23 @@ import (
 // onReset is a virtual reboot (B11/B12): the connection closes and the
 // station boots again with reason RemoteReset. OnIdle waits while a session
 // runs (Scheduled). A reset of one EVSE re-reports its connectors.
-func (s *Station) onReset(r *ocpp.ResetRequest) (any, error) {
+func (s *Station) onReset(_ context.Context, r *ocpp.ResetRequest) (*ocpp.ResetResponse, func(), error) {
 	if r.EVSEID != nil && *r.EVSEID != 0 {
 		target := ConnectorRef{EVSE: *r.EVSEID}
 		if !s.knownTarget(target) {
-			return &ocpp.ResetResponse{Status: ocpp.ResetStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil
+			return &ocpp.ResetResponse{Status: ocpp.ResetStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil, nil
 		}
-		return rpc.Reply{Payload: &ocpp.ResetResponse{Status: ocpp.ResetStatusAccepted}, Then: s.later(s.resendEVSE(target))}, nil
+		return &ocpp.ResetResponse{Status: ocpp.ResetStatusAccepted}, s.later(s.resendEVSE(target)), nil
 	}
 	s.mu.Lock()
 	busy := s.inUseLocked(ConnectorRef{})
 	if r.Type == ocpp.ResetOnIdle && busy {
 		s.resetPending = true
 		s.mu.Unlock()
-		return &ocpp.ResetResponse{Status: ocpp.ResetStatusScheduled}, nil
+		return &ocpp.ResetResponse{Status: ocpp.ResetStatusScheduled}, nil, nil
 	}
 	s.mu.Unlock()
-	return rpc.Reply{Payload: &ocpp.ResetResponse{Status: ocpp.ResetStatusAccepted}, Then: s.later(s.reboot)}, nil
+	return &ocpp.ResetResponse{Status: ocpp.ResetStatusAccepted}, s.later(s.reboot), nil
 }
 
 // reboot ends the connection as a reboot: the next connection boots
@@ -76,9 +76,9 @@ func (s *Station) resendEVSE(target ConnectorRef) action {
 
 // onTriggerMessage (F06): what the station can send is Accepted and sent
 // after the answer; the rest is NotImplemented (TC_F_27).
-func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
-	accepted := func(a action) (any, error) {
-		return rpc.Reply{Payload: &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted}, Then: s.later(a)}, nil
+func (s *Station) onTriggerMessage(_ context.Context, r *ocpp.TriggerMessageRequest) (*ocpp.TriggerMessageResponse, func(), error) {
+	accepted := func(a action) (*ocpp.TriggerMessageResponse, func(), error) {
+		return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted}, s.later(a), nil
 	}
 	switch r.RequestedMessage {
 	case ocpp.MessageTriggerBootNotification:
@@ -88,25 +88,24 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 		if accepted {
 			// F06.FR.17: no BootNotification once accepted.
 			return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected,
-				StatusInfo: statusInfo("AlreadyAccepted", "the BootNotification was accepted already")}, nil
+				StatusInfo: statusInfo("AlreadyAccepted", "the BootNotification was accepted already")}, nil, nil
 		}
-		return rpc.Reply{Payload: &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted},
-			Then: s.later(func(ctx context.Context, c *rpc.Conn) error {
-				_, err := s.boot(ctx, c, ocpp.BootReasonTriggered) // F06: the CSMS asked for it
-				return err
-			})}, nil
+		return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted}, s.later(func(ctx context.Context, c *rpc.Conn) error {
+			_, err := s.boot(ctx, c, ocpp.BootReasonTriggered) // F06: the CSMS asked for it
+			return err
+		}), nil
 	case ocpp.MessageTriggerMeterValues:
 		evse := 0
 		if r.EVSE != nil {
 			evse = r.EVSE.ID
 			if !s.knownTarget(ConnectorRef{EVSE: evse}) {
-				return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil
+				return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil, nil
 			}
 		}
 		if !s.hasMeterValues(evse) {
 			// Accepted would promise a MeterValues that cannot be sent.
 			return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected,
-				StatusInfo: statusInfo("NoMeterValues", "the charger has reported none of AlignedDataCtrlr.Measurands")}, nil
+				StatusInfo: statusInfo("NoMeterValues", "the charger has reported none of AlignedDataCtrlr.Measurands")}, nil, nil
 		}
 		return accepted(s.sendMeterValues(evse, ocpp.ReadingContextTrigger))
 	case ocpp.MessageTriggerHeartbeat:
@@ -116,7 +115,7 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 		if r.EVSE != nil {
 			evse = r.EVSE.ID
 			if !s.knownTarget(ConnectorRef{EVSE: evse}) {
-				return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil
+				return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE")}, nil, nil
 			}
 		}
 		return s.triggerTransactionEvent(evse)
@@ -129,7 +128,7 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 			}
 		}
 		if !s.knownTarget(target) {
-			return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE or connector")}, nil
+			return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected, StatusInfo: statusInfo("UnknownEvse", "no such EVSE or connector")}, nil, nil
 		}
 		return accepted(s.resendEVSE(target))
 	case ocpp.MessageTriggerFirmwareStatusNotification:
@@ -143,7 +142,7 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 				&ocpp.LogStatusNotificationResponse{})
 		})
 	}
-	return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusNotImplemented}, nil
+	return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusNotImplemented}, nil, nil
 }
 
 // onUnlockConnector (F05): an unknown connector is UnknownConnector; one
@@ -152,25 +151,25 @@ func (s *Station) onTriggerMessage(r *ocpp.TriggerMessageRequest) (any, error) {
 // answer is Unlocked only when the charger took it. A charger whose
 // template has no unlock (a fixed cable, or a lock the gateway cannot
 // reach) answers UnlockFailed with the reason.
-func (s *Station) onUnlockConnector(ctx context.Context, r *ocpp.UnlockConnectorRequest) (any, error) {
+func (s *Station) onUnlockConnector(ctx context.Context, r *ocpp.UnlockConnectorRequest) (*ocpp.UnlockConnectorResponse, func(), error) {
 	ref := ConnectorRef{EVSE: r.EVSEID, Connector: r.ConnectorID}
 	if !slices.Contains(s.connectors(), ref) {
-		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnknownConnector}, nil
+		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnknownConnector}, nil, nil
 	}
 	s.mu.Lock()
 	busy := s.inUseLocked(ref)
 	s.mu.Unlock()
 	if busy {
-		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusOngoingAuthorizedTransaction}, nil
+		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusOngoingAuthorizedTransaction}, nil, nil
 	}
 	err := s.host.Command(ctx, "unlock", ref.Connector, cel.Args{})
 	switch {
 	case err == nil:
-		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlocked}, nil
+		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlocked}, nil, nil
 	case errors.Is(err, cel.ErrUnsupported):
 		return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlockFailed,
-			StatusInfo: statusInfo("NoCableLock", "the charger's template has no unlock command (a fixed cable, or no lock the gateway can reach)")}, nil
+			StatusInfo: statusInfo("NoCableLock", "the charger's template has no unlock command (a fixed cable, or no lock the gateway can reach)")}, nil, nil
 	}
 	s.log.Warn("unlock failed", "connector", ref, "err", err)
-	return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlockFailed, StatusInfo: statusInfo("DeviceError", err.Error())}, nil
+	return &ocpp.UnlockConnectorResponse{Status: ocpp.UnlockStatusUnlockFailed, StatusInfo: statusInfo("DeviceError", err.Error())}, nil, nil
 }

@@ -79,23 +79,23 @@ func (s *Station) busyAuthorized(evse int) bool {
 	return m == nil || m.Authorization() != nil
 }
 
-func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransactionRequest) (any, error) {
+func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransactionRequest) (*ocpp.RequestStartTransactionResponse, func(), error) {
 	s.mu.Lock()
 	reg := s.registration
 	s.mu.Unlock()
 	if reg != ocpp.RegistrationStatusAccepted {
 		s.log.Info("RequestStartTransaction rejected: the boot is not accepted", "registration", reg)
-		return startRejected("NotAccepted", "the CSMS has not accepted the BootNotification"), nil
+		return startRejected("NotAccepted", "the CSMS has not accepted the BootNotification"), nil, nil
 	}
 	evse, rejected := s.startEVSE(r)
 	if rejected != nil {
 		s.log.Info("RequestStartTransaction rejected", "reason", rejected.StatusInfo.ReasonCode, "evseId", r.EVSEID)
-		return rejected, nil
+		return rejected, nil, nil
 	}
 	auth := tx.Auth{IDToken: r.IDToken, Source: tx.SourceRemote, RemoteStartID: &r.RemoteStartID, At: s.now()}
 	if reason, detail := s.checkStartProfile(evse, r.ChargingProfile); reason != "" {
 		s.log.Info("RequestStartTransaction rejected: its charging profile", "reason", reason, "detail", detail)
-		return startRejected(reason, detail), nil
+		return startRejected(reason, detail), nil, nil
 	}
 	if r.ChargingProfile != nil && s.cfg.Layout.SmartCharging {
 		raw, _ := json.Marshal(r.ChargingProfile)
@@ -107,7 +107,7 @@ func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransa
 	if s.model.Value(authCtrlr, devicemodel.Variable{Name: "AuthorizeRemoteStart"}) == "true" {
 		// F02: Authorize follows the answer; the charger is released when
 		// the CSMS accepts the token.
-		return rpc.Reply{Payload: s.startAccepted(evse), Then: func() {
+		return s.startAccepted(evse), func() {
 			release()
 			s.later(func(ctx context.Context, c *rpc.Conn) error {
 				ok, err := s.authorize(ctx, c, r.IDToken)
@@ -116,7 +116,7 @@ func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransa
 				}
 				return err
 			})()
-		}}, nil
+		}, nil
 	}
 	if err := s.releaseFor(ctx, evse, auth); err != nil {
 		release()
@@ -125,9 +125,9 @@ func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransa
 			reason = "NotSupported"
 		}
 		s.log.Warn("RequestStartTransaction rejected: the charger was not released", "evse", evse, "err", err)
-		return startRejected(reason, err.Error()), nil
+		return startRejected(reason, err.Error()), nil, nil
 	}
-	return rpc.Reply{Payload: s.startAccepted(evse), Then: func() { release(); signal(s.ss.wake) }}, nil
+	return s.startAccepted(evse), func() { release(); signal(s.ss.wake) }, nil
 }
 
 // startAccepted answers Accepted, with the transactionId when a session
@@ -163,11 +163,11 @@ func (s *Station) releaseFor(ctx context.Context, evse int, auth tx.Auth) error 
 	return nil
 }
 
-func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransactionRequest) (any, error) {
+func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransactionRequest) (*ocpp.RequestStopTransactionResponse, func(), error) {
 	evse := s.sessionEVSE(r.TransactionID)
 	if evse == 0 {
 		return &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusRejected,
-			StatusInfo: statusInfo("UnknownTransaction", "no ongoing transaction with this id")}, nil
+			StatusInfo: statusInfo("UnknownTransaction", "no ongoing transaction with this id")}, nil, nil
 	}
 	s.ss.cmdMu.Lock()
 	err := s.commandEVSE(ctx, evse, false)
@@ -183,7 +183,7 @@ func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransact
 			reason = "NotSupported"
 		}
 		s.log.Warn("RequestStopTransaction rejected: the charger did not stop", "transactionId", r.TransactionID, "err", err)
-		return &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusRejected, StatusInfo: statusInfo(reason, err.Error())}, nil
+		return &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusRejected, StatusInfo: statusInfo(reason, err.Error())}, nil, nil
 	}
 	release := s.holdOutbox()
 	s.ss.mu.Lock()
@@ -191,24 +191,23 @@ func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransact
 		s.ss.machines[evse].Revoke(ocpp.TriggerReasonRemoteStop, ocpp.ReasonRemote)
 	}
 	s.ss.mu.Unlock()
-	return rpc.Reply{Payload: &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusAccepted},
-		Then: func() { release(); signal(s.ss.wake) }}, nil
+	return &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusAccepted}, func() { release(); signal(s.ss.wake) }, nil
 }
 
 // onGetTransactionStatus (E14): with an id, whether that session goes on
 // and has events queued; without, whether any event is queued.
-func (s *Station) onGetTransactionStatus(r *ocpp.GetTransactionStatusRequest) (any, error) {
+func (s *Station) onGetTransactionStatus(_ context.Context, r *ocpp.GetTransactionStatusRequest) (*ocpp.GetTransactionStatusResponse, func(), error) {
 	if r.TransactionID == "" {
-		return &ocpp.GetTransactionStatusResponse{MessagesInQueue: s.queuedFor("")}, nil
+		return &ocpp.GetTransactionStatusResponse{MessagesInQueue: s.queuedFor("")}, nil, nil
 	}
 	ongoing := s.sessionEVSE(r.TransactionID) != 0
-	return &ocpp.GetTransactionStatusResponse{OngoingIndicator: &ongoing, MessagesInQueue: s.queuedFor(r.TransactionID)}, nil
+	return &ocpp.GetTransactionStatusResponse{OngoingIndicator: &ongoing, MessagesInQueue: s.queuedFor(r.TransactionID)}, nil, nil
 }
 
 // triggerTransactionEvent (F06): an Updated event with triggerReason
 // Trigger for the open session of the EVSE (or of each), made once the
 // answer is sent; Rejected without a session.
-func (s *Station) triggerTransactionEvent(evse int) (any, error) {
+func (s *Station) triggerTransactionEvent(evse int) (*ocpp.TriggerMessageResponse, func(), error) {
 	var targets []int
 	for _, id := range s.evseIDs() {
 		if (evse == 0 || id == evse) && s.openSession(id) != "" {
@@ -217,10 +216,10 @@ func (s *Station) triggerTransactionEvent(evse int) (any, error) {
 	}
 	if len(targets) == 0 {
 		return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusRejected,
-			StatusInfo: statusInfo("NoTransaction", "no ongoing transaction")}, nil
+			StatusInfo: statusInfo("NoTransaction", "no ongoing transaction")}, nil, nil
 	}
 	release := s.holdOutbox()
-	return rpc.Reply{Payload: &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted}, Then: func() {
+	return &ocpp.TriggerMessageResponse{Status: ocpp.TriggerMessageStatusAccepted}, func() {
 		defer release()
 		for _, id := range targets {
 			_, sig := s.observed(id, false)
@@ -231,5 +230,5 @@ func (s *Station) triggerTransactionEvent(evse int) (any, error) {
 				s.record(id, []tx.Event{*ev}, sig)
 			}
 		}
-	}}, nil
+	}, nil
 }

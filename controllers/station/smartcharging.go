@@ -22,7 +22,7 @@ func (s *Station) noSmartCharging(action string) error {
 	if s.cfg.Layout.SmartCharging {
 		return nil
 	}
-	return ocpp.Errorf(ocpp.NotSupported, "%s: the charger's template has neither setCurrentLimit nor setPowerLimit, so this station has no smart charging", action)
+	return rpc.Errorf(rpc.NotSupported, "%s: the charger's template has neither setCurrentLimit nor setPowerLimit, so this station has no smart charging", action)
 }
 
 func profileRejected(reason, detail string) *ocpp.SetChargingProfileResponse {
@@ -31,9 +31,9 @@ func profileRejected(reason, detail string) *ocpp.SetChargingProfileResponse {
 
 // onSetChargingProfile checks the profile, stores it durably (replacing
 // the profile with the same id), answers, and then enforces the new limit.
-func (s *Station) onSetChargingProfile(r *ocpp.SetChargingProfileRequest) (any, error) {
+func (s *Station) onSetChargingProfile(_ context.Context, r *ocpp.SetChargingProfileRequest) (*ocpp.SetChargingProfileResponse, func(), error) {
 	if err := s.noSmartCharging(ocpp.ActionSetChargingProfile); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := composite.Profile{EVSEID: r.EVSEID, ChargingProfileType: r.ChargingProfile}
 	p.CustomData = nil
@@ -44,13 +44,12 @@ func (s *Station) onSetChargingProfile(r *ocpp.SetChargingProfileRequest) (any, 
 	defer s.pf.mu.Unlock()
 	if reason, detail := s.checkProfile(p); reason != "" {
 		s.log.Info("SetChargingProfile rejected", "id", p.ID, "evseId", p.EVSEID, "reason", reason, "detail", detail)
-		return profileRejected(reason, detail), nil
+		return profileRejected(reason, detail), nil, nil
 	}
 	if err := s.installLocked(p); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return rpc.Reply{Payload: &ocpp.SetChargingProfileResponse{Status: ocpp.ChargingProfileStatusAccepted},
-		Then: func() { signal(s.ss.wake) }}, nil
+	return &ocpp.SetChargingProfileResponse{Status: ocpp.ChargingProfileStatusAccepted}, func() { signal(s.ss.wake) }, nil
 }
 
 // checkProfile returns the reasonCode and detail that reject p, or "".
@@ -91,9 +90,9 @@ func (s *Station) checkProfile(p composite.Profile) (reason, detail string) {
 // onClearChargingProfile removes the CSMS's profiles by id, or those that
 // match every criterion given (all of them when there is none). The site
 // limits are not the CSMS's to clear.
-func (s *Station) onClearChargingProfile(r *ocpp.ClearChargingProfileRequest) (any, error) {
+func (s *Station) onClearChargingProfile(_ context.Context, r *ocpp.ClearChargingProfileRequest) (*ocpp.ClearChargingProfileResponse, func(), error) {
 	if err := s.noSmartCharging(ocpp.ActionClearChargingProfile); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	match := func(q installed) bool {
 		if r.ChargingProfileID != nil {
@@ -113,23 +112,22 @@ func (s *Station) onClearChargingProfile(r *ocpp.ClearChargingProfileRequest) (a
 		}
 	}
 	if len(names) == 0 {
-		return &ocpp.ClearChargingProfileResponse{Status: ocpp.ClearChargingProfileStatusUnknown}, nil
+		return &ocpp.ClearChargingProfileResponse{Status: ocpp.ClearChargingProfileStatusUnknown}, nil, nil
 	}
 	if err := s.host.SaveProfiles(nil, names); err != nil {
-		return nil, fmt.Errorf("clear charging profiles: %w", err)
+		return nil, nil, fmt.Errorf("clear charging profiles: %w", err)
 	}
 	s.pf.list = slices.DeleteFunc(s.pf.list, func(q installed) bool { return slices.Contains(names, q.name) })
 	s.log.Info("charging profiles cleared", "profiles", names)
-	return rpc.Reply{Payload: &ocpp.ClearChargingProfileResponse{Status: ocpp.ClearChargingProfileStatusAccepted},
-		Then: func() { signal(s.ss.wake) }}, nil
+	return &ocpp.ClearChargingProfileResponse{Status: ocpp.ClearChargingProfileStatusAccepted}, func() { signal(s.ss.wake) }, nil
 }
 
 // onGetChargingProfiles answers whether profiles match and then reports
 // them with ReportChargingProfiles, one message per EVSE and source, the
 // last with tbc false.
-func (s *Station) onGetChargingProfiles(r *ocpp.GetChargingProfilesRequest) (any, error) {
+func (s *Station) onGetChargingProfiles(_ context.Context, r *ocpp.GetChargingProfilesRequest) (*ocpp.GetChargingProfilesResponse, func(), error) {
 	if err := s.noSmartCharging(ocpp.ActionGetChargingProfiles); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := r.ChargingProfile
 	var reports []*ocpp.ReportChargingProfilesRequest
@@ -152,37 +150,36 @@ func (s *Station) onGetChargingProfiles(r *ocpp.GetChargingProfilesRequest) (any
 		reports[i].ChargingProfile = append(reports[i].ChargingProfile, q.ChargingProfileType)
 	}
 	if len(reports) == 0 {
-		return &ocpp.GetChargingProfilesResponse{Status: ocpp.GetChargingProfileStatusNoProfiles}, nil
+		return &ocpp.GetChargingProfilesResponse{Status: ocpp.GetChargingProfileStatusNoProfiles}, nil, nil
 	}
 	for _, m := range reports[:len(reports)-1] {
 		m.Tbc = true
 	}
-	return rpc.Reply{Payload: &ocpp.GetChargingProfilesResponse{Status: ocpp.GetChargingProfileStatusAccepted},
-		Then: s.later(func(ctx context.Context, conn *rpc.Conn) error {
-			for _, m := range reports {
-				var resp ocpp.ReportChargingProfilesResponse
-				if err := call(ctx, conn, ocpp.ActionReportChargingProfiles, m, &resp); err != nil {
-					return fmt.Errorf("requestId %d: %w", m.RequestID, err)
-				}
+	return &ocpp.GetChargingProfilesResponse{Status: ocpp.GetChargingProfileStatusAccepted}, s.later(func(ctx context.Context, conn *rpc.Conn) error {
+		for _, m := range reports {
+			var resp ocpp.ReportChargingProfilesResponse
+			if err := call(ctx, conn, ocpp.ActionReportChargingProfiles, m, &resp); err != nil {
+				return fmt.Errorf("requestId %d: %w", m.RequestID, err)
 			}
-			return nil
-		})}, nil
+		}
+		return nil
+	}), nil
 }
 
 // onGetCompositeSchedule answers with the composite of every installed
 // profile, the site shares included, from now over the duration asked.
-func (s *Station) onGetCompositeSchedule(r *ocpp.GetCompositeScheduleRequest) (any, error) {
+func (s *Station) onGetCompositeSchedule(_ context.Context, r *ocpp.GetCompositeScheduleRequest) (*ocpp.GetCompositeScheduleResponse, func(), error) {
 	if err := s.noSmartCharging(ocpp.ActionGetCompositeSchedule); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rejected := func(reason, detail string) *ocpp.GetCompositeScheduleResponse {
 		return &ocpp.GetCompositeScheduleResponse{Status: ocpp.GenericStatusRejected, StatusInfo: statusInfo(reason, detail)}
 	}
 	switch {
 	case r.EVSEID < 0 || (r.EVSEID > 0 && !slices.Contains(s.evseIDs(), r.EVSEID)):
-		return rejected("UnknownEvse", fmt.Sprintf("the station has no EVSE %d", r.EVSEID)), nil
+		return rejected("UnknownEvse", fmt.Sprintf("the station has no EVSE %d", r.EVSEID)), nil, nil
 	case r.Duration <= 0:
-		return rejected("InvalidValue", fmt.Sprintf("duration %d is not positive", r.Duration)), nil
+		return rejected("InvalidValue", fmt.Sprintf("duration %d is not positive", r.Duration)), nil, nil
 	}
 	unit := r.ChargingRateUnit
 	if unit == "" {
@@ -204,9 +201,9 @@ func (s *Station) onGetCompositeSchedule(r *ocpp.GetCompositeScheduleRequest) (a
 		sched, err = composite.Compose(profiles, req)
 	}
 	if err != nil {
-		return rejected("InvalidValue", err.Error()), nil
+		return rejected("InvalidValue", err.Error()), nil, nil
 	}
-	return &ocpp.GetCompositeScheduleResponse{Status: ocpp.GenericStatusAccepted, Schedule: &sched}, nil
+	return &ocpp.GetCompositeScheduleResponse{Status: ocpp.GenericStatusAccepted, Schedule: &sched}, nil, nil
 }
 
 func profilesOf(list []installed) []composite.Profile {

@@ -264,7 +264,7 @@ func (s *Station) dialOptions(ep endpoint) (rpc.DialOptions, error) {
 	s.connPassword = password
 	s.mu.Unlock()
 	o := rpc.DialOptions{URL: ep.url, StationID: s.cfg.StationID,
-		Options: rpc.Options{Handler: s.handle, Validator: validator{}, Logger: s.log,
+		Options: rpc.Options{Handler: s.handle, Validator: validator{}, Logger: s.log, Redact: ocpp.RedactFrame,
 			MessageTimeout: time.Duration(s.model.Int(commCtrlr, devicemodel.Variable{Name: "MessageTimeout", Instance: "Default"}, 30)) * time.Second,
 			PingInterval:   time.Duration(s.model.Int(commCtrlr, devicemodel.Variable{Name: "WebSocketPingInterval"}, 30)) * time.Second,
 		}}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 )
 
 // DecodeRequest validates a CALL payload (as ValidateRequest) and decodes
@@ -38,11 +40,11 @@ func decodeInto(v any, payload []byte) (any, error) {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		path := "/" + strings.ReplaceAll(te.Field, ".", "/")
-		return nil, &Error{
-			Code:        TypeConstraintViolation,
+		return nil, &rpc.Error{
+			Code:        rpc.TypeConstraintViolation,
 			Description: `"` + path + `": value ` + te.Value + " does not fit Go type " + te.Type.String(),
 			Details:     map[string]any{"path": path, "keyword": "type"},
 		}
 	}
-	return nil, Errorf(PropertyConstraintViolation, "payload passes the schema but cannot be decoded: %v", err)
+	return nil, rpc.Errorf(rpc.PropertyConstraintViolation, "payload passes the schema but cannot be decoded: %v", err)
 }

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 	"github.com/ocppgw/ocppgw/internal/memcheck"
 )
 
-var knownCode = map[ocpp.ErrorCode]bool{
-	ocpp.FormatViolation: true, ocpp.OccurrenceConstraintViolation: true, ocpp.TypeConstraintViolation: true,
-	ocpp.PropertyConstraintViolation: true, ocpp.NotImplemented: true, ocpp.NotSupported: true,
+var knownCode = map[rpc.ErrorCode]bool{
+	rpc.FormatViolation: true, rpc.OccurrenceConstraintViolation: true, rpc.TypeConstraintViolation: true,
+	rpc.PropertyConstraintViolation: true, rpc.NotImplemented: true, rpc.NotSupported: true,
 }
 
 // fuzzAllocBound is what validating or decoding an n-byte payload may
@@ -23,7 +24,7 @@ var knownCode = map[ocpp.ErrorCode]bool{
 func fuzzAllocBound(n int) uint64 { return 400*uint64(n) + 12<<20 }
 
 // FuzzValidateRequest feeds arbitrary actions and payloads to the
-// validator. It must never panic, must fail only with an *ocpp.Error
+// validator. It must never panic, must fail only with an *rpc.Error
 // carrying one of the validation codes and a description, and must accept
 // only JSON objects.
 func FuzzValidateRequest(f *testing.F) {
@@ -52,9 +53,9 @@ func FuzzValidateRequest(f *testing.F) {
 			}
 			return
 		}
-		var oe *ocpp.Error
+		var oe *rpc.Error
 		if !errors.As(err, &oe) {
-			t.Fatalf("error %T %v is not *ocpp.Error", err, err)
+			t.Fatalf("error %T %v is not *rpc.Error", err, err)
 		}
 		if !knownCode[oe.Code] || oe.Description == "" {
 			t.Fatalf("bad error %#v", oe)
@@ -77,7 +78,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			t.Fatalf("decoding %d bytes allocated %d, over %d", len(payload), n, fuzzAllocBound(len(payload)))
 		}
 		if err != nil {
-			var oe *ocpp.Error
+			var oe *rpc.Error
 			if !errors.As(err, &oe) || !knownCode[oe.Code] {
 				t.Fatalf("error %T %v", err, err)
 			}
@@ -119,8 +120,8 @@ func TestValueCountSkipsStrings(t *testing.T) {
 	}
 	outside := `{"customData":{"vendorId":"v","note":[` + strings.Repeat("0,", ocpp.MaxPayloadValues) + `0]}}`
 	err := ocpp.ValidateRequest("Heartbeat", []byte(outside))
-	var oe *ocpp.Error
-	if !errors.As(err, &oe) || oe.Code != ocpp.FormatViolation || !strings.Contains(oe.Description, "JSON values") {
+	var oe *rpc.Error
+	if !errors.As(err, &oe) || oe.Code != rpc.FormatViolation || !strings.Contains(oe.Description, "JSON values") {
 		t.Errorf("%d values outside strings: %v, want FormatViolation naming the bound", ocpp.MaxPayloadValues+3, err)
 	}
 }

@@ -12,15 +12,6 @@ type ActionInfo struct {
 	newResponse func() any
 }
 
-// typed registers an action the project has Go types for.
-func typed[Req, Resp any](name string) ActionInfo {
-	return ActionInfo{
-		Name:        name,
-		newRequest:  func() any { return new(Req) },
-		newResponse: func() any { return new(Resp) },
-	}
-}
-
 // HasTypes reports whether the project has Go types (and therefore project
 // schemas) for the action. A known action without them is answered with
 // NotSupported rather than NotImplemented.

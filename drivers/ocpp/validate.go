@@ -12,11 +12,12 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 	ocppschema "github.com/ocppgw/ocppgw/schemas/ocpp"
 )
 
 // ValidateRequest checks a CALL payload of the given action against the
-// project schema. It returns nil or an *Error carrying the Part 4 code a
+// project schema. It returns nil or an *rpc.Error carrying the Part 4 code a
 // CALLERROR must use; see violation.go for the mapping. An unknown action is
 // NotImplemented, a known one without Go types NotSupported.
 func ValidateRequest(action string, payload []byte) error {
@@ -75,29 +76,29 @@ func compileSchemas() (*compiled, error) {
 func validate(action, kind string, payload []byte) error {
 	info, known := registry[action]
 	if !known {
-		return Errorf(NotImplemented, "unknown action %q", action)
+		return rpc.Errorf(rpc.NotImplemented, "unknown action %q", action)
 	}
 	if !info.HasTypes() {
-		return Errorf(NotSupported, "action %s is not supported by this gateway", action)
+		return rpc.Errorf(rpc.NotSupported, "action %s is not supported by this gateway", action)
 	}
 	c, err := loadSchemas()
 	if err != nil {
 		// The schemas are embedded and tested; this is a build defect.
-		return Errorf(InternalError, "%v", err)
+		return rpc.Errorf(rpc.InternalError, "%v", err)
 	}
 	s, ok := c.schemas[action+kind]
 	if !ok {
-		return Errorf(InternalError, "no project schema for %s%s", action, kind)
+		return rpc.Errorf(rpc.InternalError, "no project schema for %s%s", action, kind)
 	}
 	if n := countValues(payload); n > MaxPayloadValues {
-		return Errorf(FormatViolation, "payload holds over %d JSON values (%d): refused before validation", MaxPayloadValues, n)
+		return rpc.Errorf(rpc.FormatViolation, "payload holds over %d JSON values (%d): refused before validation", MaxPayloadValues, n)
 	}
 	doc, err := decodeJSON(payload)
 	if err != nil {
-		return Errorf(FormatViolation, "payload is not valid JSON: %v", err)
+		return rpc.Errorf(rpc.FormatViolation, "payload is not valid JSON: %v", err)
 	}
 	if _, isObject := doc.(map[string]any); !isObject {
-		return Errorf(FormatViolation, "payload must be a JSON object, got %s", jsonType(doc))
+		return rpc.Errorf(rpc.FormatViolation, "payload must be a JSON object, got %s", jsonType(doc))
 	}
 	err = s.Validate(doc)
 	if err == nil {
@@ -105,7 +106,7 @@ func validate(action, kind string, payload []byte) error {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return Errorf(InternalError, "validating %s%s: %v", action, kind, err)
+		return rpc.Errorf(rpc.InternalError, "validating %s%s: %v", action, kind, err)
 	}
 	return c.violation(doc, ve)
 }

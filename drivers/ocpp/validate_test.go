@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 )
 
 const validBoot = `{"reason":"PowerUp","chargingStation":{"model":"WB-22","vendorName":"Example"}}`
@@ -17,45 +18,45 @@ func TestValidateErrorCodes(t *testing.T) {
 	cases := []struct {
 		name, action, payload string
 		response              bool
-		code                  ocpp.ErrorCode
+		code                  rpc.ErrorCode
 		desc                  string // substring of the description
 	}{
-		{"not json", "BootNotification", `{"reason":`, false, ocpp.FormatViolation, "not valid JSON"},
-		{"trailing data", "BootNotification", validBoot + `{}`, false, ocpp.FormatViolation, "data after the JSON value"},
-		{"array payload", "BootNotification", `[1,2]`, false, ocpp.FormatViolation, "must be a JSON object, got array"},
-		{"null payload", "Heartbeat", `null`, false, ocpp.FormatViolation, "got null"},
-		{"empty payload", "Heartbeat", ``, false, ocpp.FormatViolation, "not valid JSON"},
+		{"not json", "BootNotification", `{"reason":`, false, rpc.FormatViolation, "not valid JSON"},
+		{"trailing data", "BootNotification", validBoot + `{}`, false, rpc.FormatViolation, "data after the JSON value"},
+		{"array payload", "BootNotification", `[1,2]`, false, rpc.FormatViolation, "must be a JSON object, got array"},
+		{"null payload", "Heartbeat", `null`, false, rpc.FormatViolation, "got null"},
+		{"empty payload", "Heartbeat", ``, false, rpc.FormatViolation, "not valid JSON"},
 		{"missing required", "BootNotification", `{"reason":"PowerUp","chargingStation":{"model":"m"}}`, false,
-			ocpp.OccurrenceConstraintViolation, `"/chargingStation/vendorName": required property missing`},
+			rpc.OccurrenceConstraintViolation, `"/chargingStation/vendorName": required property missing`},
 		{"missing required at root", "BootNotification", `{"reason":"PowerUp"}`, false,
-			ocpp.OccurrenceConstraintViolation, `"/chargingStation": required property missing`},
+			rpc.OccurrenceConstraintViolation, `"/chargingStation": required property missing`},
 		{"too few items", "MeterValues", `{"evseId":1,"meterValue":[]}`, false,
-			ocpp.OccurrenceConstraintViolation, `"/meterValue": 0 items, minItems 1`},
+			rpc.OccurrenceConstraintViolation, `"/meterValue": 0 items, minItems 1`},
 		{"too many items", "SetChargingProfile", chargingProfile(4), false,
-			ocpp.OccurrenceConstraintViolation, `"/chargingProfile/chargingSchedule": 4 items, maxItems 3`},
+			rpc.OccurrenceConstraintViolation, `"/chargingProfile/chargingSchedule": 4 items, maxItems 3`},
 		{"items at the limit", "SetChargingProfile", chargingProfile(3), false, "", ""},
 		{"wrong type string", "BootNotification", `{"reason":"PowerUp","chargingStation":{"model":12,"vendorName":"v"}}`, false,
-			ocpp.TypeConstraintViolation, `"/chargingStation/model": type integer, want string`},
+			rpc.TypeConstraintViolation, `"/chargingStation/model": type integer, want string`},
 		{"wrong type in array", "MeterValues", `{"evseId":1,"meterValue":[{"timestamp":"2026-12-01T00:00:00Z","sampledValue":[{"value":"12"}]}]}`, false,
-			ocpp.TypeConstraintViolation, `"/meterValue/0/sampledValue/0/value": type string, want number`},
+			rpc.TypeConstraintViolation, `"/meterValue/0/sampledValue/0/value": type string, want number`},
 		{"maxLength", "BootNotification", `{"reason":"PowerUp","chargingStation":{"model":"` + strings.Repeat("m", 51) + `","vendorName":"v"}}`, false,
-			ocpp.PropertyConstraintViolation, `"/chargingStation/model": length 51 exceeds maxLength 20`},
+			rpc.PropertyConstraintViolation, `"/chargingStation/model": length 51 exceeds maxLength 20`},
 		{"maxLength counts characters", "BootNotification", `{"reason":"PowerUp","chargingStation":{"model":"` + strings.Repeat("ü", 20) + `","vendorName":"v"}}`, false,
 			"", ""},
 		{"enum", "BootNotification", `{"reason":"Reboot","chargingStation":{"model":"m","vendorName":"v"}}`, false,
-			ocpp.PropertyConstraintViolation, `"/reason": value "Reboot" is not one of [ApplicationReset`},
+			rpc.PropertyConstraintViolation, `"/reason": value "Reboot" is not one of [ApplicationReset`},
 		{"date-time format", "Heartbeat", `{"currentTime":"yesterday"}`, true,
-			ocpp.PropertyConstraintViolation, `"/currentTime": value "yesterday" is not a valid date-time`},
+			rpc.PropertyConstraintViolation, `"/currentTime": value "yesterday" is not a valid date-time`},
 		{"unknown property", "BootNotification", `{"reason":"PowerUp","chargingStation":{"model":"m","vendorName":"v","colour":"red"}}`, false,
-			ocpp.PropertyConstraintViolation, `"/chargingStation/colour": property not defined`},
+			rpc.PropertyConstraintViolation, `"/chargingStation/colour": property not defined`},
 		{"customData is open", "BootNotification", `{"reason":"PowerUp","chargingStation":{"model":"m","vendorName":"v"},` +
 			`"customData":{"vendorId":"x","anything":[1]}}`, false, "", ""},
 		{"customData needs vendorId", "BootNotification", `{"reason":"PowerUp","chargingStation":{"model":"m","vendorName":"v"},` +
-			`"customData":{"anything":1}}`, false, ocpp.OccurrenceConstraintViolation, `"/customData/vendorId": required property missing`},
+			`"customData":{"anything":1}}`, false, rpc.OccurrenceConstraintViolation, `"/customData/vendorId": required property missing`},
 		{"several problems", "BootNotification", `{"reason":"Nope","chargingStation":{"model":1}}`, false,
-			ocpp.TypeConstraintViolation, `"/chargingStation/model": type integer, want string (and 2 more)`},
-		{"unknown action", "FlyToTheMoon", `{}`, false, ocpp.NotImplemented, `unknown action "FlyToTheMoon"`},
-		{"known action without types", "ReserveNow", `{}`, false, ocpp.NotSupported, "ReserveNow is not supported"},
+			rpc.TypeConstraintViolation, `"/chargingStation/model": type integer, want string (and 2 more)`},
+		{"unknown action", "FlyToTheMoon", `{}`, false, rpc.NotImplemented, `unknown action "FlyToTheMoon"`},
+		{"known action without types", "ReserveNow", `{}`, false, rpc.NotSupported, "ReserveNow is not supported"},
 		{"valid", "BootNotification", validBoot, false, "", ""},
 		{"valid response", "BootNotification", `{"currentTime":"2026-12-01T21:00:00+09:00","interval":300,"status":"Accepted"}`, true, "", ""},
 	}
@@ -73,9 +74,9 @@ func TestValidateErrorCodes(t *testing.T) {
 				}
 				return
 			}
-			var oe *ocpp.Error
+			var oe *rpc.Error
 			if !errors.As(err, &oe) {
-				t.Fatalf("want *ocpp.Error, got %T %v", err, err)
+				t.Fatalf("want *rpc.Error, got %T %v", err, err)
 			}
 			if oe.Code != c.code || !strings.Contains(oe.Description, c.desc) {
 				t.Errorf("got %s %q\nwant %s containing %q", oe.Code, oe.Description, c.code, c.desc)
@@ -101,8 +102,8 @@ func TestValidateRangeAndInteger(t *testing.T) {
 		t.Errorf("exponent number rejected: %v", err)
 	}
 	err := ocpp.ValidateResponse("BootNotification", []byte(`{"currentTime":"2026-12-01T21:00:00Z","interval":1.5,"status":"Accepted"}`))
-	var oe *ocpp.Error
-	if !errors.As(err, &oe) || oe.Code != ocpp.TypeConstraintViolation || !strings.Contains(oe.Description, `"/interval": type number, want integer`) {
+	var oe *rpc.Error
+	if !errors.As(err, &oe) || oe.Code != rpc.TypeConstraintViolation || !strings.Contains(oe.Description, `"/interval": type number, want integer`) {
 		t.Errorf("fractional integer: %v", err)
 	}
 	profile := `{"evseId":0,"chargingProfile":{"id":1,"stackLevel":0,"chargingProfilePurpose":"TxDefaultProfile",` +
@@ -110,7 +111,7 @@ func TestValidateRangeAndInteger(t *testing.T) {
 		`"chargingSchedulePeriod":[{"startPeriod":0,"limit":16}],"salesTariff":{"id":1,"salesTariffEntry":[` +
 		`{"relativeTimeInterval":{"start":0},"ePriceLevel":-2}]}}]}}`
 	err = ocpp.ValidateRequest("SetChargingProfile", []byte(profile))
-	if !errors.As(err, &oe) || oe.Code != ocpp.PropertyConstraintViolation || !strings.Contains(oe.Description, "ePriceLevel\": value -2 is below minimum 0") {
+	if !errors.As(err, &oe) || oe.Code != rpc.PropertyConstraintViolation || !strings.Contains(oe.Description, "ePriceLevel\": value -2 is below minimum 0") {
 		t.Errorf("minimum inside an array: %v", err)
 	}
 }
@@ -141,7 +142,7 @@ func TestValidateConcurrent(t *testing.T) {
 
 func TestErrorDetailsNamePath(t *testing.T) {
 	err := ocpp.ValidateRequest("BootNotification", []byte(`{"reason":"PowerUp","chargingStation":{"model":"m"}}`))
-	var oe *ocpp.Error
+	var oe *rpc.Error
 	if !errors.As(err, &oe) {
 		t.Fatal(err)
 	}
@@ -155,15 +156,15 @@ func TestErrorDetailsNamePath(t *testing.T) {
 func TestDecodeSchemaValidButUnfit(t *testing.T) {
 	cases := []struct {
 		name, payload string
-		code          ocpp.ErrorCode
+		code          rpc.ErrorCode
 		desc          string
 	}{
 		{"integer written as 1.0", `{"evseId":1.0,"connectorId":1,"connectorStatus":"Available","timestamp":"2026-12-01T00:00:00Z"}`,
-			ocpp.TypeConstraintViolation, `"/evseId": value number 1.0 does not fit Go type int`},
+			rpc.TypeConstraintViolation, `"/evseId": value number 1.0 does not fit Go type int`},
 		{"integer beyond int64", `{"evseId":1e30,"connectorId":1,"connectorStatus":"Available","timestamp":"2026-12-01T00:00:00Z"}`,
-			ocpp.TypeConstraintViolation, `"/evseId"`},
+			rpc.TypeConstraintViolation, `"/evseId"`},
 		{"leap second", `{"evseId":1,"connectorId":1,"connectorStatus":"Available","timestamp":"2016-12-31T23:59:60Z"}`,
-			ocpp.PropertyConstraintViolation, "cannot be decoded"},
+			rpc.PropertyConstraintViolation, "cannot be decoded"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,7 +172,7 @@ func TestDecodeSchemaValidButUnfit(t *testing.T) {
 				t.Fatalf("precondition: the schema accepts this payload, got %v", err)
 			}
 			_, err := ocpp.DecodeRequest("StatusNotification", []byte(c.payload))
-			var oe *ocpp.Error
+			var oe *rpc.Error
 			if !errors.As(err, &oe) || oe.Code != c.code || !strings.Contains(oe.Description, c.desc) {
 				t.Errorf("got %v, want %s containing %q", err, c.code, c.desc)
 			}
@@ -186,11 +187,11 @@ func TestDecodeSchemaValidButUnfit(t *testing.T) {
 
 // agreeWithOCA checks that the OCA schema accepts or rejects a payload
 // just as the project schema does, for the rows that reach the schema.
-func agreeWithOCA(t *testing.T, action string, response bool, payload string, code ocpp.ErrorCode) {
+func agreeWithOCA(t *testing.T, action string, response bool, payload string, code rpc.ErrorCode) {
 	t.Helper()
 	info, _ := ocpp.Lookup(action)
-	schemaLevel := code == "" || code == ocpp.OccurrenceConstraintViolation ||
-		code == ocpp.TypeConstraintViolation || code == ocpp.PropertyConstraintViolation
+	schemaLevel := code == "" || code == rpc.OccurrenceConstraintViolation ||
+		code == rpc.TypeConstraintViolation || code == rpc.PropertyConstraintViolation
 	if !info.HasTypes() || !schemaLevel || !haveOCA(t) {
 		return
 	}

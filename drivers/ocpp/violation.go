@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -25,22 +26,22 @@ import (
 //
 // FormatViolation ("not conform the PDU structure") is left for payloads
 // that are not JSON or not an object, and for any keyword not listed here.
-var keywordCodes = map[string]ErrorCode{
-	"required":             OccurrenceConstraintViolation,
-	"minItems":             OccurrenceConstraintViolation,
-	"maxItems":             OccurrenceConstraintViolation,
-	"type":                 TypeConstraintViolation,
-	"maxLength":            PropertyConstraintViolation,
-	"minLength":            PropertyConstraintViolation,
-	"enum":                 PropertyConstraintViolation,
-	"const":                PropertyConstraintViolation,
-	"minimum":              PropertyConstraintViolation,
-	"maximum":              PropertyConstraintViolation,
-	"exclusiveMinimum":     PropertyConstraintViolation,
-	"exclusiveMaximum":     PropertyConstraintViolation,
-	"pattern":              PropertyConstraintViolation,
-	"format":               PropertyConstraintViolation,
-	"additionalProperties": PropertyConstraintViolation,
+var keywordCodes = map[string]rpc.ErrorCode{
+	"required":             rpc.OccurrenceConstraintViolation,
+	"minItems":             rpc.OccurrenceConstraintViolation,
+	"maxItems":             rpc.OccurrenceConstraintViolation,
+	"type":                 rpc.TypeConstraintViolation,
+	"maxLength":            rpc.PropertyConstraintViolation,
+	"minLength":            rpc.PropertyConstraintViolation,
+	"enum":                 rpc.PropertyConstraintViolation,
+	"const":                rpc.PropertyConstraintViolation,
+	"minimum":              rpc.PropertyConstraintViolation,
+	"maximum":              rpc.PropertyConstraintViolation,
+	"exclusiveMinimum":     rpc.PropertyConstraintViolation,
+	"exclusiveMaximum":     rpc.PropertyConstraintViolation,
+	"pattern":              rpc.PropertyConstraintViolation,
+	"format":               rpc.PropertyConstraintViolation,
+	"additionalProperties": rpc.PropertyConstraintViolation,
 }
 
 // problem is one failed keyword, located in the payload.
@@ -50,10 +51,10 @@ type problem struct {
 	reason  string
 }
 
-// violation turns a schema validation failure into an *Error describing the
+// violation turns a schema validation failure into an *rpc.Error describing the
 // first problem by payload path, so the same payload always gets the same
 // description.
-func (c *compiled) violation(doc any, ve *jsonschema.ValidationError) *Error {
+func (c *compiled) violation(doc any, ve *jsonschema.ValidationError) *rpc.Error {
 	var problems []problem
 	for _, leaf := range leaves(ve, nil) {
 		problems = append(problems, c.describe(doc, leaf))
@@ -67,13 +68,13 @@ func (c *compiled) violation(doc any, ve *jsonschema.ValidationError) *Error {
 	p := problems[0]
 	code, ok := keywordCodes[p.keyword]
 	if !ok {
-		code = FormatViolation
+		code = rpc.FormatViolation
 	}
 	desc := fmt.Sprintf("%q: %s", p.path, p.reason)
 	if n := len(problems) - 1; n > 0 {
 		desc += fmt.Sprintf(" (and %d more)", n)
 	}
-	return &Error{
+	return &rpc.Error{
 		Code:        code,
 		Description: desc,
 		Details:     map[string]any{"path": p.path, "keyword": p.keyword},

@@ -19,7 +19,6 @@ import (
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/transactions"
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/types"
 	"github.com/lorenzodonini/ocpp-go/ocppj"
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/csmsfault"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/ocaschema"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
@@ -124,8 +123,8 @@ func TestCallErrorTwiceThenAccepted(t *testing.T) {
 	conn := station(t, c, v, "GO-ERR", 0, nil)
 	for i := range 3 {
 		_, err := conn.Call(ctxT(t), "TransactionEvent", txEvent("TX-1", 0, ""))
-		var oe *ocpp.Error
-		if i < 2 && (!errors.As(err, &oe) || oe.Code != ocpp.InternalError) {
+		var oe *rpc.Error
+		if i < 2 && (!errors.As(err, &oe) || oe.Code != rpc.InternalError) {
 			t.Fatalf("attempt %d: %v, want CALLERROR InternalError", i, err)
 		}
 		if i == 2 && err != nil {
@@ -276,7 +275,7 @@ func answering(answers map[string]string) rpc.Handler {
 	return func(_ context.Context, action string, _ json.RawMessage) (any, error) {
 		a, ok := answers[action]
 		if !ok {
-			return nil, ocpp.Errorf(ocpp.NotImplemented, "%s", action)
+			return nil, rpc.Errorf(rpc.NotImplemented, "%s", action)
 		}
 		return json.RawMessage(a), nil
 	}

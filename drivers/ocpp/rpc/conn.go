@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
 
 // Errors a Conn reports. Every reason a Conn closes wraps ErrClosed.
@@ -165,7 +164,7 @@ func (c *Conn) closeWith(err error) {
 
 // Call sends a CALL and waits for its CALLRESULT payload. request is
 // []byte / json.RawMessage (sent as is) or a value for json.Marshal. A
-// received CALLERROR is returned as *ocpp.Error; no answer within
+// received CALLERROR is returned as *Error; no answer within
 // MessageTimeout is ErrTimeout, and a result arriving later is dropped.
 // Calls made while another is outstanding wait, in order.
 func (c *Conn) Call(ctx context.Context, action string, request any) (json.RawMessage, error) {
@@ -223,7 +222,7 @@ func (c *Conn) observeCall(action string, r callResult, sent time.Time) {
 	code := ""
 	switch r.result {
 	case ResultCallError:
-		var oe *ocpp.Error
+		var oe *Error
 		if errors.As(r.err, &oe) {
 			code = string(oe.Code)
 		}
@@ -358,11 +357,11 @@ func marshalPayload(request any) ([]byte, error) {
 	return b, nil
 }
 
-// asOCPPError keeps an *ocpp.Error and wraps anything else with fallback.
-func asOCPPError(err error, fallback ocpp.ErrorCode) *ocpp.Error {
-	var oe *ocpp.Error
+// asOCPPError keeps an *Error and wraps anything else with fallback.
+func asOCPPError(err error, fallback ErrorCode) *Error {
+	var oe *Error
 	if errors.As(err, &oe) {
 		return oe
 	}
-	return &ocpp.Error{Code: fallback, Description: err.Error()}
+	return &Error{Code: fallback, Description: err.Error()}
 }

@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
 
 const bootReq = `{"reason":"PowerUp","chargingStation":{"model":"M1","vendorName":"V"}}`
@@ -22,7 +20,7 @@ func TestRoundTripOwnServer(t *testing.T) {
 	var gotBoot atomic.Value
 	srv := &Server{Options: Options{Validator: v, Handler: func(_ context.Context, action string, p json.RawMessage) (any, error) {
 		if action != "BootNotification" {
-			return nil, ocpp.Errorf(ocpp.NotImplemented, "%s", action)
+			return nil, Errorf(NotImplemented, "%s", action)
 		}
 		gotBoot.Store(string(p))
 		return map[string]any{"currentTime": "2026-01-01T00:00:00Z", "interval": 300, "status": "Accepted"}, nil
@@ -58,21 +56,21 @@ func TestHandlerErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler Handler
-		want    ocpp.ErrorCode
+		want    ErrorCode
 	}{
 		{"ocpp error passes through", func(context.Context, string, json.RawMessage) (any, error) {
-			return nil, ocpp.Errorf(ocpp.NotSupported, "no smart charging")
-		}, ocpp.NotSupported},
+			return nil, Errorf(NotSupported, "no smart charging")
+		}, NotSupported},
 		{"plain error is InternalError", func(context.Context, string, json.RawMessage) (any, error) {
 			return nil, errors.New("disk on fire")
-		}, ocpp.InternalError},
+		}, InternalError},
 		{"panic is InternalError", func(context.Context, string, json.RawMessage) (any, error) {
 			panic("boom")
-		}, ocpp.InternalError},
+		}, InternalError},
 		{"invalid own response is InternalError", func(context.Context, string, json.RawMessage) (any, error) {
 			return map[string]string{"status": "Maybe"}, nil
-		}, ocpp.InternalError},
-		{"no handler is NotImplemented", nil, ocpp.NotImplemented},
+		}, InternalError},
+		{"no handler is NotImplemented", nil, NotImplemented},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,7 +84,7 @@ func TestHandlerErrors(t *testing.T) {
 					t.Fatalf("got %q (%v), want %q", got, err, tc.want)
 				}
 			}
-			if tc.want == ocpp.InternalError {
+			if tc.want == InternalError {
 				log.waitFor(t, "action=Reset") // the failure is logged on the station
 			}
 		})
@@ -94,22 +92,22 @@ func TestHandlerErrors(t *testing.T) {
 }
 
 // TestReceivedCallError checks that a peer's CALLERROR, in either
-// spelling, becomes an *ocpp.Error with its details.
+// spelling, becomes an *Error with its details.
 func TestReceivedCallError(t *testing.T) {
 	url, peers := startRawPeer(t, true)
 	st := dialStation(t, url, "CS-E", Options{})
 	peer := recvConn(t, peers)
 	for _, tc := range []struct{ sent, want string }{
-		{"FormationViolation", string(ocpp.FormatViolation)},
-		{"OccurrenceConstraintViolation", string(ocpp.OccurrenceConstraintViolation)},
-		{"Weird", string(ocpp.GenericError)},
+		{"FormationViolation", string(FormatViolation)},
+		{"OccurrenceConstraintViolation", string(OccurrenceConstraintViolation)},
+		{"Weird", string(GenericError)},
 	} {
 		errc := make(chan error, 1)
 		go func() { _, err := st.Call(context.Background(), "Heartbeat", nil); errc <- err }()
 		call := peer.read(t)
 		peer.write(t, fmt.Sprintf(`[4,%s,%q,"nope",{"field":"x"}]`, call[1], tc.sent))
 		err := <-errc
-		var oe *ocpp.Error
+		var oe *Error
 		if !errors.As(err, &oe) || string(oe.Code) != tc.want || oe.Details["field"] != "x" {
 			t.Fatalf("sent %s: got %#v, want code %s with details", tc.sent, err, tc.want)
 		}
@@ -261,7 +259,7 @@ func TestOwnRequestValidated(t *testing.T) {
 	st := dialStation(t, url, "CS-V", Options{Validator: v})
 	peer := recvConn(t, peers)
 	_, err := st.Call(testCtx(t), "BootNotification", []byte(`{"reason":"PowerUp"}`))
-	if codeOf(err) != ocpp.OccurrenceConstraintViolation {
+	if codeOf(err) != OccurrenceConstraintViolation {
 		t.Fatalf("got %v, want OccurrenceConstraintViolation", err)
 	}
 	if _, err := st.Call(testCtx(t), "BootNotification", []byte(`[1]`)); err == nil {

@@ -25,8 +25,9 @@ var (
 	ErrNotFound = errors.New("rpc: CSMS does not know this station (HTTP 404)")
 	// ErrHandshake: any other HTTP answer than 101.
 	ErrHandshake = errors.New("rpc: WebSocket handshake refused")
-	// ErrSubprotocol: the CSMS did not select ocpp2.0.1.
-	ErrSubprotocol = errors.New("rpc: CSMS did not select subprotocol " + Subprotocol)
+	// ErrSubprotocol: the CSMS did not select the subprotocol offered
+	// (Options.Subprotocol).
+	ErrSubprotocol = errors.New("rpc: CSMS did not select the subprotocol offered")
 	// ErrTLSCertificate: the CSMS certificate failed verification: unknown
 	// root, expired, wrong host name or CN, or a wildcard not allowed
 	// (InvalidCsmsCertificate).
@@ -82,7 +83,7 @@ func Dial(ctx context.Context, o DialOptions) (*Conn, *http.Response, error) {
 		Proxy:            http.ProxyFromEnvironment,
 		HandshakeTimeout: o.HandshakeTimeout,
 		TLSClientConfig:  tlsConf,
-		Subprotocols:     []string{Subprotocol},
+		Subprotocols:     []string{opts.Subprotocol},
 		WriteBufferPool:  writeBuffers,
 		NetDialContext:   o.NetDialContext,
 	}
@@ -101,9 +102,9 @@ func Dial(ctx context.Context, o DialOptions) (*Conn, *http.Response, error) {
 	if err != nil {
 		return nil, resp, classifyDialError(target, resp, err)
 	}
-	if ws.Subprotocol() != Subprotocol {
+	if ws.Subprotocol() != opts.Subprotocol {
 		_ = ws.Close()
-		return nil, resp, fmt.Errorf("%w: %s answered %q", ErrSubprotocol, target, ws.Subprotocol())
+		return nil, resp, fmt.Errorf("%w: %s answered %q to %q", ErrSubprotocol, target, ws.Subprotocol(), opts.Subprotocol)
 	}
 	c := newConn(ws, o.StationID, opts)
 	c.start()

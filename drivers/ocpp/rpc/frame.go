@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"sync/atomic"
-
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
 
 // Message type numbers (Part 4 §4.1.3).
@@ -46,7 +44,7 @@ type frame struct {
 type frameError struct {
 	ID    string
 	Reply bool
-	Err   *ocpp.Error
+	Err   *Error
 }
 
 func (e *frameError) Error() string { return "rpc: bad frame: " + e.Err.Error() }
@@ -82,7 +80,7 @@ func decodeFrame(data []byte) (frame, *frameError) {
 	case typeCallError:
 		return decodeCallError(f, elems, id, idOK)
 	default:
-		e := &ocpp.Error{Code: ocpp.MessageTypeNotSupported,
+		e := &Error{Code: MessageTypeNotSupported,
 			Description: fmt.Sprintf("messageTypeId %d is not supported", f.Type)}
 		return frame{}, &frameError{ID: id, Reply: true, Err: e}
 	}
@@ -99,7 +97,7 @@ func decodeCall(f frame, elems []json.RawMessage, id string, idOK bool) (frame, 
 		return frame{}, rpcErr(id, true, "CALL action %s is not a non-empty string", clip(elems[2]))
 	}
 	if !isObject(elems[3]) {
-		e := ocpp.Errorf(ocpp.FormatViolation, "%s payload is not a JSON object", f.Action)
+		e := Errorf(FormatViolation, "%s payload is not a JSON object", f.Action)
 		return frame{}, &frameError{ID: id, Reply: true, Err: e}
 	}
 	f.ID, f.Payload = id, elems[3]
@@ -118,7 +116,7 @@ func decodeCallError(f frame, elems []json.RawMessage, id string, idOK bool) (fr
 }
 
 func rpcErr(id string, reply bool, format string, args ...any) *frameError {
-	return &frameError{ID: id, Reply: reply, Err: ocpp.Errorf(ocpp.RpcFrameworkError, format, args...)}
+	return &frameError{ID: id, Reply: reply, Err: Errorf(RpcFrameworkError, format, args...)}
 }
 
 // readIDStrict accepts only what Part 4 allows as a messageId.
@@ -198,7 +196,7 @@ func appendResult(b []byte, id string, payload []byte) []byte {
 	return append(b, ']')
 }
 
-func appendError(b []byte, id string, e *ocpp.Error) []byte {
+func appendError(b []byte, id string, e *Error) []byte {
 	b = append(b, "[4,"...)
 	b = appendString(b, id)
 	b = append(b, ',')

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 	"github.com/ocppgw/ocppgw/internal/memcheck"
 )
 
@@ -16,36 +15,36 @@ func TestDecodeFrame(t *testing.T) {
 		in        string
 		wantType  int
 		wantID    string
-		wantCode  ocpp.ErrorCode // "" means the frame decodes
+		wantCode  ErrorCode // "" means the frame decodes
 		wantReply bool
 	}{
 		{"call", `[2,"a1","Heartbeat",{}]`, typeCall, "a1", "", false},
 		{"call with spaces", ` [ 2 , "a1" , "Heartbeat" , { "x" : 1 } ] `, typeCall, "a1", "", false},
 		{"result", `[3,"a1",{"currentTime":"x"}]`, typeCallResult, "a1", "", false},
 		{"error", `[4,"a1","NotImplemented","no",{}]`, typeCallError, "a1", "", false},
-		{"not json", `hello`, 0, unknownID, ocpp.RpcFrameworkError, true},
-		{"not array", `{"a":1}`, 0, unknownID, ocpp.RpcFrameworkError, true},
-		{"truncated", `[2,"a1","Heartbeat",{`, 0, unknownID, ocpp.RpcFrameworkError, true},
-		{"too short", `[2,"a1"]`, 0, "a1", ocpp.RpcFrameworkError, true},
-		{"only type", `[2]`, 0, unknownID, ocpp.RpcFrameworkError, true},
-		{"only unknown type", `[9]`, 0, unknownID, ocpp.MessageTypeNotSupported, true},
-		{"empty", `[]`, 0, unknownID, ocpp.RpcFrameworkError, true},
-		{"result too short", `[3,"a1"]`, 0, "a1", ocpp.RpcFrameworkError, false},
-		{"type not number", `["2","a1","Heartbeat",{}]`, 0, "a1", ocpp.RpcFrameworkError, true},
-		{"unknown type", `[5,"a1","Heartbeat",{}]`, 0, "a1", ocpp.MessageTypeNotSupported, true},
-		{"unknown type no id", `[7,1,2]`, 0, unknownID, ocpp.MessageTypeNotSupported, true},
-		{"call 3 elems", `[2,"a1","Heartbeat"]`, 0, "a1", ocpp.RpcFrameworkError, true},
-		{"call 5 elems", `[2,"a1","Heartbeat",{},1]`, 0, "a1", ocpp.RpcFrameworkError, true},
-		{"call numeric id", `[2,17,"Heartbeat",{}]`, 0, unknownID, ocpp.RpcFrameworkError, true},
-		{"call id too long", `[2,"` + long + `","Heartbeat",{}]`, 0, unknownID, ocpp.RpcFrameworkError, true},
-		{"call action not string", `[2,"a1",5,{}]`, 0, "a1", ocpp.RpcFrameworkError, true},
-		{"call empty action", `[2,"a1","",{}]`, 0, "a1", ocpp.RpcFrameworkError, true},
-		{"call payload array", `[2,"a1","Heartbeat",[]]`, 0, "a1", ocpp.FormatViolation, true},
-		{"call payload null", `[2,"a1","Heartbeat",null]`, 0, "a1", ocpp.FormatViolation, true},
-		{"result 4 elems", `[3,"a1",{},{}]`, 0, "a1", ocpp.RpcFrameworkError, false},
-		{"result numeric id", `[3,1,{}]`, 0, unknownID, ocpp.RpcFrameworkError, false},
-		{"error 4 elems", `[4,"a1","X","y"]`, 0, "a1", ocpp.RpcFrameworkError, false},
-		{"error code not string", `[4,"a1",1,"y",{}]`, 0, "a1", ocpp.RpcFrameworkError, false},
+		{"not json", `hello`, 0, unknownID, RpcFrameworkError, true},
+		{"not array", `{"a":1}`, 0, unknownID, RpcFrameworkError, true},
+		{"truncated", `[2,"a1","Heartbeat",{`, 0, unknownID, RpcFrameworkError, true},
+		{"too short", `[2,"a1"]`, 0, "a1", RpcFrameworkError, true},
+		{"only type", `[2]`, 0, unknownID, RpcFrameworkError, true},
+		{"only unknown type", `[9]`, 0, unknownID, MessageTypeNotSupported, true},
+		{"empty", `[]`, 0, unknownID, RpcFrameworkError, true},
+		{"result too short", `[3,"a1"]`, 0, "a1", RpcFrameworkError, false},
+		{"type not number", `["2","a1","Heartbeat",{}]`, 0, "a1", RpcFrameworkError, true},
+		{"unknown type", `[5,"a1","Heartbeat",{}]`, 0, "a1", MessageTypeNotSupported, true},
+		{"unknown type no id", `[7,1,2]`, 0, unknownID, MessageTypeNotSupported, true},
+		{"call 3 elems", `[2,"a1","Heartbeat"]`, 0, "a1", RpcFrameworkError, true},
+		{"call 5 elems", `[2,"a1","Heartbeat",{},1]`, 0, "a1", RpcFrameworkError, true},
+		{"call numeric id", `[2,17,"Heartbeat",{}]`, 0, unknownID, RpcFrameworkError, true},
+		{"call id too long", `[2,"` + long + `","Heartbeat",{}]`, 0, unknownID, RpcFrameworkError, true},
+		{"call action not string", `[2,"a1",5,{}]`, 0, "a1", RpcFrameworkError, true},
+		{"call empty action", `[2,"a1","",{}]`, 0, "a1", RpcFrameworkError, true},
+		{"call payload array", `[2,"a1","Heartbeat",[]]`, 0, "a1", FormatViolation, true},
+		{"call payload null", `[2,"a1","Heartbeat",null]`, 0, "a1", FormatViolation, true},
+		{"result 4 elems", `[3,"a1",{},{}]`, 0, "a1", RpcFrameworkError, false},
+		{"result numeric id", `[3,1,{}]`, 0, unknownID, RpcFrameworkError, false},
+		{"error 4 elems", `[4,"a1","X","y"]`, 0, "a1", RpcFrameworkError, false},
+		{"error code not string", `[4,"a1",1,"y",{}]`, 0, "a1", RpcFrameworkError, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,7 +73,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 	odd := "quote\" back\\ <tag> ü \n"
 	call := appendCall(nil, "id1", "Boot\"Notification", []byte(`{"a":1}`))
 	res := appendResult(nil, "id2", []byte(`{}`))
-	cerr := appendError(nil, "id3", &ocpp.Error{Code: ocpp.NotSupported, Description: odd,
+	cerr := appendError(nil, "id3", &Error{Code: NotSupported, Description: odd,
 		Details: map[string]any{"k": "v"}})
 	for _, b := range [][]byte{call, res, cerr} {
 		if !json.Valid(b) {
@@ -164,7 +163,7 @@ func FuzzDecodeFrame(f *testing.F) {
 		case typeCallResult:
 			again = appendResult(nil, fr.ID, fr.Payload)
 		case typeCallError:
-			again = appendError(nil, fr.ID, &ocpp.Error{Code: ocpp.ErrorCode(fr.Code), Description: fr.Description})
+			again = appendError(nil, fr.ID, &Error{Code: ErrorCode(fr.Code), Description: fr.Description})
 		default:
 			t.Fatalf("decoded unknown type %d from %q", fr.Type, data)
 		}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
 
 // TestMalformedFrames sends the station every kind of bad frame and checks
@@ -20,22 +19,22 @@ func TestMalformedFrames(t *testing.T) {
 		name   string
 		frame  string
 		binary bool
-		wantID string         // "" means the frame must be dropped
-		want   ocpp.ErrorCode // the CALLERROR code otherwise
+		wantID string    // "" means the frame must be dropped
+		want   ErrorCode // the CALLERROR code otherwise
 	}{
-		{"not JSON", `this is not json`, false, unknownID, ocpp.RpcFrameworkError},
-		{"JSON but not an array", `{"hello":1}`, false, unknownID, ocpp.RpcFrameworkError},
-		{"CALL with 3 elements", `[2,"m1","Reset"]`, false, "m1", ocpp.RpcFrameworkError},
-		{"CALL with 5 elements", `[2,"m2","Reset",{"type":"OnIdle"},{}]`, false, "m2", ocpp.RpcFrameworkError},
-		{"CALL id not a string", `[2,42,"Reset",{"type":"OnIdle"}]`, false, unknownID, ocpp.RpcFrameworkError},
-		{"unknown message type", `[7,"m3","Reset",{}]`, false, "m3", ocpp.MessageTypeNotSupported},
-		{"payload not an object", `[2,"m4","Reset","Immediate"]`, false, "m4", ocpp.FormatViolation},
-		{"field of wrong type", `[2,"m5","Reset",{"type":5}]`, false, "m5", ocpp.TypeConstraintViolation},
-		{"missing required field", `[2,"m6","Reset",{}]`, false, "m6", ocpp.OccurrenceConstraintViolation},
-		{"over-long string", `[2,"m7","DataTransfer",{"vendorId":"` + strings.Repeat("v", 256) + `"}]`, false, "m7", ocpp.FormatViolation},
-		{"unknown property", `[2,"m8","Reset",{"type":"OnIdle","x":1}]`, false, "m8", ocpp.PropertyConstraintViolation},
-		{"unknown action", `[2,"m9","FlyToTheMoon",{}]`, false, "m9", ocpp.NotImplemented},
-		{"1 MiB CALL", oneMiB, false, "big", ocpp.FormatViolation},
+		{"not JSON", `this is not json`, false, unknownID, RpcFrameworkError},
+		{"JSON but not an array", `{"hello":1}`, false, unknownID, RpcFrameworkError},
+		{"CALL with 3 elements", `[2,"m1","Reset"]`, false, "m1", RpcFrameworkError},
+		{"CALL with 5 elements", `[2,"m2","Reset",{"type":"OnIdle"},{}]`, false, "m2", RpcFrameworkError},
+		{"CALL id not a string", `[2,42,"Reset",{"type":"OnIdle"}]`, false, unknownID, RpcFrameworkError},
+		{"unknown message type", `[7,"m3","Reset",{}]`, false, "m3", MessageTypeNotSupported},
+		{"payload not an object", `[2,"m4","Reset","Immediate"]`, false, "m4", FormatViolation},
+		{"field of wrong type", `[2,"m5","Reset",{"type":5}]`, false, "m5", TypeConstraintViolation},
+		{"missing required field", `[2,"m6","Reset",{}]`, false, "m6", OccurrenceConstraintViolation},
+		{"over-long string", `[2,"m7","DataTransfer",{"vendorId":"` + strings.Repeat("v", 256) + `"}]`, false, "m7", FormatViolation},
+		{"unknown property", `[2,"m8","Reset",{"type":"OnIdle","x":1}]`, false, "m8", PropertyConstraintViolation},
+		{"unknown action", `[2,"m9","FlyToTheMoon",{}]`, false, "m9", NotImplemented},
+		{"1 MiB CALL", oneMiB, false, "big", FormatViolation},
 		{"CALLRESULT for unknown id", `[3,"nobody",{}]`, false, "", ""},
 		{"CALLERROR for unknown id", `[4,"nobody","GenericError","",{}]`, false, "", ""},
 		{"malformed CALLRESULT", `[3,"x"]`, false, "", ""},
@@ -96,7 +95,7 @@ func TestHugeFrameKeepsLink(t *testing.T) {
 	for _, size := range []int{128 << 10, 1 << 20, 5 << 20} {
 		id := fmt.Sprintf("big%d", size)
 		peer.write(t, `[2,"`+id+`","Reset",{"d":"`+strings.Repeat("x", size)+`"}]`)
-		if got := peer.read(t); str(t, got[1]) != id || str(t, got[2]) != string(ocpp.FormatViolation) {
+		if got := peer.read(t); str(t, got[1]) != id || str(t, got[2]) != string(FormatViolation) {
 			t.Fatalf("%d-byte frame answered %s, want FormatViolation for %s", size, got, id)
 		}
 	}
@@ -130,7 +129,7 @@ func TestTooManyQueuedCalls(t *testing.T) {
 	peer.write(t, `[2,"q2","Reset",{}]`)
 	peer.write(t, `[2,"q3","Reset",{}]`)
 	got := peer.read(t)
-	if str(t, got[1]) != "q3" || str(t, got[2]) != string(ocpp.RpcFrameworkError) {
+	if str(t, got[1]) != "q3" || str(t, got[2]) != string(RpcFrameworkError) {
 		t.Fatalf("overflow answered %s, want RpcFrameworkError for q3", got)
 	}
 	close(release)

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
 
 // recorder is an Observer that keeps what it was told.
@@ -48,7 +46,7 @@ func TestObserver(t *testing.T) {
 			if action == "Reset" {
 				return map[string]string{"status": "Accepted"}, nil
 			}
-			return nil, ocpp.Errorf(ocpp.NotSupported, "no %s", action)
+			return nil, Errorf(NotSupported, "no %s", action)
 		}})
 	peer := recvConn(t, peers)
 	answer := func(action, reply string) error {
@@ -63,7 +61,7 @@ func TestObserver(t *testing.T) {
 	if err := answer("Heartbeat", `[3,%q,{"currentTime":"2026-01-01T00:00:00Z"}]`); err != nil {
 		t.Fatalf("Heartbeat: %v", err)
 	}
-	var oe *ocpp.Error
+	var oe *Error
 	if err := answer("Authorize", `[4,%q,"SecurityError","no",{}]`); !errors.As(err, &oe) {
 		t.Fatalf("Authorize: %v, want a CALLERROR", err)
 	}

@@ -8,18 +8,21 @@ import (
 	"time"
 )
 
-// Subprotocol is the only WebSocket subprotocol this package speaks.
+// Subprotocol is OCPP 2.0.1's WebSocket subprotocol (Part 4 §3.1.2), the
+// one a Conn speaks when Options.Subprotocol is empty. OCPP-J framing and
+// the CALLERROR codes are shared by the OCPP versions, so another version
+// (e.g. "ocpp1.6") reuses this package by naming its own.
 const Subprotocol = "ocpp2.0.1"
 
 // Handler answers an incoming CALL. The payload is the raw JSON object,
 // already accepted by the Validator. The response may be []byte or
 // json.RawMessage (sent as is) or any value json.Marshal accepts; nil means
-// an empty object. Returning an *ocpp.Error sends that CALLERROR; any other
+// an empty object. Returning an *Error sends that CALLERROR; any other
 // error sends InternalError without leaking its text to the peer.
 type Handler func(ctx context.Context, action string, payload json.RawMessage) (response any, err error)
 
 // Validator checks payloads against the message schemas. Errors should be
-// *ocpp.Error carrying the Part 4 code (FormatViolation,
+// *Error carrying the Part 4 code (FormatViolation,
 // OccurrenceConstraintViolation, ...); an unknown action is NotImplemented.
 // A plain error is treated as FormatViolation.
 type Validator interface {
@@ -67,6 +70,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Observer learns how each CALL ended, for metrics; nil: none.
 	Observer Observer
+	// Subprotocol is the WebSocket subprotocol Dial offers and Server
+	// requires; empty means Subprotocol (ocpp2.0.1).
+	Subprotocol string
+	// Redact returns a frame fit for the TRACE log, its secrets (tokens,
+	// passwords) replaced; they depend on the version's messages. Nil
+	// logs only each frame's size.
+	Redact func(frame []byte) []byte
 }
 
 // Results an Observer is told, for each CALL either end sent.
@@ -112,6 +122,9 @@ func (o Options) normalize() (Options, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Subprotocol == "" {
+		o.Subprotocol = Subprotocol
 	}
 	return o, nil
 }

@@ -10,7 +10,6 @@ import (
 	"net"
 
 	"github.com/gorilla/websocket"
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 )
 
 // readLoop is the Conn's one permanent goroutine: it reads, decodes and
@@ -86,7 +85,7 @@ func (c *Conn) rejectOversized(prefix []byte, size int64) {
 	if !isCall {
 		return
 	}
-	e := ocpp.Errorf(ocpp.FormatViolation, "frame of %d bytes exceeds the limit of %d bytes", size, c.opts.MaxMessageSize)
+	e := Errorf(FormatViolation, "frame of %d bytes exceeds the limit of %d bytes", size, c.opts.MaxMessageSize)
 	_ = c.send(appendError(nil, id, e))
 }
 
@@ -143,7 +142,7 @@ func (c *Conn) deliver(f frame) {
 	c.mu.Unlock()
 	if f.Type == typeCallResult {
 		if !isObject(f.Payload) {
-			p.result <- callResult{err: ocpp.Errorf(ocpp.FormatViolation, "%s result is not a JSON object", p.action), result: ResultInvalid}
+			p.result <- callResult{err: Errorf(FormatViolation, "%s result is not a JSON object", p.action), result: ResultInvalid}
 			return
 		}
 		p.result <- callResult{payload: f.Payload, result: ResultOK}
@@ -152,9 +151,9 @@ func (c *Conn) deliver(f frame) {
 	p.result <- callResult{err: callError(f), result: ResultCallError}
 }
 
-func callError(f frame) *ocpp.Error {
-	code, known := ocpp.ParseErrorCode(f.Code)
-	e := &ocpp.Error{Code: code, Description: f.Description}
+func callError(f frame) *Error {
+	code, known := ParseErrorCode(f.Code)
+	e := &Error{Code: code, Description: f.Description}
 	if !known {
 		e.Description = fmt.Sprintf("%s (code %q)", f.Description, f.Code)
 	}
@@ -172,7 +171,7 @@ func (c *Conn) enqueue(f frame) {
 	if len(c.inbox) >= c.opts.MaxQueuedCalls {
 		c.mu.Unlock()
 		c.rejectFrame(&frameError{ID: f.ID, Reply: true,
-			Err: ocpp.Errorf(ocpp.RpcFrameworkError, "%d CALLs already wait for an answer", c.opts.MaxQueuedCalls)})
+			Err: Errorf(RpcFrameworkError, "%d CALLs already wait for an answer", c.opts.MaxQueuedCalls)})
 		return
 	}
 	c.inbox = append(c.inbox, f)
@@ -217,24 +216,24 @@ func (c *Conn) answer(f frame) {
 }
 
 // dispatch validates, runs the handler and validates its answer.
-func (c *Conn) dispatch(f frame) ([]byte, func(), *ocpp.Error) {
+func (c *Conn) dispatch(f frame) ([]byte, func(), *Error) {
 	if v := c.opts.Validator; v != nil {
 		if err := v.ValidateRequest(f.Action, f.Payload); err != nil {
-			return nil, nil, asOCPPError(err, ocpp.FormatViolation)
+			return nil, nil, asOCPPError(err, FormatViolation)
 		}
 	}
 	hp := c.handler.Load()
 	if hp == nil {
-		return nil, nil, ocpp.Errorf(ocpp.NotImplemented, "%s is not implemented", f.Action)
+		return nil, nil, Errorf(NotImplemented, "%s is not implemented", f.Action)
 	}
 	resp, err := c.runHandler(*hp, f)
 	if err != nil {
-		var oe *ocpp.Error
+		var oe *Error
 		if errors.As(err, &oe) {
 			return nil, nil, oe
 		}
 		c.opts.Logger.Error("rpc: handler failed", "station", c.station, "action", f.Action, "error", err)
-		return nil, nil, ocpp.Errorf(ocpp.InternalError, "%s failed", f.Action)
+		return nil, nil, Errorf(InternalError, "%s failed", f.Action)
 	}
 	var then func()
 	if r, ok := resp.(Reply); ok {
@@ -247,7 +246,7 @@ func (c *Conn) dispatch(f frame) ([]byte, func(), *ocpp.Error) {
 	if err != nil {
 		c.opts.Logger.Error("rpc: own response invalid, sent InternalError", "station", c.station,
 			"action", f.Action, "error", err)
-		return nil, nil, ocpp.Errorf(ocpp.InternalError, "%s response failed validation", f.Action)
+		return nil, nil, Errorf(InternalError, "%s response failed validation", f.Action)
 	}
 	return b, then, nil
 }

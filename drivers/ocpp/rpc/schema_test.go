@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ocppgw/ocppgw/drivers/ocpp"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/ocaschema"
 )
 
@@ -49,25 +48,25 @@ func withCode(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, ocaschema.ErrNoSchema):
-		return ocpp.Errorf(ocpp.NotImplemented, "%v", err)
+		return Errorf(NotImplemented, "%v", err)
 	case errors.As(err, &se):
-		return ocpp.Errorf(keywordCode(se.Keyword), "%v", err)
+		return Errorf(keywordCode(se.Keyword), "%v", err)
 	default:
 		return err
 	}
 }
 
 // keywordCode maps a schema keyword; "" (not JSON) is a FormatViolation.
-func keywordCode(keyword string) ocpp.ErrorCode {
+func keywordCode(keyword string) ErrorCode {
 	switch keyword {
 	case "type":
-		return ocpp.TypeConstraintViolation
+		return TypeConstraintViolation
 	case "required", "minItems", "maxItems":
-		return ocpp.OccurrenceConstraintViolation
+		return OccurrenceConstraintViolation
 	case "additionalProperties", "pattern":
-		return ocpp.PropertyConstraintViolation
+		return PropertyConstraintViolation
 	default:
-		return ocpp.FormatViolation
+		return FormatViolation
 	}
 }
 
@@ -76,13 +75,13 @@ func TestOAValidatorMapsKeywords(t *testing.T) {
 	tests := []struct {
 		name    string
 		payload string
-		want    ocpp.ErrorCode
+		want    ErrorCode
 	}{
 		{"valid", `{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"}}`, ""},
-		{"missing required", `{"reason":"PowerUp"}`, ocpp.OccurrenceConstraintViolation},
-		{"wrong type", `{"reason":"PowerUp","chargingStation":{"model":5,"vendorName":"V"}}`, ocpp.TypeConstraintViolation},
-		{"too long", `{"reason":"PowerUp","chargingStation":{"model":"` + strings.Repeat("m", 21) + `","vendorName":"V"}}`, ocpp.FormatViolation},
-		{"extra field", `{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"},"x":1}`, ocpp.PropertyConstraintViolation},
+		{"missing required", `{"reason":"PowerUp"}`, OccurrenceConstraintViolation},
+		{"wrong type", `{"reason":"PowerUp","chargingStation":{"model":5,"vendorName":"V"}}`, TypeConstraintViolation},
+		{"too long", `{"reason":"PowerUp","chargingStation":{"model":"` + strings.Repeat("m", 21) + `","vendorName":"V"}}`, FormatViolation},
+		{"extra field", `{"reason":"PowerUp","chargingStation":{"model":"M","vendorName":"V"},"x":1}`, PropertyConstraintViolation},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,18 +91,18 @@ func TestOAValidatorMapsKeywords(t *testing.T) {
 			}
 		})
 	}
-	if got := codeOf(v.ValidateRequest("NoSuchAction", []byte(`{}`))); got != ocpp.NotImplemented {
+	if got := codeOf(v.ValidateRequest("NoSuchAction", []byte(`{}`))); got != NotImplemented {
 		t.Fatalf("unknown action: code %q, want NotImplemented", got)
 	}
 }
 
-func codeOf(err error) ocpp.ErrorCode {
-	var oe *ocpp.Error
+func codeOf(err error) ErrorCode {
+	var oe *Error
 	if errors.As(err, &oe) {
 		return oe.Code
 	}
 	if err != nil {
-		return "non-ocpp error: " + ocpp.ErrorCode(err.Error())
+		return "non-ocpp error: " + ErrorCode(err.Error())
 	}
 	return ""
 }

@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,7 +46,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	up := websocket.Upgrader{
-		Subprotocols:    []string{Subprotocol},
+		Subprotocols:    []string{opts.Subprotocol},
 		CheckOrigin:     s.CheckOrigin,
 		WriteBufferPool: writeBuffers,
 	}
@@ -59,9 +58,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		opts.Logger.Warn("rpc: upgrade failed", "station", id, "error", err)
 		return
 	}
-	if ws.Subprotocol() != Subprotocol {
+	if ws.Subprotocol() != opts.Subprotocol {
 		// Part 4 §3.2: complete the handshake without the header, then close.
-		rejectSubprotocol(ws, opts.Logger, id, websocket.Subprotocols(r))
+		rejectSubprotocol(ws, opts, id, websocket.Subprotocols(r))
 		return
 	}
 	c := newConn(ws, id, opts)
@@ -72,10 +71,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.readLoop()
 }
 
-func rejectSubprotocol(ws *websocket.Conn, log *slog.Logger, id string, offered []string) {
-	log.Warn("rpc: station offered no ocpp2.0.1", "station", id, "offered", offered)
+func rejectSubprotocol(ws *websocket.Conn, opts Options, id string, offered []string) {
+	opts.Logger.Warn("rpc: station did not offer the subprotocol", "station", id, "want", opts.Subprotocol, "offered", offered)
 	_ = ws.WriteControl(websocket.CloseMessage,
-		websocket.FormatCloseMessage(websocket.CloseProtocolError, "subprotocol "+Subprotocol+" required"),
+		websocket.FormatCloseMessage(websocket.CloseProtocolError, "subprotocol "+opts.Subprotocol+" required"),
 		time.Now().Add(time.Second))
 	_ = ws.Close()
 }

@@ -1,27 +1,30 @@
-package rpc
+package rpc_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 	"github.com/ocppgw/ocppgw/internal/logging"
 	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestFrameTraceIsSwitchedPerStationAndRedacted: with the station at
 // debug no frame is logged; with ocpp/<id> at trace both directions are,
-// and the idToken in them is not.
+// and the idToken in them is not (the 2.0.1 redactor, as the station sets
+// it). It is an external test because drivers/ocpp imports rpc.
 func TestFrameTraceIsSwitchedPerStationAndRedacted(t *testing.T) {
 	var out testutil.Buffer
 	lg, err := logging.New(logging.Options{Levels: "debug", Stderr: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, peers := startRawPeer(t, true)
-	conn := dialStation(t, url, "CP042", Options{Logger: lg.With("station", "CP042")})
+	url, peers := rpc.StartRawPeer(t, true)
+	conn := rpc.DialStation(t, url, "CP042", rpc.Options{Logger: lg.With("station", "CP042"), Redact: ocpp.RedactFrame})
 	defer conn.Close()
-	peer := recvConn(t, peers)
+	peer := rpc.RecvPeer(t, peers)
 
 	call := func(token string) {
 		done := make(chan error, 1)
@@ -29,8 +32,8 @@ func TestFrameTraceIsSwitchedPerStationAndRedacted(t *testing.T) {
 			_, err := conn.Call(context.Background(), "Authorize", map[string]any{"idToken": map[string]string{"idToken": token, "type": "ISO14443"}})
 			done <- err
 		}()
-		elems := peer.read(t)
-		peer.write(t, `[3,`+string(elems[1])+`,{"idTokenInfo":{"status":"Accepted"}}]`)
+		elems := peer.Read(t)
+		peer.Write(t, `[3,`+string(elems[1])+`,{"idTokenInfo":{"status":"Accepted"}}]`)
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}

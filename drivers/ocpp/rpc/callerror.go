@@ -1,4 +1,4 @@
-package ocpp
+package rpc
 
 import "fmt"
 
