@@ -20,14 +20,6 @@ type Reconciler interface {
 	Reconcile(ctx context.Context, name string) (Result, error)
 }
 
-// ReconcilerFunc adapts a function to Reconciler.
-type ReconcilerFunc func(ctx context.Context, name string) (Result, error)
-
-// Reconcile calls f.
-func (f ReconcilerFunc) Reconcile(ctx context.Context, name string) (Result, error) {
-	return f(ctx, name)
-}
-
 // Result tells the controller what to do after a successful reconcile.
 type Result struct {
 	// RequeueAfter > 0 reconciles the name again after this long, for polling.

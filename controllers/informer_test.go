@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -53,21 +54,6 @@ func mustUpdate(t *testing.T, st *store.Store, kind, name string, spec map[strin
 	t.Helper()
 	if _, err := st.Update(newObj(kind, name, spec)); err != nil {
 		t.Fatalf("update %s/%s: %v", kind, name, err)
-	}
-}
-
-func eventually(t *testing.T, what string, check func() string) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for {
-		msg := check()
-		if msg == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s: %s", what, msg)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -159,7 +145,7 @@ func TestInformerSyncAndLiveEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"ADDED a", "ADDED b", "MODIFIED a", "ADDED c", "DELETED b"}
-	eventually(t, "live events", func() string {
+	testutil.Eventually(t, waitTimeout, "live events", func() string {
 		if got := rec.snapshot(); !slices.Equal(got, want) {
 			return fmt.Sprintf("events %v, want %v", got, want)
 		}
@@ -203,7 +189,7 @@ func TestInformerRewatchAfterFallingBehind(t *testing.T) {
 		rec.handle(ev)
 	})
 	runInformer(t, inf)
-	eventually(t, "sync", func() string {
+	testutil.Eventually(t, waitTimeout, "sync", func() string {
 		if !inf.HasSynced() {
 			return "not synced"
 		}
@@ -227,8 +213,8 @@ func TestInformerRewatchAfterFallingBehind(t *testing.T) {
 	mustCreate(t, st, "Template", "w", nil)
 	close(gate)
 
-	eventually(t, "cache to match the store after re-list", func() string { return sameAsStore(st, inf) })
-	eventually(t, "synthetic DELETED for z", func() string {
+	testutil.Eventually(t, waitTimeout, "cache to match the store after re-list", func() string { return sameAsStore(st, inf) })
+	testutil.Eventually(t, waitTimeout, "synthetic DELETED for z", func() string {
 		if !slices.Contains(rec.snapshot(), "DELETED z") {
 			return fmt.Sprintf("events %v", rec.snapshot())
 		}
@@ -239,7 +225,7 @@ func TestInformerRewatchAfterFallingBehind(t *testing.T) {
 	}
 	// Live events flow again on the new watch.
 	mustUpdate(t, st, "Template", "w", map[string]any{"v": 1})
-	eventually(t, "live event after re-watch", func() string {
+	testutil.Eventually(t, waitTimeout, "live event after re-watch", func() string {
 		if !slices.Contains(rec.snapshot(), "MODIFIED w") {
 			return fmt.Sprintf("events %v", rec.snapshot())
 		}
@@ -252,7 +238,7 @@ func TestInformerStopsWhenStoreCloses(t *testing.T) {
 	inf := NewInformer(st, "Template", testLogger(t))
 	done := make(chan error, 1)
 	go func() { done <- inf.Run(context.Background()) }()
-	eventually(t, "sync", func() string {
+	testutil.Eventually(t, waitTimeout, "sync", func() string {
 		if !inf.HasSynced() {
 			return "not synced"
 		}

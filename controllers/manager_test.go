@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -46,7 +47,7 @@ func (c *calls) count(name string) int {
 
 func waitCount(t *testing.T, c *calls, name string, n int) {
 	t.Helper()
-	eventually(t, fmt.Sprintf("%d reconciles of %s", n, name), func() string {
+	testutil.Eventually(t, waitTimeout, fmt.Sprintf("%d reconciles of %s", n, name), func() string {
 		if got := c.count(name); got < n {
 			return fmt.Sprintf("%d reconciles", got)
 		}
@@ -111,7 +112,7 @@ func TestManagerCleanShutdownLeavesNoGoroutines(t *testing.T) {
 	}
 	// Run returned only after its own goroutines exited; the store's watcher
 	// goroutines end on the same cancellation and may need a moment.
-	eventually(t, "goroutines to return to the baseline", func() string {
+	testutil.Eventually(t, waitTimeout, "goroutines to return to the baseline", func() string {
 		if n := runtime.NumGoroutine(); n > before {
 			return fmt.Sprintf("%d goroutines, %d before Run", n, before)
 		}
@@ -146,7 +147,7 @@ func TestControllerRetriesWithBackoffThenForgets(t *testing.T) {
 	// brings the next attempt.
 	for attempt, backoff := range []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond} {
 		waitCount(t, r, "c1", attempt+1)
-		eventually(t, "backoff timer", func() string {
+		testutil.Eventually(t, waitTimeout, "backoff timer", func() string {
 			if s := c.Stats(); s.Waiting != 1 {
 				return fmt.Sprintf("stats %+v", s)
 			}
@@ -158,7 +159,7 @@ func TestControllerRetriesWithBackoffThenForgets(t *testing.T) {
 		clock.Step(backoff)
 	}
 	waitCount(t, r, "c1", 4)
-	eventually(t, "success to reset the backoff", func() string {
+	testutil.Eventually(t, waitTimeout, "success to reset the backoff", func() string {
 		s := c.Stats()
 		if n := c.queue.NumRequeues("c1"); n != 0 || s.Waiting != 0 || s.Reconciles != 4 || s.Errors != 3 {
 			return fmt.Sprintf("NumRequeues %d, stats %+v", n, s)
@@ -181,7 +182,7 @@ func TestControllerTerminalErrorIsNotRetried(t *testing.T) {
 	mustCreate(t, st, "Charger", "c1", nil)
 	startManager(t, m)
 	waitCount(t, r, "c1", 1)
-	eventually(t, "the terminal failure to be recorded", func() string {
+	testutil.Eventually(t, waitTimeout, "the terminal failure to be recorded", func() string {
 		if s := c.Stats(); s.Errors != 1 {
 			return fmt.Sprintf("stats %+v", s)
 		}
@@ -212,7 +213,7 @@ func TestControllerRecoversPanicAndRequeuesAfter(t *testing.T) {
 	mustCreate(t, st, "Charger", "c1", nil)
 	startManager(t, m)
 	waitCount(t, r, "c1", 1)
-	eventually(t, "panic turned into a retry", func() string {
+	testutil.Eventually(t, waitTimeout, "panic turned into a retry", func() string {
 		if s := c.Stats(); s.Errors != 1 || s.Waiting != 1 {
 			return fmt.Sprintf("stats %+v", s)
 		}
@@ -220,7 +221,7 @@ func TestControllerRecoversPanicAndRequeuesAfter(t *testing.T) {
 	})
 	clock.Step(DefaultBaseDelay)
 	waitCount(t, r, "c1", 2)
-	eventually(t, "RequeueAfter timer", func() string {
+	testutil.Eventually(t, waitTimeout, "RequeueAfter timer", func() string {
 		if s := c.Stats(); s.Waiting != 1 || c.queue.NumRequeues("c1") != 0 {
 			return fmt.Sprintf("stats %+v", s)
 		}
@@ -241,7 +242,7 @@ func TestControllerWatchesMapsOtherKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	startManager(t, m)
-	eventually(t, "template informer synced", func() string {
+	testutil.Eventually(t, waitTimeout, "template informer synced", func() string {
 		if !m.Informer("Template").HasSynced() {
 			return "not synced"
 		}
@@ -288,7 +289,7 @@ func TestControllerNeverRunsANameTwiceAtOnce(t *testing.T) {
 	for v := range 30 {
 		mustUpdate(t, st, "Charger", fmt.Sprintf("c%d", v%3), map[string]any{"v": v})
 	}
-	eventually(t, "queue to drain", func() string {
+	testutil.Eventually(t, waitTimeout, "queue to drain", func() string {
 		if s := c.Stats(); s.Queued+s.Processing > 0 || r.count("c2") == 0 {
 			return fmt.Sprintf("stats %+v", s)
 		}

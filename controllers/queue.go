@@ -214,13 +214,6 @@ func (q *Queue) ShutDown() {
 	q.cond.Broadcast()
 }
 
-// ShuttingDown reports whether ShutDown was called.
-func (q *Queue) ShuttingDown() bool {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.shutdown
-}
-
 // Len returns the number of keys ready to be handed out.
 func (q *Queue) Len() int {
 	q.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -24,7 +25,7 @@ func TestManagerReadiness(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
-	eventually(t, "the manager to be ready", func() string {
+	testutil.Eventually(t, waitTimeout, "the manager to be ready", func() string {
 		if err := m.Ready(); err != nil {
 			return err.Error()
 		}

@@ -8,13 +8,13 @@ import (
 	"io"
 	"log"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
@@ -22,6 +22,7 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
 	sm "github.com/simonvetter/modbus"
@@ -74,13 +75,8 @@ func (p *peer) HandleInputRegisters(*sm.InputRegistersRequest) ([]uint16, error)
 
 func startPeer(t *testing.T, p *peer) (string, int) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, portText, _ := net.SplitHostPort(l.Addr().String())
-	l.Close()
-	port, _ := strconv.Atoi(portText)
+	port := testutil.FreeTCPPort(t)
+	portText := strconv.Itoa(port)
 	s, err := sm.NewServer(&sm.ServerConfiguration{URL: "tcp://127.0.0.1:" + portText, MaxClients: 4,
 		Logger: log.New(io.Discard, "", 0)}, p)
 	if err != nil {
@@ -107,7 +103,7 @@ func startGateway(t *testing.T) *gateway {
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
 	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, CompactInterval: -1,
-		EncryptionKey: key, Observer: reg.Store()})
+		EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds(), Observer: reg.Store()})
 	if err != nil {
 		t.Fatal(err)
 	}

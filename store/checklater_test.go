@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // eventLeafPage returns a live leaf page of the event log: loading the
@@ -47,7 +49,7 @@ func TestLargeFileIsCheckedInTheBackground(t *testing.T) {
 	}
 	wantRefused(t, path, ErrCorrupt)
 
-	var logs syncBuffer
+	var logs testutil.Buffer
 	s, err := Open(path, Options{NoSync: true, CompactInterval: -1, CheckInlineBytes: 1,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
@@ -96,7 +98,7 @@ func TestOpenWaitsForTheLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	var logs testutil.Buffer
 	opened := make(chan error, 1)
 	go func() {
 		s, err := Open(path, Options{NoSync: true, CompactInterval: -1, LockWait: time.Minute,

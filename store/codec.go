@@ -21,21 +21,21 @@ type eventDoc struct {
 }
 
 // encodeObject returns the objects-bucket value of o: its JSON, sealed for
-// the kinds sealedKind names.
+// the kinds Options.SealedKinds names.
 func (s *Store) encodeObject(o *v1alpha1.Object) ([]byte, error) {
 	v, err := json.Marshal(o)
 	if err != nil {
 		return nil, fmt.Errorf("store: encode %s: %w", o.Key(), err)
 	}
-	if !sealedKind(o.Kind) {
+	if !s.sealed[o.Kind] {
 		return v, nil
 	}
 	return s.sealer.seal(o.Kind, o.Metadata.Name, v)
 }
 
 // decodeObject reads an objects-bucket value. A sealed value is opened
-// whatever its kind; plain JSON is read as is, which is how Secrets stored
-// before encryption existed stay readable until their next write seals them.
+// whatever its kind; plain JSON is read as is, which is how objects of a
+// sealed kind stored before encryption existed stay readable until their next write seals them.
 func (s *Store) decodeObject(kind, name string, v []byte) (*v1alpha1.Object, error) {
 	if isSealed(v) {
 		var err error

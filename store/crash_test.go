@@ -14,16 +14,18 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
-// TestMain turns the test binary into a writer process when STORE_CRASH_DB is
+// TestMain checks for goroutines left running by the tests and turns the
+// test binary into a writer process when STORE_CRASH_DB is
 // set: TestKillNineLosesNoAcknowledgedWrite runs it and kills it with SIGKILL.
 func TestMain(m *testing.M) {
 	if path := os.Getenv("STORE_CRASH_DB"); path != "" {
 		crashWriter(path, os.Getenv("STORE_CRASH_PREFIX"))
 		return
 	}
-	os.Exit(m.Run())
+	os.Exit(testutil.RunCheckingLeaks(m))
 }
 
 // crashWriter writes until killed, printing each acknowledged write.

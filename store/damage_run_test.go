@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -17,7 +17,7 @@ import (
 // reports itself unhealthy and refuses writes, reads from the cache still
 // answer, and the process lives on.
 func TestDamagedPageAtRunTimeFailsTheRequest(t *testing.T) {
-	var logs syncBuffer
+	var logs testutil.Buffer
 	s, path := openTest(t, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	for i := range 300 {
 		if _, err := s.Create(obj("Charger", fmt.Sprintf("ch-%03d", i), `{"pad":"`+strings.Repeat("y", 100)+`"}`)); err != nil {
@@ -53,24 +53,6 @@ func TestDamagedPageAtRunTimeFailsTheRequest(t *testing.T) {
 		t.Fatalf("watch over the damaged page ended with %v, want ErrCorrupt saying how to restore", w.Err())
 	}
 	wantDamageFound(t, s, "ch-001", logs.String())
-}
-
-// syncBuffer is a log sink safe for the store's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // A file truncated under the running store: reading past its end faults,

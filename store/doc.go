@@ -26,24 +26,27 @@
 //     and every event younger than CompactKeepAge, but never more than
 //     CompactMaxEvents (100,000) events, so a flood cannot keep an hour of
 //     writes. It runs every CompactInterval.
-//   - Secrets, and only Secrets, are sealed at rest with Options.EncryptionKey
-//     (AES-256-GCM), in the objects bucket and in the event log alike. The
-//     sealed form is "ocppgw-enc:v1:" | key id (8 bytes, the start of
-//     SHA-256 over a label and the key) | random nonce (12 bytes) |
-//     ciphertext and tag of the object's JSON. The additional data is the
-//     header (prefix, version, key id) and "Secret/<name>", so a sealed value
-//     moved to another object, or altered, fails to open. In the objects
-//     bucket the value is the sealed bytes; a Secret's event is
+//   - The objects of Options.SealedKinds, and only those, are sealed at rest
+//     with Options.EncryptionKey (AES-256-GCM), in the objects bucket and in
+//     the event log alike. The store knows no kind by name: gwd passes
+//     v1alpha1.SealedKinds (Secret). The sealed form is "ocppgw-enc:v1:" |
+//     key id (8 bytes, the start of SHA-256 over a label and the key) |
+//     random nonce (12 bytes) | ciphertext and tag of the object's JSON. The
+//     additional data is the header (prefix, version, key id) and
+//     "<Kind>/<name>", so a sealed value moved to another object, or
+//     altered, fails to open. In the objects bucket the value is the sealed
+//     bytes; a sealed object's event is
 //     {"type","ts","kind","name","sealed": base64 of the same bytes}.
 //     Reads open them: the cache, Get, List, Tx reads and watch events carry
 //     plain objects, so callers see no difference.
-//   - Open fails, naming the Secret, when a stored Secret cannot be opened:
-//     ErrNoKey without a key, ErrWrongKey for another key id, ErrTampered
-//     when authentication fails. A logged event that cannot be opened ends
-//     the watch replaying it with the same error. Without a key every Secret
-//     write fails with ErrNoKey. A Secret stored as plain JSON before
-//     encryption existed is read as is, with or without a key, and sealed by
-//     its next write; its older events stay plain until compaction drops them.
+//   - Open fails, naming the object, when a stored sealed value cannot be
+//     opened: ErrNoKey without a key, ErrWrongKey for another key id,
+//     ErrTampered when authentication fails. A logged event that cannot be
+//     opened ends the watch replaying it with the same error. Without a key
+//     every write of a sealed kind fails with ErrNoKey. An object of a sealed
+//     kind stored as plain JSON before encryption existed is read as is, with
+//     or without a key, and sealed by its next write; its older events stay
+//     plain until compaction drops them.
 //   - Open checks an existing file before use: bbolt validates the meta
 //     pages, and tx.Check walks every reachable page (branch, leaf,
 //     overflow, freelist). A damaged or truncated file fails with ErrCorrupt

@@ -16,7 +16,7 @@ var (
 	ErrClosed    = errors.New("store: closed")
 )
 
-// Sentinel errors of the at-rest encryption of Secrets (seal.go).
+// Sentinel errors of the at-rest encryption of sealed kinds (seal.go).
 var (
 	ErrNoKey    = errors.New("store: no encryption key")
 	ErrWrongKey = errors.New("store: wrong encryption key")

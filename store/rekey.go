@@ -28,12 +28,13 @@ func sealedKeyID(v []byte) []byte {
 }
 
 // Rekey moves every sealed value in the store file at path from oldKey to
-// newKey: the Secrets and their events in the event log, in one
-// transaction, so either all of them move or none does. The store must be
-// closed (gwd stopped). A value already under newKey is left as it is, so
-// Rekey may run again after an interruption; a Secret stored in plain JSON
-// before encryption existed is sealed too. It returns the values moved.
-func Rekey(path string, oldKey, newKey []byte) (int, error) {
+// newKey: the objects of sealedKinds and their events in the event log, in
+// one transaction, so either all of them move or none does. The store must
+// be closed (gwd stopped). A value already under newKey is left as it is,
+// so Rekey may run again after an interruption; an object of sealedKinds
+// stored in plain JSON before encryption existed is sealed too. It returns
+// the values moved.
+func Rekey(path string, oldKey, newKey []byte, sealedKinds []string) (int, error) {
 	from, err := newSealer(oldKey)
 	if err != nil {
 		return 0, fmt.Errorf("rekey: old key: %w", err)
@@ -55,7 +56,7 @@ func Rekey(path string, oldKey, newKey []byte) (int, error) {
 	moved := 0
 	err = guard(func() error {
 		return db.Update(func(tx *bolt.Tx) error {
-			n, err := rekeyObjects(tx, from, to)
+			n, err := rekeyObjects(tx, from, to, newKindSet(sealedKinds))
 			if err != nil {
 				return err
 			}
@@ -88,10 +89,10 @@ func reseal(from, to *sealer, kind, name string, v []byte) ([]byte, error) {
 	return to.seal(kind, name, plain)
 }
 
-func rekeyObjects(tx *bolt.Tx, from, to *sealer) (int, error) {
+func rekeyObjects(tx *bolt.Tx, from, to *sealer, sealed kindSet) (int, error) {
 	var kinds []string
 	err := tx.Bucket(bucketObjects).ForEachBucket(func(k []byte) error {
-		if sealedKind(string(k)) {
+		if sealed[string(k)] {
 			kinds = append(kinds, string(k))
 		}
 		return nil

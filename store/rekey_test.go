@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
 
 // TestRekeyMovesSecretsAndTheirEvents: after Rekey the store opens only
@@ -35,7 +37,7 @@ func TestRekeyMovesSecretsAndTheirEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	moved, err := Rekey(path, testKey, otherKey)
+	moved, err := Rekey(path, testKey, otherKey, v1alpha1.SealedKinds())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func TestRekeyMovesSecretsAndTheirEvents(t *testing.T) {
 	if strings.Contains(string(raw), "pw-a") {
 		t.Error("a password is in the file in clear")
 	}
-	if again, err := Rekey(path, testKey, otherKey); err != nil || again != 0 {
+	if again, err := Rekey(path, testKey, otherKey, v1alpha1.SealedKinds()); err != nil || again != 0 {
 		t.Errorf("second rekey: %d moved, %v; want 0, nil", again, err)
 	}
 }
@@ -93,7 +95,7 @@ func TestRekeyWithTheWrongKeyChangesNothing(t *testing.T) {
 	}
 	s.Close()
 	third := []byte(strings.Repeat("k", KeySize))
-	if _, err := Rekey(path, third, otherKey); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "nothing was changed") {
+	if _, err := Rekey(path, third, otherKey, v1alpha1.SealedKinds()); !errors.Is(err, ErrWrongKey) || !strings.Contains(err.Error(), "nothing was changed") {
 		t.Fatalf("rekey with the wrong old key: %v", err)
 	}
 	if _, err := reopen(t, path, testKey); err != nil {

@@ -13,7 +13,7 @@ const schemaVersion = 1
 
 var (
 	bucketMeta    = []byte("meta")
-	bucketObjects = []byte("objects") // nested: objects/<Kind>/<name> = object JSON, sealed for Secrets
+	bucketObjects = []byte("objects") // nested: objects/<Kind>/<name> = object JSON, sealed for Options.SealedKinds
 	bucketEvents  = []byte("events")  // <rev u64 BE> = eventDoc JSON; its sequence is the revision
 
 	keySchema     = []byte("schema")

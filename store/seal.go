@@ -29,14 +29,22 @@ const (
 // keyIDLabel separates the key id hash from any other use of the key's hash.
 const keyIDLabel = "ocppgw store key id\x00"
 
-// sealedKind reports whether objects of kind are sealed at rest. Only
-// Secrets are: sealing everything would cost every poll-path status write
-// an encryption for no gain.
-func sealedKind(kind string) bool { return kind == "Secret" }
+// kindSet is the kinds Options.SealedKinds names. The store knows nothing
+// of particular kinds; its caller says which hold secrets. Sealing every
+// kind would cost every poll-path status write an encryption for no gain.
+type kindSet map[string]bool
+
+func newKindSet(kinds []string) kindSet {
+	set := kindSet{}
+	for _, k := range kinds {
+		set[k] = true
+	}
+	return set
+}
 
 // sealer seals and opens values with the store's key. The zero value has no
 // key: it opens nothing sealed and seals nothing. Random nonces bound a key to
-// 2^32 seals; Secrets are written by operators, far fewer. The AEAD holds no
+// 2^32 seals; secrets are written by operators, far fewer. The AEAD holds no
 // state between calls, so readers and the writer share it.
 type sealer struct {
 	aead  cipher.AEAD // GCM with a fresh random 96-bit nonce per Seal

@@ -33,7 +33,7 @@ func password(t *testing.T, o *v1alpha1.Object) string {
 
 func reopen(t *testing.T, path string, key []byte) (*Store, error) {
 	t.Helper()
-	s, err := Open(path, Options{NoSync: true, CompactInterval: -1, EncryptionKey: key})
+	s, err := Open(path, Options{NoSync: true, CompactInterval: -1, EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds()})
 	if err == nil {
 		t.Cleanup(func() { s.Close() })
 	}
@@ -309,5 +309,34 @@ func TestTamperedEventFailsReplay(t *testing.T) {
 	}
 	if err := w.Err(); !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), "event 1") {
 		t.Fatalf("watch ended with %v, want ErrTampered for event 1", err)
+	}
+}
+
+// The store seals the kinds its caller names, whatever they are, and no
+// other: it knows nothing of Secrets.
+func TestSealedKindsAreTheCallers(t *testing.T) {
+	s, path := openTest(t, Options{EncryptionKey: testKey, SealedKinds: []string{"Widget"}})
+	if _, err := s.Create(obj("Widget", "w", `{"password":"widget-pw-5d2a"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(secretObj("csms", "secret-pw-5d2a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if v := rawObject(t, path, "Widget", "w"); !isSealed(v) || bytes.Contains(v, []byte("widget-pw-5d2a")) {
+		t.Errorf("Widget stored as %q, want it sealed", v)
+	}
+	if v := rawObject(t, path, "Secret", "csms"); isSealed(v) || !bytes.Contains(v, []byte("secret-pw-5d2a")) {
+		t.Errorf("Secret stored as %q, want plain JSON: Secret is not among the sealed kinds", v)
+	}
+	s2, err := Open(path, Options{NoSync: true, CompactInterval: -1, EncryptionKey: testKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got, err := s2.Get("Widget", "w"); err != nil || !strings.Contains(string(got.Spec), "widget-pw-5d2a") {
+		t.Fatalf("sealed Widget read back as %v, %v", got, err)
 	}
 }

@@ -35,11 +35,15 @@ type Options struct {
 	// bookmarks gets one.
 	BookmarkInterval time.Duration
 	Logger           *slog.Logger
-	// EncryptionKey (KeySize random bytes) seals Secrets at rest. Without
-	// it, Secrets stored in plain JSON before encryption existed are still
-	// read, but every Secret write fails with ErrNoKey and a sealed Secret
-	// fails Open.
+	// EncryptionKey (KeySize random bytes) seals the objects of
+	// SealedKinds at rest. Without it, such objects stored in plain JSON
+	// before encryption existed are still read, but every write of one
+	// fails with ErrNoKey and a sealed one fails Open.
 	EncryptionKey []byte
+	// SealedKinds are the kinds whose objects (and their events) are sealed
+	// with EncryptionKey, gwd's Secrets (v1alpha1.SealedKinds). None by
+	// default: the store learns nothing about particular kinds.
+	SealedKinds []string
 	// Init allows a 0-byte file to be replaced by a new, empty store. Without
 	// it such a file fails Open with ErrEmptyFile.
 	Init bool
@@ -124,6 +128,7 @@ type Store struct {
 	opts   Options
 	log    *slog.Logger
 	sealer *sealer
+	sealed kindSet // kinds sealed at rest
 
 	// wmu serialises writers so that commit, cache update and publication
 	// happen in revision order (bbolt runs OnCommit after releasing its lock).
@@ -184,6 +189,7 @@ func Open(path string, opts Options) (*Store, error) {
 		path:       path,
 		opts:       opts,
 		sealer:     seal,
+		sealed:     newKindSet(opts.SealedKinds),
 		log:        opts.Logger,
 		cache:      map[string]map[string]*v1alpha1.Object{},
 		watchers:   map[*Watcher]struct{}{},

@@ -16,6 +16,9 @@ func openTest(t testing.TB, opts Options) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "state.db")
 	opts.NoSync = true
+	if opts.SealedKinds == nil { // as gwd opens it
+		opts.SealedKinds = v1alpha1.SealedKinds()
+	}
 	if opts.CompactInterval == 0 {
 		opts.CompactInterval = -1
 	}

@@ -262,7 +262,7 @@ func (tx *Tx) current(obj *v1alpha1.Object) (*v1alpha1.Object, error) {
 
 // write takes the next revision, stores o (or removes it for Deleted) and
 // appends the event, all inside the bbolt transaction. The object is encoded
-// (and, for a Secret, sealed) once: the event carries the same stored bytes,
+// (and, for a sealed kind, sealed) once: the event carries the same stored bytes,
 // so the log never holds a form the objects bucket does not.
 func (tx *Tx) write(typ v1alpha1.EventType, o *v1alpha1.Object) error {
 	if typ != v1alpha1.Deleted {

@@ -88,6 +88,9 @@ func TestParseErrors(t *testing.T) {
 		{"a=-v", 3, `value "-v" must be empty or letters`},
 		{"a=" + strings.Repeat("v", 64), 3, "must be at most 63 characters"},
 		{"a in (ok,b@d)", 10, `value "b@d" must be empty or letters`},
+		// Kubernetes' numeric comparisons are outside the subset (doc.go).
+		{"n>1", 1, `key "n>1": name part must be`},
+		{"n<1", 1, `key "n<1": name part must be`},
 	}
 	for _, tt := range tests {
 		_, err := Parse(tt.sel)

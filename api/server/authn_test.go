@@ -267,7 +267,7 @@ func TestUnmappedRouteIsAdminOnly(t *testing.T) {
 			req := httptest.NewRequest("GET", path, nil)
 			req.Header.Set("Authorization", "Bearer "+tok)
 			rec := httptest.NewRecorder()
-			s.ServeHTTP(rec, req)
+			s.Handler().ServeHTTP(rec, req)
 			if rec.Code != want {
 				t.Errorf("GET %s as %s: %d %s, want %d", path, role, rec.Code, rec.Body, want)
 			}

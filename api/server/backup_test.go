@@ -95,7 +95,7 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("the file holds %+v, the answer announced %+v", got, info)
 	}
 
-	snap, err := store.Open(file, store.Options{NoSync: true, EncryptionKey: testKey, CompactInterval: -1})
+	snap, err := store.Open(file, store.Options{NoSync: true, EncryptionKey: testKey, SealedKinds: v1alpha1.SealedKinds(), CompactInterval: -1})
 	if err != nil {
 		t.Fatalf("open the backup: %v", err)
 	}
@@ -152,7 +152,7 @@ func TestBackupNeedsItsKey(t *testing.T) {
 	}
 	f.Close()
 	other := bytes.Repeat([]byte{0x17}, store.KeySize)
-	snap, err := store.Open(file, store.Options{NoSync: true, EncryptionKey: other, CompactInterval: -1})
+	snap, err := store.Open(file, store.Options{NoSync: true, EncryptionKey: other, SealedKinds: v1alpha1.SealedKinds(), CompactInterval: -1})
 	if err == nil {
 		snap.Close()
 		t.Fatal("a backup with a Secret opened with another key")
@@ -203,7 +203,7 @@ func (w *stallingWriter) Write(p []byte) (int, error) {
 // TestBackupLongStream: a backup larger than what loopback socket buffers
 // hold, read by a client that pauses, through a server as gwd runs it.
 func TestBackupLongStream(t *testing.T) {
-	st, err := store.Open(filepath.Join(t.TempDir(), "gw.db"), store.Options{NoSync: true, EncryptionKey: testKey, CompactInterval: -1})
+	st, err := store.Open(filepath.Join(t.TempDir(), "gw.db"), store.Options{NoSync: true, EncryptionKey: testKey, SealedKinds: v1alpha1.SealedKinds(), CompactInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func meetDamage(t *testing.T, st *store.Store, path string) {
 // refused with 503 and the store's words instead of copying the damage.
 func TestBackupRefusedOnDamage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gw.db")
-	st, err := store.Open(path, store.Options{NoSync: true, EncryptionKey: testKey, CompactInterval: -1})
+	st, err := store.Open(path, store.Options{NoSync: true, EncryptionKey: testKey, SealedKinds: v1alpha1.SealedKinds(), CompactInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

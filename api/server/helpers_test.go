@@ -84,6 +84,9 @@ func newEnv(t *testing.T, sopts store.Options, opts Options) *env {
 	if sopts.EncryptionKey == nil {
 		sopts.EncryptionKey = testKey
 	}
+	if sopts.SealedKinds == nil { // as gwd opens it
+		sopts.SealedKinds = v1alpha1.SealedKinds()
+	}
 	if sopts.CompactInterval == 0 {
 		sopts.CompactInterval = -1
 	}

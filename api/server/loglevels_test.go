@@ -9,7 +9,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/internal/logging"
-	"github.com/ocppgw/ocppgw/internal/syncbuf"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -17,7 +17,7 @@ import (
 // through the API, a bad level is a 422 naming it, and a change applies
 // to loggers made before it.
 func TestLogLevelsAtRunTime(t *testing.T) {
-	var out syncbuf.Buffer
+	var out testutil.Buffer
 	lg, err := logging.New(logging.Options{Levels: "info", Stderr: &out})
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestLogLevelsAtRunTime(t *testing.T) {
 // deleted through the API are logged at info with kind, name and
 // revision; a dry run and an unchanged apply are not.
 func TestChangesAreLoggedAtInfo(t *testing.T) {
-	var out syncbuf.Buffer
+	var out testutil.Buffer
 	lg, err := logging.New(logging.Options{Levels: "info", Stderr: &out})
 	if err != nil {
 		t.Fatal(err)

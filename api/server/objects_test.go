@@ -1,19 +1,18 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -315,7 +314,7 @@ func TestDiscoveryVersionHealth(t *testing.T) {
 }
 
 func TestRequestsAreLoggedAtDebug(t *testing.T) {
-	var buf syncBuffer
+	var buf testutil.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e := newEnv(t, store.Options{}, Options{Logger: log})
 	_, _ = e.c.Get(ctx(t), "Bus", "nope")
@@ -331,23 +330,6 @@ func TestRequestsAreLoggedAtDebug(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestStatusForWithoutObject(t *testing.T) {

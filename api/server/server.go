@@ -157,9 +157,6 @@ func bodyDeadline(next http.Handler) http.Handler {
 // Handler returns the HTTP handler of the API, with request logging.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// ServeHTTP lets a Server be used directly as a handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
 func (s *Server) routes() {
 	m := s.mux
 	m.HandleFunc("GET /version", s.handleVersion)

@@ -58,7 +58,7 @@ spec: {device: /dev/ttyUSB0, baudRate: 19200}`, name, i)))
 // answers 503 with the store's advice, so a supervisor or probe sees it.
 func TestHealthzReportsDamage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gw.db")
-	st, err := store.Open(path, store.Options{NoSync: true, EncryptionKey: testKey, CompactInterval: -1})
+	st, err := store.Open(path, store.Options{NoSync: true, EncryptionKey: testKey, SealedKinds: v1alpha1.SealedKinds(), CompactInterval: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ var hosts = []string{"localhost", "127.0.0.1", "::1"}
 func openStore(t *testing.T) (*store.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "state.db")
-	st, err := store.Open(path, store.Options{NoSync: true, CompactInterval: -1, EncryptionKey: bytes.Repeat([]byte{7}, store.KeySize)})
+	st, err := store.Open(path, store.Options{NoSync: true, CompactInterval: -1, EncryptionKey: bytes.Repeat([]byte{7}, store.KeySize), SealedKinds: v1alpha1.SealedKinds()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,12 +120,3 @@ func admitSpec(errs *fieldErrors, s spec, obj *Object) json.RawMessage {
 	}
 	return canon
 }
-
-// NewSpec returns a zero spec of the given kind (e.g. *ChargerSpec), or nil
-// for an unknown kind.
-func NewSpec(kind string) any {
-	if f, ok := specTypes[kind]; ok {
-		return f()
-	}
-	return nil
-}

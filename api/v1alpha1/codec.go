@@ -97,14 +97,8 @@ func Encode(v any) (*Object, error) {
 	return o, nil
 }
 
-// DecodeCSMS returns the typed view of a CSMS object.
-func DecodeCSMS(o *Object) (*CSMS, error) { return Decode[CSMS](o) }
-
 // DecodeBus returns the typed view of a Bus object.
 func DecodeBus(o *Object) (*Bus, error) { return Decode[Bus](o) }
-
-// DecodeSecret returns the typed view of a Secret object.
-func DecodeSecret(o *Object) (*Secret, error) { return Decode[Secret](o) }
 
 // DecodeTemplate returns the typed view of a Template object.
 func DecodeTemplate(o *Object) (*Template, error) { return Decode[Template](o) }
@@ -112,21 +106,8 @@ func DecodeTemplate(o *Object) (*Template, error) { return Decode[Template](o) }
 // DecodeCharger returns the typed view of a Charger object.
 func DecodeCharger(o *Object) (*Charger, error) { return Decode[Charger](o) }
 
-// DecodeChargingProfile returns the typed view of a ChargingProfile object.
-func DecodeChargingProfile(o *Object) (*ChargingProfile, error) { return Decode[ChargingProfile](o) }
-
 // DecodeTransaction returns the typed view of a Transaction object.
 func DecodeTransaction(o *Object) (*Transaction, error) { return Decode[Transaction](o) }
 
 // DecodeToken returns the typed view of a Token object.
 func DecodeToken(o *Object) (*Token, error) { return Decode[Token](o) }
-
-// EncodeStatus returns the JSON of a typed status, for UpdateStatus and
-// QueueStatus, which take raw status.
-func EncodeStatus(status any) (json.RawMessage, error) {
-	b, err := json.Marshal(status)
-	if err != nil {
-		return nil, fmt.Errorf("encode status: %w", err)
-	}
-	return b, nil
-}

@@ -67,3 +67,7 @@ func (s *SecretSpec) Validate(*ObjectMeta) []FieldError {
 	}
 	return errs
 }
+
+// SealedKinds returns the kinds whose objects hold secrets: gwd has the
+// store seal them at rest (store.Options.SealedKinds).
+func SealedKinds() []string { return []string{"Secret"} }

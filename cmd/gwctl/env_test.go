@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,7 +37,7 @@ type testEnv struct {
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	key := bytes.Repeat([]byte{0x7e}, store.KeySize)
-	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, EncryptionKey: key})
+	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds()})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -47,7 +46,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	h := server.New(server.Options{Store: st, Version: "v0.0.0-test"})
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.requests.Add(1)
-		h.ServeHTTP(w, r)
+		h.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
 	e.url = ts.URL
@@ -96,36 +95,6 @@ func (e *testEnv) mustRun(args ...string) string {
 		e.t.Fatalf("gwctl %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, r.out, r.err)
 	}
 	return r.out
-}
-
-// syncBuffer is a bytes.Buffer safe for one writer and a polling reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// waitFor polls cond until it holds or 10 s pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // hasLine reports whether some line of out matches the regular expression.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/manifest"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 func TestGetChargersWideGolden(t *testing.T) {
@@ -121,9 +122,9 @@ func TestGetOutputRoundTrips(t *testing.T) {
 
 // watchRun starts `gwctl get ... -w` in the background and returns its output
 // and a stop function that cancels it and returns its exit code.
-func (e *testEnv) watchRun(args ...string) (*syncBuffer, func() int) {
+func (e *testEnv) watchRun(args ...string) (*testutil.Buffer, func() int) {
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
+	out, errOut := &testutil.Buffer{}, &testutil.Buffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- gwctl(ctx, strings.NewReader(""), out, errOut, append([]string{"--config", e.config}, args...)...)
@@ -149,23 +150,23 @@ func TestGetWatchPrintsLaterChanges(t *testing.T) {
 	e := newTestEnv(t)
 	e.mustRun("apply", "-f", siteDir)
 	out, stop := e.watchRun("get", "chargers", "-w", "--output-watch-events")
-	waitFor(t, "the initial chargers", func() bool {
+	testutil.Eventually(t, 10*time.Second, "the initial chargers", testutil.Holds(func() bool {
 		s := out.String()
 		return hasLine(s, `EVENT\s+NAME\s+TEMPLATE\s+CONNECTION\s+DEVICE\s+EV\s+OCPP\s+REASON\s+AGE`) &&
 			hasLine(s, `ADDED\s+ch-1\s+wallbox\s+.*`) && hasLine(s, `ADDED\s+ch-2\s+.*`)
-	})
+	}))
 	e.runStdin(chargerDoc("ch-3", "10.0.0.3"), "apply", "-f", "-")
-	waitFor(t, "an ADDED row for ch-3", func() bool { return hasLine(out.String(), `ADDED\s+ch-3\s+wallbox\s+tcp 10.0.0.3:502/1\s+.*`) })
+	testutil.Eventually(t, 10*time.Second, "an ADDED row for ch-3", testutil.Holds(func() bool { return hasLine(out.String(), `ADDED\s+ch-3\s+wallbox\s+tcp 10.0.0.3:502/1\s+.*`) }))
 	e.runStdin(chargerDoc("ch-3", "10.0.0.4"), "apply", "-f", "-")
-	waitFor(t, "a MODIFIED row for ch-3", func() bool { return hasLine(out.String(), `MODIFIED\s+ch-3\s+wallbox\s+tcp 10.0.0.4:502/1\s+.*`) })
+	testutil.Eventually(t, 10*time.Second, "a MODIFIED row for ch-3", testutil.Holds(func() bool { return hasLine(out.String(), `MODIFIED\s+ch-3\s+wallbox\s+tcp 10.0.0.4:502/1\s+.*`) }))
 	e.mustRun("delete", "charger", "ch-1")
-	waitFor(t, "a DELETED row for ch-1", func() bool { return hasLine(out.String(), `DELETED\s+ch-1\s+.*`) })
+	testutil.Eventually(t, 10*time.Second, "a DELETED row for ch-1", testutil.Holds(func() bool { return hasLine(out.String(), `DELETED\s+ch-1\s+.*`) }))
 	stopWatch(t, stop, out, "EVENT")
 }
 
 // stopWatch cancels a `get -w` and checks that it ended with exit 0 having
 // printed the header, which contains header, once.
-func stopWatch(t *testing.T, stop func() int, out *syncBuffer, header string) {
+func stopWatch(t *testing.T, stop func() int, out *testutil.Buffer, header string) {
 	t.Helper()
 	if code := stop(); code != 0 {
 		t.Errorf("get -w exit %d after cancel, want 0", code)
@@ -182,11 +183,11 @@ func TestGetWatchOnlySkipsExistingObjects(t *testing.T) {
 	// Nothing shows when the watch is established, so keep changing ch-3
 	// until a change lands after it.
 	i := 0
-	waitFor(t, "ch-3 in the watch output", func() bool {
+	testutil.Eventually(t, 10*time.Second, "ch-3 in the watch output", testutil.Holds(func() bool {
 		i++
 		e.runStdin(chargerDoc("ch-3", fmt.Sprintf("10.0.1.%d", i%250+1)), "apply", "-f", "-")
 		return strings.Contains(out.String(), "charger/ch-3\n")
-	})
+	}))
 	if code := stop(); code != 0 {
 		t.Errorf("exit %d, want 0", code)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // watchScript is a fake watch endpoint: the n-th request gets script[n].
@@ -89,7 +90,7 @@ func TestGetWatchResumesAfterExpiry(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml")
 	writeConfig(t, cfg, ts.URL, "")
 
-	var out, errOut syncBuffer
+	var out, errOut testutil.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	code := gwctl(ctx, strings.NewReader(""), &out, &errOut, "--config", cfg, "get", "ch", "-w", "-o", "name", "--output-watch-events")
@@ -118,7 +119,7 @@ func TestGetWatchGivesUpOnRepeatedFailure(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml")
 	writeConfig(t, cfg, ts.URL, "")
 
-	var out, errOut syncBuffer
+	var out, errOut testutil.Buffer
 	code := gwctl(t.Context(), strings.NewReader(""), &out, &errOut, "--config", cfg, "get", "ch", "-w")
 	if code != 1 || !strings.Contains(errOut.String(), "gave up") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
@@ -148,7 +149,7 @@ func TestGetWatchRidesOutAServerRestart(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "gwctl.yaml")
 	writeConfig(t, cfg, ts.URL, "")
 
-	var out, errOut syncBuffer
+	var out, errOut testutil.Buffer
 	code := gwctl(t.Context(), strings.NewReader(""), &out, &errOut, "--config", cfg, "get", "ch", "-w", "-o", "name", "--output-watch-events")
 	if code != 1 || !strings.Contains(errOut.String(), "retrying until the server answers") {
 		t.Errorf("exit %d, stderr %q; want the retry note and, at the end, the 418", code, errOut.String())

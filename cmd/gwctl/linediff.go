@@ -3,13 +3,10 @@ package main
 import (
 	"fmt"
 	"strings"
-)
+	"unicode/utf8"
 
-// maxTraceCells bounds the memory of one diff: Myers' algorithm keeps
-// O(D²) path ends for D differing lines. Beyond it the changed middle is
-// shown as removed then added, which is still a correct diff, just not a
-// minimal one.
-const maxTraceCells = 4 << 20
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
 
 // edit is one line of an edit script: ' ' kept, '-' removed, '+' added. aPos and
 // bPos count the lines of a and b before it.
@@ -19,137 +16,81 @@ type edit struct {
 	aPos, bPos int
 }
 
-// diffLines returns a shortest edit script turning a into b (Myers, "An
-// O(ND) Difference Algorithm", 1986). Common head and tail are trimmed
-// first. Time and memory grow with the number of differing lines D, not
-// with the size of the documents: two changed lines in a 4,000-line
-// document cost a few hundred bytes.
+// diffLines returns a shortest edit script turning a into b. Each distinct
+// line becomes one rune, and diff-match-patch (github.com/sergi/go-diff)
+// diffs the two rune strings by Myers' bisection ("An O(ND) Difference
+// Algorithm", 1986, section 4b): its memory grows with the length of the
+// documents, not with the square of the number of differing lines. With no
+// time limit it never trades minimality for speed (golang.org/x/tools'
+// diff, as go-udiff ships it, stops searching past 100 differing lines and
+// then keeps far fewer lines than it could).
 func diffLines(a, b []string) []edit {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
+	ra, rb, ok := lineRunes(a, b)
+	if !ok {
+		return replaceAll(a, b)
 	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	var ops []byte
-	for range pre {
-		ops = append(ops, ' ')
-	}
-	ops = append(ops, myersOps(a[pre:len(a)-suf], b[pre:len(b)-suf])...)
-	for range suf {
-		ops = append(ops, ' ')
-	}
-	edits := make([]edit, len(ops))
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	edits := make([]edit, 0, max(len(a), len(b)))
 	i, j := 0, 0
-	for k, op := range ops {
-		edits[k] = edit{op: op, aPos: i, bPos: j}
-		switch op {
-		case ' ':
-			edits[k].text = a[i]
-			i, j = i+1, j+1
-		case '-':
-			edits[k].text = a[i]
-			i++
-		case '+':
-			edits[k].text = b[j]
-			j++
+	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
+		for range utf8.RuneCountInString(d.Text) {
+			e := edit{aPos: i, bPos: j}
+			switch d.Type {
+			case diffmatchpatch.DiffEqual:
+				e.op, e.text = ' ', a[i]
+				i, j = i+1, j+1
+			case diffmatchpatch.DiffDelete:
+				e.op, e.text = '-', a[i]
+				i++
+			case diffmatchpatch.DiffInsert:
+				e.op, e.text = '+', b[j]
+				j++
+			}
+			edits = append(edits, e)
 		}
 	}
 	return edits
 }
 
-// myersOps is the greedy forward search: after d edits, ends[d][k+d] is
-// the furthest x reached on diagonal k = x-y. The ends are kept to walk
-// the path back.
-func myersOps(a, b []string) []byte {
-	n, m := len(a), len(b)
-	var ends [][]int32
-	cells := 0
-	for d := 0; d <= n+m; d++ {
-		cells += 2*d + 1
-		if cells > maxTraceCells {
-			return replaceAll(n, m)
-		}
-		cur := make([]int32, 2*d+1)
-		for k := -d; k <= d; k += 2 {
-			x := 0
-			if d > 0 {
-				if down(ends[d-1], d, k) {
-					x = int(at(ends[d-1], d-1, k+1))
-				} else {
-					x = int(at(ends[d-1], d-1, k-1)) + 1
+// lineRunes numbers the distinct lines of a and b, one valid rune each
+// (surrogates skipped, since they do not survive a Go string); false when
+// there are more distinct lines than runes.
+func lineRunes(a, b []string) ([]rune, []rune, bool) {
+	ids := map[string]rune{}
+	conv := func(lines []string) ([]rune, bool) {
+		out := make([]rune, len(lines))
+		for k, l := range lines {
+			r, seen := ids[l]
+			if !seen {
+				if r = rune(len(ids)); r >= 0xD800 {
+					r += 0xE000 - 0xD800
 				}
+				if r > utf8.MaxRune {
+					return nil, false
+				}
+				ids[l] = r
 			}
-			y := x - k
-			for x < n && y < m && a[x] == b[y] {
-				x, y = x+1, y+1
-			}
-			cur[k+d] = int32(x)
-			if x >= n && y >= m {
-				return walkBack(append(ends, cur), n, m)
-			}
+			out[k] = r
 		}
-		ends = append(ends, cur)
+		return out, true
 	}
-	return replaceAll(n, m) // not reached: d = n+m always ends
+	ra, okA := conv(a)
+	rb, okB := conv(b)
+	return ra, rb, okA && okB
 }
 
-// at reads the end on diagonal k after d edits.
-func at(v []int32, d, k int) int32 { return v[k+d] }
-
-// down says whether diagonal k after d edits is reached by an insertion
-// (from k+1) rather than a deletion (from k-1): the further of the two.
-func down(prev []int32, d, k int) bool {
-	return k == -d || (k != d && at(prev, d-1, k-1) < at(prev, d-1, k+1))
-}
-
-// walkBack turns the path ending at (n, m) into ops, first to last.
-func walkBack(ends [][]int32, n, m int) []byte {
-	var rev []byte
-	x, y := n, m
-	for d := len(ends) - 1; d > 0; d-- {
-		k := x - y
-		var px, startX int
-		if down(ends[d-1], d, k) {
-			px = int(at(ends[d-1], d-1, k+1))
-			startX = px
-		} else {
-			px = int(at(ends[d-1], d-1, k-1))
-			startX = px + 1
-		}
-		for x > startX {
-			rev = append(rev, ' ')
-			x, y = x-1, y-1
-		}
-		if startX == px {
-			rev = append(rev, '+')
-			y--
-		} else {
-			rev = append(rev, '-')
-			x--
-		}
+// replaceAll removes every line of a and adds every line of b: a correct,
+// if not minimal, script for documents beyond lineRunes.
+func replaceAll(a, b []string) []edit {
+	edits := make([]edit, 0, len(a)+len(b))
+	for i, l := range a {
+		edits = append(edits, edit{op: '-', text: l, aPos: i})
 	}
-	for ; x > 0; x-- {
-		rev = append(rev, ' ')
+	for j, l := range b {
+		edits = append(edits, edit{op: '+', text: l, aPos: len(a), bPos: j})
 	}
-	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
-		rev[i], rev[j] = rev[j], rev[i]
-	}
-	return rev
-}
-
-// replaceAll removes n lines and adds m: the diff beyond maxTraceCells.
-func replaceAll(n, m int) []byte {
-	ops := make([]byte, 0, n+m)
-	for range n {
-		ops = append(ops, '-')
-	}
-	for range m {
-		ops = append(ops, '+')
-	}
-	return ops
+	return edits
 }
 
 // unifiedDiff renders the difference between a and b as `diff -u` does, with

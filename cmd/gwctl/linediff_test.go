@@ -162,8 +162,7 @@ func TestDiffLinesAgainstLCS(t *testing.T) {
 
 // TestDiffOfALargeDocumentStaysSmall: two changed lines far apart in a
 // 4,000-line document cost kilobytes (the table of the former LCS took
-// 61 MiB), and documents that share nothing fall back to remove-all,
-// add-all within the bound.
+// 61 MiB), and documents that share nothing are diffed within the bound.
 func TestDiffOfALargeDocumentStaysSmall(t *testing.T) {
 	a := make([]string, 4000)
 	for i := range a {
@@ -189,5 +188,27 @@ func TestDiffOfALargeDocumentStaysSmall(t *testing.T) {
 	}
 	if kept := rebuild(t, a[:3000], c, edits); kept != 0 {
 		t.Errorf("disjoint documents kept %d lines", kept)
+	}
+}
+
+// TestDiffManyChangesIsMinimalInLinearSpace: a thousand scattered changed
+// lines in a 4,000-line document (2,000 differing lines, beyond what a
+// quadratic trace of the search may hold) still keep every unchanged
+// line, in memory that grows with the document.
+func TestDiffManyChangesIsMinimalInLinearSpace(t *testing.T) {
+	a := make([]string, 4000)
+	for i := range a {
+		a[i] = fmt.Sprintf("  key%04d: value", i)
+	}
+	b := slices.Clone(a)
+	for i := 1; i < len(b); i += 4 {
+		b[i] = fmt.Sprintf("  key%04d: changed", i)
+	}
+	var edits []edit
+	if n := memcheck.Allocated(func() { edits = diffLines(a, b) }); n > 8<<20 {
+		t.Errorf("1,000 changed lines in 4,000 allocated %d bytes", n)
+	}
+	if kept := rebuild(t, a, b, edits); kept != 3000 {
+		t.Errorf("kept %d lines, want the 3,000 unchanged", kept)
 	}
 }

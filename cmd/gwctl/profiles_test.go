@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // operatorLimit is a site limit over the site=lab chargers, as an operator
@@ -127,9 +128,9 @@ func TestGetChargingProfilesWatch(t *testing.T) {
 	e := newTestEnv(t)
 	e.labProfiles()
 	out, stop := e.watchRun("get", "cp", "-w", "--output-watch-events")
-	waitFor(t, "the initial profiles", func() bool {
+	testutil.Eventually(t, 10*time.Second, "the initial profiles", testutil.Holds(func() bool {
 		return hasLine(out.String(), `ADDED\s+lab-main-ch-2\s+site\s+ch-2\s+0\s+External\s+0\s+31\.5A\s+\S+`)
-	})
+	}))
 	obj, err := e.store.Get("ChargingProfile", "lab-main-ch-2")
 	if err != nil {
 		t.Fatal(err)
@@ -138,13 +139,13 @@ func TestGetChargingProfilesWatch(t *testing.T) {
 	if _, err := e.store.Update(obj); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the new share", func() bool {
+	testutil.Eventually(t, 10*time.Second, "the new share", testutil.Holds(func() bool {
 		return hasLine(out.String(), `MODIFIED\s+lab-main-ch-2\s+site\s+ch-2\s+0\s+External\s+0\s+6A\s+\S+`)
-	})
+	}))
 	e.storeProfile("ch-2-csms-7", csmsProfile("ch-2"))
-	waitFor(t, "the CSMS profile", func() bool {
+	testutil.Eventually(t, 10*time.Second, "the CSMS profile", testutil.Holds(func() bool {
 		return hasLine(out.String(), `ADDED\s+ch-2-csms-7\s+csms\s+ch-2\s+1\s+TxDefault\s+1\s+24A\s+\S+`)
-	})
+	}))
 	stopWatch(t, stop, out, "EVENT")
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // Session names are transactionIds, as the station controller makes them.
@@ -148,20 +149,20 @@ func TestGetTransactionsWatchShowsEnergyRising(t *testing.T) {
 	row := func(event, state, energy, power string) string {
 		return event + `\s+ch-a\s+1\s+` + txA1 + `\s+` + state + `\s+` + energy + `\s+` + power + `\s+\S+\s+\S+\s+0`
 	}
-	waitFor(t, "the open session", func() bool { return hasLine(out.String(), row("ADDED", "Charging", `0\.612kWh`, `7\.40kW`)) })
+	testutil.Eventually(t, 10*time.Second, "the open session", testutil.Holds(func() bool { return hasLine(out.String(), row("ADDED", "Charging", `0\.612kWh`, `7\.40kW`)) }))
 
 	for i, wh := range []float64{737.0, 862.0, 987.0} {
 		obj = e.setTransactionStatus(obj, v1alpha1.TransactionStatus{State: v1alpha1.TransactionActive,
 			ChargingState: "Charging", SeqNo: 2 + i, EnergyWh: ptr(wh), PowerW: ptr(7500.0)})
 	}
 	for _, energy := range []string{`0\.737kWh`, `0\.862kWh`, `0\.987kWh`} {
-		waitFor(t, "a MODIFIED row with "+energy, func() bool { return hasLine(out.String(), row("MODIFIED", "Charging", energy, `7\.50kW`)) })
+		testutil.Eventually(t, 10*time.Second, "a MODIFIED row with "+energy, testutil.Holds(func() bool { return hasLine(out.String(), row("MODIFIED", "Charging", energy, `7\.50kW`)) }))
 	}
 	e.setTransactionStatus(obj, v1alpha1.TransactionStatus{State: v1alpha1.TransactionEnded, ChargingState: "Idle", SeqNo: 5,
 		EnergyWh: ptr(1001.0), PowerW: ptr(0.0), StoppedReason: "Local", EndedAt: now.UTC().Format(time.RFC3339)})
-	waitFor(t, "the ended row", func() bool {
+	testutil.Eventually(t, 10*time.Second, "the ended row", testutil.Holds(func() bool {
 		return hasLine(out.String(), row("MODIFIED", `Ended \(Local\)`, `1\.001kWh`, `0\.00kW`))
-	})
+	}))
 	stopWatch(t, stop, out, "TRANSACTION")
 }
 

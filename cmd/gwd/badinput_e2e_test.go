@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // rssBoundKB is the peak RSS gwd or gwctl may reach on any bad input: a
@@ -155,9 +157,9 @@ func TestBadInputConfigDirFreshStore(t *testing.T) {
 	writeFile(t, filepath.Join(cfgDir, "a.yaml"), secretDoc("s1"))
 	d := startGwd(t, t.TempDir(), "--config-dir", cfgDir)
 	stop := guardRSS(d.cmd.Process.Pid)
-	eventually(t, "the bad file refused at start", func() bool {
+	testutil.Eventually(t, 20*time.Second, "the bad file refused at start", testutil.Holds(func() bool {
 		return strings.Contains(d.logs.String(), "configuration directory not applied") && strings.Contains(d.logs.String(), bad)
-	})
+	}))
 	if stop() {
 		t.Fatalf("gwd passed %d kB of RSS and was killed", rssBoundKB)
 	}
@@ -174,7 +176,7 @@ func TestBadInputConfigDir(t *testing.T) {
 	dataDir, cfgDir := t.TempDir(), t.TempDir()
 	writeFile(t, filepath.Join(cfgDir, "a.yaml"), secretDoc("s1"))
 	d := startGwd(t, dataDir, "--config-dir", cfgDir)
-	eventually(t, "s1 applied at start", func() bool { return names(t, d.client(t), "Secret") == "s1" })
+	testutil.Eventually(t, 20*time.Second, "s1 applied at start", testutil.Holds(func() bool { return names(t, d.client(t), "Secret") == "s1" }))
 	d.stop(t)
 	for _, in := range badInputs() {
 		t.Run(in.name, func(t *testing.T) {
@@ -190,11 +192,11 @@ func TestBadInputConfigDir(t *testing.T) {
 			refused := func() bool {
 				return strings.Count(d.logs.String(), "configuration directory not applied") == 1 && strings.Contains(d.logs.String(), bad)
 			}
-			eventually(t, "the bad file refused at start", refused)
+			testutil.Eventually(t, 20*time.Second, "the bad file refused at start", testutil.Holds(refused))
 			d.cmd.Process.Signal(syscall.SIGHUP)
-			eventually(t, "the bad file refused on SIGHUP", func() bool {
+			testutil.Eventually(t, 20*time.Second, "the bad file refused on SIGHUP", testutil.Holds(func() bool {
 				return strings.Count(d.logs.String(), "configuration directory not applied") == 2
-			})
+			}))
 			if stop() {
 				t.Fatalf("gwd passed %d kB of RSS and was killed", rssBoundKB)
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestShutdownEndsWatches: SIGTERM with 100 open watches ends every watch
@@ -68,7 +69,7 @@ func TestShutdownEndsWatches(t *testing.T) {
 // last revision it saw, and shows what was applied after the restart.
 func TestGetWatchAcrossGwdRestart(t *testing.T) {
 	dir := t.TempDir()
-	addr := fmt.Sprintf("127.0.0.1:%d", freeTCPRange(t, 1))
+	addr := fmt.Sprintf("127.0.0.1:%d", testutil.FreeTCPRange(t, 1))
 	d := startGwd(t, dir, "--api-listen", addr)
 	apply := func(d *daemon, name string) {
 		t.Helper()
@@ -85,7 +86,7 @@ func TestGetWatchAcrossGwdRestart(t *testing.T) {
 	if err := (&client.Config{Server: "https://" + addr, Token: d.token(t), CertificateAuthorityData: d.config(t).CertificateAuthorityData}).Save(cfg); err != nil {
 		t.Fatal(err)
 	}
-	var out, errOut syncBuffer
+	var out, errOut testutil.Buffer
 	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "gwctl"), "--config", cfg, "get", "buses", "-w", "-o", "name")
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
@@ -249,7 +250,7 @@ func slowHelper(t *testing.T, addr string, n int) io.Closer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errOut syncBuffer
+	var errOut testutil.Buffer
 	cmd.Stderr = &errOut
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/auth"
 	"github.com/ocppgw/ocppgw/api/connlimit"
 	"github.com/ocppgw/ocppgw/api/server"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cmd/gwd/internal/sdnotify"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/charger"
@@ -192,7 +193,7 @@ func openStore(o *options, log *slog.Logger, observer store.Observer) (*store.St
 	if err := checkPreviousStore(o.dataDir, o.init); err != nil {
 		return nil, err
 	}
-	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key,
+	return store.Open(filepath.Join(o.dataDir, storeFile), store.Options{Logger: log.With("component", "store"), EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds(),
 		Init: o.init, QuotaBytes: storeQuota(o.storeQuota), CompactKeepAge: o.eventAge, CompactMaxEvents: o.eventMax,
 		Observer: observer})
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/charger"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // The fleet of TestDevicesEndToEnd: ten Modbus TCP chargers, three units on
@@ -64,7 +65,7 @@ type gwsimProc struct {
 	cmd     *exec.Cmd
 	control string
 	devices []simDevice
-	logs    *syncBuffer
+	logs    *testutil.Buffer
 	exited  chan struct{}
 }
 
@@ -76,7 +77,7 @@ type gwsimProc struct {
 // on that bus keep being polled.
 func TestDevicesEndToEnd(t *testing.T) {
 	requirePTY(t)
-	elPort := freeUDPPort(t)
+	elPort := testutil.FreeUDPPort(t)
 	sim := startGwsim(t, simFleetSpec, fmt.Sprintf("127.0.0.1:%d", elPort))
 	// The EL client joins its multicast group on loopback, which needs no
 	// route and keeps discovery off the network.

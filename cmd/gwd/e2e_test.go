@@ -10,12 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/client"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // binDir holds gwd, gwctl and gwsim built once for the end-to-end tests.
@@ -44,25 +44,8 @@ func TestMain(m *testing.M) {
 type daemon struct {
 	cmd     *exec.Cmd
 	dataDir string
-	logs    *syncBuffer
+	logs    *testutil.Buffer
 	exited  chan struct{}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // startGwd starts gwd on a free loopback port and waits until its API answers.
@@ -70,7 +53,7 @@ func startGwd(t *testing.T, dataDir string, extra ...string) *daemon {
 	t.Helper()
 	forgetServer(t, filepath.Join(dataDir, "gwctl.yaml"))
 	args := append([]string{"--data-dir", dataDir, "--api-listen", "127.0.0.1:0", "--log-level", "debug"}, extra...)
-	d := &daemon{cmd: exec.Command(filepath.Join(binDir, "gwd"), args...), dataDir: dataDir, logs: &syncBuffer{}, exited: make(chan struct{})}
+	d := &daemon{cmd: exec.Command(filepath.Join(binDir, "gwd"), args...), dataDir: dataDir, logs: &testutil.Buffer{}, exited: make(chan struct{})}
 	d.cmd.Stderr = d.logs
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/gocsms"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // floodStations is how many stations the CSMS floods at once.
@@ -37,7 +38,7 @@ const floodStations = 10
 func TestSetVariablesFloodCoalesces(t *testing.T) {
 	seconds := crashEnvInt(t, "OCPPGW_FLOOD_SECONDS", 5)
 	cs := gocsms.New(t, gocsms.Options{})
-	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", floodStations), fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, floodStations)
+	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", floodStations), fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, floodStations)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func TestSetVariablesFloodCoalesces(t *testing.T) {
 // a CALLERROR, never Accepted, and gwd stays healthy.
 func TestSetVariablesPastQuotaIsRefused(t *testing.T) {
 	cs := gocsms.New(t, gocsms.Options{})
-	g, err := runGwsim(t, "keba-p30:1", fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, 1)
+	g, err := runGwsim(t, "keba-p30:1", fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

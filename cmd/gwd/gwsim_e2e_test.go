@@ -6,7 +6,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // requirePTY skips where gwsim cannot make its RS-485 pty, unless in CI.
@@ -48,45 +49,13 @@ func loopbackInterface(t *testing.T) string {
 	return ""
 }
 
-// freeUDPPort is a loopback UDP port nothing listens on now.
-func freeUDPPort(t *testing.T) int {
-	t.Helper()
-	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	return c.LocalAddr().(*net.UDPAddr).Port
-}
-
-// freeTCPRange returns the first of n consecutive loopback TCP ports that
-// are free now.
-func freeTCPRange(t *testing.T, n int) int {
-	t.Helper()
-	for range 50 {
-		base := 20000 + rand.IntN(30000)
-		free := true
-		for p := base; p < base+n && free; p++ {
-			ln, err := net.Listen("tcp4", fmt.Sprintf("127.0.0.1:%d", p))
-			if free = err == nil; free {
-				ln.Close()
-			}
-		}
-		if free {
-			return base
-		}
-	}
-	t.Fatalf("no %d consecutive free ports found", n)
-	return 0
-}
-
 // startGwsim runs `gwsim run` with its Modbus TCP devices on a range of
 // free ports, its EL node announcing to elGroup, and returns once it has
 // printed every device. A range taken in the meantime is tried again.
 func startGwsim(t *testing.T, devices, elGroup string) *gwsimProc {
 	t.Helper()
 	for attempt := 1; ; attempt++ {
-		g, err := runGwsim(t, devices, elGroup, freeTCPRange(t, simTCPDevices), simFleetSize)
+		g, err := runGwsim(t, devices, elGroup, testutil.FreeTCPRange(t, simTCPDevices), simFleetSize)
 		if err == nil {
 			return g
 		}
@@ -100,7 +69,7 @@ func startGwsim(t *testing.T, devices, elGroup string) *gwsimProc {
 // basePort 0 lets gwsim pick free ports.
 func runGwsim(t *testing.T, devices, elGroup string, basePort, size int) (*gwsimProc, error) {
 	t.Helper()
-	g := &gwsimProc{logs: &syncBuffer{}, exited: make(chan struct{})}
+	g := &gwsimProc{logs: &testutil.Buffer{}, exited: make(chan struct{})}
 	g.cmd = exec.Command(filepath.Join(binDir, "gwsim"), "run", "--devices", devices, "--host", "127.0.0.1",
 		"--base-port", fmt.Sprint(basePort), "--control", "127.0.0.1:0", "--el-listen", "127.0.0.1:0", "--el-group", elGroup)
 	g.cmd.Stderr = g.logs

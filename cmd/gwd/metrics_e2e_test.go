@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/rawcsms"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -63,12 +64,7 @@ spec:
 func TestMetricsEndToEnd(t *testing.T) {
 	cs := rawcsms.Start(nil)
 	t.Cleanup(cs.Stop)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := l.Addr().String()
-	l.Close() // nothing listens there now: every dial is refused
+	dead := fmt.Sprintf("127.0.0.1:%d", testutil.FreeTCPPort(t)) // nothing listens there: every dial is refused
 
 	d := startGwd(t, t.TempDir())
 	if out, errOut, code := d.gwctl(t, strings.NewReader(metricsSite(cs.URL, dead)), "apply", "-f", "-"); code != 0 {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestRestartWaitsForTheStoreLock: a gwd started while the old one still
@@ -27,7 +28,7 @@ func TestRestartWaitsForTheStoreLock(t *testing.T) {
 	}
 	defer old.cmd.Process.Signal(syscall.SIGCONT)
 
-	logs := &syncBuffer{}
+	logs := &testutil.Buffer{}
 	next := exec.Command(filepath.Join(binDir, "gwd"), "--data-dir", dir, "--api-listen", "127.0.0.1:0")
 	next.Stderr = logs
 	if err := next.Start(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -36,7 +37,7 @@ func runRotateKey(dataDir, keyPath string, out io.Writer) error {
 	if oldID == newID {
 		return fmt.Errorf("%s holds the same key as %s: remove %s and run again", newPath, keyPath, newPath)
 	}
-	moved, err := store.Rekey(filepath.Join(dataDir, storeFile), oldKey, newKey)
+	moved, err := store.Rekey(filepath.Join(dataDir, storeFile), oldKey, newKey, v1alpha1.SealedKinds())
 	if err != nil {
 		return fmt.Errorf("%w (the new key stays in %s; run gwd rotate-key again)", err, newPath)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/types"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/gocsms"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestNoSecretValueInLogsOrAnswers: a station connects with the Basic-auth
@@ -25,7 +26,7 @@ import (
 func TestNoSecretValueInLogsOrAnswers(t *testing.T) {
 	const first, second, card = "pw-first-8c1f2e77a9", "pw-second-5be04d3391", "CARD-9f3a61c2"
 	cs := gocsms.New(t, gocsms.Options{BasicAuth: true, Password: first})
-	g, err := runGwsim(t, "keba-p30:1", fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, 1)
+	g, err := runGwsim(t, "keba-p30:1", fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // crashPassword is the Basic-auth password every station sends (the one
@@ -61,7 +62,7 @@ type crashPlug struct {
 func crashStart(t *testing.T, n int) (*crashEnv, *daemon) {
 	t.Helper()
 	cs := startStrictCSMS(t)
-	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", n), fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, n)
+	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", n), fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, n)
 	if err != nil {
 		t.Fatal(err)
 	}

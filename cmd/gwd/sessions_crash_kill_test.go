@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestSessionsSurviveKillNine: ten sessions charge while gwd is killed
@@ -44,7 +46,7 @@ func TestSessionsSurviveKillNine(t *testing.T) {
 	atCSMS := func() (map[string]crashTally, error) { return e.tallies(), nil }
 	go func() { defer wg.Done(); e.churn(t, stop, 3*time.Second, atCSMS) }()
 	go func() { defer wg.Done(); cuts = e.cutConnections(stop) }()
-	logs := []*syncBuffer{d.logs}
+	logs := []*testutil.Buffer{d.logs}
 	for range kills {
 		time.Sleep(rand.N(spacing))
 		d.kill()
@@ -66,7 +68,7 @@ func TestSessionsSurviveKillNine(t *testing.T) {
 
 // crashLogSummary counts the distinct warnings and errors the gwd
 // processes logged, each with its first line, for the report.
-func crashLogSummary(logs []*syncBuffer) []string {
+func crashLogSummary(logs []*testutil.Buffer) []string {
 	counts, first := map[string]int{}, map[string]string{}
 	for _, l := range logs {
 		for _, line := range strings.Split(l.String(), "\n") {

@@ -13,6 +13,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/ocaschema"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // The session flows of issue 9, end to end: gwsim's KEBA P30 chargers and
@@ -155,7 +156,7 @@ func flowConcurrently[T any](items []T, run func(T)) {
 // undone: a bug reported to the lead, which made these flows flaky.)
 func flowStartGwsim(t *testing.T, n int) *gwsimProc {
 	t.Helper()
-	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", n), fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, n)
+	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", n), fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/types"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/gocsms"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestSessionScale is the performance test of DESIGN §10 for sessions, a
@@ -46,7 +47,7 @@ func TestSessionScale(t *testing.T) {
 	rounds := crashEnvInt(t, "OCPPGW_SCALE_ROUNDS", 10)
 	scaleUseBinaries(t)
 	cs := gocsms.New(t, gocsms.Options{})
-	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", chargers), fmt.Sprintf("127.0.0.1:%d", freeUDPPort(t)), 0, chargers)
+	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", chargers), fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, chargers)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/cmd/gwsim/sim"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // stationSite is a CSMS at csmsURL and one ABB charger read from a simulated
@@ -87,10 +88,10 @@ func TestStationEndToEnd(t *testing.T) {
 	waitEvent(t, cs, func(e strictcsms.Event) bool {
 		return e.Method == "StatusNotification" && strings.Contains(string(e.Params), `"connectorStatus":"Occupied"`)
 	})
-	eventually(t, "get chargers shows the device, the EV and Registered", func() bool {
+	testutil.Eventually(t, 20*time.Second, "get chargers shows the device, the EV and Registered", testutil.Holds(func() bool {
 		out, _, _ := d.gwctl(t, nil, "get", "chargers")
 		return regexp.MustCompile(`ch1\s+abb\s+tcp \S+\s+Reachable\s+yes\s+Registered\s+Accepted`).MatchString(out)
-	})
+	}))
 	out, errOut, code := d.gwctl(t, nil, "mapping", "test", "ch1")
 	if code != 0 || !strings.Contains(out, "evConnected") || !strings.Contains(out, "energyWh") || !strings.Contains(out, "unsupported") ||
 		!strings.Contains(out, `"connectorStatus": "Occupied"`) || !strings.Contains(out, `"measurand": "Power.Active.Import"`) {
@@ -113,11 +114,11 @@ func TestStationEndToEnd(t *testing.T) {
 		}
 		return connects == 2 // the restarted gwd's station
 	})
-	eventually(t, "the CSMS-set OfflineThreshold after restart", func() bool {
+	testutil.Eventually(t, 20*time.Second, "the CSMS-set OfflineThreshold after restart", testutil.Holds(func() bool {
 		res, err := cs.Call(ctx, "GW-E2E-1", "GetVariables", map[string]any{"getVariableData": []map[string]any{{
 			"component": map[string]any{"name": "OCPPCommCtrlr"}, "variable": map[string]any{"name": "OfflineThreshold"}}}})
 		return err == nil && strings.Contains(string(res), `"attributeValue":"321"`)
-	})
+	}))
 	if f := cs.Failures(); len(f) > 0 {
 		t.Fatalf("strict validation failures: %+v", f)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/drivers/echonet/elpeer"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // The sweep's peers are the drivers' own independent test peers, written
@@ -32,7 +33,7 @@ type sweepPeer struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	lines chan string
-	errs  *syncBuffer
+	errs  *testutil.Buffer
 	mu    sync.Mutex // one command at a time
 }
 
@@ -50,7 +51,7 @@ func needSweepPeer(t *testing.T, format string, args ...any) {
 // ready and returns it with the peer. The peer ends when its stdin closes.
 func startSweepPeer(t *testing.T, label string, env []string, name string, args ...string) (*sweepPeer, string) {
 	t.Helper()
-	p := &sweepPeer{name: label, cmd: exec.Command(name, args...), lines: make(chan string, 64), errs: &syncBuffer{}}
+	p := &sweepPeer{name: label, cmd: exec.Command(name, args...), lines: make(chan string, 64), errs: &testutil.Buffer{}}
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stderr = p.errs
 	stdin, err := p.cmd.StdinPipe()

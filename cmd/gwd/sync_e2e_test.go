@@ -13,24 +13,13 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/client"
 	"github.com/ocppgw/ocppgw/api/servingcert"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 func writeFile(t *testing.T, path, body string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// eventually polls cond until it holds or 20 s pass.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -55,7 +44,7 @@ func TestConfigDirSyncOnStartAndSIGHUP(t *testing.T) {
 	writeFile(t, filepath.Join(cfgDir, "b.yaml"), secretDoc("s2"))
 	d := startGwd(t, t.TempDir(), "--config-dir", cfgDir)
 	c := d.client(t)
-	eventually(t, "s1,s2 applied at start", func() bool { return names(t, c, "Secret") == "s1,s2" })
+	testutil.Eventually(t, 20*time.Second, "s1,s2 applied at start", testutil.Holds(func() bool { return names(t, c, "Secret") == "s1,s2" }))
 
 	// An object applied by hand is not the config directory's to prune.
 	if _, err := c.Apply(context.Background(), []byte(secretDoc("manual")), client.ApplyOptions{}); err != nil {
@@ -64,16 +53,16 @@ func TestConfigDirSyncOnStartAndSIGHUP(t *testing.T) {
 	os.Remove(filepath.Join(cfgDir, "b.yaml"))
 	writeFile(t, filepath.Join(cfgDir, "c.yaml"), secretDoc("s3"))
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	eventually(t, "sync after SIGHUP", func() bool { return names(t, c, "Secret") == "manual,s1,s3" })
+	testutil.Eventually(t, 20*time.Second, "sync after SIGHUP", testutil.Holds(func() bool { return names(t, c, "Secret") == "manual,s1,s3" }))
 
 	// An invalid file rejects the whole sync and keeps what was in force.
 	before, _ := c.List(context.Background(), "Secret", "")
 	writeFile(t, filepath.Join(cfgDir, "d.yaml"), secretDoc("s4")+"---\nkind: Nope\n")
 	os.Remove(filepath.Join(cfgDir, "c.yaml"))
 	d.cmd.Process.Signal(syscall.SIGHUP)
-	eventually(t, "error logged for d.yaml", func() bool {
+	testutil.Eventually(t, 20*time.Second, "error logged for d.yaml", testutil.Holds(func() bool {
 		return strings.Contains(d.logs.String(), "not applied") && strings.Contains(d.logs.String(), "d.yaml")
-	})
+	}))
 	after, _ := c.List(context.Background(), "Secret", "")
 	if after.Metadata.ResourceVersion != before.Metadata.ResourceVersion || names(t, c, "Secret") != "manual,s1,s3" {
 		t.Fatalf("a rejected sync changed the store: %s → %s (%s)", before.Metadata.ResourceVersion, after.Metadata.ResourceVersion, names(t, c, "Secret"))

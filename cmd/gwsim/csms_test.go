@@ -9,12 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -54,28 +54,10 @@ func ocaValid(t *testing.T, dir, name string, payload []byte) {
 	}
 }
 
-// syncBuffer collects the CSMS's output while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // startCSMS runs `gwsim csms` in-process on free loopback ports and returns
 // its OCPP-J base URL, its control address and its output; extra are more
 // flags.
-func startCSMS(t *testing.T, extra ...string) (string, string, *syncBuffer) {
+func startCSMS(t *testing.T, extra ...string) (string, string, *testutil.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -103,7 +85,7 @@ func startCSMS(t *testing.T, extra ...string) (string, string, *syncBuffer) {
 	if url == "" || control == "" {
 		t.Fatalf("gwsim csms printed no addresses")
 	}
-	log := &syncBuffer{}
+	log := &testutil.Buffer{}
 	go io.Copy(log, pr)
 	return url, control, log
 }

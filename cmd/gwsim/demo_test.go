@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // buildBinaries builds gwd, gwctl and gwsim for the demo test.
@@ -26,25 +28,6 @@ func buildBinaries(t *testing.T) string {
 		}
 	}
 	return dir
-}
-
-// freePorts returns n consecutive loopback TCP ports free now.
-func freePorts(t *testing.T, n int) int {
-	t.Helper()
-	for base := 21000 + os.Getpid()%20000; base < 65000; base += n {
-		free := true
-		for p := base; p < base+n && free; p++ {
-			ln, err := net.Listen("tcp4", fmt.Sprintf("127.0.0.1:%d", p))
-			if free = err == nil; free {
-				ln.Close()
-			}
-		}
-		if free {
-			return base
-		}
-	}
-	t.Fatalf("no %d consecutive free ports", n)
-	return 0
 }
 
 // demoSite is examples/demo/site.yaml moved to the test's ports.
@@ -77,10 +60,10 @@ func demoSite(t *testing.T, csms string, base int) string {
 // work, and SIGINT stops gwsim demo and its gwd child cleanly.
 func TestDemo(t *testing.T) {
 	bin := buildBinaries(t)
-	base := freePorts(t, 4) // three chargers, then the CSMS
+	base := testutil.FreeTCPRange(t, 4) // three chargers, then the CSMS
 	csms := fmt.Sprintf("127.0.0.1:%d", base+3)
 	dir := t.TempDir()
-	out := &syncBuffer{}
+	out := &testutil.Buffer{}
 	cmd := exec.Command(filepath.Join(bin, "gwsim"), "demo", "--dir", dir, "--gwd", filepath.Join(bin, "gwd"),
 		"--gwctl", filepath.Join(bin, "gwctl"), "--site", "../../examples/templates/", "--site", demoSite(t, csms, base),
 		"--base-port", strconv.Itoa(base), "--csms-listen", csms, "--csms-control", "127.0.0.1:0", "--control", "127.0.0.1:0",
@@ -165,7 +148,7 @@ func TestDemo(t *testing.T) {
 }
 
 // gwdPid reads gwd's pid from the line gwsim demo prints.
-func gwdPid(t *testing.T, out *syncBuffer) int {
+func gwdPid(t *testing.T, out *testutil.Buffer) int {
 	t.Helper()
 	re := regexp.MustCompile(`gwd \(pid (\d+)\)`)
 	var m []string

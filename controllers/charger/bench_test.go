@@ -41,7 +41,7 @@ func benchPoller(b *testing.B, met *metrics.Charger) (*poller, *cel.Mapping) {
 	c.Step(now.Add(time.Second))
 	key := make([]byte, store.KeySize)
 	rand.Read(key)
-	st, err := store.Open(filepath.Join(b.TempDir(), "s.db"), store.Options{NoSync: true, EncryptionKey: key})
+	st, err := store.Open(filepath.Join(b.TempDir(), "s.db"), store.Options{NoSync: true, EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds()})
 	if err != nil {
 		b.Fatal(err)
 	}

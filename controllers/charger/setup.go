@@ -21,16 +21,12 @@ const Kind = "Charger"
 // BusKind is the kind of the RS-485 lines Modbus RTU chargers sit on.
 const BusKind = "Bus"
 
-// New returns the charger controller. Besides its own kind it watches
-// Templates: a template change (including its status, written by the template
-// controller) re-queues every charger whose templateRef is that template or
-// one that extends it; and Buses, whose changes re-queue the chargers on
-// them. With a nil opener it only checks templates and polls no device.
-func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opener) *controllers.Controller {
-	return newController(m, st, log, opener, nil)
-}
-
-// newController is New recording polls, reachability and commands in met
+// newController returns the charger controller. Besides its own kind it
+// watches Templates: a template change (including its status, written by
+// the template controller) re-queues every charger whose templateRef is
+// that template or one that extends it; and Buses, whose changes re-queue
+// the chargers on them. With a nil opener it only checks templates and
+// polls no device. It records polls, reachability and commands in met
 // (nil: no metrics).
 func newController(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opener, met *metrics.Charger) *controllers.Controller {
 	if log == nil {
@@ -54,9 +50,10 @@ func newController(m *controllers.Manager, st *store.Store, log *slog.Logger, op
 	return c
 }
 
-// Setup adds the charger controller to m, without device access.
+// Setup adds the charger controller to m, without device access: the
+// template checks alone, for tests.
 func Setup(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
-	return m.Add(New(m, st, log, nil))
+	return m.Add(newController(m, st, log, nil, nil))
 }
 
 // SetupWith returns a setup that adds the charger controller polling devices

@@ -2,7 +2,6 @@ package modbus
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 const (
@@ -117,7 +118,7 @@ func startScript(t testing.TB, script string, args ...string) (*peerScript, stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr syncBuffer
+	var stderr testutil.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", script, err)
@@ -152,23 +153,6 @@ func startScript(t testing.TB, script string, args ...string) (*peerScript, stri
 		t.Fatalf("%s not ready: %s", script, stderr.String())
 	}
 	return nil, ""
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // fakeClock drives the arbiter's back-off decisions; serial timeouts stay

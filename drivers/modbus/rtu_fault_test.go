@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // faultBus is an arbiter on one end of a pty pair and the Go responder on
@@ -132,7 +134,7 @@ func TestRTUCanceledWhileQueuedIsNotSent(t *testing.T) {
 		_, err := f.bus.ReadBlocks(ctx, 2, []Block{{Count: 1}})
 		queued <- err
 	}()
-	waitFor(t, func() bool { return f.bus.Stats().QueuedPolls == 1 })
+	testutil.Eventually(t, 5*time.Second, "Stats().QueuedPolls == 1", testutil.Holds(func() bool { return f.bus.Stats().QueuedPolls == 1 }))
 	cancel()
 	if err := <-queued; !errors.Is(err, ErrCanceled) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("canceled poll: %v", err)
@@ -141,7 +143,7 @@ func TestRTUCanceledWhileQueuedIsNotSent(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return f.bus.Stats().Canceled == 1 })
+	testutil.Eventually(t, 5*time.Second, "Stats().Canceled == 1", testutil.Holds(func() bool { return f.bus.Stats().Canceled == 1 }))
 	if n := f.resp.count(2); n != 0 {
 		t.Fatalf("a canceled poll reached the line %d times", n)
 	}
@@ -291,13 +293,13 @@ func TestRTUWritesOvertakeQueuedPolls(t *testing.T) {
 			errs <- err
 		}()
 	}
-	waitFor(t, func() bool { return f.bus.Stats().QueuedPolls == 4 })
+	testutil.Eventually(t, 5*time.Second, "Stats().QueuedPolls == 4", testutil.Holds(func() bool { return f.bus.Stats().QueuedPolls == 4 }))
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		errs <- f.bus.WriteRegister(ctx, 2, 50, 0x1234)
 	}()
-	waitFor(t, func() bool { return f.bus.Stats().QueuedWrites == 1 })
+	testutil.Eventually(t, 5*time.Second, "Stats().QueuedWrites == 1", testutil.Holds(func() bool { return f.bus.Stats().QueuedWrites == 1 }))
 	close(gate)
 	wg.Wait()
 	close(errs)
@@ -315,19 +317,6 @@ func TestRTUWritesOvertakeQueuedPolls(t *testing.T) {
 			t.Fatalf("line order %v", order)
 		}
 	}
-}
-
-// waitFor polls a condition a bounded number of times; it orders steps, it
-// does not measure them.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for range 2000 {
-		if cond() {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("condition not reached")
 }
 
 func TestRTULateReplyNotTakenForAnotherUnit(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ocppgw/ocppgw/internal/testutil"
 	sm "github.com/simonvetter/modbus"
 )
 
@@ -132,14 +133,7 @@ func (p *tcpPeer) requestCount() int {
 // restart a server at the same address.
 func freeAddr(t testing.TB) (string, int) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	n, _ := strconv.Atoi(port)
-	return "127.0.0.1", n
+	return "127.0.0.1", testutil.FreeTCPPort(t)
 }
 
 // startServer runs a simonvetter server for p at host:port until cleanup.

@@ -1,20 +1,20 @@
 package rpc
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // wait bounds every blocking step of a test so a bug fails instead of
@@ -201,16 +201,7 @@ func blockingHandler(release <-chan struct{}) Handler {
 
 // logSink captures a Conn's log lines so tests can check that dropped
 // frames and failures are reported, not just swallowed.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
+type logSink struct{ testutil.Buffer }
 
 func (s *logSink) logger() *slog.Logger { return slog.New(slog.NewTextHandler(s, nil)) }
 
@@ -218,21 +209,13 @@ func (s *logSink) logger() *slog.Logger { return slog.New(slog.NewTextHandler(s,
 // asynchronously to the test.
 func (s *logSink) waitFor(t *testing.T, fragments ...string) {
 	t.Helper()
-	for deadline := time.Now().Add(wait); ; time.Sleep(5 * time.Millisecond) {
-		s.mu.Lock()
-		text := s.buf.String()
-		s.mu.Unlock()
-		missing := ""
+	testutil.Eventually(t, wait, "log lines", func() string {
+		text := s.String()
 		for _, f := range fragments {
 			if !strings.Contains(text, f) {
-				missing = f
+				return fmt.Sprintf("log lacks %q:\n%s", f, text)
 			}
 		}
-		if missing == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("log lacks %q:\n%s", missing, text)
-		}
-	}
+		return ""
+	})
 }

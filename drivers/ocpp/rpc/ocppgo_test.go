@@ -13,6 +13,7 @@ import (
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/provisioning"
 	"github.com/lorenzodonini/ocpp-go/ocpp2.0.1/types"
 	"github.com/lorenzodonini/ocpp-go/ws"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // goCSMS is lorenzodonini/ocpp-go v0.19.0's 2.0.1 CSMS, a peer nobody here
@@ -34,12 +35,7 @@ func (h *goCSMS) OnNotifyReport(string, *provisioning.NotifyReportRequest) (*pro
 // Addr() is not safe to poll from another goroutine.
 func startGoCSMS(t *testing.T, password string) (ocpp2.CSMS, *goCSMS, <-chan string, string) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	_ = l.Close()
+	port := testutil.FreeTCPPort(t)
 
 	server := ws.NewServer()
 	server.SetBasicAuthHandler(func(_, pass string) bool { return pass == password })

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ocppgw/ocppgw/internal/logging"
-	"github.com/ocppgw/ocppgw/internal/syncbuf"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestOtherVersionSubprotocol: the layer is not tied to 2.0.1. A Server
@@ -42,7 +42,7 @@ func TestOtherVersionSubprotocol(t *testing.T) {
 // the version's messages; a Conn that was given no Redact logs a frame's
 // size only, never a token it cannot recognise.
 func TestTraceWithoutRedactShowsNoContent(t *testing.T) {
-	var out syncbuf.Buffer
+	var out testutil.Buffer
 	lg, err := logging.New(logging.Options{Levels: "trace", Stderr: &out})
 	if err != nil {
 		t.Fatal(err)

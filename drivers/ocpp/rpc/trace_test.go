@@ -8,7 +8,7 @@ import (
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
 	"github.com/ocppgw/ocppgw/internal/logging"
-	"github.com/ocppgw/ocppgw/internal/syncbuf"
+	"github.com/ocppgw/ocppgw/internal/testutil"
 )
 
 // TestFrameTraceIsSwitchedPerStationAndRedacted: with the station at
@@ -16,7 +16,7 @@ import (
 // and the idToken in them is not (the 2.0.1 redactor, as the station sets
 // it). It is an external test because drivers/ocpp imports rpc.
 func TestFrameTraceIsSwitchedPerStationAndRedacted(t *testing.T) {
-	var out syncbuf.Buffer
+	var out testutil.Buffer
 	lg, err := logging.New(logging.Options{Levels: "debug", Stderr: &out})
 	if err != nil {
 		t.Fatal(err)

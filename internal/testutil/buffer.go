@@ -1,13 +1,13 @@
-// Package syncbuf is a byte buffer safe for concurrent writes: what tests
-// give loggers and processes that write from several goroutines.
-package syncbuf
+package testutil
 
 import (
 	"bytes"
 	"sync"
 )
 
-// Buffer collects writes from any goroutine. The zero value is ready.
+// Buffer collects writes from any goroutine, for tests that give it to
+// loggers and processes and read it while they run. The zero value is
+// ready.
 type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
