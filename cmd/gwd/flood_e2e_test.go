@@ -110,6 +110,12 @@ func TestSetVariablesPastQuotaIsRefused(t *testing.T) {
 		t.Errorf("SetVariables past the quota: %+v, %v; want a CALLERROR, as nothing can be stored", res, err)
 	}
 	t.Logf("SetVariables past the quota: %v", err)
+	// What was refused is not shown as set either.
+	got, err := cs.GetVariables(ctx, "SCALE-1", provisioning.GetVariableData{
+		Component: types.Component{Name: "OCPPCommCtrlr"}, Variable: types.Variable{Name: "OfflineThreshold"}})
+	if err != nil || len(got.GetVariableResult) != 1 || got.GetVariableResult[0].AttributeValue == "86400" {
+		t.Errorf("GetVariables after the refused SetVariables: %+v %v; the refused value must not show", got, err)
+	}
 	floodHealthy(t, d, c)
 	d.stop(t)
 }

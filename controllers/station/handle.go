@@ -81,6 +81,20 @@ func (s *Station) onSetVariables(_ context.Context, r *ocpp.SetVariablesRequest)
 	if err := s.itemLimit("SetVariables", len(r.SetVariableData)); err != nil {
 		return nil, nil, err
 	}
+	// What the CSMS sets is answered Accepted only once stored; if it cannot
+	// be, the CSMS gets a CALLERROR and the station shows none of it.
+	before := s.model.Snapshot()
+	s.mu.Lock()
+	oldRef, oldPassword := s.passwordRef, s.cfg.Password
+	s.mu.Unlock()
+	undo := func() {
+		s.model.Undo(before)
+		s.mu.Lock()
+		s.passwordRef, s.cfg.Password = oldRef, oldPassword
+		s.persisted.Variables = s.model.Overrides()
+		s.mu.Unlock()
+		s.writeStatus() // replaces the queued patch that carried the values
+	}
 	resp, changed := setVariables(s.model, r)
 	if len(changed) == 0 {
 		return resp, nil, nil
@@ -93,6 +107,7 @@ func (s *Station) onSetVariables(_ context.Context, r *ocpp.SetVariablesRequest)
 		password := s.model.Secret(passwordKey.Component, passwordKey.Variable)
 		ref, err := s.host.SavePassword(password)
 		if err != nil {
+			undo()
 			return nil, nil, fmt.Errorf("store the new password: %w", err)
 		}
 		s.mu.Lock()
@@ -101,6 +116,7 @@ func (s *Station) onSetVariables(_ context.Context, r *ocpp.SetVariablesRequest)
 		s.log.Info("the CSMS changed the Basic-auth password; the station reconnects with it", "secret", ref.Name)
 	}
 	if err := s.persist(); err != nil {
+		undo()
 		return nil, nil, err
 	}
 	s.poke() // the loop takes a new HeartbeatInterval or AlignedDataCtrlr.Interval

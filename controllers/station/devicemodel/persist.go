@@ -2,6 +2,7 @@ package devicemodel
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -57,4 +58,26 @@ func (m *Model) Overrides() []v1alpha1.OCPPVariable {
 		}
 	}
 	return slices.Clip(out)
+}
+
+// Snapshot is what a station's model holds at one moment, for Undo.
+type Snapshot struct {
+	values    map[Key]string
+	overrides map[Key]bool
+}
+
+// Snapshot keeps what the model holds now: only what differs from the
+// catalog, a small copy.
+func (m *Model) Snapshot() Snapshot {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return Snapshot{values: maps.Clone(m.values), overrides: maps.Clone(m.overrides)}
+}
+
+// Undo puts back what Snapshot kept: a SetVariables whose values could not
+// be stored must not show them afterwards (GetVariables, a report).
+func (m *Model) Undo(s Snapshot) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.values, m.overrides = maps.Clone(s.values), maps.Clone(s.overrides)
 }
