@@ -6,6 +6,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/audit"
 	"github.com/ocppgw/ocppgw/api/auth"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
 
 // audited says which requests the audit log keeps: every write and apply,
@@ -53,7 +54,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 10_000 {
-			s.writeStatus(w, r, newStatus(http.StatusBadRequest, "BadRequest", "limit "+quote(v)+": want 1 to 10000"))
+			s.writeStatus(w, r, newStatus(http.StatusBadRequest, v1alpha1.ReasonBadRequest, "limit "+quote(v)+": want 1 to 10000"))
 			return
 		}
 		limit = n
