@@ -73,7 +73,7 @@ type Rule struct {
 
 // OperatorKinds are the kinds an operator applies and deletes: the
 // devices and what limits them, not where they report to nor credentials.
-var OperatorKinds = []string{"Charger", "Template", "Bus", "ChargingProfile"}
+var OperatorKinds = []string{v1alpha1.KindCharger, v1alpha1.KindTemplate, v1alpha1.KindBus, v1alpha1.KindChargingProfile}
 
 // readAll reads and watches every kind (Secret values are redacted in
 // every answer, whoever asks), the version, the discovery document, the

@@ -66,7 +66,7 @@ func NewToken(name, role string, expiration time.Time) (*v1alpha1.Object, string
 	if err != nil {
 		return nil, "", fmt.Errorf("make token %q: %w", name, err)
 	}
-	o := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: "Token",
+	o := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.KindToken,
 		Metadata: v1alpha1.ObjectMeta{Name: name}, Spec: raw}
 	if err := v1alpha1.Admit(o); err != nil {
 		return nil, "", err

@@ -342,7 +342,7 @@ func reasonForCode(code int) v1alpha1.StatusReason {
 // MappingTest reads a charger's device once through gwd and returns the raw
 // values, the signals and the OCPP payloads they make.
 func (c *Client) MappingTest(ctx context.Context, charger string) (*v1alpha1.MappingTest, error) {
-	p, err := itemPath("Charger", charger)
+	p, err := itemPath(v1alpha1.KindCharger, charger)
 	if err != nil {
 		return nil, err
 	}
@@ -356,7 +356,7 @@ func (c *Client) MappingTest(ctx context.Context, charger string) (*v1alpha1.Map
 // Command runs one canonical command on a charger's device through gwd and
 // returns what the device did with it.
 func (c *Client) Command(ctx context.Context, charger string, cmd v1alpha1.ChargerCommand) (*v1alpha1.ChargerCommandResult, error) {
-	p, err := itemPath("Charger", charger)
+	p, err := itemPath(v1alpha1.KindCharger, charger)
 	if err != nil {
 		return nil, err
 	}

@@ -189,7 +189,7 @@ func check(generic any, js []byte) (*v1alpha1.Object, *v1alpha1.ValidationError)
 		}
 		ve.Errors = v1alpha1.MergeFieldErrors(ve.Errors, aerr.Errors...)
 	}
-	if len(ve.Errors) == 0 && obj.Kind == "Template" {
+	if len(ve.Errors) == 0 && obj.Kind == v1alpha1.KindTemplate {
 		ve.Errors = templateCEL(&obj)
 	}
 	if len(ve.Errors) > 0 {

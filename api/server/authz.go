@@ -81,7 +81,7 @@ func (s *Server) authenticate(r *http.Request) (auth.Identity, error) {
 			return id, nil
 		}
 	}
-	tokens, _ := s.store.List("Token")
+	tokens, _ := s.store.List(v1alpha1.KindToken)
 	return auth.Authenticate(tokens, tok, time.Now())
 }
 
@@ -162,9 +162,9 @@ func requestAttributes(pattern string, r *http.Request) attributes {
 	case prefix + "/discover/{protocol}":
 		return attributes{verb: auth.Create, resource: auth.ResourceDiscover}
 	case prefix + "/chargers/{name}/mappingtest":
-		return attributes{verb: auth.Get, resource: auth.ResourceMapping, kind: "Charger", name: seg[1]}
+		return attributes{verb: auth.Get, resource: auth.ResourceMapping, kind: v1alpha1.KindCharger, name: seg[1]}
 	case prefix + "/chargers/{name}/command":
-		return attributes{verb: auth.Create, resource: auth.ResourceCommand, kind: "Charger", name: seg[1]}
+		return attributes{verb: auth.Create, resource: auth.ResourceCommand, kind: v1alpha1.KindCharger, name: seg[1]}
 	case prefix + "/{plural}", prefix + "/{plural}/{name}", prefix + "/{plural}/{name}/status":
 		return objectAttributes(method, seg, r)
 	}
@@ -209,11 +209,11 @@ func objectAttributes(method string, seg []string, r *http.Request) attributes {
 // so writing them is the right that counts.
 func authorizeSecretRefs(r *http.Request, obj *v1alpha1.Object) error {
 	id, _ := auth.IdentityFrom(r.Context())
-	if auth.Allowed(id.Role, auth.Update, "Secret") {
+	if auth.Allowed(id.Role, auth.Update, v1alpha1.KindSecret) {
 		return nil
 	}
 	for _, ref := range v1alpha1.References(obj) {
-		if ref.Kind != "Secret" {
+		if ref.Kind != v1alpha1.KindSecret {
 			continue
 		}
 		st := newStatus(http.StatusForbidden, v1alpha1.ReasonForbidden, fmt.Sprintf(

@@ -33,12 +33,12 @@ func (s *Server) noDevices(w http.ResponseWriter, r *http.Request) {
 
 // chargerMissing answers 404 for a charger that does not exist.
 func (s *Server) chargerMissing(w http.ResponseWriter, r *http.Request, name string) bool {
-	_, err := s.store.Get("Charger", name)
+	_, err := s.store.Get(v1alpha1.KindCharger, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		s.writeStatus(w, r, newStatus(http.StatusNotFound, v1alpha1.ReasonNotFound, "chargers "+quote(name)+" not found"))
 	case err != nil:
-		s.writeError(w, r, err, "Charger", name)
+		s.writeError(w, r, err, v1alpha1.KindCharger, name)
 	default:
 		return false
 	}

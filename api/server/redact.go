@@ -34,8 +34,8 @@ const (
 // what it is sent), but a hash of a weak token applied by hand could be
 // guessed offline by anyone who may read Tokens.
 const (
-	secretKind = "Secret"
-	tokenKind  = "Token"
+	secretKind = v1alpha1.KindSecret
+	tokenKind  = v1alpha1.KindToken
 )
 
 // redact returns o as the API shows it: for a Secret or a Token, a copy with

@@ -17,7 +17,7 @@ type refProblem func(kind, name string) (string, error)
 func danglingRefs(obj *v1alpha1.Object, problem refProblem) ([]v1alpha1.FieldError, error) {
 	var errs []v1alpha1.FieldError
 	for _, ref := range v1alpha1.References(obj) {
-		if obj.Kind == "Template" && ref.Field == "spec.extends" {
+		if obj.Kind == v1alpha1.KindTemplate && ref.Field == "spec.extends" {
 			continue
 		}
 		r, err := problem(ref.Kind, ref.Name)

@@ -125,7 +125,7 @@ func New(opts Options) *Server {
 	}
 	if s.systemToken != "" {
 		spec, _ := json.Marshal(v1alpha1.TokenSpec{Role: v1alpha1.RoleAdmin, Hash: auth.Hash(s.systemToken)})
-		s.systemTokens = []*v1alpha1.Object{{Kind: "Token", Metadata: v1alpha1.ObjectMeta{Name: systemTokenName}, Spec: spec}}
+		s.systemTokens = []*v1alpha1.Object{{Kind: v1alpha1.KindToken, Metadata: v1alpha1.ObjectMeta{Name: systemTokenName}, Spec: spec}}
 	}
 	s.routes()
 	if opts.Metrics != nil {

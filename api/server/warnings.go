@@ -17,7 +17,7 @@ import (
 func pollWarnings(tx *store.Tx, items []v1alpha1.ApplyItem) []string {
 	var out []string
 	for _, it := range items {
-		if it.Kind != "Charger" || it.Object == nil {
+		if it.Kind != v1alpha1.KindCharger || it.Object == nil {
 			continue
 		}
 		var c v1alpha1.ChargerSpec
@@ -33,7 +33,7 @@ func pollWarnings(tx *store.Tx, items []v1alpha1.ApplyItem) []string {
 		}
 		var bus *v1alpha1.BusSpec
 		if c.Connection.ModbusRTU != nil {
-			if b, err := tx.Get("Bus", c.Connection.ModbusRTU.BusRef); err == nil {
+			if b, err := tx.Get(v1alpha1.KindBus, c.Connection.ModbusRTU.BusRef); err == nil {
 				bus = &v1alpha1.BusSpec{}
 				if json.Unmarshal(b.Spec, bus) != nil {
 					bus = nil

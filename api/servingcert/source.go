@@ -49,7 +49,7 @@ func (s *Source) PEM() ([]byte, error) {
 }
 
 func (s *Source) current() (*tls.Certificate, []byte, error) {
-	obj, err := s.st.Get("Secret", s.name)
+	obj, err := s.st.Get(v1alpha1.KindSecret, s.name)
 	if err != nil {
 		return nil, nil, fmt.Errorf("admin API certificate: Secret %q: %w", s.name, err)
 	}
@@ -87,7 +87,7 @@ func tlsData(obj *v1alpha1.Object) (certPEM, keyPEM []byte, err error) {
 // gwd and about to expire or lacking one of hosts, it is renewed. A Secret
 // the operator provides is left alone. It reports whether it wrote.
 func Ensure(st *store.Store, name string, hosts []string, now time.Time) (bool, error) {
-	obj, err := st.Get("Secret", name)
+	obj, err := st.Get(v1alpha1.KindSecret, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return true, writeSelfSigned(st, name, "", hosts, now)
@@ -117,7 +117,7 @@ func writeSelfSigned(st *store.Store, name, rv string, hosts []string, now time.
 	if err != nil {
 		return err
 	}
-	obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: "Secret", Spec: spec,
+	obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.KindSecret, Spec: spec,
 		Metadata: v1alpha1.ObjectMeta{Name: name, ResourceVersion: rv, Labels: map[string]string{ManagedLabel: "gwd"},
 			Annotations: map[string]string{"ocppgw.dev/owner": "gwd: the admin API's self-signed certificate; replace it with your own tls Secret to serve that"}}}
 	if rv == "" {

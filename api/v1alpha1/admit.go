@@ -16,14 +16,14 @@ type spec interface {
 
 // specTypes maps each registered kind to a constructor of its spec.
 var specTypes = map[string]func() spec{
-	"CSMS":            func() spec { return new(CSMSSpec) },
-	"Bus":             func() spec { return new(BusSpec) },
-	"Secret":          func() spec { return new(SecretSpec) },
-	"Template":        func() spec { return new(TemplateSpec) },
-	"Charger":         func() spec { return new(ChargerSpec) },
-	"ChargingProfile": func() spec { return new(ChargingProfileSpec) },
-	"Transaction":     func() spec { return new(TransactionSpec) },
-	"Token":           func() spec { return new(TokenSpec) },
+	KindCSMS:            func() spec { return new(CSMSSpec) },
+	KindBus:             func() spec { return new(BusSpec) },
+	KindSecret:          func() spec { return new(SecretSpec) },
+	KindTemplate:        func() spec { return new(TemplateSpec) },
+	KindCharger:         func() spec { return new(ChargerSpec) },
+	KindChargingProfile: func() spec { return new(ChargingProfileSpec) },
+	KindTransaction:     func() spec { return new(TransactionSpec) },
+	KindToken:           func() spec { return new(TokenSpec) },
 }
 
 // KindProblem returns why kind is not a registered Kind name, or "". Kinds are

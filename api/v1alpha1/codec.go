@@ -9,14 +9,14 @@ import (
 
 // typedKinds maps each typed view to its Kind.
 var typedKinds = map[reflect.Type]string{
-	reflect.TypeFor[CSMS]():            "CSMS",
-	reflect.TypeFor[Bus]():             "Bus",
-	reflect.TypeFor[Secret]():          "Secret",
-	reflect.TypeFor[Template]():        "Template",
-	reflect.TypeFor[Charger]():         "Charger",
-	reflect.TypeFor[ChargingProfile](): "ChargingProfile",
-	reflect.TypeFor[Transaction]():     "Transaction",
-	reflect.TypeFor[Token]():           "Token",
+	reflect.TypeFor[CSMS]():            KindCSMS,
+	reflect.TypeFor[Bus]():             KindBus,
+	reflect.TypeFor[Secret]():          KindSecret,
+	reflect.TypeFor[Template]():        KindTemplate,
+	reflect.TypeFor[Charger]():         KindCharger,
+	reflect.TypeFor[ChargingProfile](): KindChargingProfile,
+	reflect.TypeFor[Transaction]():     KindTransaction,
+	reflect.TypeFor[Token]():           KindToken,
 }
 
 // Decode returns the typed view of o, e.g. Decode[Charger](o). Decoding is

@@ -21,57 +21,57 @@ func References(obj *Object) []Reference {
 		}
 	}
 	switch obj.Kind {
-	case "Charger":
+	case KindCharger:
 		var s ChargerSpec
 		if json.Unmarshal(obj.Spec, &s) != nil {
 			return nil
 		}
-		add("spec.templateRef", "Template", s.TemplateRef)
+		add("spec.templateRef", KindTemplate, s.TemplateRef)
 		if s.OCPP != nil {
-			add("spec.ocpp.csmsRef", "CSMS", s.OCPP.CSMSRef)
+			add("spec.ocpp.csmsRef", KindCSMS, s.OCPP.CSMSRef)
 		}
 		if s.Connection.ModbusRTU != nil {
-			add("spec.connection.modbusRTU.busRef", "Bus", s.Connection.ModbusRTU.BusRef)
+			add("spec.connection.modbusRTU.busRef", KindBus, s.Connection.ModbusRTU.BusRef)
 		}
-	case "Template":
+	case KindTemplate:
 		var s TemplateSpec
 		if json.Unmarshal(obj.Spec, &s) != nil {
 			return nil
 		}
-		add("spec.extends", "Template", s.Extends)
-	case "CSMS":
+		add("spec.extends", KindTemplate, s.Extends)
+	case KindCSMS:
 		var s CSMSSpec
 		if json.Unmarshal(obj.Spec, &s) != nil {
 			return nil
 		}
 		if r := s.CASecretRef; r != nil {
-			add("spec.caSecretRef.name", "Secret", r.Name)
+			add("spec.caSecretRef.name", KindSecret, r.Name)
 		}
 		if r := s.ClientCertificateSecretRef; r != nil {
-			add("spec.clientCertificateSecretRef.name", "Secret", r.Name)
+			add("spec.clientCertificateSecretRef.name", KindSecret, r.Name)
 		}
 		if r := s.BasicAuthPasswordSecretRef; r != nil {
-			add("spec.basicAuthPasswordSecretRef.name", "Secret", r.Name)
+			add("spec.basicAuthPasswordSecretRef.name", KindSecret, r.Name)
 		}
-	case "ChargingProfile":
+	case KindChargingProfile:
 		var s ChargingProfileSpec
 		if json.Unmarshal(obj.Spec, &s) != nil {
 			return nil
 		}
-		add("spec.chargerRef", "Charger", s.ChargerRef)
+		add("spec.chargerRef", KindCharger, s.ChargerRef)
 		if s.Chargers != nil {
 			for i, n := range s.Chargers.Names {
-				add(FieldPath("spec.chargers.names").Index(i).String(), "Charger", n)
+				add(FieldPath("spec.chargers.names").Index(i).String(), KindCharger, n)
 			}
 		}
-	case "Transaction":
+	case KindTransaction:
 		var s struct {
 			ChargerRef string `json:"chargerRef"`
 		}
 		if json.Unmarshal(obj.Spec, &s) != nil {
 			return nil
 		}
-		add("spec.chargerRef", "Charger", s.ChargerRef)
+		add("spec.chargerRef", KindCharger, s.ChargerRef)
 	}
 	return refs
 }

@@ -13,14 +13,14 @@ type KindInfo struct {
 // kinds is the registry of every kind this API version serves, in the order
 // `gwctl get all` would print them.
 var kinds = []KindInfo{
-	{Kind: "CSMS", Singular: "csms", Plural: "csmses", Short: []string{"cs"}},
-	{Kind: "Bus", Singular: "bus", Plural: "buses", Short: []string{"bs"}},
-	{Kind: "Secret", Singular: "secret", Plural: "secrets", Short: []string{"sec"}},
-	{Kind: "Template", Singular: "template", Plural: "templates", Short: []string{"tpl", "tmpl"}},
-	{Kind: "Charger", Singular: "charger", Plural: "chargers", Short: []string{"ch"}},
-	{Kind: "ChargingProfile", Singular: "chargingprofile", Plural: "chargingprofiles", Short: []string{"cp"}},
-	{Kind: "Transaction", Singular: "transaction", Plural: "transactions", Short: []string{"tx"}},
-	{Kind: "Token", Singular: "token", Plural: "tokens", Short: []string{"tok"}},
+	{Kind: KindCSMS, Singular: "csms", Plural: "csmses", Short: []string{"cs"}},
+	{Kind: KindBus, Singular: "bus", Plural: "buses", Short: []string{"bs"}},
+	{Kind: KindSecret, Singular: "secret", Plural: "secrets", Short: []string{"sec"}},
+	{Kind: KindTemplate, Singular: "template", Plural: "templates", Short: []string{"tpl", "tmpl"}},
+	{Kind: KindCharger, Singular: "charger", Plural: "chargers", Short: []string{"ch"}},
+	{Kind: KindChargingProfile, Singular: "chargingprofile", Plural: "chargingprofiles", Short: []string{"cp"}},
+	{Kind: KindTransaction, Singular: "transaction", Plural: "transactions", Short: []string{"tx"}},
+	{Kind: KindToken, Singular: "token", Plural: "tokens", Short: []string{"tok"}},
 }
 
 // Kinds returns every registered kind.

@@ -70,4 +70,4 @@ func (s *SecretSpec) Validate(*ObjectMeta) []FieldError {
 
 // SealedKinds returns the kinds whose objects hold secrets: gwd has the
 // store seal them at rest (store.Options.SealedKinds).
-func SealedKinds() []string { return []string{"Secret"} }
+func SealedKinds() []string { return []string{KindSecret} }

@@ -145,7 +145,7 @@ type column struct {
 
 // kindColumns are the columns between NAME and AGE (and, when wide, after AGE).
 var kindColumns = map[string][]column{
-	"Charger": {
+	v1alpha1.KindCharger: {
 		{header: "TEMPLATE", value: func(v *view) string { return first(v.spec, "templateRef") }},
 		{header: "CONNECTION", value: chargerConnection},
 		{header: "DEVICE", value: deviceState},
@@ -166,27 +166,27 @@ var kindColumns = map[string][]column{
 		{header: "SOURCE", wide: true, value: limitSourceColumn},
 		{header: "NEXT", wide: true, value: nextChangeColumn},
 	},
-	"Template": {
+	v1alpha1.KindTemplate: {
 		{header: "PROTOCOL", value: func(v *view) string { return first(v.spec, "protocol") }},
 		{header: "EXTENDS", value: func(v *view) string { return first(v.spec, "extends") }},
 		{header: "READY", value: (*view).ready},
 		{header: "REASON", value: (*view).readyReason},
 	},
-	"CSMS": {
+	v1alpha1.KindCSMS: {
 		{header: "URL", value: func(v *view) string { return first(v.spec, "url") }},
 		{header: "PROFILE", value: func(v *view) string { return first(v.spec, "securityProfile") }},
 	},
-	"Bus": {
+	v1alpha1.KindBus: {
 		{header: "DEVICE", value: func(v *view) string { return first(v.spec, "device") }},
 		{header: "BAUD", value: func(v *view) string { return first(v.spec, "baudRate") }},
 		{header: "PARITY", value: func(v *view) string { return first(v.spec, "parity") }},
 	},
-	"Secret": {
+	v1alpha1.KindSecret: {
 		{header: "TYPE", value: func(v *view) string { return first(v.spec, "type") }},
 		{header: "KEYS", value: secretKeys},
 	},
-	"ChargingProfile": profileColumns,
-	"Token": {
+	v1alpha1.KindChargingProfile: profileColumns,
+	v1alpha1.KindToken: {
 		{header: "ROLE", value: func(v *view) string { return first(v.spec, "role") }},
 		{header: "EXPIRATION", value: func(v *view) string { return first(v.spec, "expiration") }},
 	},
@@ -195,13 +195,13 @@ var kindColumns = map[string][]column{
 // ownLayout are the kinds whose columns are the whole row: they name
 // themselves and show their own time instead of NAME and AGE.
 var ownLayout = map[string][]column{
-	"Transaction": transactionColumns,
+	v1alpha1.KindTransaction: transactionColumns,
 }
 
 // kindOrder sorts a listed kind for reading; kinds without one keep the
 // server's name order.
 var kindOrder = map[string]func(a, b *view) int{
-	"Transaction": compareTransactions,
+	v1alpha1.KindTransaction: compareTransactions,
 }
 
 // sortListed orders objs of kind as kindOrder says.

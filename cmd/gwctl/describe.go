@@ -142,7 +142,7 @@ func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time, find finde
 	fw.field("UID", m.UID)
 
 	spec := decodeMap(obj.Spec)
-	if obj.Kind == "Secret" {
+	if obj.Kind == v1alpha1.KindSecret {
 		hideSecretValues(spec)
 	}
 	writeSection(w, "Spec", spec)
@@ -194,9 +194,9 @@ type kindDetail struct {
 }
 
 var kindDetails = map[string]kindDetail{
-	"Transaction":     transactionDetails,
-	"Charger":         chargerDetails,
-	"ChargingProfile": profileDetails,
+	v1alpha1.KindTransaction:     transactionDetails,
+	v1alpha1.KindCharger:         chargerDetails,
+	v1alpha1.KindChargingProfile: profileDetails,
 }
 
 // fieldWriter writes describe's "Label:   value" lines, headings and

@@ -153,7 +153,7 @@ func diffLinesOf(obj *v1alpha1.Object) ([]string, error) {
 // showing which keys change: "***" when a value is the same on both sides,
 // "*** (before)" and "*** (after)" when it differs. Other kinds pass through.
 func maskSecretData(old, obj *v1alpha1.Object) (*v1alpha1.Object, *v1alpha1.Object) {
-	isSecret := func(o *v1alpha1.Object) bool { return o != nil && o.Kind == "Secret" }
+	isSecret := func(o *v1alpha1.Object) bool { return o != nil && o.Kind == v1alpha1.KindSecret }
 	if !isSecret(old) && !isSecret(obj) {
 		return old, obj
 	}

@@ -47,7 +47,7 @@ func parseResourceArgs(args []string, allowAll bool) ([]resourceRef, error) {
 				// Tokens are access, not configuration: `gwctl token list`
 				// or `get tokens` names them (as kubectl's "all" leaves
 				// out Secrets and RBAC).
-				if k.Kind != "Token" {
+				if k.Kind != v1alpha1.KindToken {
 					refs = append(refs, resourceRef{kind: k})
 				}
 			}

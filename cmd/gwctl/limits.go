@@ -118,7 +118,7 @@ func writeChargerProfiles(w fieldWriter, v *view) {
 	if v.find == nil {
 		return
 	}
-	profiles, err := v.find("ChargingProfile", v1alpha1.ChargerLabel+"="+v.obj.Metadata.Name)
+	profiles, err := v.find(v1alpha1.KindChargingProfile, v1alpha1.ChargerLabel+"="+v.obj.Metadata.Name)
 	switch {
 	case err != nil:
 		w.field("Charging Profiles", "<cannot list: "+err.Error()+">")

@@ -58,7 +58,7 @@ func selectedCount(v *view, selector string, names []string) string {
 	if v.find == nil {
 		return "?"
 	}
-	objs, err := v.find("Charger", selector)
+	objs, err := v.find(v1alpha1.KindCharger, selector)
 	if err != nil {
 		return "?"
 	}
@@ -183,7 +183,7 @@ func profileAppliesTo(v *view) string {
 		s += " and " + joinFew(names, 10)
 	}
 	if v.find != nil {
-		if objs, err := v.find("Charger", sel); err == nil {
+		if objs, err := v.find(v1alpha1.KindCharger, sel); err == nil {
 			set := map[string]bool{}
 			var all []string
 			for _, n := range append(objectNames(objs), names...) {

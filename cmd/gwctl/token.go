@@ -122,7 +122,7 @@ func newTokenRevokeCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 			}
 			for _, name := range args {
 				rctx, cancel := root.requestContext(cmd.Context())
-				_, err := c.Delete(rctx, "Token", name)
+				_, err := c.Delete(rctx, v1alpha1.KindToken, name)
 				cancel()
 				if err != nil {
 					return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/servingcert"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/store"
 )
 
@@ -120,7 +121,7 @@ func followCertificate(ctx context.Context, st *store.Store, src certSource, sec
 	if _, files := src.(*fileCert); files {
 		return
 	}
-	w, err := st.Watch(ctx, store.WatchOptions{Kind: "Secret", Revision: st.Revision()})
+	w, err := st.Watch(ctx, store.WatchOptions{Kind: v1alpha1.KindSecret, Revision: st.Revision()})
 	if err != nil {
 		log.Warn("not following the admin API certificate; gwctl.yaml is updated at the next start", "err", err)
 		return

@@ -23,7 +23,7 @@ func mappingTest(st *store.Store, chargers *charger.Reconciler) func(context.Con
 		if err != nil {
 			return nil, err
 		}
-		obj, err := st.Get("Charger", name)
+		obj, err := st.Get(v1alpha1.KindCharger, name)
 		if err != nil {
 			return nil, err
 		}

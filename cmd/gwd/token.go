@@ -35,7 +35,7 @@ func writeClientConfig(st *store.Store, dataDir, url string, cert certSource, lo
 	} else if !errors.Is(err, os.ErrNotExist) {
 		log.Warn("the old client config is unreadable; writing a new one", "path", path, "err", err)
 	}
-	tokens, _ := st.List("Token")
+	tokens, _ := st.List(v1alpha1.KindToken)
 	if len(tokens) > 0 {
 		if _, err := auth.Authenticate(tokens, cfg.Token, time.Now()); err != nil {
 			// A restored store, a revoked token: gwctl will be refused.

@@ -44,7 +44,7 @@ func readSite(site []string, devices []*device) ([]demoCharger, []demoLimit, err
 func siteLimits(docs []manifest.Doc) ([]demoLimit, error) {
 	var out []demoLimit
 	for _, d := range docs {
-		if d.Object.Kind != "ChargingProfile" {
+		if d.Object.Kind != v1alpha1.KindChargingProfile {
 			continue
 		}
 		var spec v1alpha1.ChargingProfileSpec
@@ -79,7 +79,7 @@ func siteLimits(docs []manifest.Doc) ([]demoLimit, error) {
 func siteChargers(docs []manifest.Doc, devices []*device) ([]demoCharger, error) {
 	var out []demoCharger
 	for _, d := range docs {
-		if d.Object.Kind != "Charger" {
+		if d.Object.Kind != v1alpha1.KindCharger {
 			continue
 		}
 		var spec v1alpha1.ChargerSpec

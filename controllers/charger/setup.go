@@ -16,10 +16,10 @@ import (
 )
 
 // Kind is the resource kind this package reconciles.
-const Kind = "Charger"
+const Kind = v1alpha1.KindCharger
 
 // BusKind is the kind of the RS-485 lines Modbus RTU chargers sit on.
-const BusKind = "Bus"
+const BusKind = v1alpha1.KindBus
 
 // newController returns the charger controller. Besides its own kind it
 // watches Templates: a template change (including its status, written by

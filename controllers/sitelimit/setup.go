@@ -15,9 +15,9 @@ import (
 
 // The kinds the controller reads.
 const (
-	Kind            = "ChargingProfile"
-	chargerKind     = "Charger"
-	transactionKind = "Transaction"
+	Kind            = v1alpha1.KindChargingProfile
+	chargerKind     = v1alpha1.KindCharger
+	transactionKind = v1alpha1.KindTransaction
 )
 
 // DefaultSettle is how long an EV must draw clearly less than it is allowed

@@ -45,10 +45,10 @@ func (h *host) SavePassword(password string) (*v1alpha1.SecretKeyRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: "Secret", Spec: spec,
+	obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: v1alpha1.KindSecret, Spec: spec,
 		Metadata: v1alpha1.ObjectMeta{Name: name, Labels: map[string]string{v1alpha1.ChargerLabel: h.name},
 			Annotations: map[string]string{"ocppgw.dev/owner": "station: BasicAuthPassword set by the CSMS"}}}
-	cur, err := h.r.st.Get("Secret", name)
+	cur, err := h.r.st.Get(v1alpha1.KindSecret, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		_, err = h.r.st.Create(obj)
@@ -96,7 +96,7 @@ func (h *host) SaveTransaction(t *v1alpha1.Transaction, create bool) error {
 
 // Transactions reads the charger's sessions from the store.
 func (h *host) Transactions() ([]*v1alpha1.Transaction, error) {
-	objs, _ := h.r.st.List("Transaction")
+	objs, _ := h.r.st.List(v1alpha1.KindTransaction)
 	var out []*v1alpha1.Transaction
 	for _, o := range objs {
 		if o.Metadata.Labels[v1alpha1.ChargerLabel] != h.name {

@@ -19,7 +19,7 @@ import (
 // read back from the store whenever a ChargingProfile of the charger
 // changes, so the store is the one truth and a restart loses nothing.
 
-const profileKind = "ChargingProfile"
+const profileKind = v1alpha1.KindChargingProfile
 
 // installed is one profile the station holds.
 type installed struct {

@@ -17,7 +17,7 @@ import (
 )
 
 // Kind is the resource kind this controller reconciles.
-const Kind = "Charger"
+const Kind = v1alpha1.KindCharger
 
 // statusOwner names the station's status patches in the store.
 const statusOwner = "station"

@@ -26,12 +26,12 @@ func SetupWithMetrics(commands Commander, met *metrics.OCPP) func(*controllers.M
 			log = m.Logger()
 		}
 		r := &Reconciler{st: st, chargers: m.Informer(Kind), commands: commands, log: log.With("controller", "station"),
-			resolver: resolver{csmss: m.Informer("CSMS"), secrets: m.Informer("Secret"), templates: m.Informer(template.Kind)},
+			resolver: resolver{csmss: m.Informer(v1alpha1.KindCSMS), secrets: m.Informer(v1alpha1.KindSecret), templates: m.Informer(template.Kind)},
 			running:  map[string]*runningStation{}, profilesChanged: map[string]bool{}, met: met}
 		met.WatchStations(r.stationStates)
 		c := controllers.NewController("station", Kind, r, controllers.ControllerOptions{Workers: 2, Logger: log, OnStop: r.stopAll})
-		c.Watches("CSMS", r.using(func(s v1alpha1.ChargerSpec, name string) bool { return s.OCPP != nil && s.OCPP.CSMSRef == name }))
-		c.Watches("Secret", r.usingSecret)
+		c.Watches(v1alpha1.KindCSMS, r.using(func(s v1alpha1.ChargerSpec, name string) bool { return s.OCPP != nil && s.OCPP.CSMSRef == name }))
+		c.Watches(v1alpha1.KindSecret, r.usingSecret)
 		c.Watches(template.Kind, func(tpl *v1alpha1.Object) []string {
 			deps := template.Dependents(r.resolver.templates, tpl.Metadata.Name)
 			return r.using(func(s v1alpha1.ChargerSpec, _ string) bool {

@@ -11,7 +11,7 @@ import (
 )
 
 // Kind is the resource kind this package reconciles.
-const Kind = "Template"
+const Kind = v1alpha1.KindTemplate
 
 // Reasons of the Ready and Invalid conditions.
 const (

@@ -6,12 +6,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/store"
 )
 
 // Kind is the resource kind this package prunes.
-const Kind = "Transaction"
+const Kind = v1alpha1.KindTransaction
 
 // Defaults of gwd's --transaction-retention and --transaction-history.
 const (
