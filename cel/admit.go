@@ -48,10 +48,7 @@ func CheckTemplate(spec *v1alpha1.TemplateSpec) []v1alpha1.FieldError {
 func compileFor(protocol, field, expr string, want OutputType, env func(string) EnvKind) []error {
 	protocols := []string{protocol}
 	if protocol == "" {
-		protocols = []string{v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet}
-		if strings.Contains(expr, VarEPC) {
-			protocols[0], protocols[1] = protocols[1], protocols[0]
-		}
+		protocols = likelyProtocols(expr)
 	}
 	var first error
 	for _, p := range protocols {

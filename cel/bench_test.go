@@ -22,7 +22,7 @@ func BenchmarkEvalSignal(b *testing.B) {
 	}
 	in := abbBenchInput()
 	b.Run("prepared", func(b *testing.B) {
-		act := newActivation("modbus", in, Args{})
+		act := newActivation("modbus", "", in, Args{})
 		b.ReportAllocs()
 		for b.Loop() {
 			v, err := p.eval(act)

@@ -225,7 +225,7 @@ func compile(kind EnvKind, expr string, want OutputType) (p *Program, err error)
 	return &Program{
 		env: kind, expr: expr, want: want, plain: plain, limited: limited,
 		costRange: [2]uint64{est.Min, est.Max},
-		keys:      collectKeys(ast.NativeRep().Expr()),
+		keys:      collectKeys(ast.NativeRep().Expr(), lookupProtocol(kind.Protocol).DataVar),
 	}, nil
 }
 
@@ -263,7 +263,7 @@ var errNaN = errors.New("result is NaN, not a number")
 // Eval runs p over in (and args, for a command) and converts the result to
 // Go: bool, float64, string or []Write, after the OutputType.
 func (p *Program) Eval(in *Input, args Args) (any, error) {
-	return p.eval(newActivation(p.env.Protocol, in, args))
+	return p.eval(newActivation(p.env.Protocol, p.env.Command, in, args))
 }
 
 func (p *Program) eval(act *activation) (any, error) {

@@ -3,6 +3,7 @@ package cel
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	celgo "cel.dev/cel-go/cel"
@@ -33,7 +34,7 @@ const (
 // Each command declares only its own argument, so an expression that uses
 // limitW inside setCurrentLimit fails to compile instead of reading zero.
 type EnvKind struct {
-	Protocol string // v1alpha1.ProtocolModbus or v1alpha1.ProtocolEchonet
+	Protocol string // a registered protocol (RegisterProtocol)
 	Command  string // "" for signals, else one of v1alpha1.CommandNames
 }
 
@@ -53,8 +54,8 @@ func (k EnvKind) String() string {
 }
 
 func (k EnvKind) validate() error {
-	if k.Protocol != v1alpha1.ProtocolModbus && k.Protocol != v1alpha1.ProtocolEchonet {
-		return fmt.Errorf("cel: unknown protocol %q (want %q or %q)", k.Protocol, v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet)
+	if lookupProtocol(k.Protocol) == nil {
+		return fmt.Errorf("cel: unknown protocol %q (want one of %s)", k.Protocol, strings.Join(protocolNames(), ", "))
 	}
 	if k.Command != "" && !slices.Contains(v1alpha1.CommandNames, k.Command) {
 		return fmt.Errorf("cel: unknown command %q", k.Command)
@@ -110,14 +111,12 @@ func envOptions(k EnvKind) []celgo.EnvOption {
 		celgo.Variable(VarPrev, celgo.MapType(celgo.StringType, celgo.DynType)),
 		celgo.Variable(VarConnectorID, celgo.IntType),
 	}
-	switch k.Protocol {
-	case v1alpha1.ProtocolModbus:
-		opts = append(opts, celgo.Variable(VarRegs, celgo.MapType(celgo.StringType, celgo.ListType(celgo.IntType))))
-	case v1alpha1.ProtocolEchonet:
-		opts = append(opts, celgo.Variable(VarEPC, celgo.MapType(celgo.IntType, celgo.BytesType)))
-		if k.Command != "" {
-			opts = append(opts, celgo.Variable(VarSetEPCs, celgo.ListType(celgo.IntType)))
-		}
+	p := lookupProtocol(k.Protocol)
+	if p.DataVar != "" {
+		opts = append(opts, celgo.Variable(p.DataVar, celgo.MapType(celgo.StringType, celgo.DynType)))
+	}
+	if p.Options != nil {
+		opts = append(opts, p.Options(k.Command)...)
 	}
 	switch k.Command {
 	case "setCurrentLimit", "start":
@@ -130,9 +129,7 @@ func envOptions(k EnvKind) []celgo.EnvOption {
 	opts = append(opts, registerFuncs()...)
 	opts = append(opts, byteFuncs()...)
 	opts = append(opts, valueFuncs()...)
-	if k.Command != "" {
-		opts = append(opts, writeFuncs(k.Protocol)...)
-	} else {
+	if k.Command == "" {
 		opts = append(opts, unknownFunc)
 	}
 	return opts

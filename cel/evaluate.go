@@ -50,7 +50,7 @@ func (m *Mapping) Evaluate(in *Input) Evaluation {
 		in = &Input{}
 	}
 	in = m.screen(in)
-	act := newActivation(m.protocol, in, Args{})
+	act := newActivation(m.protocol, "", in, Args{})
 	ev := Evaluation{Signals: make(map[string]any, len(m.signals)), Unknown: map[string]string{}}
 	for _, s := range m.signals {
 		v, err := s.prg.eval(act)
@@ -105,6 +105,20 @@ func missingKeys(keys inputKeys, in *Input) string {
 		}
 		why = append(why, fmt.Sprintf("block %q %s", b, r))
 	}
+	for _, d := range slices.Compact(slices.Sorted(slices.Values(keys.data))) {
+		if in.Data[d] != nil {
+			continue
+		}
+		r, ok := in.DataAbsent[d]
+		switch {
+		case ok:
+		case hasKey(in.Data, d):
+			r = "null"
+		default:
+			r = "not received"
+		}
+		why = append(why, fmt.Sprintf("key %q %s", d, r))
+	}
 	for _, p := range slices.Compact(slices.Sorted(slices.Values(keys.prev))) {
 		if _, ok := in.Prev[p]; !ok {
 			why = append(why, fmt.Sprintf("no previous %s", p))
@@ -147,3 +161,8 @@ var unknownFunc = celgo.Function("unknown",
 			}
 			return types.WrapErr(&unknownCall{reason: string(s)})
 		})))
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
+}

@@ -25,7 +25,7 @@ func evalRaw(t *testing.T, kind EnvKind, expr string, in *Input) (ref.Val, error
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := prg.Eval(newActivation(kind.Protocol, in, Args{}))
+	out, _, err := prg.Eval(newActivation(kind.Protocol, kind.Command, in, Args{}))
 	return out, err
 }
 

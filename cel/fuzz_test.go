@@ -70,7 +70,7 @@ func FuzzCompile(f *testing.F) {
 // the plain plan runs such input untracked on the strength of that estimate.
 func checkActualCost(t *testing.T, p *Program, in *Input) {
 	t.Helper()
-	act := newActivation(p.env.Protocol, in, Args{LimitA: 16, Available: true})
+	act := newActivation(p.env.Protocol, p.env.Command, in, Args{LimitA: 16, Available: true})
 	if !act.bounded {
 		t.Fatal("input exceeds the declared sizes")
 	}

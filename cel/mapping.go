@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -37,6 +38,12 @@ type Input struct {
 	// SetMap lists the EPCs the device's Set property map (0x9E) names,
 	// decoded; nil when it was not read. Echonet commands see it as setEPCs.
 	SetMap []byte
+	// Data holds a registered protocol's keyed values (Protocol.DataVar),
+	// e.g. the members of a JSON status document; a key that did not arrive
+	// is absent, and a null member counts as absent.
+	Data map[string]any
+	// DataAbsent says why a key is missing from Data, when the driver knows.
+	DataAbsent map[string]string
 	// EPCAbsent and RegsAbsent say why a property or block of the read is
 	// missing from EPC or Regs, when the driver knows ("Get_SNA",
 	// "exception 0x02"). Without a reason the signals that need it say
@@ -56,10 +63,10 @@ type Args struct {
 // activation resolves the declared variables without building a map per
 // evaluation; one activation serves every signal of a poll.
 type activation struct {
-	regs, epc, prev ref.Val
-	setEPCs         ref.Val // echonet commands: the Set property map
-	connectorID     types.Int
-	args            Args
+	prev        ref.Val
+	vars        map[string]ref.Val // the protocol's variables (Protocol.Bind, DataVar)
+	connectorID types.Int
+	args        Args
 	// bounded is whether the input is within the sizes the cost estimate
 	// assumed (sizes.go).
 	bounded bool
@@ -67,36 +74,22 @@ type activation struct {
 
 var _ interpreter.Activation = (*activation)(nil)
 
-func newActivation(protocol string, in *Input, args Args) *activation {
+func newActivation(protocol, command string, in *Input, args Args) *activation {
 	if in == nil {
 		in = &Input{}
 	}
 	a := &activation{connectorID: types.Int(in.ConnectorID), args: args, bounded: withinDeclaredSizes(in)}
-	switch protocol {
-	case v1alpha1.ProtocolModbus:
-		m := make(map[string]ref.Val, len(in.Regs))
-		for name, words := range in.Regs {
-			// int64 is what the register functions read without boxing.
-			ws := make([]int64, len(words))
-			for i, w := range words {
-				ws[i] = int64(w)
+	if p := lookupProtocol(protocol); p != nil {
+		if p.Bind != nil {
+			a.vars = p.Bind(in, command)
+		}
+		if p.DataVar != "" {
+			if a.vars == nil {
+				a.vars = map[string]ref.Val{}
 			}
-			m[name] = types.NewList(types.DefaultTypeAdapter, ws)
+			a.vars[p.DataVar] = dataValue(in.Data)
 		}
-		a.regs = types.NewMap(types.DefaultTypeAdapter, m)
-	case v1alpha1.ProtocolEchonet:
-		m := make(map[int64][]byte, len(in.EPC))
-		for code, data := range in.EPC {
-			if len(data) > 0 { // PDC=0: the device sent no value
-				m[int64(code)] = data
-			}
-		}
-		a.epc = types.NewMap(types.DefaultTypeAdapter, m)
-		set := make([]int64, len(in.SetMap))
-		for i, code := range in.SetMap {
-			set[i] = int64(code)
-		}
-		a.setEPCs = types.NewList(types.DefaultTypeAdapter, set)
+		a.bounded = a.bounded && (p.Bounded == nil || p.Bounded(in))
 	}
 	prev := in.Prev
 	if prev == nil {
@@ -106,14 +99,39 @@ func newActivation(protocol string, in *Input, args Args) *activation {
 	return a
 }
 
+func regsValue(in *Input) ref.Val {
+	m := make(map[string]ref.Val, len(in.Regs))
+	for name, words := range in.Regs {
+		// int64 is what the register functions read without boxing.
+		ws := make([]int64, len(words))
+		for i, w := range words {
+			ws[i] = int64(w)
+		}
+		m[name] = types.NewList(types.DefaultTypeAdapter, ws)
+	}
+	return types.NewMap(types.DefaultTypeAdapter, m)
+}
+
+func epcValue(in *Input) ref.Val {
+	m := make(map[int64][]byte, len(in.EPC))
+	for code, data := range in.EPC {
+		if len(data) > 0 { // PDC=0: the device sent no value
+			m[int64(code)] = data
+		}
+	}
+	return types.NewMap(types.DefaultTypeAdapter, m)
+}
+
+func setEPCsValue(in *Input) ref.Val {
+	set := make([]int64, len(in.SetMap))
+	for i, code := range in.SetMap {
+		set[i] = int64(code)
+	}
+	return types.NewList(types.DefaultTypeAdapter, set)
+}
+
 func (a *activation) ResolveName(name string) (any, bool) {
 	switch name {
-	case VarRegs:
-		return a.regs, a.regs != nil
-	case VarEPC:
-		return a.epc, a.epc != nil
-	case VarSetEPCs:
-		return a.setEPCs, a.setEPCs != nil
 	case VarPrev:
 		return a.prev, true
 	case VarConnectorID:
@@ -125,7 +143,8 @@ func (a *activation) ResolveName(name string) (any, bool) {
 	case VarAvailable:
 		return types.Bool(a.args.Available), true
 	}
-	return nil, false
+	v, ok := a.vars[name]
+	return v, ok
 }
 
 func (a *activation) Parent() interpreter.Activation { return nil }
@@ -150,8 +169,8 @@ type namedProgram struct {
 // if there are any.
 func NewMapping(spec *v1alpha1.TemplateSpec) (*Mapping, []error) {
 	p := spec.Protocol
-	if p != v1alpha1.ProtocolModbus && p != v1alpha1.ProtocolEchonet {
-		return nil, []error{fmt.Errorf("spec.protocol: must be %q or %q, got %q", v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet, p)}
+	if lookupProtocol(p) == nil {
+		return nil, []error{fmt.Errorf("spec.protocol: must be one of %s, got %q", strings.Join(protocolNames(), ", "), p)}
 	}
 	m := &Mapping{protocol: p, commands: map[string]*Program{}, reads: declare(spec.Read)}
 	var errs []error
@@ -253,7 +272,7 @@ func (m *Mapping) EvalCommand(name string, in *Input, args Args) ([]Write, error
 		in = &Input{}
 	}
 	in = m.screen(in)
-	v, err := prg.eval(newActivation(m.protocol, in, args))
+	v, err := prg.eval(newActivation(m.protocol, name, in, args))
 	if err != nil {
 		if missing := missingKeys(prg.keys, in); missing != "" {
 			return nil, fmt.Errorf("command %q: %w: %s", name, ErrInputMissing, missing)

@@ -20,9 +20,10 @@ type inputKeys struct {
 	blocks []string
 	epcs   []int64
 	prev   []string
+	data   []string // keys of the protocol's DataVar
 }
 
-func collectKeys(root ast.Expr) inputKeys {
+func collectKeys(root ast.Expr, dataVar string) inputKeys {
 	var k inputKeys
 	ast.PostOrderVisit(root, ast.NewExprVisitor(func(e ast.Expr) {
 		switch e.Kind() {
@@ -34,6 +35,8 @@ func collectKeys(root ast.Expr) inputKeys {
 				k.blocks = append(k.blocks, s.FieldName())
 			case isIdent(s.Operand(), VarPrev):
 				k.prev = append(k.prev, s.FieldName())
+			case dataVar != "" && isIdent(s.Operand(), dataVar):
+				k.data = append(k.data, s.FieldName())
 			}
 		case ast.CallKind:
 			c := e.AsCall()
@@ -47,6 +50,9 @@ func collectKeys(root ast.Expr) inputKeys {
 				}
 				if isIdent(c.Args()[0], VarPrev) {
 					k.prev = append(k.prev, string(key))
+				}
+				if dataVar != "" && isIdent(c.Args()[0], dataVar) {
+					k.data = append(k.data, string(key))
 				}
 			case types.Int:
 				if isIdent(c.Args()[0], VarEPC) {

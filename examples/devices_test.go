@@ -46,8 +46,8 @@ func tcpConfig(t *testing.T, m sim.RegisterMap, c *sim.Charger, unit int, read *
 	}
 	t.Cleanup(func() { srv.Close() })
 	ap := netip.MustParseAddrPort(srv.Addr)
-	return charger.DeviceConfig{Charger: m.Model(), Read: read, Connection: v1alpha1.ChargerConnection{
-		ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: ap.Addr().String(), Port: int(ap.Port()), UnitID: &unit, Timeout: "2s"}}}
+	return charger.DeviceConfig{Charger: m.Model(), Read: read, Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusTCP,
+		&v1alpha1.ModbusTCPConnection{Host: ap.Addr().String(), Port: int(ap.Port()), UnitID: &unit, Timeout: "2s"})}
 }
 
 func rtuConfig(t *testing.T, m sim.RegisterMap, c *sim.Charger, unit int, read *v1alpha1.TemplateRead) charger.DeviceConfig {
@@ -63,7 +63,7 @@ func rtuConfig(t *testing.T, m sim.RegisterMap, c *sim.Charger, unit int, read *
 	retries := 1
 	return charger.DeviceConfig{Charger: m.Model(), Read: read, BusName: "sim",
 		Bus:        &v1alpha1.BusSpec{Device: bus.Path, BaudRate: 19200, Parity: "none", StopBits: 1, Timeout: "2s", Retries: &retries},
-		Connection: v1alpha1.ChargerConnection{ModbusRTU: &v1alpha1.ModbusRTUConnection{BusRef: "sim", UnitID: unit}}}
+		Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusRTU, &v1alpha1.ModbusRTUConnection{BusRef: "sim", UnitID: unit})}
 }
 
 func elConfig(t *testing.T, obj *sim.ELCharger, read *v1alpha1.TemplateRead) (charger.DeviceConfig, func()) {
@@ -78,8 +78,8 @@ func elConfig(t *testing.T, obj *sim.ELCharger, read *v1alpha1.TemplateRead) (ch
 			t.Fatal(err)
 		}
 	}
-	return charger.DeviceConfig{Charger: obj.EOJ.String(), Read: read, Connection: v1alpha1.ChargerConnection{
-		Echonet: &v1alpha1.EchonetConnection{Address: "127.0.0.1", Port: int(node.R.Addr().Port()), EOJ: obj.EOJ.String(), Timeout: "5s"}}}, sync
+	return charger.DeviceConfig{Charger: obj.EOJ.String(), Read: read, Connection: v1alpha1.NewConnection(v1alpha1.ConnEchonet,
+		&v1alpha1.EchonetConnection{Address: "127.0.0.1", Port: int(node.R.Addr().Port()), EOJ: obj.EOJ.String(), Timeout: "5s"})}, sync
 }
 
 // want fails the test when a command did not reach the simulated device.

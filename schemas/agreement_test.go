@@ -3,6 +3,7 @@ package schemas
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -97,6 +98,11 @@ func compareSchema(c *compiled, base, path string, node map[string]any, typ refl
 	node, base = resolveRef(c, base, node)
 	for typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
+	}
+	if o, ok := reflect.Zero(typ).Interface().(interface {
+		JSONSchemaOneOf() map[string]reflect.Type
+	}); ok {
+		typ = oneOfStruct(o.JSONSchemaOneOf()) // a registered protocol's connection: one member per key
 	}
 	switch {
 	case typ == reflect.TypeFor[json.RawMessage]() || typ.Kind() == reflect.Interface:
@@ -214,4 +220,15 @@ func schemaTypes(node map[string]any) []string {
 		return []string{"string"}
 	}
 	return nil
+}
+
+// oneOfStruct is a struct with one optional member per alternative, the
+// shape the schema's object of alternatives has.
+func oneOfStruct(alts map[string]reflect.Type) reflect.Type {
+	var fields []reflect.StructField
+	for i, k := range slices.Sorted(maps.Keys(alts)) {
+		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.PointerTo(alts[k]),
+			Tag: reflect.StructTag(fmt.Sprintf(`json:%q`, k+",omitempty"))})
+	}
+	return reflect.StructOf(fields)
 }

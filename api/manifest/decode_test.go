@@ -222,7 +222,7 @@ func TestDecodeAdmitsAndDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Spec.OCPP.StationID != "wb-1" || c.Spec.Connection.ModbusTCP.Port != 502 || c.Spec.PollInterval != "5s" ||
+	if c.Spec.OCPP.StationID != "wb-1" || v1alpha1.ConnectionAs[v1alpha1.ModbusTCPConnection](c.Spec.Connection).Port != 502 || c.Spec.PollInterval != "5s" ||
 		c.Metadata.Labels["site"] != "demo" || len(c.Spec.EVSEs) != 1 {
 		t.Errorf("not defaulted: %+v", c.Spec)
 	}

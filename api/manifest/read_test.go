@@ -140,7 +140,7 @@ func TestExamplesDecode(t *testing.T) {
 	}
 	rtu := 0
 	for _, o := range byKey {
-		if c, _ := v1alpha1.DecodeCharger(o); c != nil && c.Spec.Connection.ModbusRTU != nil {
+		if c, _ := v1alpha1.DecodeCharger(o); c != nil && v1alpha1.ConnectionAs[v1alpha1.ModbusRTUConnection](c.Spec.Connection) != nil {
 			rtu++
 		}
 	}

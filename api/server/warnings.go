@@ -32,8 +32,8 @@ func pollWarnings(tx *store.Tx, items []v1alpha1.ApplyItem) []string {
 			continue // the charger's TemplateReady condition says why
 		}
 		var bus *v1alpha1.BusSpec
-		if c.Connection.ModbusRTU != nil {
-			if b, err := tx.Get(v1alpha1.KindBus, c.Connection.ModbusRTU.BusRef); err == nil {
+		if rtu := v1alpha1.ConnectionAs[v1alpha1.ModbusRTUConnection](c.Connection); rtu != nil {
+			if b, err := tx.Get(v1alpha1.KindBus, rtu.BusRef); err == nil {
 				bus = &v1alpha1.BusSpec{}
 				if json.Unmarshal(b.Spec, bus) != nil {
 					bus = nil

@@ -158,7 +158,7 @@ func TestAdmitEmptySpec(t *testing.T) {
 	o := newObj("Charger", "c", "")
 	checkErrors(t, admitErrors(t, o), []want{
 		{"spec.templateRef", `required field "templateRef" is missing`},
-		{"spec.connection", "must set exactly one of modbusTCP, modbusRTU, echonet"},
+		{"spec.connection", "must set exactly one of echonet, modbusRTU, modbusTCP"},
 	})
 }
 

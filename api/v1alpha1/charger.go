@@ -68,13 +68,6 @@ func (s *ChargerSpec) Supply() Electrical {
 	return e
 }
 
-// ChargerConnection holds exactly one way of reaching the device.
-type ChargerConnection struct {
-	ModbusTCP *ModbusTCPConnection `json:"modbusTCP,omitempty"`
-	ModbusRTU *ModbusRTUConnection `json:"modbusRTU,omitempty"`
-	Echonet   *EchonetConnection   `json:"echonet,omitempty"`
-}
-
 // ModbusTCPConnection reaches a device over Modbus TCP. Devices at the same
 // host and port share one connection.
 type ModbusTCPConnection struct {

@@ -15,15 +15,7 @@ import (
 func (s *ChargerSpec) SetDefaults(meta *ObjectMeta) {
 	defaultDuration(&s.PollInterval, "5s")
 	defaultInt(&s.FailureThreshold, 3)
-	if c := s.Connection.ModbusTCP; c != nil {
-		defaultInt(&c.Port, 502)
-		defaultIntPtr(&c.UnitID, 1)
-		defaultDuration(&c.Timeout, "1s")
-	}
-	if c := s.Connection.Echonet; c != nil {
-		defaultInt(&c.Port, 3610)
-		defaultDuration(&c.Timeout, "2s")
-	}
+	s.Connection.setDefaults()
 	if o := s.OCPP; o != nil {
 		defaultString(&o.StationID, meta.Name)
 		for i := range o.Variables {
@@ -64,29 +56,38 @@ func (s *ChargerSpec) Validate(meta *ObjectMeta) []FieldError {
 	return errs
 }
 
-func validateConnection(errs *fieldErrors, p FieldPath, c *ChargerConnection) {
-	var set []string
-	if c.ModbusTCP != nil {
-		set = append(set, "modbusTCP")
-		validateModbusTCP(errs, p.Key("modbusTCP"), c.ModbusTCP)
-	}
-	if c.ModbusRTU != nil {
-		set = append(set, "modbusRTU")
-		q := p.Key("modbusRTU")
-		checkRef(errs, q.Key("busRef"), c.ModbusRTU.BusRef, true)
-		checkRange(errs, q.Key("unitId"), c.ModbusRTU.UnitID, 1, 247)
-	}
-	if c.Echonet != nil {
-		set = append(set, "echonet")
-		validateEchonet(errs, p.Key("echonet"), c.Echonet)
-	}
-	switch len(set) {
-	case 0:
-		errs.add(p, "must set exactly one of modbusTCP, modbusRTU, echonet")
-	case 1:
-	default:
-		errs.add(p, "must set exactly one of modbusTCP, modbusRTU, echonet, got "+strings.Join(set, " and "))
-	}
+// SetDefaults implements ConnectionSpec.
+func (c *ModbusTCPConnection) SetDefaults() {
+	defaultInt(&c.Port, 502)
+	defaultIntPtr(&c.UnitID, 1)
+	defaultDuration(&c.Timeout, "1s")
+}
+
+// Validate implements ConnectionSpec.
+func (c *ModbusTCPConnection) Validate(p FieldPath) []FieldError {
+	return collect(func(errs *fieldErrors) { validateModbusTCP(errs, p, c) })
+}
+
+// SetDefaults implements ConnectionSpec; a Modbus RTU connection has no defaults.
+func (c *ModbusRTUConnection) SetDefaults() {}
+
+// Validate implements ConnectionSpec.
+func (c *ModbusRTUConnection) Validate(p FieldPath) []FieldError {
+	return collect(func(errs *fieldErrors) {
+		checkRef(errs, p.Key("busRef"), c.BusRef, true)
+		checkRange(errs, p.Key("unitId"), c.UnitID, 1, 247)
+	})
+}
+
+// SetDefaults implements ConnectionSpec.
+func (c *EchonetConnection) SetDefaults() {
+	defaultInt(&c.Port, 3610)
+	defaultDuration(&c.Timeout, "2s")
+}
+
+// Validate implements ConnectionSpec.
+func (c *EchonetConnection) Validate(p FieldPath) []FieldError {
+	return collect(func(errs *fieldErrors) { validateEchonet(errs, p, c) })
 }
 
 func validateModbusTCP(errs *fieldErrors, p FieldPath, c *ModbusTCPConnection) {

@@ -35,7 +35,7 @@ func TestAdmitCharger(t *testing.T) {
 		{"echonet", "Charger", `{"templateRef":"el","connection":{"echonet":{"address":"192.168.1.20","eoj":"0x02A101"}}}`, nil},
 		{"echonet no prefix", "Charger", `{"templateRef":"el","connection":{"echonet":{"address":"fe80::1","eoj":"027e01","interface":"eth0"}}}`, nil},
 		{"two connections", "Charger", `{"templateRef":"a","connection":{"modbusTCP":{"host":"h"},"echonet":{"address":"10.0.0.1","eoj":"02A101"}}}`,
-			[]want{{"spec.connection", "got modbusTCP and echonet"}}},
+			[]want{{"spec.connection", "got echonet and modbusTCP"}}},
 		{"no connection", "Charger", `{"templateRef":"a","connection":{}}`,
 			[]want{{"spec.connection", "must set exactly one"}}},
 		{"tcp ranges", "Charger", `{"templateRef":"a","connection":{"modbusTCP":{"host":"bad host","port":70000,"unitId":256,"timeout":"fast"}}}`,
@@ -100,7 +100,7 @@ func TestChargerDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := c.Spec
-	tc := s.Connection.ModbusTCP
+	tc := ConnectionAs[ModbusTCPConnection](s.Connection)
 	if tc.Port != 502 || tc.UnitID == nil || *tc.UnitID != 1 || tc.Timeout != "1s" {
 		t.Errorf("tcp defaults: %+v", tc)
 	}

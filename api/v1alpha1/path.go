@@ -70,3 +70,10 @@ type fieldErrors []FieldError
 func (e *fieldErrors) add(p FieldPath, reason string) {
 	*e = append(*e, FieldError{Field: string(p), Reason: reason})
 }
+
+// collect runs checks that add to one list and returns it.
+func collect(checks func(*fieldErrors)) []FieldError {
+	var errs fieldErrors
+	checks(&errs)
+	return errs
+}

@@ -29,20 +29,23 @@ func WorstCasePoll(c ChargerSpec, t TemplateSpec, bus *BusSpec) (time.Duration, 
 	if t.Read != nil && t.Read.Echonet != nil {
 		epcs = len(t.Read.Echonet.EPCs)
 	}
-	switch conn := c.Connection; {
-	case conn.ModbusTCP != nil && blocks > 0:
-		timeout := orDuration(conn.ModbusTCP.Timeout, DefaultModbusTCPTimeout)
+	tcp := ConnectionAs[ModbusTCPConnection](c.Connection)
+	rtu := ConnectionAs[ModbusRTUConnection](c.Connection)
+	el := ConnectionAs[EchonetConnection](c.Connection)
+	switch {
+	case tcp != nil && blocks > 0:
+		timeout := orDuration(tcp.Timeout, DefaultModbusTCPTimeout)
 		return time.Duration(blocks) * timeout, fmt.Sprintf("%d blocks × %v timeout over Modbus TCP", blocks, timeout)
-	case conn.ModbusRTU != nil && blocks > 0 && bus != nil:
+	case rtu != nil && blocks > 0 && bus != nil:
 		timeout := orDuration(bus.Timeout, 500*time.Millisecond)
 		tries := 1
 		if bus.Retries != nil {
 			tries += *bus.Retries
 		}
 		return time.Duration(blocks*tries) * timeout,
-			fmt.Sprintf("%d blocks × %d tries × %v timeout on bus %q, before the other units' requests", blocks, tries, timeout, conn.ModbusRTU.BusRef)
-	case conn.Echonet != nil && epcs > 0:
-		timeout := orDuration(conn.Echonet.Timeout, DefaultEchonetTimeout)
+			fmt.Sprintf("%d blocks × %d tries × %v timeout on bus %q, before the other units' requests", blocks, tries, timeout, rtu.BusRef)
+	case el != nil && epcs > 0:
+		timeout := orDuration(el.Timeout, DefaultEchonetTimeout)
 		tries := 1 + DefaultEchonetRetries
 		return time.Duration(tries) * timeout, fmt.Sprintf("%d tries × %v timeout of one ECHONET Lite Get", tries, timeout)
 	}

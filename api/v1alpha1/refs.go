@@ -30,8 +30,8 @@ func References(obj *Object) []Reference {
 		if s.OCPP != nil {
 			add("spec.ocpp.csmsRef", KindCSMS, s.OCPP.CSMSRef)
 		}
-		if s.Connection.ModbusRTU != nil {
-			add("spec.connection.modbusRTU.busRef", KindBus, s.Connection.ModbusRTU.BusRef)
+		if rtu := ConnectionAs[ModbusRTUConnection](s.Connection); rtu != nil {
+			add("spec.connection.modbusRTU.busRef", KindBus, rtu.BusRef)
 		}
 	case KindTemplate:
 		var s TemplateSpec

@@ -32,7 +32,8 @@ type TemplateSpec struct {
 	// Extends names the Template this one refines.
 	Extends     string `json:"extends,omitempty"`
 	Description string `json:"description,omitempty"`
-	// Protocol is modbus or echonet; required unless inherited through Extends.
+	// Protocol is a registered protocol (Protocols): modbus, echonet, …;
+	// required unless inherited through Extends.
 	Protocol     string        `json:"protocol,omitempty"`
 	Manufacturer string        `json:"manufacturer,omitempty"`
 	Model        string        `json:"model,omitempty"`
@@ -47,6 +48,10 @@ type TemplateSpec struct {
 type TemplateRead struct {
 	Modbus  *ModbusRead  `json:"modbus,omitempty"`
 	Echonet *EchonetRead `json:"echonet,omitempty"`
+	// Sections holds the read sections of the protocols registered with
+	// RegisterProtocol, by protocol name: spec.read.<name>. Each value is a
+	// pointer to the protocol's registered Read type.
+	Sections map[string]ReadSpec `json:"-"`
 }
 
 // ModbusRead lists the register blocks read on every poll, one request each.
@@ -116,7 +121,7 @@ func (s *TemplateSpec) Validate(meta *ObjectMeta) []FieldError {
 	if s.Protocol == "" && s.Extends == "" {
 		errs.add(p.Key("protocol"), `required field "protocol" is missing (it may be omitted only when "extends" is set)`)
 	}
-	checkEnum(&errs, p.Key("protocol"), s.Protocol, []string{ProtocolModbus, ProtocolEchonet})
+	checkEnum(&errs, p.Key("protocol"), s.Protocol, Protocols())
 	if s.Read != nil {
 		validateRead(&errs, p.Key("read"), s.Read, s.Protocol)
 	}
@@ -156,6 +161,7 @@ func validateRead(errs *fieldErrors, p FieldPath, r *TemplateRead, protocol stri
 	if r.Echonet != nil {
 		validateEPCs(errs, p.Key("echonet").Key("epcs"), r.Echonet)
 	}
+	validateSections(errs, p, r, protocol)
 }
 
 func validateBlock(errs *fieldErrors, p FieldPath, b ModbusBlock) {

@@ -64,7 +64,8 @@ func mergeRead(parent, child *TemplateRead) *TemplateRead {
 	if child != nil {
 		c = *child
 	}
-	out := &TemplateRead{}
+	// A child's registered section replaces its parent's whole.
+	out := &TemplateRead{Sections: mergeMap(p.Sections, c.Sections)}
 	if p.Modbus != nil || c.Modbus != nil {
 		out.Modbus = &ModbusRead{Blocks: mergeBlocks(blocksOf(p.Modbus), blocksOf(c.Modbus))}
 	}

@@ -108,11 +108,11 @@ func (o *mappingTestOptions) request() (v1alpha1.MappingTestRequest, error) {
 		if err != nil {
 			return req, err
 		}
-		req.Connection.ModbusTCP = &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: timeout}
+		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: timeout})
 	case o.modbusRTU != "":
-		req.Connection.ModbusRTU = &v1alpha1.ModbusRTUConnection{BusRef: o.modbusRTU, UnitID: unit}
+		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusRTU, &v1alpha1.ModbusRTUConnection{BusRef: o.modbusRTU, UnitID: unit})
 	default:
-		req.Connection.Echonet = &v1alpha1.EchonetConnection{Address: o.echonet, EOJ: o.eoj, Timeout: timeout}
+		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnEchonet, &v1alpha1.EchonetConnection{Address: o.echonet, EOJ: o.eoj, Timeout: timeout})
 	}
 	return req, nil
 }

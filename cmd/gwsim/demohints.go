@@ -86,7 +86,7 @@ func siteChargers(docs []manifest.Doc, devices []*device) ([]demoCharger, error)
 		if err := json.Unmarshal(d.Object.Spec, &spec); err != nil {
 			return nil, fmt.Errorf("%s: %w", d.Object.Key(), err)
 		}
-		tcp, o := spec.Connection.ModbusTCP, spec.OCPP
+		tcp, o := v1alpha1.ConnectionAs[v1alpha1.ModbusTCPConnection](spec.Connection), spec.OCPP
 		if tcp == nil || o == nil {
 			continue
 		}

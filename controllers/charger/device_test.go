@@ -116,7 +116,7 @@ var modbusTemplate = v1alpha1.TemplateSpec{
 func tcpCharger(failureThreshold int) v1alpha1.ChargerSpec {
 	unit := 1
 	return v1alpha1.ChargerSpec{TemplateRef: "m", PollInterval: "100ms", FailureThreshold: failureThreshold,
-		Connection: v1alpha1.ChargerConnection{ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: "127.0.0.1", Port: 502, UnitID: &unit}},
+		Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{Host: "127.0.0.1", Port: 502, UnitID: &unit}),
 		EVSEs:      []v1alpha1.EVSE{{ID: 1, Connectors: []v1alpha1.Connector{{ID: 1, Type: "cType2"}}}}}
 }
 
@@ -159,7 +159,7 @@ func TestPollWritesSignalsOnlyWhenChanged(t *testing.T) {
 	f.WaitCondition(Kind, "ch1", ConditionDeviceReachable, v1alpha1.ConditionTrue, ReasonPolled)
 	f.WaitCondition(Kind, "ch1", ConditionMappingValid, v1alpha1.ConditionTrue, ReasonCompiled)
 	waitSignal(f, "ch1", "evConnected", false)
-	if d := o.device(0); d.cfg.Connection.ModbusTCP == nil || d.cfg.Read.Modbus.Blocks[0].Name != "s" {
+	if d := o.device(0); d.cfg.Connection.Key() != v1alpha1.ConnModbusTCP || d.cfg.Read.Modbus.Blocks[0].Name != "s" {
 		t.Fatalf("opened with %+v", d.cfg)
 	}
 
@@ -271,7 +271,7 @@ func TestMissingBusThenCreated(t *testing.T) {
 	f, _ := deviceFixture(t, o)
 	f.Create(template.Kind, "m", modbusTemplate)
 	sp := tcpCharger(3)
-	sp.Connection = v1alpha1.ChargerConnection{ModbusRTU: &v1alpha1.ModbusRTUConnection{BusRef: "line-1", UnitID: 4}}
+	sp.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusRTU, &v1alpha1.ModbusRTUConnection{BusRef: "line-1", UnitID: 4})
 	f.Create(Kind, "ch1", sp)
 	c := f.WaitCondition(Kind, "ch1", ConditionDeviceReachable, v1alpha1.ConditionFalse, ReasonOpenFailed)
 	if !strings.Contains(c.Message, `bus "line-1" not found`) {

@@ -80,11 +80,11 @@ func (r *Reconciler) tryUnit(ctx context.Context, req v1alpha1.ModbusDiscoverReq
 	out := v1alpha1.DiscoveredUnit{Unit: unit, Mismatches: map[string]string{}}
 	spec := v1alpha1.ChargerSpec{}
 	if req.BusRef != "" {
-		spec.Connection.ModbusRTU = &v1alpha1.ModbusRTUConnection{BusRef: req.BusRef, UnitID: unit}
+		spec.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusRTU, &v1alpha1.ModbusRTUConnection{BusRef: req.BusRef, UnitID: unit})
 	} else {
 		c := *req.ModbusTCP
 		c.UnitID = &unit
-		spec.Connection.ModbusTCP = &c
+		spec.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &c)
 	}
 	for _, c := range cands {
 		spec.TemplateRef = c.name

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/drivers"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/drivers/modbus"
 )
@@ -21,6 +22,9 @@ type Drivers struct {
 	Echonet echonet.Config
 
 	tcp *modbus.TCPPool
+	// registered opens the devices of the protocols in the drivers
+	// registry, each through its own Opener.
+	registered *drivers.Set
 
 	mu    sync.Mutex
 	buses map[string]*sharedBus // by serial device
@@ -36,29 +40,30 @@ type sharedBus struct {
 
 // NewDrivers returns an Opener over the real drivers.
 func NewDrivers(el echonet.Config) *Drivers {
-	return &Drivers{Echonet: el, tcp: modbus.NewTCPPool(modbus.TCPPoolConfig{}), buses: map[string]*sharedBus{}}
+	return &Drivers{Echonet: el, tcp: modbus.NewTCPPool(modbus.TCPPoolConfig{}), registered: drivers.NewSet(), buses: map[string]*sharedBus{}}
 }
 
 // Open implements Opener.
-func (d *Drivers) Open(_ context.Context, cfg DeviceConfig) (Device, error) {
-	c := cfg.Connection
-	switch {
-	case c.ModbusTCP != nil:
-		dev, err := d.tcp.Acquire(modbus.TCPConfig{Host: c.ModbusTCP.Host, Port: c.ModbusTCP.Port, Timeout: c.ModbusTCP.Timeout.Duration()})
+func (d *Drivers) Open(ctx context.Context, cfg DeviceConfig) (Device, error) {
+	switch c := cfg.Connection.Spec().(type) {
+	case nil:
+		return nil, errors.New("charger has no connection")
+	case *v1alpha1.ModbusTCPConnection:
+		dev, err := d.tcp.Acquire(modbus.TCPConfig{Host: c.Host, Port: c.Port, Timeout: c.Timeout.Duration()})
 		if err != nil {
 			return nil, err
 		}
-		return newModbusDevice(dev, byte(derefInt(c.ModbusTCP.UnitID, 1)), cfg.Read, dev.Close)
-	case c.ModbusRTU != nil:
+		return newModbusDevice(dev, byte(derefInt(c.UnitID, 1)), cfg.Read, dev.Close)
+	case *v1alpha1.ModbusRTUConnection:
 		arb, release, err := d.bus(cfg.BusName, cfg.Bus)
 		if err != nil {
 			return nil, err
 		}
-		return newModbusDevice(arb, byte(c.ModbusRTU.UnitID), cfg.Read, release)
-	case c.Echonet != nil:
-		return d.echonetDevice(c.Echonet, cfg.Read)
+		return newModbusDevice(arb, byte(c.UnitID), cfg.Read, release)
+	case *v1alpha1.EchonetConnection:
+		return d.echonetDevice(c, cfg.Read)
 	}
-	return nil, errors.New("charger has no connection")
+	return d.registered.Open(ctx, cfg)
 }
 
 func derefInt(p *int, def int) int {
@@ -127,7 +132,8 @@ func (d *Drivers) bus(name string, spec *v1alpha1.BusSpec) (*modbus.Arbiter, fun
 	return b.arb, release, nil
 }
 
-// Close ends the shared ECHONET Lite client and the TCP pool.
+// Close ends the shared ECHONET Lite client, the TCP pool and the
+// registered protocols' openers.
 func (d *Drivers) Close() error {
 	d.mu.Lock()
 	el := d.el
@@ -137,6 +143,6 @@ func (d *Drivers) Close() error {
 	if el != nil {
 		errs = append(errs, el.Close())
 	}
-	errs = append(errs, d.tcp.Close())
+	errs = append(errs, d.tcp.Close(), d.registered.Close())
 	return errors.Join(errs...)
 }

@@ -67,7 +67,7 @@ func openSimABB(t testing.TB, now time.Time) (*sim.Charger, Device, *cel.Mapping
 	t.Cleanup(func() { d.Close() })
 	unit := 1
 	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "abb",
-		Connection: v1alpha1.ChargerConnection{ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: "1s"}},
+		Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: "1s"}),
 		Read:       tpl.Read})
 	if err != nil {
 		t.Fatal(err)
@@ -147,8 +147,8 @@ func TestEchonetTimeoutPerCharger(t *testing.T) {
 	d := NewDrivers(echonet.Config{ListenAddr: "127.0.0.1:0", Group: silent.LocalAddr().String(), Retries: -1})
 	defer d.Close()
 	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "el",
-		Connection: v1alpha1.ChargerConnection{Echonet: &v1alpha1.EchonetConnection{Address: "127.0.0.1", EOJ: "0x02A101",
-			Port: silent.LocalAddr().(*net.UDPAddr).Port, Timeout: "40ms"}},
+		Connection: v1alpha1.NewConnection(v1alpha1.ConnEchonet, &v1alpha1.EchonetConnection{Address: "127.0.0.1", EOJ: "0x02A101",
+			Port: silent.LocalAddr().(*net.UDPAddr).Port, Timeout: "40ms"}),
 		Read: &v1alpha1.TemplateRead{Echonet: &v1alpha1.EchonetRead{EPCs: []string{"0x80"}}}})
 	if err != nil {
 		t.Fatal(err)

@@ -101,7 +101,7 @@ func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 			epcs = append(epcs, r.epc)
 			continue
 		}
-		rd.failEPC(r.epc, ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional,
+		failEPC(rd, r.epc, ReadFailure{What: fmt.Sprintf("EPC 0x%02X", r.epc), Optional: r.optional,
 			Err: &echonet.NotInMapError{To: e.to, EOJ: e.eoj, Map: "Get", EPCs: []byte{r.epc}}})
 	}
 	if len(epcs) == 0 {
@@ -121,7 +121,7 @@ func (e *echonetDevice) Read(ctx context.Context) (*Reading, error) {
 			continue
 		}
 		if f := e.check(r, got, sna); f != nil {
-			rd.failEPC(r.epc, *f)
+			failEPC(rd, r.epc, *f)
 			continue
 		}
 		rd.Input.EPC[r.epc] = got[r.epc]

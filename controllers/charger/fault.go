@@ -30,7 +30,7 @@ func faultReason(err error) string {
 	switch {
 	case errors.Is(err, ErrMalformed):
 		return ReasonMalformedAnswer
-	case errors.Is(err, modbus.ErrException), errors.As(err, &sna), errors.Is(err, echonet.ErrNotInMap):
+	case errors.Is(err, ErrRejected), errors.Is(err, modbus.ErrException), errors.As(err, &sna), errors.Is(err, echonet.ErrNotInMap):
 		return ReasonDeviceError
 	case errors.Is(err, modbus.ErrBadResponse), errors.Is(err, modbus.ErrCRC):
 		return ReasonMalformedAnswer
@@ -90,6 +90,9 @@ func worstReason(fs []ReadFailure) string {
 
 // outcome classifies a driver error as a command outcome, keeping its text.
 func outcome(err error) error {
+	if errors.Is(err, ErrRejected) || errors.Is(err, ErrTimeout) {
+		return err // a registered driver classified it already
+	}
 	switch faultReason(err) {
 	case ReasonDeviceError:
 		return fmt.Errorf("%w: %w", ErrRejected, err)

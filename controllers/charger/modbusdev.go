@@ -73,7 +73,7 @@ func (m *modbusDevice) Read(ctx context.Context) (*Reading, error) {
 			} else if silent == nil && !g.optional[i] {
 				silent = r.Err
 			}
-			rd.failBlock(r.Block.Name, ReadFailure{What: blockWhat(g.unit, r.Block), Optional: g.optional[i], Err: r.Err})
+			failBlock(rd, r.Block.Name, ReadFailure{What: blockWhat(g.unit, r.Block), Optional: g.optional[i], Err: r.Err})
 		}
 	}
 	if !answered && silent != nil {

@@ -69,7 +69,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Re
 func (r *Reconciler) desired(sp v1alpha1.ChargerSpec) desired {
 	w := desired{spec: sp}
 	w.template, _, w.tplErr = template.Resolve(r.templates, sp.TemplateRef)
-	if rtu := sp.Connection.ModbusRTU; rtu != nil {
+	if rtu := v1alpha1.ConnectionAs[v1alpha1.ModbusRTUConnection](sp.Connection); rtu != nil {
 		w.busName = rtu.BusRef
 		obj, ok := r.buses.Get(rtu.BusRef)
 		if !ok {

@@ -46,8 +46,8 @@ func newPair(t *testing.T, opts Options) *site {
 // under a site limit), so raises are not held back by unknown limits.
 func (s *site) charger(name string, managed bool, lbls map[string]string) {
 	s.t.Helper()
-	spec := v1alpha1.ChargerSpec{TemplateRef: "t", Connection: v1alpha1.ChargerConnection{
-		ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: "192.0.2.1"}}}
+	spec := v1alpha1.ChargerSpec{TemplateRef: "t", Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusTCP,
+		&v1alpha1.ModbusTCPConnection{Host: "192.0.2.1"})}
 	if managed {
 		spec.OCPP = &v1alpha1.ChargerOCPP{CSMSRef: "csms"}
 	}

@@ -54,7 +54,7 @@ func stationFixtureWith(t *testing.T, url string, csms v1alpha1.CSMSSpec, cmd Co
 func charger(stationID string, evses int) v1alpha1.ChargerSpec {
 	unit := 1
 	s := v1alpha1.ChargerSpec{TemplateRef: "t", PollInterval: "1s", FailureThreshold: 3,
-		Connection: v1alpha1.ChargerConnection{ModbusTCP: &v1alpha1.ModbusTCPConnection{Host: "127.0.0.1", Port: 502, UnitID: &unit}},
+		Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{Host: "127.0.0.1", Port: 502, UnitID: &unit}),
 		OCPP:       &v1alpha1.ChargerOCPP{CSMSRef: "csms", StationID: stationID, SerialNumber: "SN-" + stationID}}
 	for i := 1; i <= evses; i++ {
 		s.EVSEs = append(s.EVSEs, v1alpha1.EVSE{ID: i, Connectors: []v1alpha1.Connector{{ID: 1, Type: "cType2"}}})

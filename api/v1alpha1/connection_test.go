@@ -1,0 +1,50 @@
+package v1alpha1
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestConnectionJSONIsTheDocumentForm(t *testing.T) {
+	in := `{"modbusTCP":{"host":"10.0.0.5","port":1502,"unitId":3,"timeout":"2s"}}`
+	var c ChargerConnection
+	if err := json.Unmarshal([]byte(in), &c); err != nil {
+		t.Fatal(err)
+	}
+	tcp := ConnectionAs[ModbusTCPConnection](c)
+	if c.Key() != ConnModbusTCP || tcp == nil || tcp.Host != "10.0.0.5" || tcp.Port != 1502 || *tcp.UnitID != 3 {
+		t.Fatalf("decoded %q %+v", c.Key(), tcp)
+	}
+	if ConnectionAs[EchonetConnection](c) != nil || c.Protocol() != ProtocolModbus {
+		t.Errorf("wrong type or protocol: %q", c.Protocol())
+	}
+	out, err := json.Marshal(c)
+	if err != nil || string(out) != in {
+		t.Errorf("encoded %s, %v; want %s", out, err, in)
+	}
+	if b, _ := json.Marshal(ChargerConnection{}); string(b) != "{}" {
+		t.Errorf("empty connection encodes as %s", b)
+	}
+}
+
+func TestConnectionUnknownKeyNamesTheKnownOnes(t *testing.T) {
+	var c ChargerConnection
+	err := json.Unmarshal([]byte(`{"canBus":{}}`), &c)
+	if err == nil || !strings.Contains(err.Error(), `unknown key "canBus"`) || !strings.Contains(err.Error(), ConnModbusRTU) {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestConnectionSchemaAlternativesAreTheRegisteredTypes(t *testing.T) {
+	alts := ChargerConnection{}.JSONSchemaOneOf()
+	if alts[ConnEchonet] != reflect.TypeFor[EchonetConnection]() || alts[ConnModbusRTU] != reflect.TypeFor[ModbusRTUConnection]() {
+		t.Errorf("alternatives %v", alts)
+	}
+	for k := range alts {
+		if p, ok := ConnectionProtocol(k); !ok || p == "" {
+			t.Errorf("key %q has no protocol", k)
+		}
+	}
+}

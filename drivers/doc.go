@@ -1,0 +1,34 @@
+// Package drivers is the registry of device protocols and the contract
+// between a protocol's driver and the charger controller.
+//
+// A protocol package registers itself in an init function with Register: its
+// name (a Template's spec.protocol), the Go types of its Charger
+// connections (spec.connection.<key>) and of its Template read section
+// (spec.read.<name>), its CEL environment pieces (cel.Protocol), and how it
+// opens a device (NewOpener). The gateway links a protocol in with a blank
+// import (cmd/gwd/protocols.go); api, cel, controllers, gwctl and gwd then
+// learn of it from the registry.
+//
+// Why registration flows downwards. api/v1alpha1 decodes and validates
+// spec.connection and spec.read, and cel builds the environments, but
+// neither may import this package: it depends on both (a Device returns a
+// cel.Input; a Config carries v1alpha1 specs), and v1alpha1 must stay free
+// of I/O. So each of them keeps a small registry of its own
+// (v1alpha1.RegisterProtocol, cel.RegisterProtocol), and Register here fills
+// both from one declaration. A protocol therefore registers once, and the
+// lower layers stay ignorant of drivers.
+//
+// The contract. Opener.Open returns a Device for one charger. Device.Read
+// does one poll and returns what arrived in a cel.Input, each read that did
+// not arrive in Reading.Failed; the error is set only when the device did
+// not answer at all. Device.Write runs a command's writes in order, stops at
+// the first failure and returns nil only once the device confirmed every
+// write. Errors wrap ErrRejected (the device refused), ErrTimeout (no answer)
+// or ErrMalformed (an answer that cannot be used), so that the charger's
+// conditions and the CSMS's answers tell what really happened.
+//
+// Modbus and ECHONET Lite predate the registry: their spec types and CEL
+// functions still live in api/v1alpha1 and cel, which register them
+// themselves, and controllers/charger opens them. See
+// docs/adding-a-protocol.md for the steps and for what still names them.
+package drivers

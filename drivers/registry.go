@@ -1,0 +1,125 @@
+package drivers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"reflect"
+	"slices"
+	"sync"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+)
+
+// Protocol is everything a device protocol declares to the gateway.
+type Protocol struct {
+	// Name is a Template's spec.protocol.
+	Name string
+	// Connections maps each spec.connection key to the Go struct type it
+	// decodes into; its pointer implements v1alpha1.ConnectionSpec.
+	Connections map[string]reflect.Type
+	// Read is the Go struct type of spec.read.<Name>; its pointer
+	// implements v1alpha1.ReadSpec. nil: the protocol reads nothing a
+	// template declares.
+	Read reflect.Type
+	// CEL holds the protocol's CEL environment pieces; its Name is set
+	// from Name.
+	CEL cel.Protocol
+	// NewOpener makes the protocol's Opener, once per gateway, on the first
+	// device of the protocol. An Opener that also implements io.Closer is
+	// closed with the Set.
+	NewOpener func() Opener
+}
+
+var registry struct {
+	sync.RWMutex
+	m map[string]Protocol
+}
+
+// Register makes a protocol known to the resource types, to CEL and to
+// every Set. Call it from the protocol package's init function. It panics
+// on a programming error: a name or connection key taken, a missing opener.
+func Register(p Protocol) {
+	if p.NewOpener == nil {
+		panic(fmt.Sprintf("drivers: protocol %q has no NewOpener", p.Name))
+	}
+	v1alpha1.RegisterProtocol(v1alpha1.ProtocolSpec{Name: p.Name, Connections: p.Connections, Read: p.Read})
+	p.CEL.Name = p.Name
+	cel.RegisterProtocol(p.CEL)
+	registry.Lock()
+	defer registry.Unlock()
+	if registry.m == nil {
+		registry.m = map[string]Protocol{}
+	}
+	registry.m[p.Name] = p
+}
+
+// Names returns the protocols registered here, sorted.
+func Names() []string {
+	registry.RLock()
+	defer registry.RUnlock()
+	return slices.Sorted(maps.Keys(registry.m))
+}
+
+// Lookup returns the registered protocol called name.
+func Lookup(name string) (Protocol, bool) {
+	registry.RLock()
+	defer registry.RUnlock()
+	p, ok := registry.m[name]
+	return p, ok
+}
+
+// Set opens devices through the registered protocols, making each
+// protocol's Opener on first use, so that what a protocol shares between
+// its devices (a connection pool, a socket) lives as long as the Set.
+type Set struct {
+	mu      sync.Mutex
+	openers map[string]Opener
+	closed  bool
+}
+
+// NewSet returns an empty Set.
+func NewSet() *Set { return &Set{openers: map[string]Opener{}} }
+
+// Open implements Opener: it opens cfg's device with the protocol that
+// registered its connection key.
+func (s *Set) Open(ctx context.Context, cfg Config) (Device, error) {
+	key := cfg.Connection.Key()
+	name, ok := v1alpha1.ConnectionProtocol(key)
+	if !ok {
+		return nil, fmt.Errorf("drivers: connection %q: no protocol registered it", key)
+	}
+	p, ok := Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("drivers: protocol %q of connection %q has no driver in this binary", name, key)
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, errors.New("drivers: set closed")
+	}
+	o := s.openers[name]
+	if o == nil {
+		o = p.NewOpener()
+		s.openers[name] = o
+	}
+	s.mu.Unlock()
+	return o.Open(ctx, cfg)
+}
+
+// Close closes every Opener the Set made that is an io.Closer.
+func (s *Set) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(s.openers)) {
+		if c, ok := s.openers[name].(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
