@@ -23,6 +23,7 @@ const (
 	WriteCoil      WriteKind = "coil"      // Modbus FC05, Write Single Coil
 	WriteCoils     WriteKind = "coils"     // Modbus FC15, Write Multiple Coils
 	WriteEPC       WriteKind = "epc"       // ECHONET Lite SetC of one property
+	WriteKey       WriteKind = "key"       // one key of a keyed API set to a JSON value (HTTP/JSON chargers)
 )
 
 // Write is one device write a command computed. It is the contract with the
@@ -38,6 +39,8 @@ type Write struct {
 	Coils   []bool   // coils: 1..1968 states from Address on
 	EPC     byte     // epc: property code, 0x80..0xFF
 	Data    []byte   // epc: property data, 1..255 bytes
+	Key     string   // key: the API key to set
+	Value   []byte   // key: its new value, one JSON scalar (number, string, bool or null)
 }
 
 func (w Write) String() string {
@@ -56,6 +59,8 @@ func (w Write) String() string {
 		return fmt.Sprintf("writeCoils%s %d %v", unit, w.Address, w.Coils)
 	case WriteEPC:
 		return fmt.Sprintf("setEPC 0x%02X % X", w.EPC, w.Data)
+	case WriteKey:
+		return fmt.Sprintf("set %s=%s", w.Key, w.Value)
 	}
 	return "write of unknown kind " + string(w.Kind)
 }

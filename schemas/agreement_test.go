@@ -104,6 +104,11 @@ func compareSchema(c *compiled, base, path string, node map[string]any, typ refl
 	}); ok {
 		typ = oneOfStruct(o.JSONSchemaOneOf()) // a registered protocol's connection: one member per key
 	}
+	if o, ok := reflect.Zero(typ).Interface().(interface {
+		JSONSchemaProperties() map[string]reflect.Type
+	}); ok {
+		typ = oneOfStruct(o.JSONSchemaProperties()) // a template's read: one member per protocol
+	}
 	switch {
 	case typ == reflect.TypeFor[json.RawMessage]() || typ.Kind() == reflect.Interface:
 		return nil

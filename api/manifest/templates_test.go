@@ -56,7 +56,7 @@ func resolve(t *testing.T, all map[string]*v1alpha1.Template, name string) v1alp
 func TestExampleTemplatesCompile(t *testing.T) {
 	all := exampleTemplates(t, "../../examples/templates/")
 	want := []string{"modbus-base", "abb-terra-ac", "alfen-eve", "keba-p30", "keba-p30-rfid", "schneider-evlink-pro-ac",
-		"echonet-ev-charger", "echonet-v2h"}
+		"echonet-ev-charger", "echonet-v2h", "goe-charger"}
 	if len(all) != len(want) {
 		t.Errorf("%d templates, want %d", len(all), len(want))
 	}

@@ -1,0 +1,84 @@
+package drivers
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/cel"
+)
+
+// A protocol registered by this test only, as a protocol package would.
+type fakeConn struct {
+	Addr string `json:"addr"`
+}
+
+func (c *fakeConn) SetDefaults() {}
+func (c *fakeConn) Validate(p v1alpha1.FieldPath) []v1alpha1.FieldError {
+	if c.Addr == "" {
+		return []v1alpha1.FieldError{{Field: p.Key("addr").String(), Reason: "required"}}
+	}
+	return nil
+}
+
+type fakeOpener struct{ opened, closed int }
+
+func (o *fakeOpener) Open(context.Context, Config) (Device, error) { o.opened++; return nil, nil }
+func (o *fakeOpener) Close() error                                 { o.closed++; return nil }
+
+var fakes []*fakeOpener
+
+func init() {
+	Register(Protocol{Name: "fake", Connections: map[string]reflect.Type{"fakeNet": reflect.TypeFor[fakeConn]()},
+		NewOpener: func() Opener { o := &fakeOpener{}; fakes = append(fakes, o); return o }})
+}
+
+// TestRegisterReachesEveryLayer: one registration makes the protocol a
+// Template protocol, its connection a Charger connection with validation,
+// and a CEL environment.
+func TestRegisterReachesEveryLayer(t *testing.T) {
+	if !slices.Contains(Names(), "fake") || !slices.Contains(v1alpha1.Protocols(), "fake") {
+		t.Fatalf("names %v, v1alpha1 %v", Names(), v1alpha1.Protocols())
+	}
+	var c v1alpha1.ChargerConnection
+	if err := json.Unmarshal([]byte(`{"fakeNet":{"addr":"x"}}`), &c); err != nil || c.Protocol() != "fake" {
+		t.Fatalf("%v %q", err, c.Protocol())
+	}
+	spec := v1alpha1.ChargerSpec{TemplateRef: "t", Connection: v1alpha1.NewConnection("fakeNet", &fakeConn{})}
+	spec.SetDefaults(&v1alpha1.ObjectMeta{Name: "c"})
+	errs := spec.Validate(&v1alpha1.ObjectMeta{Name: "c"})
+	if len(errs) != 1 || errs[0].Field != "spec.connection.fakeNet.addr" {
+		t.Errorf("validation %v", errs)
+	}
+	if _, err := cel.Compile(cel.SignalEnv("fake"), "connectorId == 1", cel.OutputBool); err != nil {
+		t.Errorf("no CEL environment: %v", err)
+	}
+}
+
+func TestSetOpensThroughTheProtocolOfTheKey(t *testing.T) {
+	s := NewSet()
+	cfg := Config{Charger: "c", Connection: v1alpha1.NewConnection("fakeNet", &fakeConn{Addr: "x"})}
+	before := len(fakes)
+	for range 3 {
+		if _, err := s.Open(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(fakes) != before+1 || fakes[before].opened != 3 {
+		t.Fatalf("openers made %d, opens %d; want one opener for three devices", len(fakes)-before, fakes[before].opened)
+	}
+	_, err := s.Open(context.Background(), Config{Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{})})
+	if err == nil || !strings.Contains(err.Error(), `protocol "modbus"`) {
+		t.Errorf("a protocol without a driver here: %v", err)
+	}
+	if err := s.Close(); err != nil || fakes[before].closed != 1 {
+		t.Errorf("close: %v, closed %d", err, fakes[before].closed)
+	}
+	if _, err := s.Open(context.Background(), cfg); err == nil {
+		t.Error("opened after Close")
+	}
+}
