@@ -9,8 +9,10 @@
 //
 //	p := goepeer.Start(t, goepeer.Options{MaxAmps: 16})
 //	base := p.URL()  // "http://127.0.0.1:PORT": GET base+"/api/status?filter=car,amp"
+//	host := p.Host() // "127.0.0.1:PORT"
 //	p.Plug()         // a car is connected and, allowed, charges
 //	p.Advance(time.Hour) // an hour of charging at the present power: wh and eto grow
+//	                     // (or Options.WhPerStatus: energy per status request)
 //	st := p.State()  // Car, Amp, Frc, Wh, Eto, ... and request counts
 //	p.SetFault(goepeer.Fault{Kind: goepeer.FaultHang, Path: "status", Count: 1})
 //	p.ClearFaults()  // also ends hanging requests

@@ -37,6 +37,10 @@ type Options struct {
 	Phases        int     // phases wired; default 3
 	Voltage       float64 // volts on each wired phase; default 230
 	EnergyTotalWh int64   // the first eto
+	// WhPerStatus is energy added to wh and eto by each status request
+	// served while the car charges, before the answer: energy that grows
+	// as a driver polls, by count and not by time. 0: only Advance adds.
+	WhPerStatus float64
 }
 
 // State is the charger as the peer holds it: the status keys it serves
@@ -86,18 +90,13 @@ type Peer struct {
 // it when the environment variable CI is set.
 func Start(t testing.TB, o Options) *Peer {
 	t.Helper()
-	if _, err := os.Stat(PythonPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("goepeer: %s not available (CI is set, so this fails instead of skipping); install with: %s", PythonPath, InstallHint)
-		}
-		t.Skipf("goepeer: %s not available; install with: %s", PythonPath, InstallHint)
-	}
+	needPython(t, PythonPath)
 	path := filepath.Join(t.TempDir(), "goepeer.py")
 	if err := os.WriteFile(path, script, 0o644); err != nil {
 		t.Fatalf("goepeer: %v", err)
 	}
 	opts, err := json.Marshal(map[string]any{"serial": o.Serial, "firmware": o.Firmware, "maxAmps": o.MaxAmps,
-		"amp": o.Amp, "phases": o.Phases, "voltage": o.Voltage, "energyTotalWh": o.EnergyTotalWh})
+		"amp": o.Amp, "phases": o.Phases, "voltage": o.Voltage, "energyTotalWh": o.EnergyTotalWh, "whPerStatus": o.WhPerStatus})
 	if err != nil {
 		t.Fatalf("goepeer: options: %v", err)
 	}
@@ -127,6 +126,19 @@ func Start(t testing.TB, o Options) *Peer {
 	return p
 }
 
+// needPython skips t when python is missing, except in CI, where the peer
+// is part of the contract and its absence fails.
+func needPython(t testing.TB, python string) {
+	t.Helper()
+	if _, err := os.Stat(python); err == nil {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("goepeer: %s not available (CI is set, so this fails instead of skipping); install with: %s", python, InstallHint)
+	}
+	t.Skipf("goepeer: %s not available; install with: %s", python, InstallHint)
+}
+
 // stop closes the peer's stdin, which ends it; a peer still running after
 // 5 s is killed.
 func (p *Peer) stop() {
@@ -141,6 +153,9 @@ func (p *Peer) stop() {
 		p.t.Logf("goepeer stderr:\n%s", p.stderr.String())
 	}
 }
+
+// Host is the peer's "127.0.0.1:PORT".
+func (p *Peer) Host() string { return strings.TrimPrefix(p.url, "http://") }
 
 // URL is the charger's base URL, "http://127.0.0.1:PORT", to which the
 // API paths /api/status and /api/set are appended.
@@ -160,7 +175,8 @@ func (p *Peer) SetFull(full bool) State { return p.do(map[string]any{"op": "full
 func (p *Peer) SetError(code int) State { return p.do(map[string]any{"op": "error", "value": code}) }
 
 // Advance charges for d of simulated time at the present power, adding to
-// wh and eto. Energy grows only this way, so tests see exact values.
+// wh and eto. Energy grows only this way and by Options.WhPerStatus, so
+// tests see exact values.
 func (p *Peer) Advance(d time.Duration) State {
 	return p.do(map[string]any{"op": "advance", "seconds": d.Seconds()})
 }

@@ -2,9 +2,13 @@ package goepeer
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -226,5 +230,66 @@ func TestEnergyGrowsOnlyWhileCharging(t *testing.T) {
 	p.Unplug()
 	if st := p.Plug(); st.Wh != 0 || st.Eto != 2150 {
 		t.Fatalf("plugged again: wh %v eto %d, want wh from 0 and eto kept", st.Wh, st.Eto)
+	}
+}
+
+func TestWhPerStatusAddsEnergyPerPollWhileCharging(t *testing.T) {
+	p := Start(t, Options{WhPerStatus: 2.5})
+	c := newClient(t, p, 10*time.Second)
+	c.object("/api/status?filter=wh") // no car: nothing added
+	p.Plug()
+	for want := 2.5; want <= 7.5; want += 2.5 {
+		if _, st := c.object("/api/status?filter=wh,eto"); st["wh"] != want || st["eto"] != float64(int(want)) {
+			t.Fatalf("wh %v eto %v, want %v and its whole part", st["wh"], st["eto"], want)
+		}
+	}
+	c.set("frc", "1")
+	if _, st := c.object("/api/status?filter=wh"); st["wh"] != 7.5 {
+		t.Fatalf("frc Off: wh %v, want 7.5 kept", st["wh"])
+	}
+	if h := p.Host(); "http://"+h != p.URL() {
+		t.Fatalf("Host %q does not match URL %q", h, p.URL())
+	}
+}
+
+// verdict records how needPython ended a test: Skipf and Fatalf stop the
+// calling goroutine, as the real ones do.
+type verdict struct {
+	testing.TB
+	how string
+}
+
+func (v *verdict) Helper() {}
+
+func (v *verdict) Skipf(format string, args ...any) {
+	v.how = "skip: " + fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+func (v *verdict) Fatalf(format string, args ...any) {
+	v.how = "fail: " + fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+func judge(t *testing.T, python string) string {
+	v := &verdict{TB: t}
+	done := make(chan struct{})
+	go func() { defer close(done); needPython(v, python) }()
+	<-done
+	return v.how
+}
+
+func TestMissingPythonSkipsButFailsInCI(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "python3")
+	t.Setenv("CI", "")
+	if got := judge(t, missing); !strings.HasPrefix(got, "skip: ") || !strings.Contains(got, InstallHint) {
+		t.Fatalf("without CI: %q, want a skip with the install hint", got)
+	}
+	t.Setenv("CI", "true")
+	if got := judge(t, missing); !strings.HasPrefix(got, "fail: ") || !strings.Contains(got, InstallHint) {
+		t.Fatalf("with CI: %q, want a failure with the install hint", got)
+	}
+	if got := judge(t, os.Args[0]); got != "" {
+		t.Fatalf("an existing interpreter: %q, want nothing", got)
 	}
 }

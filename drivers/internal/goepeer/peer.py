@@ -42,6 +42,7 @@ class Charger:
         self.wired = o.get("phases") or 3      # phases wired to the charger
         self.voltage = float(o.get("voltage") or 230)
         self.eto = float(o.get("energyTotalWh") or 0)
+        self.wh_per_status = float(o.get("whPerStatus") or 0)
         self.frc, self.psm, self.err = 0, 0, 0
         self.plugged, self.full, self.wh = False, False, 0.0
         self.counts = {"status": 0, "set": 0, "other": 0}
@@ -90,7 +91,9 @@ class Charger:
 
     def advance(self, seconds):
         """Charges for seconds of simulated time at the present power."""
-        wh = self.nrg()[11] * seconds / 3600.0
+        self.add(self.nrg()[11] * seconds / 3600.0)
+
+    def add(self, wh):
         self.wh += wh
         self.eto += wh
 
@@ -215,6 +218,8 @@ class Handler(BaseHTTPRequestHandler):
     def status(self, params, fault):
         ch = self.server.charger
         with ch.lock:
+            if ch.car() == CAR_CHARGING:
+                ch.add(ch.wh_per_status)  # energy by request count, when asked for
             full = ch.status()
         filt = dict(params).get("filter")
         code = 200
