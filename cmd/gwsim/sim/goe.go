@@ -25,6 +25,7 @@ type GoE struct {
 
 	mu   sync.Mutex
 	frc  int // forceState: 0 Neutral, 1 Off, 2 On
+	psm  int // phaseSwitchMode: 0 Auto or 2 Force_3 (the charger's phases stay)
 	ama  int // ampere_max limit, the top of amp's range
 	srv  *http.Server
 	stop chan struct{}
@@ -118,7 +119,7 @@ func (g *GoE) status(filter string) (int, map[string]any) {
 func (g *GoE) keys() map[string]any {
 	s := g.C.Snapshot()
 	g.mu.Lock()
-	frc, ama := g.frc, g.ama
+	frc, psm, ama := g.frc, g.psm, g.ama
 	g.mu.Unlock()
 	alw := s.Available && !s.Paused && s.Fault != FaultCharger
 	var acu any
@@ -134,7 +135,7 @@ func (g *GoE) keys() map[string]any {
 	}
 	return map[string]any{
 		"car": goeCar(s), "amp": int(s.SetpointA), "ama": ama, "alw": alw, "acu": acu,
-		"frc": frc, "psm": 0, "nrg": goeNrg(s), "wh": s.SessionWh, "eto": int64(s.EnergyWh),
+		"frc": frc, "psm": psm, "nrg": goeNrg(s), "wh": s.SessionWh, "eto": int64(s.EnergyWh),
 		"err": errCode, "fwv": goeFirmware, "sse": g.Serial, "var": variant,
 	}
 }
@@ -256,6 +257,7 @@ func (g *GoE) apply(key string, v int) error {
 		if v == 1 {
 			return errors.New("failed: phase switching is not simulated")
 		}
+		g.psm = v
 	}
 	return nil
 }

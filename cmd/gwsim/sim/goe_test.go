@@ -87,8 +87,11 @@ func TestGoESetAnswersPerKey(t *testing.T) {
 			t.Errorf("amp=%s answered %d %v, want refused", bad, code, ans)
 		}
 	}
-	if code, ans := goeGet(t, cl, g, "/api/set?frc=2"); code != 200 || ans["frc"] != true {
-		t.Fatalf("frc=2: %d %v", code, ans)
+	if code, ans := goeGet(t, cl, g, "/api/set?frc=2&psm=2"); code != 200 || ans["frc"] != true || ans["psm"] != true {
+		t.Fatalf("frc=2&psm=2: %d %v", code, ans)
+	}
+	if _, st := goeGet(t, cl, g, "/api/status?filter=psm,frc"); st["psm"] != 2.0 || st["frc"] != 2.0 {
+		t.Fatalf("accepted values not read back: %v", st)
 	}
 	c.Step(t0.Add(2 * time.Second))
 	if s := c.Snapshot(); s.Paused || !s.Charging {
