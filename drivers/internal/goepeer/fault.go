@@ -25,6 +25,9 @@ const (
 	FaultTruncated FaultKind = "truncated"
 	// FaultMissingKey leaves Fault.Key out of a status answer, with 200.
 	FaultMissingKey FaultKind = "missingKey"
+	// FaultNullKey answers Fault.Key as null in a status answer, with 200,
+	// as the device does for car and err on an internal error.
+	FaultNullKey FaultKind = "nullKey"
 	// FaultRefuseSet answers Fault.Key (every key when empty) of a set
 	// request with an error string, HTTP 500, and does not apply it.
 	FaultRefuseSet FaultKind = "refuseSet"
@@ -42,7 +45,8 @@ type Fault struct {
 	// Count is how many matching requests take the fault; 0 means every
 	// one until ClearFaults.
 	Count int
-	// Key is the key FaultMissingKey leaves out or FaultRefuseSet refuses.
+	// Key is the key FaultMissingKey leaves out, FaultNullKey nulls or
+	// FaultRefuseSet refuses.
 	Key string
 	// Delay is how long FaultSlow waits (default 1 s); ClearFaults ends
 	// the wait early.
@@ -52,7 +56,7 @@ type Fault struct {
 func (f Fault) check() error {
 	switch f.Kind {
 	case FaultHang, FaultSlow, FaultHTTP500, FaultGarbage, FaultTruncated, FaultRefuseSet, FaultReset, FaultClose:
-	case FaultMissingKey:
+	case FaultMissingKey, FaultNullKey:
 		if f.Key == "" {
 			return fmt.Errorf("fault %s needs a Key", f.Kind)
 		}

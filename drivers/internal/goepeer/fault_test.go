@@ -51,8 +51,21 @@ func TestFaultsAnswerAsInjectedThenStop(t *testing.T) {
 		}},
 		{Fault{Kind: FaultMissingKey, Key: "car"}, func(code int, body []byte, err error) string {
 			var m map[string]any
+			if err != nil || code != 200 || json.Unmarshal(body, &m) != nil || m["amp"] == nil {
+				return "want 200 with amp"
+			}
+			if _, ok := m["car"]; ok {
+				return "want car left out"
+			}
+			return ""
+		}},
+		{Fault{Kind: FaultNullKey, Key: "car"}, func(code int, body []byte, err error) string {
+			var m map[string]any
 			if err != nil || code != 200 || json.Unmarshal(body, &m) != nil || m["car"] != nil || m["amp"] == nil {
-				return "want 200 without car but with amp"
+				return "want 200 with car null"
+			}
+			if _, ok := m["car"]; !ok {
+				return "want car present, as null"
 			}
 			return ""
 		}},

@@ -26,7 +26,7 @@ READ_ONLY = ("car", "alw", "acu", "nrg", "wh", "eto", "err", "fwv", "sse", "var"
 WRITABLE = ("amp", "ama", "frc", "psm")
 
 FAULT_KINDS = ("hang", "slow", "http500", "garbage", "truncated",
-               "missingKey", "refuseSet", "reset", "close")
+               "missingKey", "nullKey", "refuseSet", "reset", "close")
 
 
 class Charger:
@@ -232,6 +232,8 @@ class Handler(BaseHTTPRequestHandler):
             body = full
         if fault and fault["kind"] == "missingKey":
             body.pop(fault.get("key", ""), None)
+        if fault and fault["kind"] == "nullKey" and fault.get("key", "") in body:
+            body[fault["key"]] = None  # car and err are null on an internal error
         return code, body
 
     def set(self, params, fault):
