@@ -28,11 +28,12 @@ type MappingTest struct {
 	OCPP json.RawMessage `json:"ocpp,omitempty"`
 }
 
-// MappingTestRaw is what the device answered: registers by block, or EPC
-// data in hex by EPC.
+// MappingTestRaw is what the device answered: registers by block, EPC
+// data in hex by EPC, or the JSON values of a keyed protocol by key.
 type MappingTestRaw struct {
-	Registers map[string][]uint16 `json:"registers,omitempty"`
-	EPC       map[string]string   `json:"epc,omitempty"`
+	Registers map[string][]uint16        `json:"registers,omitempty"`
+	EPC       map[string]string          `json:"epc,omitempty"`
+	Data      map[string]json.RawMessage `json:"data,omitempty"`
 }
 
 // MappingTestConnector is one connector's signals.

@@ -30,6 +30,7 @@ type mappingTestOptions struct {
 	modbusTCP string // host[:port]
 	modbusRTU string // Bus name
 	echonet   string // IP address
+	conn      string // any registered protocol's connection, as JSON
 	eoj       string
 	unit      int
 	timeout   time.Duration
@@ -46,7 +47,8 @@ func newMappingCmd(root *rootOptions, streams IOStreams) *cobra.Command {
   gwctl mapping test wb-garage-1 -o json
   gwctl mapping test --template keba-p30 --modbus-tcp 192.168.1.40 --unit 255
   gwctl mapping test --template abb-terra-ac --modbus-rtu rs485-1 --unit 3
-  gwctl mapping test --template echonet-ev-charger --echonet 192.168.1.50 --eoj 0x02A101`,
+  gwctl mapping test --template echonet-ev-charger --echonet 192.168.1.50 --eoj 0x02A101
+  gwctl mapping test --template goe-charger --connection '{"goe": {"url": "http://192.168.1.60"}}'`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -64,6 +66,7 @@ func newMappingCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	f.StringVar(&o.modbusTCP, "modbus-tcp", "", "with --template: the device's Modbus TCP address, host[:port]")
 	f.StringVar(&o.modbusRTU, "modbus-rtu", "", "with --template: the Bus (RS-485 line) the device is on")
 	f.StringVar(&o.echonet, "echonet", "", "with --template: the device's ECHONET Lite IP address")
+	f.StringVar(&o.conn, "connection", "", `with --template: the device's connection as a Charger's spec.connection in JSON, for any protocol: '{"goe": {"url": "http://192.168.1.60"}}'`)
 	f.StringVar(&o.eoj, "eoj", "0x02A101", "with --echonet: the device object")
 	f.IntVar(&o.unit, "unit", 1, "with --modbus-tcp or --modbus-rtu: the unit id")
 	f.DurationVar(&o.timeout, "timeout", 0, "with --template: the per-request timeout (default: the transport's)")
@@ -78,7 +81,7 @@ func (o *mappingTestOptions) Validate() error {
 		return fmt.Errorf("--output %q: want json or nothing", o.output)
 	}
 	conns := 0
-	for _, c := range []string{o.modbusTCP, o.modbusRTU, o.echonet} {
+	for _, c := range []string{o.modbusTCP, o.modbusRTU, o.echonet, o.conn} {
 		if c != "" {
 			conns++
 		}
@@ -87,9 +90,9 @@ func (o *mappingTestOptions) Validate() error {
 	case o.name != "" && (o.template != "" || conns > 0):
 		return fmt.Errorf("give either a charger or --template with a connection, not both")
 	case o.name == "" && o.template == "":
-		return fmt.Errorf("give a charger, or --template with a connection (--modbus-tcp, --modbus-rtu or --echonet)")
+		return fmt.Errorf("give a charger, or --template with a connection (--modbus-tcp, --modbus-rtu, --echonet or --connection)")
 	case o.template != "" && conns != 1:
-		return fmt.Errorf("--template needs exactly one of --modbus-tcp, --modbus-rtu or --echonet")
+		return fmt.Errorf("--template needs exactly one of --modbus-tcp, --modbus-rtu, --echonet or --connection")
 	}
 	return nil
 }
@@ -111,6 +114,10 @@ func (o *mappingTestOptions) request() (v1alpha1.MappingTestRequest, error) {
 		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: timeout})
 	case o.modbusRTU != "":
 		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusRTU, &v1alpha1.ModbusRTUConnection{BusRef: o.modbusRTU, UnitID: unit})
+	case o.conn != "":
+		if err := json.Unmarshal([]byte(o.conn), &req.Connection); err != nil {
+			return req, fmt.Errorf("--connection: %w", err)
+		}
 	default:
 		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnEchonet, &v1alpha1.EchonetConnection{Address: o.echonet, EOJ: o.eoj, Timeout: timeout})
 	}
@@ -156,6 +163,9 @@ func printMappingTest(out io.Writer, res *v1alpha1.MappingTest) error {
 	}
 	for _, epc := range slices.Sorted(maps.Keys(res.Raw.EPC)) {
 		fmt.Fprintf(tw, "  EPC %s\t%s\n", epc, res.Raw.EPC[epc])
+	}
+	for _, key := range slices.Sorted(maps.Keys(res.Raw.Data)) {
+		fmt.Fprintf(tw, "  %s\t%s\n", key, res.Raw.Data[key])
 	}
 	tw.Flush()
 	for _, f := range res.ReadFailures {

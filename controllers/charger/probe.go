@@ -2,6 +2,7 @@ package charger
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -106,6 +107,14 @@ func probe(ctx context.Context, dev Device, m *cel.Mapping, conns []v1alpha1.OCP
 		out.Raw.EPC = map[string]string{}
 		for epc, data := range in.EPC {
 			out.Raw.EPC[fmt.Sprintf("0x%02X", epc)] = fmt.Sprintf("%X", data)
+		}
+	}
+	for k, v := range in.Data {
+		if b, err := json.Marshal(v); err == nil {
+			if out.Raw.Data == nil {
+				out.Raw.Data = map[string]json.RawMessage{}
+			}
+			out.Raw.Data[k] = b
 		}
 	}
 	for _, f := range rd.Failed {
