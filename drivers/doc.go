@@ -27,8 +27,13 @@
 // or ErrMalformed (an answer that cannot be used), so that the charger's
 // conditions and the CSMS's answers tell what really happened.
 //
+// Errors a driver returns wrap ErrTimeout, ErrRejected, ErrMalformed or
+// ErrClosed, best as a Fault (Classify), whose text carries the driver's
+// hint; Outcome words a write's error as a command reports it.
+//
 // Modbus and ECHONET Lite predate the registry: their spec types and CEL
 // functions still live in api/v1alpha1 and cel, which register them
-// themselves, and controllers/charger opens them. See
+// themselves; their openers and device adapters (drivers/modbusdev,
+// drivers/echonetdev) register here like any protocol's. See
 // docs/adding-a-protocol.md for the steps and for what still names them.
 package drivers

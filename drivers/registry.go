@@ -28,10 +28,11 @@ type Protocol struct {
 	// CEL holds the protocol's CEL environment pieces; its Name is set
 	// from Name.
 	CEL cel.Protocol
-	// NewOpener makes the protocol's Opener, once per gateway, on the first
-	// device of the protocol. An Opener that also implements io.Closer is
-	// closed with the Set.
-	NewOpener func() Opener
+	// NewOpener makes the protocol's Opener, once per Set, on the first
+	// device of the protocol, from the configuration the Set was given for
+	// the protocol (nil when none). An Opener that also implements
+	// io.Closer is closed with the Set.
+	NewOpener func(config any) (Opener, error)
 }
 
 var registry struct {
@@ -42,13 +43,20 @@ var registry struct {
 // Register makes a protocol known to the resource types, to CEL and to
 // every Set. Call it from the protocol package's init function. It panics
 // on a programming error: a name or connection key taken, a missing opener.
+//
+// Modbus and ECHONET Lite leave Connections, Read and CEL empty: their spec
+// types and CEL pieces are registered by api/v1alpha1 and cel themselves.
 func Register(p Protocol) {
 	if p.NewOpener == nil {
 		panic(fmt.Sprintf("drivers: protocol %q has no NewOpener", p.Name))
 	}
-	v1alpha1.RegisterProtocol(v1alpha1.ProtocolSpec{Name: p.Name, Connections: p.Connections, Read: p.Read})
-	p.CEL.Name = p.Name
-	cel.RegisterProtocol(p.CEL)
+	if p.Connections != nil || p.Read != nil {
+		v1alpha1.RegisterProtocol(v1alpha1.ProtocolSpec{Name: p.Name, Connections: p.Connections, Read: p.Read})
+	}
+	if p.CEL.Options != nil || p.CEL.DataVar != "" {
+		p.CEL.Name = p.Name
+		cel.RegisterProtocol(p.CEL)
+	}
 	registry.Lock()
 	defer registry.Unlock()
 	if registry.m == nil {
@@ -76,13 +84,18 @@ func Lookup(name string) (Protocol, bool) {
 // protocol's Opener on first use, so that what a protocol shares between
 // its devices (a connection pool, a socket) lives as long as the Set.
 type Set struct {
+	configs map[string]any
 	mu      sync.Mutex
 	openers map[string]Opener
 	closed  bool
 }
 
-// NewSet returns an empty Set.
-func NewSet() *Set { return &Set{openers: map[string]Opener{}} }
+// NewSet returns a Set whose protocols get their configuration from
+// configs, by protocol name (the ECHONET Lite socket options gwd takes as
+// flags); a protocol without an entry gets nil.
+func NewSet(configs map[string]any) *Set {
+	return &Set{configs: configs, openers: map[string]Opener{}}
+}
 
 // Open implements Opener: it opens cfg's device with the protocol that
 // registered its connection key.
@@ -92,22 +105,35 @@ func (s *Set) Open(ctx context.Context, cfg Config) (Device, error) {
 	if !ok {
 		return nil, fmt.Errorf("drivers: connection %q: no protocol registered it", key)
 	}
+	o, err := s.Opener(name)
+	if err != nil {
+		return nil, fmt.Errorf("connection %q: %w", key, err)
+	}
+	return o.Open(ctx, cfg)
+}
+
+// Opener returns the Set's opener of the named protocol, making it on
+// first use; callers that need more of a protocol than Open (discovery,
+// statistics) assert it to the protocol's own type.
+func (s *Set) Opener(name string) (Opener, error) {
 	p, ok := Lookup(name)
 	if !ok {
-		return nil, fmt.Errorf("drivers: protocol %q of connection %q has no driver in this binary", name, key)
+		return nil, fmt.Errorf("drivers: protocol %q has no driver in this binary", name)
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
-		s.mu.Unlock()
-		return nil, errors.New("drivers: set closed")
+		return nil, fmt.Errorf("drivers: %w: the set is closed", ErrClosed)
 	}
-	o := s.openers[name]
-	if o == nil {
-		o = p.NewOpener()
-		s.openers[name] = o
+	if o := s.openers[name]; o != nil {
+		return o, nil
 	}
-	s.mu.Unlock()
-	return o.Open(ctx, cfg)
+	o, err := p.NewOpener(s.configs[name])
+	if err != nil {
+		return nil, fmt.Errorf("drivers: %s: %w", name, err)
+	}
+	s.openers[name] = o
+	return o, nil
 }
 
 // Close closes every Opener the Set made that is an io.Closer.

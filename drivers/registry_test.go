@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	celgo "cel.dev/cel-go/cel"
+
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 )
@@ -34,7 +36,8 @@ var fakes []*fakeOpener
 
 func init() {
 	Register(Protocol{Name: "fake", Connections: map[string]reflect.Type{"fakeNet": reflect.TypeFor[fakeConn]()},
-		NewOpener: func() Opener { o := &fakeOpener{}; fakes = append(fakes, o); return o }})
+		CEL:       cel.Protocol{Options: func(string) []celgo.EnvOption { return nil }},
+		NewOpener: func(any) (Opener, error) { o := &fakeOpener{}; fakes = append(fakes, o); return o, nil }})
 }
 
 // TestRegisterReachesEveryLayer: one registration makes the protocol a
@@ -60,7 +63,7 @@ func TestRegisterReachesEveryLayer(t *testing.T) {
 }
 
 func TestSetOpensThroughTheProtocolOfTheKey(t *testing.T) {
-	s := NewSet()
+	s := NewSet(nil)
 	cfg := Config{Charger: "c", Connection: v1alpha1.NewConnection("fakeNet", &fakeConn{Addr: "x"})}
 	before := len(fakes)
 	for range 3 {
@@ -72,7 +75,7 @@ func TestSetOpensThroughTheProtocolOfTheKey(t *testing.T) {
 		t.Fatalf("openers made %d, opens %d; want one opener for three devices", len(fakes)-before, fakes[before].opened)
 	}
 	_, err := s.Open(context.Background(), Config{Connection: v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{})})
-	if err == nil || !strings.Contains(err.Error(), `protocol "modbus"`) {
+	if err == nil || !strings.Contains(err.Error(), `protocol "modbus" has no driver`) {
 		t.Errorf("a protocol without a driver here: %v", err)
 	}
 	if err := s.Close(); err != nil || fakes[before].closed != 1 {

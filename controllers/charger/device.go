@@ -22,25 +22,6 @@ type (
 	Opener = drivers.Opener
 )
 
-// failBlock records a register block that did not arrive, and why, for the
-// signals it leaves unknown.
-func failBlock(rd *Reading, name string, f ReadFailure) {
-	rd.Failed = append(rd.Failed, f)
-	if rd.Input.RegsAbsent == nil {
-		rd.Input.RegsAbsent = map[string]string{}
-	}
-	rd.Input.RegsAbsent[name] = absence(f.Err)
-}
-
-// failEPC records a property that did not arrive usable, and why.
-func failEPC(rd *Reading, epc byte, f ReadFailure) {
-	rd.Failed = append(rd.Failed, f)
-	if rd.Input.EPCAbsent == nil {
-		rd.Input.EPCAbsent = map[byte]string{}
-	}
-	rd.Input.EPCAbsent[epc] = absence(f.Err)
-}
-
 // The outcomes of a command other than success. Device adapters wrap driver
 // errors in them so the station can answer the CSMS truthfully.
 var (

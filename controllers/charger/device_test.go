@@ -16,10 +16,12 @@ import (
 	"github.com/ocppgw/ocppgw/controllers"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/controllers/template"
+	"github.com/ocppgw/ocppgw/drivers/modbusdev"
 )
 
 // fakeDevice is a recording device: the test sets what reads return and
-// sees every read, write and close.
+// sees every read, write and close. It stands for a Modbus device: read
+// errors are classified as the Modbus driver classifies them.
 type fakeDevice struct {
 	mu      sync.Mutex
 	regs    map[string][]uint16
@@ -43,13 +45,17 @@ func (d *fakeDevice) Read(context.Context) (*Reading, error) {
 	defer d.mu.Unlock()
 	d.reads++
 	if d.readErr != nil {
-		return nil, d.readErr
+		return nil, modbusdev.Classify(d.readErr)
 	}
 	regs := map[string][]uint16{}
 	for k, v := range d.regs {
 		regs[k] = append([]uint16(nil), v...)
 	}
-	return &Reading{Input: &cel.Input{Regs: regs}, Failed: slices.Clone(d.failed)}, nil
+	failed := slices.Clone(d.failed)
+	for i := range failed {
+		failed[i].Err = modbusdev.Classify(failed[i].Err)
+	}
+	return &Reading{Input: &cel.Input{Regs: regs}, Failed: failed}, nil
 }
 
 func (d *fakeDevice) Write(_ context.Context, w []cel.Write) error {

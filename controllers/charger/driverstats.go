@@ -7,31 +7,27 @@ import (
 
 // ModbusTCPStats lists the open Modbus TCP connections' counters; with
 // ModbusRTUStats and EchonetStats it makes Drivers a metrics.DriverSource.
-func (d *Drivers) ModbusTCPStats() []modbus.ConnStats { return d.tcp.Stats() }
+func (d *Drivers) ModbusTCPStats() []modbus.ConnStats {
+	if m := d.modbus(); m != nil {
+		return m.TCPStats()
+	}
+	return nil
+}
 
 // ModbusRTUStats lists the open RS-485 lines' counters.
 func (d *Drivers) ModbusRTUStats() []modbus.BusStats {
-	d.mu.Lock()
-	arbs := make([]*modbus.Arbiter, 0, len(d.buses))
-	for _, b := range d.buses {
-		arbs = append(arbs, b.arb)
+	if m := d.modbus(); m != nil {
+		return m.RTUStats()
 	}
-	d.mu.Unlock()
-	out := make([]modbus.BusStats, len(arbs))
-	for i, a := range arbs {
-		out[i] = a.Stats()
-	}
-	return out
+	return nil
 }
 
 // EchonetStats is the shared ECHONET Lite client's counters; false until
 // an ECHONET Lite charger opened it.
 func (d *Drivers) EchonetStats() (echonet.Stats, bool) {
-	d.mu.Lock()
-	el := d.el
-	d.mu.Unlock()
-	if el == nil {
+	el, err := d.echonet()
+	if err != nil {
 		return echonet.Stats{}, false
 	}
-	return el.Stats(), true
+	return el.Stats()
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
-	"github.com/ocppgw/ocppgw/drivers/modbus"
+	"github.com/ocppgw/ocppgw/drivers"
 )
 
 // probeCap bounds one mapping test read.
@@ -150,4 +150,4 @@ func probe(ctx context.Context, dev Device, m *cel.Mapping, conns []v1alpha1.OCP
 
 // WithProbe marks a read made on an installer's request: a driver that
 // skips a device in back-off still sends it once.
-func WithProbe(ctx context.Context) context.Context { return modbus.WithProbe(ctx) }
+func WithProbe(ctx context.Context) context.Context { return drivers.WithProbe(ctx) }

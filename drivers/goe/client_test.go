@@ -46,7 +46,7 @@ func answering(status int, body string) func(http.ResponseWriter, *http.Request)
 
 func open(t *testing.T, url, timeout string, keys ...string) drivers.Device {
 	t.Helper()
-	o := newOpener()
+	o, _ := newOpener(nil)
 	t.Cleanup(func() { _ = o.(*opener).Close() })
 	read := &v1alpha1.TemplateRead{Sections: map[string]v1alpha1.ReadSpec{Protocol: &Read{Keys: keys, Optional: []string{"psm"}}}}
 	dev, err := o.Open(context.Background(), drivers.Config{Charger: "wb",

@@ -20,7 +20,7 @@ type opener struct {
 	transport *http.Transport
 }
 
-func newOpener() drivers.Opener { return &opener{} }
+func newOpener(any) (drivers.Opener, error) { return &opener{}, nil }
 
 // Open implements drivers.Opener. It does no I/O: a charger that is down
 // is reported by Read.

@@ -26,7 +26,7 @@ func startPeer(t *testing.T, o goepeer.Options, timeout string) *peerCharger {
 	t.Helper()
 	spec, m := libraryTemplate(t)
 	p := goepeer.Start(t, o)
-	set := drivers.NewSet()
+	set := drivers.NewSet(nil)
 	t.Cleanup(func() { _ = set.Close() })
 	conn := &Connection{URL: p.URL(), Timeout: v1alpha1.Duration(timeout)}
 	dev, err := set.Open(context.Background(), drivers.Config{Charger: "wb", Read: spec.Read,
@@ -188,7 +188,7 @@ func TestPeerFaults(t *testing.T) {
 func TestPeerUnknownFilterKey(t *testing.T) {
 	c := startPeer(t, goepeer.Options{}, "2s")
 	tpl := c.mapping
-	set := drivers.NewSet()
+	set := drivers.NewSet(nil)
 	defer set.Close()
 	read := &v1alpha1.TemplateRead{Sections: map[string]v1alpha1.ReadSpec{Protocol: &Read{Keys: []string{"car", "zzz"}, Optional: []string{"zzz"}}}}
 	dev, err := set.Open(context.Background(), drivers.Config{Read: read,

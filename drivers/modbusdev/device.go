@@ -1,4 +1,4 @@
-package charger
+package modbusdev
 
 import (
 	"context"
@@ -6,12 +6,13 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/ocppgw/ocppgw/drivers"
 	"github.com/ocppgw/ocppgw/drivers/modbus"
 )
 
-// modbusDevice reads a template's blocks from one unit (or the unit a
-// block names) and runs register and coil writes.
-type modbusDevice struct {
+// device reads a template's blocks from one unit (or the unit a block
+// names) and runs register and coil writes.
+type device struct {
 	dev     modbus.Device
 	unit    byte
 	groups  []unitBlocks // in template order of first appearance
@@ -25,8 +26,8 @@ type unitBlocks struct {
 	optional []bool
 }
 
-func newModbusDevice(dev modbus.Device, unit byte, read *v1alpha1.TemplateRead, release func() error) (*modbusDevice, error) {
-	m := &modbusDevice{dev: dev, unit: unit, release: release}
+func newDevice(dev modbus.Device, unit byte, read *v1alpha1.TemplateRead, release func() error) (*device, error) {
+	m := &device{dev: dev, unit: unit, release: release}
 	if read == nil || read.Modbus == nil {
 		return m, nil
 	}
@@ -44,7 +45,7 @@ func newModbusDevice(dev modbus.Device, unit byte, read *v1alpha1.TemplateRead, 
 	return m, nil
 }
 
-func (m *modbusDevice) group(unit byte) *unitBlocks {
+func (m *device) group(unit byte) *unitBlocks {
 	for i := range m.groups {
 		if m.groups[i].unit == unit {
 			return &m.groups[i]
@@ -56,8 +57,11 @@ func (m *modbusDevice) group(unit byte) *unitBlocks {
 
 // Read reads every block. Blocks that failed are listed with what the
 // device did; the poll as a whole fails only when no block got an answer.
-func (m *modbusDevice) Read(ctx context.Context) (*Reading, error) {
-	rd := &Reading{Input: &cel.Input{Regs: map[string][]uint16{}}}
+func (m *device) Read(ctx context.Context) (*drivers.Reading, error) {
+	if drivers.IsProbe(ctx) {
+		ctx = modbus.WithProbe(ctx)
+	}
+	rd := &drivers.Reading{Input: &cel.Input{Regs: map[string][]uint16{}}}
 	answered := false
 	var silent error
 	for _, g := range m.groups {
@@ -68,12 +72,17 @@ func (m *modbusDevice) Read(ctx context.Context) (*Reading, error) {
 				answered = true
 				continue
 			}
-			if faultReason(r.Err) != ReasonNotResponding {
+			err := Classify(r.Err)
+			if !notResponding(err) {
 				answered = true
 			} else if silent == nil && !g.optional[i] {
-				silent = r.Err
+				silent = err
 			}
-			failBlock(rd, r.Block.Name, ReadFailure{What: blockWhat(g.unit, r.Block), Optional: g.optional[i], Err: r.Err})
+			rd.Failed = append(rd.Failed, drivers.ReadFailure{What: blockWhat(g.unit, r.Block), Optional: g.optional[i], Err: err})
+			if rd.Input.RegsAbsent == nil {
+				rd.Input.RegsAbsent = map[string]string{}
+			}
+			rd.Input.RegsAbsent[r.Block.Name] = absence(r.Err)
 		}
 	}
 	if !answered && silent != nil {
@@ -86,7 +95,8 @@ func blockWhat(unit byte, b modbus.Block) string {
 	return fmt.Sprintf("block %q (unit %d, %v 0x%04X x%d)", b.Name, unit, b.Function, b.Address, b.Count)
 }
 
-func (m *modbusDevice) Write(ctx context.Context, writes []cel.Write) error {
+// Write runs the writes in order and stops at the first failure.
+func (m *device) Write(ctx context.Context, writes []cel.Write) error {
 	for _, w := range writes {
 		unit := byte(derefInt(w.Unit, int(m.unit)))
 		var err error
@@ -100,13 +110,13 @@ func (m *modbusDevice) Write(ctx context.Context, writes []cel.Write) error {
 		case cel.WriteCoils:
 			err = m.dev.WriteCoils(ctx, unit, w.Address, w.Coils)
 		default:
-			err = fmt.Errorf("%w: a Modbus charger cannot run %s", ErrUnsupported, w)
+			err = fmt.Errorf("%w: a Modbus charger cannot run %s", cel.ErrUnsupported, w)
 		}
 		if err != nil {
-			return outcome(err)
+			return drivers.Outcome(Classify(err))
 		}
 	}
 	return nil
 }
 
-func (m *modbusDevice) Close() error { return m.release() }
+func (m *device) Close() error { return m.release() }
