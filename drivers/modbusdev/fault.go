@@ -32,10 +32,8 @@ func Classify(err error) error {
 	case errors.Is(err, modbus.ErrNoResponse), errors.Is(err, modbus.ErrBackedOff), errors.Is(err, modbus.ErrConnection),
 		errors.Is(err, context.DeadlineExceeded):
 		return drivers.Classify(drivers.ErrTimeout, err, "")
-	case errors.As(err, &me):
-		return drivers.Classify(drivers.ErrTimeout, err, "")
 	}
-	return err
+	return err // an invalid or canceled request: the gateway's, not the device's
 }
 
 // notResponding reports a classified error that is silence: anything but
