@@ -15,41 +15,69 @@ const (
 	DefaultEchonetRetries = 2
 )
 
+// PollBudgeter is implemented by a connection spec whose protocol can
+// bound one poll: a Charger whose worst case exceeds its poll interval is
+// warned about at apply.
+type PollBudgeter interface {
+	// WorstCasePoll is the longest one poll of read can take when the
+	// device does not answer, on the connection's own timeouts and
+	// retries (bus is the Charger's RS-485 line, else nil), and a short
+	// account of how that adds up; 0 when nothing is read.
+	WorstCasePoll(read *TemplateRead, bus *BusSpec) (time.Duration, string)
+}
+
 // WorstCasePoll is the longest one poll of charger c with the resolved
-// template t can take when its device does not answer, on the transport's
-// own timeouts and retries (bus is the RTU line, else nil), and a short
-// account of how that adds up. A device that answers slowly but within its
-// timeout can take as long.
+// template t can take when its device does not answer, and a short account
+// of how that adds up; 0 when the connection's protocol cannot say. A
+// device that answers slowly but within its timeout can take as long.
 func WorstCasePoll(c ChargerSpec, t TemplateSpec, bus *BusSpec) (time.Duration, string) {
-	blocks := 0
-	epcs := 0
-	if t.Read != nil && t.Read.Modbus != nil {
-		blocks = len(t.Read.Modbus.Blocks)
-	}
-	if t.Read != nil && t.Read.Echonet != nil {
-		epcs = len(t.Read.Echonet.EPCs)
-	}
-	tcp := ConnectionAs[ModbusTCPConnection](c.Connection)
-	rtu := ConnectionAs[ModbusRTUConnection](c.Connection)
-	el := ConnectionAs[EchonetConnection](c.Connection)
-	switch {
-	case tcp != nil && blocks > 0:
-		timeout := orDuration(tcp.Timeout, DefaultModbusTCPTimeout)
-		return time.Duration(blocks) * timeout, fmt.Sprintf("%d blocks × %v timeout over Modbus TCP", blocks, timeout)
-	case rtu != nil && blocks > 0 && bus != nil:
-		timeout := orDuration(bus.Timeout, 500*time.Millisecond)
-		tries := 1
-		if bus.Retries != nil {
-			tries += *bus.Retries
-		}
-		return time.Duration(blocks*tries) * timeout,
-			fmt.Sprintf("%d blocks × %d tries × %v timeout on bus %q, before the other units' requests", blocks, tries, timeout, rtu.BusRef)
-	case el != nil && epcs > 0:
-		timeout := orDuration(el.Timeout, DefaultEchonetTimeout)
-		tries := 1 + DefaultEchonetRetries
-		return time.Duration(tries) * timeout, fmt.Sprintf("%d tries × %v timeout of one ECHONET Lite Get", tries, timeout)
+	if p, ok := c.Connection.Spec().(PollBudgeter); ok {
+		return p.WorstCasePoll(t.Read, bus)
 	}
 	return 0, ""
+}
+
+// WorstCasePoll implements PollBudgeter: one request per block.
+func (c *ModbusTCPConnection) WorstCasePoll(read *TemplateRead, _ *BusSpec) (time.Duration, string) {
+	blocks := modbusBlocks(read)
+	if blocks == 0 {
+		return 0, ""
+	}
+	timeout := orDuration(c.Timeout, DefaultModbusTCPTimeout)
+	return time.Duration(blocks) * timeout, fmt.Sprintf("%d blocks × %v timeout over Modbus TCP", blocks, timeout)
+}
+
+// WorstCasePoll implements PollBudgeter: one request per block, each
+// retried as the Bus says.
+func (c *ModbusRTUConnection) WorstCasePoll(read *TemplateRead, bus *BusSpec) (time.Duration, string) {
+	blocks := modbusBlocks(read)
+	if blocks == 0 || bus == nil {
+		return 0, ""
+	}
+	timeout := orDuration(bus.Timeout, 500*time.Millisecond)
+	tries := 1
+	if bus.Retries != nil {
+		tries += *bus.Retries
+	}
+	return time.Duration(blocks*tries) * timeout,
+		fmt.Sprintf("%d blocks × %d tries × %v timeout on bus %q, before the other units' requests", blocks, tries, timeout, c.BusRef)
+}
+
+// WorstCasePoll implements PollBudgeter: one Get, retransmitted.
+func (c *EchonetConnection) WorstCasePoll(read *TemplateRead, _ *BusSpec) (time.Duration, string) {
+	if read == nil || read.Echonet == nil || len(read.Echonet.EPCs) == 0 {
+		return 0, ""
+	}
+	timeout := orDuration(c.Timeout, DefaultEchonetTimeout)
+	tries := 1 + DefaultEchonetRetries
+	return time.Duration(tries) * timeout, fmt.Sprintf("%d tries × %v timeout of one ECHONET Lite Get", tries, timeout)
+}
+
+func modbusBlocks(read *TemplateRead) int {
+	if read == nil || read.Modbus == nil {
+		return 0
+	}
+	return len(read.Modbus.Blocks)
 }
 
 func orDuration(d Duration, def time.Duration) time.Duration {

@@ -115,3 +115,17 @@ func (r *Read) Validate(p v1alpha1.FieldPath) []v1alpha1.FieldError {
 
 // IsOptional reports whether the template marks key optional.
 func (r *Read) IsOptional(key string) bool { return slices.Contains(r.Optional, key) }
+
+// WorstCasePoll implements v1alpha1.PollBudgeter: one status request,
+// bounded by the connection's timeout, connecting included.
+func (c *Connection) WorstCasePoll(read *v1alpha1.TemplateRead, _ *v1alpha1.BusSpec) (time.Duration, string) {
+	r, ok := read.Section(Protocol).(*Read)
+	if !ok || r == nil || len(r.Keys) == 0 {
+		return 0, ""
+	}
+	timeout := c.Timeout.Duration()
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return timeout, fmt.Sprintf("one status request × %v timeout over HTTP", timeout)
+}

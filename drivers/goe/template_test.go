@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -135,5 +136,18 @@ func TestTemplateCommandsSetAmpAndFrc(t *testing.T) {
 	}
 	if _, err := m.EvalCommand("unlock", in, cel.Args{}); err == nil {
 		t.Error("unlock is not in the template but ran")
+	}
+}
+
+// TestWorstCasePollIsOneRequest: the apply-time warning about polls that
+// outlast their interval knows a go-e poll is one request.
+func TestWorstCasePollIsOneRequest(t *testing.T) {
+	spec, _ := libraryTemplate(t)
+	c := v1alpha1.ChargerSpec{Connection: v1alpha1.NewConnection(ConnectionKey, &Connection{URL: "http://10.0.0.9", Timeout: "3s"})}
+	if d, how := v1alpha1.WorstCasePoll(c, *spec, nil); d != 3*time.Second || !strings.Contains(how, "one status request") {
+		t.Errorf("%v %q", d, how)
+	}
+	if d, _ := v1alpha1.WorstCasePoll(c, v1alpha1.TemplateSpec{Protocol: Protocol}, nil); d != 0 {
+		t.Errorf("nothing read, yet %v", d)
 	}
 }
