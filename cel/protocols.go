@@ -11,6 +11,8 @@ import (
 	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
 
 // Protocol is what a device protocol adds to the CEL environments: the
@@ -30,6 +32,11 @@ type Protocol struct {
 	// inputs: one missing from Input.Data makes the signal unknown, not
 	// wrong.
 	DataVar string
+	// ReadKeys returns the keys a template's read section asks the device
+	// for, and that section's field ("spec.read.goe.keys"), so that an
+	// expression reading another key of DataVar is rejected at apply
+	// rather than unknown on every poll; nil: not checked.
+	ReadKeys func(read *v1alpha1.TemplateRead) (keys []string, field string)
 	// Options returns the declarations the protocol adds to the signal
 	// environment (command "") or to a command's: its variables, functions,
 	// and in commands its write builders (see WriteType and WriteValue).

@@ -74,6 +74,14 @@ func checkReads(prg *Program, expr string, read *v1alpha1.TemplateRead) error {
 	if read == nil {
 		return nil
 	}
+	if p := lookupProtocol(prg.env.Protocol); p != nil && p.ReadKeys != nil && len(prg.keys.data) > 0 {
+		keys, field := p.ReadKeys(read)
+		for _, k := range prg.keys.data {
+			if !slices.Contains(keys, k) {
+				return &Error{Expr: expr, Msg: fmt.Sprintf("reads key %q, which %s does not list", k, field)}
+			}
+		}
+	}
 	if read.Modbus != nil {
 		for _, b := range prg.keys.blocks {
 			if !slices.ContainsFunc(read.Modbus.Blocks, func(rb v1alpha1.ModbusBlock) bool { return rb.Name == b }) {

@@ -9,6 +9,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 )
 
@@ -33,6 +34,13 @@ var celProtocol = cel.Protocol{
 		return []celgo.EnvOption{celgo.Function("setKey",
 			celgo.Overload("setKey_string_dyn", []*celgo.Type{celgo.StringType, celgo.DynType}, cel.WriteType,
 				celgo.BinaryBinding(setKey)))}
+	},
+	ReadKeys: func(read *v1alpha1.TemplateRead) ([]string, string) {
+		r, _ := read.Section(Protocol).(*Read)
+		if r == nil {
+			return nil, "spec.read.goe.keys"
+		}
+		return r.Keys, "spec.read.goe.keys"
 	},
 	Sizes: map[string]cost.SizeEstimate{
 		VarStatus:              cost.RangedSizeEstimate(0, MaxKeys),

@@ -151,3 +151,17 @@ func TestWorstCasePollIsOneRequest(t *testing.T) {
 		t.Errorf("nothing read, yet %v", d)
 	}
 }
+
+// TestKeyNotReadIsRejectedAtApply: an expression reading a key the read
+// section does not ask for would be unknown on every poll; it does not
+// compile.
+func TestKeyNotReadIsRejectedAtApply(t *testing.T) {
+	spec, _ := libraryTemplate(t)
+	bad := *spec
+	bad.Signals = map[string]string{"socPercent": `status.soc`}
+	_, errs := cel.NewMapping(&bad)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `reads key "soc", which spec.read.goe.keys does not list`) ||
+		!strings.Contains(errs[0].Error(), "spec.signals.socPercent") {
+		t.Errorf("got %v", errs)
+	}
+}
