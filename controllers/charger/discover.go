@@ -9,25 +9,18 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers/template"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/drivers"
 )
 
-// candidate is one template a discovery tries, resolved and compiled.
-type candidate struct {
-	name    string
-	spec    v1alpha1.TemplateSpec
-	mapping *cel.Mapping
-}
-
 // candidates resolves the templates of protocol, or the named ones.
-func (r *Reconciler) candidates(protocol string, names []string) ([]candidate, error) {
+func (r *Reconciler) candidates(protocol string, names []string) ([]drivers.Candidate, error) {
 	if len(names) == 0 {
 		for _, o := range r.templates.List() {
 			names = append(names, o.Metadata.Name)
 		}
 	}
 	slices.Sort(names)
-	var out []candidate
+	var out []drivers.Candidate
 	for _, n := range names {
 		spec, _, err := template.Resolve(r.templates, n)
 		if err != nil || spec.Protocol != protocol || spec.Read == nil {
@@ -37,7 +30,7 @@ func (r *Reconciler) candidates(protocol string, names []string) ([]candidate, e
 		if len(errs) > 0 {
 			continue // its MappingValid condition says why
 		}
-		out = append(out, candidate{name: n, spec: spec, mapping: m})
+		out = append(out, drivers.Candidate{Name: n, Spec: spec, Mapping: m})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%w: no usable %s template to try", ErrInvalidRequest, protocol)
@@ -76,7 +69,7 @@ func (r *Reconciler) DiscoverModbus(ctx context.Context, req v1alpha1.ModbusDisc
 	return res, nil
 }
 
-func (r *Reconciler) tryUnit(ctx context.Context, req v1alpha1.ModbusDiscoverRequest, unit int, cands []candidate) (v1alpha1.DiscoveredUnit, error) {
+func (r *Reconciler) tryUnit(ctx context.Context, req v1alpha1.ModbusDiscoverRequest, unit int, cands []drivers.Candidate) (v1alpha1.DiscoveredUnit, error) {
 	out := v1alpha1.DiscoveredUnit{Unit: unit, Mismatches: map[string]string{}}
 	spec := v1alpha1.ChargerSpec{}
 	if req.BusRef != "" {
@@ -87,13 +80,13 @@ func (r *Reconciler) tryUnit(ctx context.Context, req v1alpha1.ModbusDiscoverReq
 		spec.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &c)
 	}
 	for _, c := range cands {
-		spec.TemplateRef = c.name
+		spec.TemplateRef = c.Name
 		w := r.desired(spec)
 		if w.busErr != nil {
 			return out, fmt.Errorf("%w: %v", ErrInvalidRequest, w.busErr)
 		}
 		dev, err := r.devices.opener.Open(ctx, DeviceConfig{Charger: "discover", Connection: spec.Connection, Bus: w.bus,
-			BusName: w.busName, Read: c.spec.Read})
+			BusName: w.busName, Read: c.Spec.Read})
 		if err != nil {
 			return out, fmt.Errorf("%w: %v", ErrInvalidRequest, err)
 		}
@@ -104,15 +97,15 @@ func (r *Reconciler) tryUnit(ctx context.Context, req v1alpha1.ModbusDiscoverReq
 				out.Mismatches = nil
 				return out, nil // silent: no other template will fare better
 			}
-			out.Mismatches[c.name] = describe(err)
+			out.Mismatches[c.Name] = describe(err)
 			continue
 		}
 		out.Answered = true
-		if why := mismatch(rd, c.mapping); why != "" {
-			out.Mismatches[c.name] = why
+		if why := mismatch(rd, c.Mapping); why != "" {
+			out.Mismatches[c.Name] = why
 			continue
 		}
-		out.Matches = append(out.Matches, c.name)
+		out.Matches = append(out.Matches, c.Name)
 	}
 	if len(out.Mismatches) == 0 {
 		out.Mismatches = nil
@@ -135,100 +128,41 @@ func mismatch(rd *Reading, m *cel.Mapping) string {
 	return ""
 }
 
-// echonetClients is what an Opener that speaks ECHONET Lite offers
-// discovery: its shared client.
-type echonetClients interface {
-	EchonetClient() (*echonet.Client, error)
-}
-
-// elClasses names the device classes an installer meets here.
-var elClasses = map[uint16]string{echonet.ClassEVCharger: "EV charger", echonet.ClassEVChargerDischarger: "EV charger/discharger (V2H)"}
-
 // DiscoverEchonet multicasts a discovery from the gateway's own ECHONET
 // Lite socket and describes every device object that answered, with the
-// templates whose every required EPC the object lists in its Get map.
+// templates that fit it (the protocol's discovery hook does the work).
 func (r *Reconciler) DiscoverEchonet(ctx context.Context, req v1alpha1.EchonetDiscoverRequest) (*v1alpha1.EchonetDiscoverResult, error) {
-	if r.devices == nil {
-		return nil, ErrNoDevice
-	}
-	els, ok := r.devices.opener.(echonetClients)
-	if !ok {
-		return nil, ErrNoDevice
-	}
-	cl, err := els.EchonetClient()
+	res, err := r.discover(ctx, v1alpha1.ProtocolEchonet, req)
 	if err != nil {
 		return nil, err
 	}
-	cands, _ := r.candidates(v1alpha1.ProtocolEchonet, nil) // none is fine: objects are still listed
-	dctx := ctx
-	if w := req.Window.Duration(); w > 0 {
-		var cancel context.CancelFunc
-		dctx, cancel = context.WithTimeout(ctx, w)
-		defer cancel()
+	out, ok := res.(*v1alpha1.EchonetDiscoverResult)
+	if !ok {
+		return nil, fmt.Errorf("echonet discovery answered a %T", res)
 	}
-	nodes, err := cl.Discover(dctx)
-	if err != nil && len(nodes) == 0 {
-		return nil, fmt.Errorf("echonet discovery: %w", err)
-	}
-	res := &v1alpha1.EchonetDiscoverResult{Nodes: []v1alpha1.DiscoveredNode{}}
-	for _, n := range nodes {
-		info, err := cl.Describe(ctx, n.Addr)
-		node := v1alpha1.DiscoveredNode{Address: n.Addr.String()}
-		if err != nil {
-			node.Error = err.Error()
-		} else if info.Err != nil {
-			node.Error = info.Err.Error()
-		}
-		for _, o := range info.Objects {
-			node.Objects = append(node.Objects, describedObject(o, cands))
-		}
-		res.Nodes = append(res.Nodes, node)
-	}
-	return res, nil
+	return out, nil
 }
 
-func describedObject(o echonet.ObjectInfo, cands []candidate) v1alpha1.DiscoveredObject {
-	d := v1alpha1.DiscoveredObject{EOJ: fmt.Sprintf("0x%02X%02X%02X", o.EOJ[0], o.EOJ[1], o.EOJ[2]), Class: elClasses[o.Class],
-		GetMap: hexEPCs(o.Maps.Get), SetMap: hexEPCs(o.Maps.Set), InfMap: hexEPCs(o.Maps.Announce)}
-	if len(o.Manufacturer) > 0 {
-		d.Maker = fmt.Sprintf("0x%X", o.Manufacturer)
+// discover runs protocol's discovery hook with the protocol's usable
+// templates; none is fine, devices are still listed.
+func (r *Reconciler) discover(ctx context.Context, protocol string, req any) (any, error) {
+	if r.devices == nil {
+		return nil, ErrNoDevice
 	}
-	if o.Err != nil {
-		d.Error = o.Err.Error()
+	src, ok := r.devices.opener.(interface {
+		Opener(protocol string) (drivers.Opener, error)
+	})
+	if !ok {
+		return nil, ErrNoDevice
 	}
-	for _, c := range cands {
-		if fits(c.spec, o.Maps.Get) {
-			d.Matches = append(d.Matches, c.name)
-		}
+	o, err := src.Opener(protocol)
+	if err != nil {
+		return nil, err
 	}
-	return d
-}
-
-// fits reports whether the Get map lists every EPC the template reads but
-// those it marks optional.
-func fits(t v1alpha1.TemplateSpec, get echonet.PropertyMap) bool {
-	if !get.Restricts() || t.Read == nil || t.Read.Echonet == nil {
-		return false
+	d, ok := o.(drivers.Discoverer)
+	if !ok {
+		return nil, fmt.Errorf("%w: protocol %q has no discovery", ErrInvalidRequest, protocol)
 	}
-	for _, s := range t.Read.Echonet.EPCs {
-		epc, err := v1alpha1.ParseEPC(s)
-		if err != nil {
-			return false
-		}
-		if !get.Has(epc) && !t.Read.Echonet.Decl(epc).Optional {
-			return false
-		}
-	}
-	return true
-}
-
-func hexEPCs(m echonet.PropertyMap) []string {
-	if !m.Known {
-		return nil
-	}
-	out := make([]string, len(m.EPCs))
-	for i, e := range m.EPCs {
-		out[i] = fmt.Sprintf("0x%02X", e)
-	}
-	return out
+	cands, _ := r.candidates(protocol, nil)
+	return d.Discover(ctx, req, cands)
 }

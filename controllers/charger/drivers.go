@@ -33,6 +33,10 @@ func (d *Drivers) Open(ctx context.Context, cfg DeviceConfig) (Device, error) {
 	return d.set.Open(ctx, cfg)
 }
 
+// Opener returns the Set's opener of the named protocol, for the hooks
+// beyond Open (discovery).
+func (d *Drivers) Opener(protocol string) (drivers.Opener, error) { return d.set.Opener(protocol) }
+
 // EchonetClient is the ECHONET Lite client every EL charger shares, opened
 // on first use (it owns UDP 3610); discovery uses it.
 func (d *Drivers) EchonetClient() (*echonet.Client, error) {

@@ -1,10 +1,11 @@
-package charger
+package echonetdev
 
 import (
 	"slices"
 	"testing"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/drivers"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 )
 
@@ -18,7 +19,7 @@ func TestDescribedObjectSuggestsTemplatesByGetMap(t *testing.T) {
 	get := echonet.PropertyMap{Known: true, Declared: 4, EPCs: []byte{0x80, 0x88, 0xC7, 0xD3}}
 	o := echonet.ObjectInfo{EOJ: echonet.EOJ{0x02, 0xA1, 0x01}, Class: echonet.ClassEVCharger, Manufacturer: []byte{0x00, 0x00, 0x6C},
 		Maps: echonet.PropertyMaps{Get: get, Set: echonet.PropertyMap{Known: true, Declared: 1, EPCs: []byte{0xDA}}}}
-	d := describedObject(o, []candidate{{name: "fits", spec: read("0x80", "0xC7")}, {name: "needs-d8", spec: read("0x80", "0xD8")}})
+	d := describedObject(o, []drivers.Candidate{{Name: "fits", Spec: read("0x80", "0xC7")}, {Name: "needs-d8", Spec: read("0x80", "0xD8")}})
 	if d.EOJ != "0x02A101" || d.Class != "EV charger" || d.Maker != "0x00006C" {
 		t.Fatalf("described %+v", d)
 	}
@@ -28,7 +29,7 @@ func TestDescribedObjectSuggestsTemplatesByGetMap(t *testing.T) {
 	}
 	// An unknown Get map suggests nothing rather than everything.
 	o.Maps.Get = echonet.PropertyMap{}
-	if d := describedObject(o, []candidate{{name: "fits", spec: read("0x80")}}); d.Matches != nil {
+	if d := describedObject(o, []drivers.Candidate{{Name: "fits", Spec: read("0x80")}}); d.Matches != nil {
 		t.Fatalf("suggested %v without a Get map", d.Matches)
 	}
 }
