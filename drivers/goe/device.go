@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
@@ -16,11 +15,12 @@ import (
 // opener opens go-e devices over one shared HTTP transport, so that idle
 // connections are kept per charger and closed with the gateway.
 type opener struct {
-	once      sync.Once
 	transport *http.Transport
 }
 
-func newOpener(any) (drivers.Opener, error) { return &opener{}, nil }
+func newOpener(any) (drivers.Opener, error) {
+	return &opener{transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}}, nil
+}
 
 // Open implements drivers.Opener. It does no I/O: a charger that is down
 // is reported by Read.
@@ -32,9 +32,6 @@ func (o *opener) Open(_ context.Context, cfg drivers.Config) (drivers.Device, er
 	if r := urlProblem(conn.URL); r != "" {
 		return nil, fmt.Errorf("goe: charger %q: url: %s", cfg.Charger, r)
 	}
-	o.once.Do(func() {
-		o.transport = &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}
-	})
 	timeout := conn.Timeout.Duration()
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -51,9 +48,7 @@ func (o *opener) Open(_ context.Context, cfg drivers.Config) (drivers.Device, er
 
 // Close drops the idle connections.
 func (o *opener) Close() error {
-	if o.transport != nil {
-		o.transport.CloseIdleConnections()
-	}
+	o.transport.CloseIdleConnections()
 	return nil
 }
 
