@@ -86,8 +86,9 @@ func (r *Reconciler) TryTemplate(ctx context.Context, req v1alpha1.MappingTestRe
 	return out, nil
 }
 
-// ErrInvalidRequest marks a mapping test that cannot be tried as asked.
-var ErrInvalidRequest = errors.New("invalid mapping test")
+// ErrInvalidRequest marks a mapping test or a discovery that cannot be
+// tried as asked (drivers.ErrInvalidRequest).
+var ErrInvalidRequest = drivers.ErrInvalidRequest
 
 // probe reads dev once, marked as a probe so a driver that skips a device
 // in back-off still sends it, and reports what the mapping makes of it.

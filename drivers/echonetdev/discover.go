@@ -18,7 +18,7 @@ var elClasses = map[uint16]string{echonet.ClassEVCharger: "EV charger", echonet.
 // the shared client (req is a v1alpha1.EchonetDiscoverRequest) and
 // describes every device object that answered, with the templates whose
 // every required EPC the object lists in its Get map.
-func (o *Opener) Discover(ctx context.Context, req any, cands []drivers.Candidate) (any, error) {
+func (o *Opener) Discover(ctx context.Context, req any, env drivers.DiscoverEnv) (any, error) {
 	r, ok := req.(v1alpha1.EchonetDiscoverRequest)
 	if !ok {
 		return nil, fmt.Errorf("echonet discovery: a %T is not an EchonetDiscoverRequest", req)
@@ -47,7 +47,7 @@ func (o *Opener) Discover(ctx context.Context, req any, cands []drivers.Candidat
 			node.Error = info.Err.Error()
 		}
 		for _, obj := range info.Objects {
-			node.Objects = append(node.Objects, describedObject(obj, cands))
+			node.Objects = append(node.Objects, describedObject(obj, env.Templates))
 		}
 		res.Nodes = append(res.Nodes, node)
 	}
