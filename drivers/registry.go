@@ -33,6 +33,24 @@ type Protocol struct {
 	// the protocol (nil when none). An Opener that also implements
 	// io.Closer is closed with the Set.
 	NewOpener func(config any) (Opener, error)
+	// DiscoverRequest is the Go type of the protocol's discovery request
+	// (`gwctl discover <protocol>`), whose opener implements Discoverer;
+	// nil when the protocol has no discovery.
+	DiscoverRequest reflect.Type
+}
+
+// Discoverable returns the protocols with a discovery, sorted.
+func Discoverable() []string {
+	registry.RLock()
+	defer registry.RUnlock()
+	var out []string
+	for name, p := range registry.m {
+		if p.DiscoverRequest != nil {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 var registry struct {

@@ -6,34 +6,29 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"github.com/ocppgw/ocppgw/api/server"
-	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/charger"
+	"github.com/ocppgw/ocppgw/drivers"
 )
 
-// discover answers `gwctl discover`: it decodes the protocol's request and
-// runs it on the charger controller's drivers.
+// discover answers `gwctl discover`: it decodes the protocol's request, of
+// the type its registration names, and runs it on the charger controller's
+// drivers.
 func discover(chargers *charger.Reconciler) func(context.Context, string, []byte) (any, error) {
 	return func(ctx context.Context, protocol string, body []byte) (any, error) {
-		var res any
-		var err error
-		switch protocol {
-		case "modbus":
-			var req v1alpha1.ModbusDiscoverRequest
-			if err := strictJSON(body, &req); err != nil {
-				return nil, err
-			}
-			res, err = chargers.DiscoverModbus(ctx, req)
-		case "echonet":
-			var req v1alpha1.EchonetDiscoverRequest
-			if err := strictJSON(body, &req); err != nil {
-				return nil, err
-			}
-			res, err = chargers.DiscoverEchonet(ctx, req)
-		default:
-			return nil, fmt.Errorf("%w: no discovery for %q; want modbus or echonet", server.ErrInvalidInput, protocol)
+		p, ok := drivers.Lookup(protocol)
+		if !ok || p.DiscoverRequest == nil {
+			return nil, fmt.Errorf("%w: no discovery for %q; want %s", server.ErrInvalidInput, protocol,
+				strings.Join(drivers.Discoverable(), " or "))
 		}
+		req := reflect.New(p.DiscoverRequest)
+		if err := strictJSON(body, req.Interface()); err != nil {
+			return nil, err
+		}
+		res, err := chargers.Discover(ctx, protocol, req.Elem().Interface())
 		if errors.Is(err, charger.ErrInvalidRequest) {
 			return nil, fmt.Errorf("%w: %w", server.ErrInvalidInput, err)
 		}

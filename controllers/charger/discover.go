@@ -34,38 +34,10 @@ func (r *Reconciler) candidates(protocol string) []drivers.Candidate {
 	return out
 }
 
-// DiscoverModbus tries each unit of a Bus or a Modbus TCP address with the
-// known templates (the protocol's discovery hook does the work).
-func (r *Reconciler) DiscoverModbus(ctx context.Context, req v1alpha1.ModbusDiscoverRequest) (*v1alpha1.ModbusDiscoverResult, error) {
-	res, err := r.discover(ctx, v1alpha1.ProtocolModbus, req)
-	if err != nil {
-		return nil, err
-	}
-	out, ok := res.(*v1alpha1.ModbusDiscoverResult)
-	if !ok {
-		return nil, fmt.Errorf("modbus discovery answered a %T", res)
-	}
-	return out, nil
-}
-
-// DiscoverEchonet multicasts a discovery from the gateway's own ECHONET
-// Lite socket and describes every device object that answered, with the
-// templates that fit it (the protocol's discovery hook does the work).
-func (r *Reconciler) DiscoverEchonet(ctx context.Context, req v1alpha1.EchonetDiscoverRequest) (*v1alpha1.EchonetDiscoverResult, error) {
-	res, err := r.discover(ctx, v1alpha1.ProtocolEchonet, req)
-	if err != nil {
-		return nil, err
-	}
-	out, ok := res.(*v1alpha1.EchonetDiscoverResult)
-	if !ok {
-		return nil, fmt.Errorf("echonet discovery answered a %T", res)
-	}
-	return out, nil
-}
-
-// discover runs protocol's discovery hook with the protocol's usable
-// templates; none is fine, devices are still listed.
-func (r *Reconciler) discover(ctx context.Context, protocol string, req any) (any, error) {
+// Discover runs protocol's discovery hook (drivers.Discoverer) on req,
+// the protocol's request type, lending it the protocol's usable templates
+// and a probe. A request that cannot be tried is ErrInvalidRequest.
+func (r *Reconciler) Discover(ctx context.Context, protocol string, req any) (any, error) {
 	if r.devices == nil {
 		return nil, ErrNoDevice
 	}

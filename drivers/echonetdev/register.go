@@ -2,6 +2,7 @@ package echonetdev
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/drivers"
@@ -21,5 +22,5 @@ func init() {
 			return New(c), nil
 		}
 		return nil, fmt.Errorf("configuration %T is not an echonet.Config", config)
-	}})
+	}, DiscoverRequest: reflect.TypeFor[v1alpha1.EchonetDiscoverRequest]()})
 }

@@ -1,6 +1,8 @@
 package modbusdev
 
 import (
+	"reflect"
+
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/drivers"
 )
@@ -9,5 +11,6 @@ import (
 // and cel; this registers how the gateway opens Modbus devices.
 func init() {
 	drivers.Register(drivers.Protocol{Name: v1alpha1.ProtocolModbus,
-		NewOpener: func(any) (drivers.Opener, error) { return New(), nil }})
+		NewOpener:       func(any) (drivers.Opener, error) { return New(), nil },
+		DiscoverRequest: reflect.TypeFor[v1alpha1.ModbusDiscoverRequest]()})
 }
