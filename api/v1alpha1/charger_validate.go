@@ -68,6 +68,9 @@ func (c *ModbusTCPConnection) Validate(p FieldPath) []FieldError {
 	return collect(func(errs *fieldErrors) { validateModbusTCP(errs, p, c) })
 }
 
+// BusName implements BusUser.
+func (c *ModbusRTUConnection) BusName() string { return c.BusRef }
+
 // SetDefaults implements ConnectionSpec; a Modbus RTU connection has no defaults.
 func (c *ModbusRTUConnection) SetDefaults() {}
 

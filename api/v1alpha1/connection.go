@@ -48,6 +48,21 @@ func (c ChargerConnection) Protocol() string {
 	return p
 }
 
+// BusUser is implemented by a connection spec that reaches its device over
+// a Bus (an RS-485 line declared as its own resource).
+type BusUser interface {
+	// BusName names the Bus.
+	BusName() string
+}
+
+// Bus names the Bus the connection's device is on; "" when it uses none.
+func (c ChargerConnection) Bus() string {
+	if b, ok := c.spec.(BusUser); ok {
+		return b.BusName()
+	}
+	return ""
+}
+
 // MarshalJSON writes {"<key>": spec}; {} when none is set.
 func (c ChargerConnection) MarshalJSON() ([]byte, error) {
 	if c.spec == nil {

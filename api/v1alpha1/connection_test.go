@@ -48,3 +48,15 @@ func TestConnectionSchemaAlternativesAreTheRegisteredTypes(t *testing.T) {
 		}
 	}
 }
+
+func TestConnectionBusIsTheRTULine(t *testing.T) {
+	if b := NewConnection(ConnModbusRTU, &ModbusRTUConnection{BusRef: "line-1", UnitID: 3}).Bus(); b != "line-1" {
+		t.Errorf("RTU bus %q", b)
+	}
+	if b := NewConnection(ConnModbusTCP, &ModbusTCPConnection{Host: "h"}).Bus(); b != "" {
+		t.Errorf("TCP bus %q", b)
+	}
+	if b := (ChargerConnection{}).Bus(); b != "" {
+		t.Errorf("no connection, bus %q", b)
+	}
+}

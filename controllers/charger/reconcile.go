@@ -69,16 +69,16 @@ func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Re
 func (r *Reconciler) desired(sp v1alpha1.ChargerSpec) desired {
 	w := desired{spec: sp}
 	w.template, _, w.tplErr = template.Resolve(r.templates, sp.TemplateRef)
-	if rtu := v1alpha1.ConnectionAs[v1alpha1.ModbusRTUConnection](sp.Connection); rtu != nil {
-		w.busName = rtu.BusRef
-		obj, ok := r.buses.Get(rtu.BusRef)
+	if name := sp.Connection.Bus(); name != "" {
+		w.busName = name
+		obj, ok := r.buses.Get(name)
 		if !ok {
-			w.busErr = fmt.Errorf("bus %q not found", rtu.BusRef)
+			w.busErr = fmt.Errorf("bus %q not found", name)
 			return w
 		}
 		var bus v1alpha1.BusSpec
 		if err := json.Unmarshal(obj.Spec, &bus); err != nil {
-			w.busErr = fmt.Errorf("bus %q: decode spec: %w", rtu.BusRef, err)
+			w.busErr = fmt.Errorf("bus %q: decode spec: %w", name, err)
 			return w
 		}
 		w.bus = &bus

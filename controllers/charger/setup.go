@@ -79,7 +79,7 @@ func (r *Reconciler) chargersOnBus(bus *v1alpha1.Object) []string {
 	var out []string
 	for _, ch := range r.chargers.List() {
 		sp, err := decodeSpec(ch)
-		if err == nil && v1alpha1.ConnectionAs[v1alpha1.ModbusRTUConnection](sp.Connection) != nil && v1alpha1.ConnectionAs[v1alpha1.ModbusRTUConnection](sp.Connection).BusRef == bus.Metadata.Name {
+		if err == nil && sp.Connection.Bus() == bus.Metadata.Name {
 			out = append(out, ch.Metadata.Name)
 		}
 	}
