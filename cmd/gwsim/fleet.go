@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ type device struct {
 	EOJ   string `json:"eoj,omitempty"`
 
 	charger *sim.Charger
-	server  *sim.TCPDevice // nil for devices on the shared RTU bus or EL node
+	server  io.Closer // nil for devices on the shared RTU bus or EL node
 }
 
 // where is the UNITS column of `gwsim run`: unit ids or the EL object.
@@ -93,6 +94,8 @@ func (f *fleet) start(spec [][2]string, cfg fleetConfig, now time.Time) error {
 				err = f.startTCP(d, m, cfg.host, &port, cfg.basePort != 0)
 			case transportRTU:
 				err = f.startRTU(d, m, i)
+			case transportGoE:
+				err = f.startGoE(d, cfg.host, &port, cfg.basePort != 0)
 			case transportEL:
 				obj := sim.NewELCharger(d.charger, m.class, byte(len(instancesOf(els, m.class))+1))
 				els = append(els, obj)
@@ -131,12 +134,18 @@ func instancesOf(els []*sim.ELCharger, class uint16) []*sim.ELCharger {
 	return out
 }
 
-func (f *fleet) startTCP(d *device, m model, host string, port *int, fixed bool) error {
-	addr := net.JoinHostPort(host, "0")
-	if fixed {
-		addr = net.JoinHostPort(host, strconv.Itoa(*port))
-		*port++
+// nextAddr is where the next TCP device listens: port, then the one after
+// it, when fixed; any free port otherwise.
+func nextAddr(host string, port *int, fixed bool) string {
+	if !fixed {
+		return net.JoinHostPort(host, "0")
 	}
+	*port++
+	return net.JoinHostPort(host, strconv.Itoa(*port-1))
+}
+
+func (f *fleet) startTCP(d *device, m model, host string, port *int, fixed bool) error {
+	addr := nextAddr(host, port, fixed)
 	rm := m.newMap(d.charger, fmt.Sprintf("SIM%05d", len(f.devices)+1), len(f.devices)+1)
 	srv, err := sim.ServeTCP(addr, rm, d.charger)
 	if err != nil {

@@ -12,6 +12,7 @@ const (
 	transportTCP = "modbus-tcp" // one Modbus TCP server per device
 	transportRTU = "modbus-rtu" // units 1..N on one pty bus
 	transportEL  = "echonet"    // instances 1..N of a class on one EL node
+	transportGoE = "goe-http"   // one go-e HTTP API v2 server per device
 )
 
 // model is one simulated charger model: how it is served and its hardware.
@@ -49,6 +50,9 @@ var models = map[string]model{
 		newMap: func(c *sim.Charger, _ string, _ int) sim.RegisterMap { return &sim.Schneider{C: c} }},
 	"el-02a1": {transport: transportEL, class: sim.ClassEVCharger, config: sim.Config{MaxCurrentA: 32, Phases: 1, VoltageV: 200}},
 	"el-027e": {transport: transportEL, class: sim.ClassV2H, config: sim.Config{MaxCurrentA: 32, Phases: 1, VoltageV: 200}},
+
+	// A go-e Charger (V3, 22 kW) served over its local HTTP API v2.
+	"goe-charger": {transport: transportGoE, config: sim.Config{MaxCurrentA: 32, Phases: 3}},
 }
 
 func modelNames() []string {

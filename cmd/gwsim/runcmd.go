@@ -39,7 +39,8 @@ devices are units 1..N on one Modbus RTU bus served on a pseudo-terminal;
 its path (/dev/pts/N) is printed as their address: point a Bus resource's
 device at it. ECHONET Lite models (el-02a1, el-027e) are instances 1..N of
 their class on one EL node at --el-listen, which announces changes (INF) to
---el-group.`,
+--el-group. goe-charger devices serve the go-e HTTP API v2 (/api/status,
+/api/set), one server each, on the next ports.`,
 		Example: `  gwsim run --devices abb-terra-ac:5,alfen-eve:5 --base-port 15020
   gwsim run --devices keba-p30:2,schneider-evlink:1,el-02a1:3,el-027e:1,abb-terra-ac-rtu:3
   gwsim run --devices abb-terra-ac:1000 --base-port 0   # any free ports
