@@ -70,4 +70,13 @@ func (s *SecretSpec) Validate(*ObjectMeta) []FieldError {
 
 // SealedKinds returns the kinds whose objects hold secrets: gwd has the
 // store seal them at rest (store.Options.SealedKinds).
-func SealedKinds() []string { return []string{KindSecret} }
+// It lists the kinds registered Sealed.
+func SealedKinds() []string {
+	var out []string
+	for _, r := range scheme.Kinds() {
+		if r.Sealed {
+			out = append(out, r.Kind)
+		}
+	}
+	return out
+}
