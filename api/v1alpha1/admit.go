@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strings"
 )
 
@@ -79,8 +78,7 @@ func admitSpec(errs *fieldErrors, s spec, obj *Object) json.RawMessage {
 		errs.add("spec", fmt.Sprintf("invalid JSON: %v", err))
 		return nil
 	}
-	var shape fieldErrors
-	checkShape(&shape, "spec", generic, reflect.TypeOf(s).Elem())
+	shape := checkSpecStructure(obj.Kind, generic)
 	*errs = append(*errs, shape...)
 
 	dec = json.NewDecoder(bytes.NewReader(raw))
@@ -88,7 +86,7 @@ func admitSpec(errs *fieldErrors, s spec, obj *Object) json.RawMessage {
 		dec.DisallowUnknownFields()
 	}
 	if err := dec.Decode(s); err != nil && len(shape) == 0 {
-		// checkShape should have caught this; report it rather than store it.
+		// The schema should have caught this; report it rather than store it.
 		errs.add("spec", fmt.Sprintf("cannot decode: %v", err))
 		return nil
 	}

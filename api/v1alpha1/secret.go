@@ -12,7 +12,7 @@ type Secret struct {
 	APIVersion string       `json:"apiVersion"`
 	Kind       string       `json:"kind"`
 	Metadata   ObjectMeta   `json:"metadata"`
-	Spec       SecretSpec   `json:"spec"`
+	Spec       SecretSpec   `json:"spec" schema:"optional"`
 	Status     SecretStatus `json:"status"`
 }
 
@@ -27,8 +27,8 @@ const (
 type SecretSpec struct {
 	// Type is Opaque, basic-auth (needs "password") or tls (needs "tls.crt"
 	// and "tls.key"). Default Opaque.
-	Type string            `json:"type,omitempty"`
-	Data map[string]string `json:"data,omitempty"`
+	Type string            `json:"type,omitempty" schema:"enum=secretType"`
+	Data map[string]string `json:"data,omitempty" schema:"keys.is=secretKey"`
 }
 
 // SecretStatus is empty but for the common part.

@@ -22,6 +22,7 @@
 //	enum=NAME      the values Config.Enums[NAME]
 //	is=NAME        the keywords Config.Strings[NAME] (pattern, format, message)
 //	required       required even with omitempty
+//	required=A|B   on an object field: the members it requires here
 //	optional       not required even without omitempty
 //	items.KEY=V    KEY=V on the array items or map values
 //	keys.KEY=V     KEY=V on the map keys (propertyNames)

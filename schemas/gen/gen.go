@@ -219,9 +219,11 @@ func (g *Generator) value(t reflect.Type) (Schema, error) {
 	case reflect.String:
 		if g.cfg.Enum != nil {
 			if values, ok := g.cfg.Enum(t); ok {
-				return g.define(t, func() (Schema, error) {
-					return Schema{"type": "string", "enum": values}, nil
-				})
+				render := func() (Schema, error) { return Schema{"type": "string", "enum": values}, nil }
+				if g.cfg.Inline {
+					return render()
+				}
+				return g.define(t, render)
 			}
 		}
 		if t.Name() != "string" {

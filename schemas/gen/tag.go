@@ -79,6 +79,8 @@ func (c *Config) setKey(t *tag, key, val string) error {
 			return fmt.Errorf("%s tag enum: no enum named %q", c.Tag, val)
 		}
 		t.kv["enum"] = values
+	case key == "required":
+		t.kv["required"] = strings.Split(val, "|")
 	case key == "is":
 		s, ok := c.Strings[val]
 		if !ok {
@@ -100,8 +102,8 @@ var allowedKeys = map[string][]string{
 	"integer": {"minimum", "maximum", "exclusiveMinimum", "enum"},
 	"number":  {"minimum", "maximum", "exclusiveMinimum", "enum"},
 	"array":   {"minItems", "maxItems"},
-	"object":  {"minProperties", "maxProperties"},
-	"":        {"maxLength", "enum"}, // a fixed type schema such as "string, number or boolean"
+	"object":  {"minProperties", "maxProperties", "required"},
+	"":        {"maxLength", "enum", "type"}, // any value, or a fixed schema such as "string, number or boolean"
 }
 
 // apply copies the tag's keys into s and rejects any key that does not
