@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,7 +20,8 @@ import (
 // the API and the store against it: discovery lists it with its names,
 // scope and categories in order; its plural is a served collection that
 // authorizes as the kind; an operator may write it exactly when it is
-// registered OperatorWrites; and the store, opened with the scheme's sealed
+// registered OperatorWrites; a value at each registered Redacted path
+// never reads back through the API; and the store, opened with the scheme's sealed
 // kinds as gwd opens it, seals its objects at rest exactly when it is
 // registered Sealed.
 func TestServerAndStoreServeTheScheme(t *testing.T) {
@@ -50,8 +52,16 @@ func TestServerAndStoreServeTheScheme(t *testing.T) {
 			t.Errorf("operator may create %s: %v, registered OperatorWrites %v", r.Kind, got, r.OperatorWrites)
 		}
 		if _, err := e.st.Create(&v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: r.Kind,
-			Metadata: v1alpha1.ObjectMeta{Name: "probe"}, Spec: json.RawMessage(`{}`)}); err != nil {
+			Metadata: v1alpha1.ObjectMeta{Name: "probe"}, Spec: specWithValues(t, r.Redacted, "plain-probe-value")}); err != nil {
 			t.Fatalf("store %s: %v", r.Kind, err)
+		}
+		read, err := e.c.Get(ctx(t), r.Kind, "probe")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := strings.Contains(string(read.Spec), "plain-probe-value")
+		if redacted := strings.Contains(string(read.Spec), `\u003credacted\u003e`); shown || redacted != (len(r.Redacted) > 0) {
+			t.Errorf("%s with redacted paths %v reads back %s", r.Kind, r.Redacted, read.Spec)
 		}
 	}
 	if err := e.st.Close(); err != nil {
@@ -75,4 +85,36 @@ func TestServerAndStoreServeTheScheme(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// specWithValues builds a spec holding value at every path ("*" becomes one
+// member "k", "[*]" a one-element list); with no paths, an empty spec.
+func specWithValues(t *testing.T, paths []string, value string) json.RawMessage {
+	t.Helper()
+	spec := map[string]any{}
+	for _, p := range paths {
+		cur := spec
+		steps := strings.Split(strings.TrimPrefix(p, "spec."), ".")
+		for i, step := range steps {
+			name, list := strings.CutSuffix(step, "[*]")
+			if name == "*" {
+				name = "k"
+			}
+			var leaf any = value
+			next := map[string]any{}
+			if i < len(steps)-1 {
+				leaf = next
+			}
+			if list {
+				leaf = []any{leaf}
+			}
+			cur[name] = leaf
+			cur = next
+		}
+	}
+	b, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

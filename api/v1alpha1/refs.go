@@ -28,48 +28,66 @@ func References(obj *Object) []Reference {
 	if json.Unmarshal(obj.Spec, &spec) != nil {
 		return nil
 	}
+	root := map[string]any{"spec": spec}
 	var refs []Reference
 	for _, rp := range r.References {
-		steps := strings.Split(strings.TrimPrefix(rp.Path, "spec."), ".")
-		walkRef(spec, "spec", steps, func(p FieldPath, name string) {
-			if name != "" {
+		VisitPath(root, rp.Path, func(p FieldPath, v any) any {
+			if name, _ := v.(string); name != "" {
 				refs = append(refs, Reference{Field: p.String(), Kind: rp.Kind, Name: name})
 			}
+			return v
 		})
 	}
 	return refs
 }
 
-// walkRef follows steps through a decoded spec and calls found with every
-// string it reaches; values of other types name nothing.
-func walkRef(v any, p FieldPath, steps []string, found func(FieldPath, string)) {
-	if len(steps) == 0 {
-		if s, ok := v.(string); ok {
-			found(p, s)
-		}
-		return
-	}
+// VisitPath calls visit with every value path names in root, a decoded JSON
+// object, and stores what visit returns in its place. path is dotted, "*"
+// matching every member of an object (in key order) and a "[*]" suffix every
+// element of an array, as in RefPath. Members that are absent are skipped; it
+// reports false when a step meets a value of the wrong type, such as a
+// string where the path needs an object.
+func VisitPath(root any, path string, visit func(p FieldPath, v any) any) bool {
+	return visitSteps(root, "", strings.Split(path, "."), visit)
+}
+
+func visitSteps(v any, p FieldPath, steps []string, visit func(FieldPath, any) any) bool {
 	step, all := strings.CutSuffix(steps[0], "[*]")
 	m, ok := v.(map[string]any)
 	if !ok {
-		return
+		return false
 	}
 	keys := []string{step}
 	if step == "*" {
 		keys = slices.Sorted(maps.Keys(m))
 	}
+	sound := true
 	for _, k := range keys {
 		child, ok := m[k]
 		if !ok {
 			continue
 		}
 		if !all {
-			walkRef(child, p.Key(k), steps[1:], found)
+			sound = visitChild(child, p.Key(k), steps[1:], visit, func(nv any) { m[k] = nv }) && sound
 			continue
 		}
-		list, _ := child.([]any)
+		list, ok := child.([]any)
+		if !ok {
+			sound = false
+			continue
+		}
 		for i, e := range list {
-			walkRef(e, p.Key(k).Index(i), steps[1:], found)
+			sound = visitChild(e, p.Key(k).Index(i), steps[1:], visit, func(nv any) { list[i] = nv }) && sound
 		}
 	}
+	return sound
+}
+
+// visitChild visits v itself at the end of the path, else walks on.
+func visitChild(v any, p FieldPath, rest []string, visit func(FieldPath, any) any, set func(any)) bool {
+	if len(rest) == 0 {
+		set(visit(p, v))
+		return true
+	}
+	return visitSteps(v, p, rest, visit)
 }

@@ -55,6 +55,7 @@ func init() {
 	scheme.Register(Registration{
 		Kind: KindSecret, Singular: "secret", Plural: "secrets", Short: []string{"sec"},
 		Scope: ScopeCluster, Type: reflect.TypeFor[Secret](), Categories: all, Sealed: true,
+		Redacted: []string{"spec.data.*"},
 		// Values never reach a table: KEYS names the keys only.
 		Columns: row(col("TYPE", "type"), computed("KEYS")),
 	})
@@ -72,7 +73,10 @@ func init() {
 	scheme.Register(Registration{
 		Kind: KindToken, Singular: "token", Plural: "tokens", Short: []string{"tok"},
 		Scope: ScopeCluster, Type: reflect.TypeFor[Token](),
-		Columns: row(col("ROLE", "role"), col("EXPIRATION", "expiration")),
+		// The hash is no credential (the API hashes what it is sent), but
+		// one of a weak token could be guessed offline.
+		Redacted: []string{"spec.hash"},
+		Columns:  row(col("ROLE", "role"), col("EXPIRATION", "expiration")),
 	})
 }
 

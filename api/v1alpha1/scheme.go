@@ -62,6 +62,9 @@ type Registration struct {
 	OperatorWrites bool
 	// Sealed kinds hold secrets: the store seals their objects at rest.
 	Sealed bool
+	// Redacted are the field paths (as in RefPath) whose values the API
+	// and gwctl never show; the keys stay, so a reader sees which exist.
+	Redacted []string
 	// Columns are the whole row `gwctl get` prints, in order.
 	Columns []Column
 	// References are the forward references, in the order References lists
@@ -163,6 +166,11 @@ func (s *Scheme) check(r *Registration) error {
 	for _, ref := range r.References {
 		if !strings.HasPrefix(ref.Path, "spec.") || ref.Kind == "" {
 			return fmt.Errorf("reference %+v must name a kind and a path under spec", ref)
+		}
+	}
+	for _, p := range r.Redacted {
+		if !strings.HasPrefix(p, "spec.") {
+			return fmt.Errorf("redacted path %q is not under spec", p)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package v1alpha1
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -94,5 +95,33 @@ func TestRegistrationsAreComplete(t *testing.T) {
 	}
 	if got := SealedKinds(); !reflect.DeepEqual(got, []string{KindSecret}) {
 		t.Errorf("SealedKinds() = %v", got)
+	}
+}
+
+// TestVisitPathReplaces checks that VisitPath stores what visit returns,
+// skips absent members and reports a value of the wrong type on the way.
+func TestVisitPathReplaces(t *testing.T) {
+	var root map[string]any
+	if err := json.Unmarshal([]byte(`{"spec":{"data":{"b":"2","a":"1"},"list":[{"x":1},{"y":2}]}}`), &root); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	ok := VisitPath(root, "spec.data.*", func(p FieldPath, v any) any {
+		seen = append(seen, p.String())
+		return "<" + v.(string) + ">"
+	})
+	if !ok || strings.Join(seen, ",") != "spec.data.a,spec.data.b" || root["spec"].(map[string]any)["data"].(map[string]any)["a"] != "<1>" {
+		t.Errorf("ok %v, seen %v, root %v", ok, seen, root)
+	}
+	seen = nil
+	VisitPath(root, "spec.list[*].x", func(p FieldPath, v any) any { seen = append(seen, p.String()); return v })
+	if strings.Join(seen, ",") != "spec.list[0].x" {
+		t.Errorf("seen %v", seen)
+	}
+	if VisitPath(root, "spec.data.a.deeper", func(_ FieldPath, v any) any { return v }) {
+		t.Error("a string where an object belongs was not reported")
+	}
+	if !VisitPath(root, "spec.absent.x", func(_ FieldPath, v any) any { return v }) {
+		t.Error("an absent member was reported")
 	}
 }
