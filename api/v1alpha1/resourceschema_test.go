@@ -69,3 +69,20 @@ func BenchmarkSchemaHeap(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(kept))/1024, "KiB-kept/build")
 	runtime.KeepAlive(kept)
 }
+
+// BenchmarkAdmitCharger measures one admission, structure checked by the
+// generated schema:
+//
+//	go test -run '^$' -bench AdmitCharger -benchmem ./api/v1alpha1/
+func BenchmarkAdmitCharger(b *testing.B) {
+	spec := json.RawMessage(`{"templateRef":"abb","connection":{"modbusTCP":{"host":"10.0.0.5","port":502}},"pollInterval":"1s",
+		"ocpp":{"csmsRef":"main","stationId":"st-1","variables":[{"component":"OCPPCommCtrlr","variable":"HeartbeatInterval","value":300}]},
+		"evses":[{"id":1,"connectors":[{"id":1,"type":"cType2"}]}]}`)
+	o := &Object{APIVersion: APIVersion, Kind: KindCharger, Metadata: ObjectMeta{Name: "c"}}
+	for b.Loop() {
+		o.Spec = spec
+		if err := Admit(o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
