@@ -132,7 +132,7 @@ func (g *Generator) field(t reflect.Type, tags *tag) (Schema, error) {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if _, fixed := g.cfg.Types[t]; !fixed && !t.Implements(oneOfType) {
+	if _, fixed := g.cfg.Types[t]; !fixed && !isOneOf(t) {
 		switch t.Kind() {
 		case reflect.Slice:
 			return g.array(t, tags)
@@ -207,7 +207,7 @@ func (g *Generator) value(t reflect.Type) (Schema, error) {
 	if fixed, ok := g.cfg.Types[t]; ok {
 		return clone(fixed), nil
 	}
-	if t.Implements(oneOfType) || reflect.PointerTo(t).Implements(oneOfType) {
+	if isOneOf(t) {
 		return g.oneOf(t)
 	}
 	switch t.Kind() {
@@ -244,14 +244,17 @@ func (g *Generator) value(t reflect.Type) (Schema, error) {
 	return nil, fmt.Errorf("no schema mapping for Go type %s", t)
 }
 
+// isOneOf reports whether t or *t implements OneOf, whatever t's kind (a
+// struct, or a map holding the one member).
+func isOneOf(t reflect.Type) bool {
+	return t.Implements(oneOfType) || reflect.PointerTo(t).Implements(oneOfType)
+}
+
 // oneOf renders a OneOf type: an object with one optional property per
 // member, exactly one of which must be present.
 func (g *Generator) oneOf(t reflect.Type) (Schema, error) {
-	v := reflect.New(t)
-	if !v.Type().Implements(oneOfType) {
-		v = v.Elem()
-	}
-	members := v.Interface().(OneOf).JSONSchemaOneOf()
+	// A pointer has the methods of both receivers; the value is zero.
+	members := reflect.New(t).Interface().(OneOf).JSONSchemaOneOf()
 	if len(members) == 0 {
 		return nil, fmt.Errorf("%s: JSONSchemaOneOf names no member", t)
 	}

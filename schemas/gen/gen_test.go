@@ -23,20 +23,29 @@ func (connection) JSONSchemaOneOf() map[string]reflect.Type {
 	return map[string]reflect.Type{"tcp": reflect.TypeFor[tcp](), "rtu": reflect.TypeFor[*rtu]()}
 }
 
+// registryConnection is the same shape held in a map, its method on the
+// pointer, as a registry-backed connection may be.
+type registryConnection map[string]any
+
+func (*registryConnection) JSONSchemaOneOf() map[string]reflect.Type {
+	return map[string]reflect.Type{"tcp": reflect.TypeFor[tcp]()}
+}
+
 type common struct {
 	Note string `json:"note,omitempty"`
 }
 
 type device struct {
 	common
-	Name       string            `json:"name" x:"is=name"`
-	Mode       string            `json:"mode,omitempty" x:"enum=modes"`
-	Connection connection        `json:"connection"`
-	Labels     map[string]string `json:"labels,omitempty" x:"keys.maxLength=63,items.is=name"`
-	Extra      map[string]any    `json:"extra,omitempty"`
-	Tags       []string          `json:"tags,omitempty" x:"minItems=1,items.maxLength=8"`
-	Late       string            `json:"late,omitempty" x:"required"`
-	Loose      string            `json:"loose" x:"optional"`
+	Name       string             `json:"name" x:"is=name"`
+	Mode       string             `json:"mode,omitempty" x:"enum=modes"`
+	Connection connection         `json:"connection"`
+	Other      registryConnection `json:"other,omitempty" x:"minProperties=1"`
+	Labels     map[string]string  `json:"labels,omitempty" x:"keys.maxLength=63,items.is=name"`
+	Extra      map[string]any     `json:"extra,omitempty"`
+	Tags       []string           `json:"tags,omitempty" x:"minItems=1,items.maxLength=8"`
+	Late       string             `json:"late,omitempty" x:"required"`
+	Loose      string             `json:"loose" x:"optional"`
 }
 
 var testConfig = &Config{
@@ -72,6 +81,10 @@ func TestOneOfIsExactlyOneMember(t *testing.T) {
 	}
 	if _, required := conn["required"]; required {
 		t.Error("oneOf members must each be optional")
+	}
+	other := s["properties"].(Schema)["other"].(Schema)
+	if props, _ := other["properties"].(Schema); len(props) != 1 || other["maxProperties"] != 1 || other["additionalProperties"] != false {
+		t.Errorf("map-backed oneOf with a pointer method: %v", other)
 	}
 }
 
