@@ -16,8 +16,10 @@ type rtu struct {
 	BusRef string `json:"busRef"`
 }
 
-// connection is the test's plug-in shape: exactly one protocol's member.
-type connection struct{ member any }
+// connection is the test's plug-in shape: exactly one protocol's member,
+// held unexported (its JSON methods, which the schema does not see, would
+// read and write it).
+type connection struct{ Member any `json:"-"` }
 
 func (connection) JSONSchemaOneOf() map[string]reflect.Type {
 	return map[string]reflect.Type{"tcp": reflect.TypeFor[tcp](), "rtu": reflect.TypeFor[*rtu]()}
