@@ -17,8 +17,8 @@ type rtu struct {
 }
 
 // connection is the test's plug-in shape: exactly one protocol's member,
-// held unexported (its JSON methods, which the schema does not see, would
-// read and write it).
+// kept out of the JSON fields (JSON methods would read and write it; the
+// schema comes from JSONSchemaOneOf alone).
 type connection struct{ Member any `json:"-"` }
 
 func (connection) JSONSchemaOneOf() map[string]reflect.Type {
