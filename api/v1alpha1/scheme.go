@@ -119,7 +119,9 @@ func NewScheme() *Scheme {
 
 // Register adds one kind. A registration that is incomplete or clashes with
 // one already made is a programming error and panics, as apimachinery's
-// AddKnownTypes does: it happens at start-up, before anything is served.
+// AddKnownTypes does. Register from an init function only: the scheme is
+// read without locks, and the resource schemas are generated from it once,
+// at first use.
 func (s *Scheme) Register(r Registration) {
 	if err := s.check(&r); err != nil {
 		panic(fmt.Sprintf("v1alpha1: register %s: %v", r.Kind, err))
