@@ -67,7 +67,14 @@ func TestServerAndStoreServeTheScheme(t *testing.T) {
 	if err := e.st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db, err := bolt.Open(filepath.Clean(e.path), 0o600, &bolt.Options{ReadOnly: true})
+	checkSealedAtRest(t, e.path, regs)
+}
+
+// checkSealedAtRest reads the closed store's file and checks each kind's
+// "probe" object is sealed exactly when the kind is registered Sealed.
+func checkSealedAtRest(t *testing.T, path string, regs []*v1alpha1.Registration) {
+	t.Helper()
+	db, err := bolt.Open(filepath.Clean(path), 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
