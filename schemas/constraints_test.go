@@ -13,10 +13,11 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
 
-// constraintKeys are the keywords that restrict a value. Descriptions and
-// titles are prose and not compared.
+// constraintKeys are the keywords that restrict a value, and the titles and
+// descriptions editors show.
 var constraintKeys = []string{"type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength",
-	"pattern", "format", "x-message", "minItems", "maxItems", "minProperties", "maxProperties", "required", "additionalProperties"}
+	"pattern", "format", "x-message", "minItems", "maxItems", "minProperties", "maxProperties", "required", "additionalProperties",
+	"title", "description"}
 
 // inGo are the hand-written constraints that one Go type cannot carry for
 // every place it is used; the kinds' Go validation enforces them, as

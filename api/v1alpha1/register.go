@@ -39,6 +39,7 @@ func init() {
 	all := []string{"all"}
 	scheme.Register(Registration{
 		Kind: KindCSMS, Singular: "csms", Plural: "csmses", Short: []string{"cs"},
+		Title: "An OCPP 2.0.1 CSMS endpoint shared by many chargers",
 		Scope: ScopeCluster, Type: reflect.TypeFor[CSMS](), Categories: all,
 		Columns: row(col("URL", "url"), col("PROFILE", "securityProfile")),
 		References: []RefPath{
@@ -49,11 +50,13 @@ func init() {
 	})
 	scheme.Register(Registration{
 		Kind: KindBus, Singular: "bus", Plural: "buses", Short: []string{"bs"},
+		Title: "One RS-485 line carrying Modbus RTU",
 		Scope: ScopeCluster, Type: reflect.TypeFor[Bus](), Categories: all, OperatorWrites: true,
 		Columns: row(col("DEVICE", "device"), col("BAUD", "baudRate"), col("PARITY", "parity")),
 	})
 	scheme.Register(Registration{
 		Kind: KindSecret, Singular: "secret", Plural: "secrets", Short: []string{"sec"},
+		Title: "Passwords and keys other objects reference",
 		Scope: ScopeCluster, Type: reflect.TypeFor[Secret](), Categories: all, Sealed: true,
 		Redacted: []string{"spec.data.*"},
 		// Values never reach a table: KEYS names the keys only.
@@ -61,6 +64,7 @@ func init() {
 	})
 	scheme.Register(Registration{
 		Kind: KindTemplate, Singular: "template", Plural: "templates", Short: []string{"tpl", "tmpl"},
+		Title: "A mapping from one charger model's registers or EPCs to canonical signals and commands",
 		Scope: ScopeCluster, Type: reflect.TypeFor[Template](), Categories: all, OperatorWrites: true,
 		Columns:    row(col("PROTOCOL", "protocol"), col("EXTENDS", "extends"), computed("READY"), computed("REASON")),
 		References: []RefPath{{Path: "spec.extends", Kind: KindTemplate}},
@@ -72,6 +76,7 @@ func init() {
 	// kubectl's leaves out Secrets and RBAC.
 	scheme.Register(Registration{
 		Kind: KindToken, Singular: "token", Plural: "tokens", Short: []string{"tok"},
+		Title: "A bearer token of the admin API, kept as its SHA-256 only",
 		Scope: ScopeCluster, Type: reflect.TypeFor[Token](),
 		// The hash is no credential (the API hashes what it is sent), but
 		// one of a weak token could be guessed offline.
@@ -83,6 +88,7 @@ func init() {
 func registerCharger(categories []string) {
 	scheme.Register(Registration{
 		Kind: KindCharger, Singular: "charger", Plural: "chargers", Short: []string{"ch"},
+		Title: "A charger presented to a CSMS as one OCPP 2.0.1 Charging Station",
 		Scope: ScopeCluster, Type: reflect.TypeFor[Charger](), Categories: categories, OperatorWrites: true,
 		Columns: row(
 			col("TEMPLATE", "templateRef"), computed("CONNECTION"), computed("DEVICE"), computed("EV"),
@@ -102,6 +108,7 @@ func registerCharger(categories []string) {
 func registerChargingProfile(categories []string) {
 	scheme.Register(Registration{
 		Kind: KindChargingProfile, Singular: "chargingprofile", Plural: "chargingprofiles", Short: []string{"cp"},
+		Title: "An OCPP 2.0.1 ChargingProfile for one charger",
 		Scope: ScopeCluster, Type: reflect.TypeFor[ChargingProfile](), Categories: categories, OperatorWrites: true,
 		Columns: row(
 			col("SOURCE", "source"), computed("CHARGER"), col("EVSE", "evseId"), computed("PURPOSE"),
@@ -121,6 +128,7 @@ func registerChargingProfile(categories []string) {
 func registerTransaction(categories []string) {
 	scheme.Register(Registration{
 		Kind: KindTransaction, Singular: "transaction", Plural: "transactions", Short: []string{"tx"},
+		Title: "One charging session and its TransactionEvent outbox",
 		Scope: ScopeCluster, Type: reflect.TypeFor[Transaction](), Categories: categories,
 		Columns: []Column{
 			col("CHARGER", "chargerRef"), col("EVSE", "evseId"),

@@ -39,8 +39,10 @@ const (
 // stringRules are the named string checks a tag applies with is=NAME.
 var stringRules = map[string]gen.Schema{
 	"name": {"minLength": 1, "maxLength": 63, "pattern": dns1123Pattern,
-		"x-message": "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit"},
-	"dateTime":  {"format": "date-time", "x-message": `must be an RFC 3339 date-time such as "2025-01-31T12:00:00Z"`},
+		"description": "A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit.",
+		"x-message":   "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit"},
+	"dateTime": {"format": "date-time", "description": "An RFC 3339 date-time.",
+		"x-message": `must be an RFC 3339 date-time such as "2025-01-31T12:00:00Z"`},
 	"date-time": {"format": "date-time"},
 	"secretKey": {"pattern": `^[-._a-zA-Z0-9]{1,253}$`, "x-message": "must be letters, digits, '-', '_' or '.'"},
 	"labelKey": {"maxLength": 317,
@@ -109,12 +111,13 @@ func anyList[T any](vs []T) []any {
 // their Go fields (they have their own UnmarshalJSON) get fixed schemas.
 func schemaConfig() (*gen.Config, error) {
 	cfg := &gen.Config{
-		Tag: "schema", DefsKey: "$defs", Inline: true, Maps: true,
+		Tag: "schema", DescriptionTag: "description", DefsKey: "$defs", Inline: true, Maps: true,
 		Enums: schemaEnums, Strings: stringRules,
 		Types: map[reflect.Type]gen.Schema{
 			reflect.TypeFor[json.RawMessage](): {},
 			reflect.TypeFor[Duration](): {"type": "string", "pattern": durationRegexp,
-				"x-message": `must be a duration with a unit, such as "500ms", "5s" or "1m30s"`},
+				"description": `A Go duration such as "500ms", "5s" or "1m30s".`,
+				"x-message":   `must be a duration with a unit, such as "500ms", "5s" or "1m30s"`},
 			reflect.TypeFor[AttributeValue](): {"type": []string{"string", "number", "boolean"}},
 		},
 		Enum: func(t reflect.Type) ([]string, bool) {
@@ -132,6 +135,7 @@ func schemaConfig() (*gen.Config, error) {
 	}
 	entry["type"] = []string{"string", "object"}
 	entry["pattern"], entry["x-message"] = epcPattern, epcMessage
+	entry["description"] = `An EPC read on every poll: "0xD3", or {epc, size, optional} to declare its EDT length and whether the device may lack it.`
 	cfg.Types[reflect.TypeFor[EPCEntry]()] = entry
 	read, err := gen.New(cfg).Object(reflect.TypeFor[echonetReadDoc]())
 	if err != nil {
@@ -160,6 +164,9 @@ func kindSchema(cfg *gen.Config, r *Registration) ([]byte, error) {
 	root["required"] = required
 	root["$schema"] = schemaDraft
 	root["$id"] = SchemaURL(r.Kind)
+	if r.Title != "" {
+		root["title"] = r.Title
+	}
 	return gen.Marshal(root)
 }
 

@@ -50,7 +50,10 @@ type Registration struct {
 	Singular string   // "charger"
 	Plural   string   // "chargers", also the REST path segment
 	Short    []string // "ch"
-	Scope    Scope
+	// Title says what an object of the kind is, in one line: the title of
+	// its JSON Schema, which editors show.
+	Title string
+	Scope Scope
 	// Type is the typed view (Charger): a struct with APIVersion, Kind,
 	// Metadata, Spec and Status fields.
 	Type reflect.Type

@@ -75,7 +75,7 @@ type ModbusBlock struct {
 	Unit *int `json:"unit,omitempty" schema:"minimum=0,maximum=255"`
 	// Optional marks a block the device may refuse (an exception) or lack:
 	// its signals go unknown with no alarm.
-	Optional bool `json:"optional,omitempty"`
+	Optional bool `json:"optional,omitempty" description:"The device may refuse or lack this block: its signals go unknown with no alarm."`
 }
 
 // TemplateCommand is the CEL implementing one canonical command.

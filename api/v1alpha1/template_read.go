@@ -38,8 +38,8 @@ type EPCDecl struct {
 // declares nothing, else an object.
 type EPCEntry struct {
 	EPC      string `json:"epc" schema:"is=epc"`
-	Size     int    `json:"size,omitempty" schema:"minimum=1,maximum=255"`
-	Optional bool   `json:"optional,omitempty"`
+	Size     int    `json:"size,omitempty" schema:"minimum=1,maximum=255" description:"EDT length in bytes; an EDT of another length is malformed and its signals go unknown."`
+	Optional bool   `json:"optional,omitempty" description:"The device may lack or refuse this EPC (Get_SNA): its signals go unknown with no alarm."`
 }
 
 // epcEntryObject is the object form of EPCEntry, without its JSON methods.

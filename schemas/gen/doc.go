@@ -29,5 +29,6 @@
 //	additionalProperties (on a json:"-" map field: the object is open)
 //
 // A tag that does not apply to its field's type stops generation, so a
-// constraint cannot vanish silently.
+// constraint cannot vanish silently. With Config.DescriptionTag, that tag's
+// text is the field's description.
 package gen

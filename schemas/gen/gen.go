@@ -26,6 +26,9 @@ type OneOf interface {
 type Config struct {
 	// Tag is the struct tag holding constraints, e.g. "ocpp".
 	Tag string
+	// DescriptionTag, when set, is a struct tag whose text becomes the
+	// field's description, for editors to show.
+	DescriptionTag string
 	// DefsKey is where definitions go: "definitions" (draft-07) or "$defs".
 	DefsKey string
 	// Inline writes named structs in place instead of as definitions, so
@@ -118,6 +121,12 @@ func (g *Generator) fields(t reflect.Type, props Schema, required *[]string) (op
 		s, err := g.field(f.Type, tags)
 		if err != nil {
 			return false, fmt.Errorf("%s.%s: %w", t.Name(), f.Name, err)
+		}
+		if d := f.Tag.Get(g.cfg.DescriptionTag); g.cfg.DescriptionTag != "" && d != "" {
+			if _, isRef := s["$ref"]; isRef {
+				return false, fmt.Errorf("%s.%s: a description beside $ref is ignored by draft-07", t.Name(), f.Name)
+			}
+			s["description"] = d
 		}
 		props[name] = s
 		if tags.required || (!strings.Contains(opts, "omitempty") && !tags.optional) {

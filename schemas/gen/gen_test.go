@@ -19,7 +19,9 @@ type rtu struct {
 // connection is the test's plug-in shape: exactly one protocol's member,
 // kept out of the JSON fields (JSON methods would read and write it; the
 // schema comes from JSONSchemaOneOf alone).
-type connection struct{ Member any `json:"-"` }
+type connection struct {
+	Member any `json:"-"`
+}
 
 func (connection) JSONSchemaOneOf() map[string]reflect.Type {
 	return map[string]reflect.Type{"tcp": reflect.TypeFor[tcp](), "rtu": reflect.TypeFor[*rtu]()}
@@ -47,11 +49,11 @@ type device struct {
 	Extra      map[string]any     `json:"extra,omitempty"`
 	Tags       []string           `json:"tags,omitempty" x:"minItems=1,items.maxLength=8"`
 	Late       string             `json:"late,omitempty" x:"required"`
-	Loose      string             `json:"loose" x:"optional"`
+	Loose      string             `json:"loose" x:"optional" doc:"Loose, for editors."`
 }
 
 var testConfig = &Config{
-	Tag: "x", DefsKey: "$defs", Inline: true, Maps: true,
+	Tag: "x", DescriptionTag: "doc", DefsKey: "$defs", Inline: true, Maps: true,
 	Enums:   map[string][]any{"modes": {"a", "b"}},
 	Strings: map[string]Schema{"name": {"pattern": "^[a-z]+$", "x-message": "must be lower-case"}},
 }
@@ -123,6 +125,7 @@ func TestTagsAndRequired(t *testing.T) {
         "type": "string"
       }`,
 		`"minItems": 1`,
+		`"description": "Loose, for editors."`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("schema lacks %s:\n%s", want, got)

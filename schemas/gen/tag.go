@@ -98,7 +98,7 @@ func (c *Config) setKey(t *tag, key, val string) error {
 // allowedKeys are the tag keys that apply to each JSON type; enum and the
 // keywords of a string rule are checked like the rest.
 var allowedKeys = map[string][]string{
-	"string":  {"maxLength", "minLength", "enum", "pattern", "format", "x-message"},
+	"string":  {"maxLength", "minLength", "enum", "pattern", "format", "x-message", "description"},
 	"integer": {"minimum", "maximum", "exclusiveMinimum", "enum"},
 	"number":  {"minimum", "maximum", "exclusiveMinimum", "enum"},
 	"array":   {"minItems", "maxItems"},
