@@ -14,7 +14,7 @@ import (
 // The resource JSON Schemas are generated from the registered Go types when
 // first needed: validation never reads a file that could be stale, and a
 // kind or a protocol plug-in's connection type registered at init appears in
-// them by itself. Generating and compiling all kinds takes about 40 ms and
+// them by itself. Generating and compiling all kinds takes 25-50 ms and
 // keeps about 1.4 MiB, once per process (BenchmarkBuildSchemas,
 // BenchmarkSchemaHeap). schemas/resources holds the same documents for
 // editors, written by go generate and held current by a test. The
