@@ -121,6 +121,19 @@ spec:
   retryBackOff: {waitMinimum: 1s, randomRange: 5s, repeatTimes: 1}
 `, stationScalePassword, url, indent(caPEM, "    ")))
 	}
+	csms := ""
+	if url != "" {
+		csms = "scale-csms"
+	}
+	docs = append(docs, scaleChargers(t, devs, csms)...)
+	return strings.Join(docs, "\n---\n")
+}
+
+// scaleChargers is one KEBA P30 Charger per device, polled every second,
+// each a station of the CSMS called csms unless csms is "".
+func scaleChargers(t *testing.T, devs []simDevice, csms string) []string {
+	t.Helper()
+	docs := make([]string, 0, len(devs))
 	for i, dev := range devs {
 		host, port, err := net.SplitHostPort(dev.address)
 		if err != nil {
@@ -135,12 +148,12 @@ spec:
   connection:
     modbusTCP: {host: %s, port: %s, unitId: 255, timeout: 300ms}
 `, i+1, host, port)
-		if url != "" {
-			doc += fmt.Sprintf("  ocpp:\n    csmsRef: scale-csms\n    stationId: SCALE-%d\n", i+1)
+		if csms != "" {
+			doc += fmt.Sprintf("  ocpp:\n    csmsRef: %s\n    stationId: SCALE-%d\n", csms, i+1)
 		}
 		docs = append(docs, doc)
 	}
-	return strings.Join(docs, "\n---\n")
+	return docs
 }
 
 func indent(s, prefix string) string {
