@@ -107,24 +107,34 @@ func (s *Status) Encode() (json.RawMessage, error) {
 // The write carries obj's resourceVersion, so if someone else wrote the object
 // since obj was read it fails with store.ErrConflict and the caller retries
 // from fresh state instead of overwriting theirs.
+//
+// A controller writing its own kind uses Controller.UpdateStatusIfChanged,
+// so that its write does not re-run it.
 func UpdateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (bool, error) {
+	wrote, err := updateStatusIfChanged(st, obj, s)
+	return wrote != nil, err
+}
+
+// updateStatusIfChanged returns the object as written, nil when it did not write.
+func updateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (*v1alpha1.Object, error) {
 	next, err := s.Encode()
 	if err != nil {
-		return false, fmt.Errorf("status of %s: %w", obj.Key(), err)
+		return nil, fmt.Errorf("status of %s: %w", obj.Key(), err)
 	}
 	cur, err := v1alpha1.Canonical(obj.Status)
 	if err != nil {
-		return false, fmt.Errorf("status of %s: %w", obj.Key(), err)
+		return nil, fmt.Errorf("status of %s: %w", obj.Key(), err)
 	}
 	if bytes.Equal(cur, next) {
-		return false, nil
+		return nil, nil
 	}
 	upd := obj.DeepCopy()
 	upd.Status = next
-	if _, err := st.UpdateStatus(upd); err != nil {
-		return false, fmt.Errorf("update status of %s: %w", obj.Key(), err)
+	wrote, err := st.UpdateStatus(upd)
+	if err != nil {
+		return nil, fmt.Errorf("update status of %s: %w", obj.Key(), err)
 	}
-	return true, nil
+	return wrote, nil
 }
 
 // QueueStatusMerge queues, through the store's coalesced status path, a

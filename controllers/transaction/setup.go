@@ -68,16 +68,21 @@ func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options
 	if log == nil {
 		log = m.Logger()
 	}
-	r := &Reconciler{st: st, opts: opts, sessions: newIndex(), log: log.With("controller", "transaction")}
-	// Registered before the manager wires the controller's own handler, so a
-	// reconcile always finds the event that queued it in the index.
-	m.Informer(Kind).AddHandler(r.sessions.handle)
-	c := controllers.NewController("transaction", Kind, r, controllers.ControllerOptions{Clock: opts.Clock, Logger: log})
+	r := &Reconciler{st: st, opts: opts, sessions: newSessions(m), log: log.With("controller", "transaction")}
+	return r.SetupWithManager(m, log)
+}
+
+// SetupWithManager declares what the controller watches and returns it:
+// Transactions, by spec and by what pruning reads of the status the
+// station writes (state, endedAt, outbox).
+func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) (*controllers.Controller, error) {
+	c := controllers.NewController("transaction", Kind, r, controllers.ControllerOptions{Clock: r.opts.Clock, Logger: log})
+	c.For(controllers.Any(controllers.SpecOrMetadataChanged, controllers.TypedChanged(pruningInputsChanged)))
 	r.enqueue = c.Enqueue
 	return c, nil
 }
 
 // Setup returns a setup that adds the transaction history controller.
-func Setup(opts Options) func(*controllers.Manager, *store.Store, *slog.Logger) error {
+func Setup(opts Options) controllers.SetupFunc {
 	return controllers.SetupWith(New, opts)
 }
