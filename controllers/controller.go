@@ -1,12 +1,13 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -100,7 +101,7 @@ type Controller struct {
 	filtered   atomic.Uint64
 
 	ownMu     sync.Mutex
-	ownWrites map[string]string // name → resourceVersion of its own last status write
+	ownWrites map[string]json.RawMessage // name → the status it is writing or wrote last
 }
 
 // NewController returns a controller called name that reconciles objects of
@@ -156,52 +157,42 @@ func (c *Controller) Watches(kind string, mapFn MapFunc, preds ...Predicate) *Co
 }
 
 // UpdateStatusIfChanged is the package's UpdateStatusIfChanged for objects
-// of c's kind, and it remembers the write, so that the change it makes
-// comes back to every other controller that asked for it but not to c.
+// of c's kind, and it notes the status it writes, so that the change comes
+// back to every other controller that asked for status writes but not to c.
+// The note is taken before the write, so it holds whichever comes first,
+// the store's answer or the watch event.
 func (c *Controller) UpdateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (bool, error) {
-	wrote, err := updateStatusIfChanged(st, obj, s)
-	if wrote != nil {
-		c.NoteOwnWrite(wrote)
-	}
-	return wrote != nil, err
+	name := obj.Metadata.Name
+	return updateStatusIfChanged(st, obj, s, func(next json.RawMessage) {
+		c.ownMu.Lock()
+		defer c.ownMu.Unlock()
+		if next == nil {
+			delete(c.ownWrites, name)
+			return
+		}
+		if c.ownWrites == nil {
+			c.ownWrites = map[string]json.RawMessage{}
+		}
+		c.ownWrites[name] = next
+	})
 }
 
-// NoteOwnWrite tells c that it wrote obj (as the store returned it), for a
-// controller that writes its kind's status another way (in a transaction).
-func (c *Controller) NoteOwnWrite(obj *v1alpha1.Object) {
-	c.ownMu.Lock()
-	defer c.ownMu.Unlock()
-	if c.ownWrites == nil {
-		c.ownWrites = map[string]string{}
-	}
-	c.ownWrites[obj.Metadata.Name] = obj.Metadata.ResourceVersion
-}
-
-// ownWrite reports whether ch is the change c's own last write made. The
-// note is dropped at that change or any later one. Should the change
-// arrive before the writer noted it, it passes as anyone's would: one
-// reconcile more, which finds nothing to do.
+// ownWrite reports whether ch is the change c's own last status write
+// made: a change of nothing but the status, to what c wrote. It forgets
+// the note then.
 func (c *Controller) ownWrite(ch Change) bool {
+	if ch.Type != v1alpha1.Modified || ch.Old == nil || SpecOrMetadataChanged(ch) {
+		return false
+	}
 	name := ch.Object.Metadata.Name
 	c.ownMu.Lock()
 	defer c.ownMu.Unlock()
-	rv, ok := c.ownWrites[name]
-	if !ok {
+	next, ok := c.ownWrites[name]
+	if !ok || !bytes.Equal(next, ch.Object.Status) {
 		return false
 	}
-	got := ch.Object.Metadata.ResourceVersion
-	if ch.Type == v1alpha1.Deleted || !revisionBefore(got, rv) {
-		delete(c.ownWrites, name)
-	}
-	return ch.Type == v1alpha1.Modified && rv == got
-}
-
-// revisionBefore reports whether resource version a is older than b; the
-// store's versions are revisions, decimal numbers.
-func revisionBefore(a, b string) bool {
-	x, err1 := strconv.ParseUint(a, 10, 64)
-	y, err2 := strconv.ParseUint(b, 10, 64)
-	return err1 == nil && err2 == nil && x < y
+	delete(c.ownWrites, name)
+	return true
 }
 
 // passes reports whether every one of preds (or, with none, the default

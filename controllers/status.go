@@ -111,30 +111,35 @@ func (s *Status) Encode() (json.RawMessage, error) {
 // A controller writing its own kind uses Controller.UpdateStatusIfChanged,
 // so that its write does not re-run it.
 func UpdateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (bool, error) {
-	wrote, err := updateStatusIfChanged(st, obj, s)
-	return wrote != nil, err
+	return updateStatusIfChanged(st, obj, s, nil)
 }
 
-// updateStatusIfChanged returns the object as written, nil when it did not write.
-func updateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (*v1alpha1.Object, error) {
+// updateStatusIfChanged is UpdateStatusIfChanged telling note, when not nil,
+// the status it is about to write, and nil if the write failed.
+func updateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status, note func(json.RawMessage)) (bool, error) {
 	next, err := s.Encode()
 	if err != nil {
-		return nil, fmt.Errorf("status of %s: %w", obj.Key(), err)
+		return false, fmt.Errorf("status of %s: %w", obj.Key(), err)
 	}
 	cur, err := v1alpha1.Canonical(obj.Status)
 	if err != nil {
-		return nil, fmt.Errorf("status of %s: %w", obj.Key(), err)
+		return false, fmt.Errorf("status of %s: %w", obj.Key(), err)
 	}
 	if bytes.Equal(cur, next) {
-		return nil, nil
+		return false, nil
 	}
 	upd := obj.DeepCopy()
 	upd.Status = next
-	wrote, err := st.UpdateStatus(upd)
-	if err != nil {
-		return nil, fmt.Errorf("update status of %s: %w", obj.Key(), err)
+	if note != nil {
+		note(next)
 	}
-	return wrote, nil
+	if _, err := st.UpdateStatus(upd); err != nil {
+		if note != nil {
+			note(nil)
+		}
+		return false, fmt.Errorf("update status of %s: %w", obj.Key(), err)
+	}
+	return true, nil
 }
 
 // QueueStatusMerge queues, through the store's coalesced status path, a
