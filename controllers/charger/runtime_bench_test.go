@@ -177,7 +177,7 @@ func BenchmarkReconcilesPerStatusWrite(b *testing.B) {
 			f.WaitCondition(Kind, "ch1", ConditionTemplateReady, v1alpha1.ConditionTrue, ReasonTemplateReady)
 			f.Settle()
 			c := controllerOf(f, "charger")
-			inf := informerOf(f, Kind)
+			inf := f.Manager.Informer(Kind)
 			before := c.Stats().Reconciles
 			writes := 0
 			for b.Loop() {

@@ -19,17 +19,6 @@ func rtuSpec(tpl, bus string) v1alpha1.ChargerSpec {
 		Connection: v1alpha1.ChargerConnection{ModbusRTU: &v1alpha1.ModbusRTUConnection{BusRef: bus, UnitID: 1}}}
 }
 
-// informerOf returns the manager's informer of kind.
-func informerOf(f *fixture.Fixture, kind string) *controllers.Informer {
-	for _, inf := range f.Manager.Informers() {
-		if inf.Kind() == kind {
-			return inf
-		}
-	}
-	f.T.Fatalf("no %s informer", kind)
-	return nil
-}
-
 func controllerOf(f *fixture.Fixture, name string) *controllers.Controller {
 	for _, c := range f.Manager.Controllers() {
 		if c.Name() == name {
@@ -61,7 +50,7 @@ func TestHandlersDoNoListOrDecodeWork(t *testing.T) {
 	infs := map[string]*controllers.Informer{}
 	before := map[string]controllers.InformerStats{}
 	for _, k := range []string{Kind, template.Kind, BusKind} {
-		infs[k] = informerOf(f, k)
+		infs[k] = f.Manager.Informer(k)
 		before[k] = infs[k].Stats()
 	}
 	c := controllerOf(f, "charger")
