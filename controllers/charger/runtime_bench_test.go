@@ -176,7 +176,7 @@ func BenchmarkReconcilesPerStatusWrite(b *testing.B) {
 			f.Create(Kind, "ch1", chSpec{TemplateRef: "t"})
 			f.WaitCondition(Kind, "ch1", ConditionTemplateReady, v1alpha1.ConditionTrue, ReasonTemplateReady)
 			f.Settle()
-			c := controllerOf(f, "charger")
+			c := f.Controller("charger")
 			inf := f.Manager.Informer(Kind)
 			before := c.Stats().Reconciles
 			writes := 0

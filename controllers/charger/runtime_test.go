@@ -8,7 +8,6 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
-	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/store"
 )
@@ -17,16 +16,6 @@ import (
 func rtuSpec(tpl, bus string) v1alpha1.ChargerSpec {
 	return v1alpha1.ChargerSpec{TemplateRef: tpl,
 		Connection: v1alpha1.ChargerConnection{ModbusRTU: &v1alpha1.ModbusRTUConnection{BusRef: bus, UnitID: 1}}}
-}
-
-func controllerOf(f *fixture.Fixture, name string) *controllers.Controller {
-	for _, c := range f.Manager.Controllers() {
-		if c.Name() == name {
-			return c
-		}
-	}
-	f.T.Fatalf("no controller %s", name)
-	return nil
 }
 
 // TestHandlersDoNoListOrDecodeWork: a Template or Bus event reaches the
@@ -53,19 +42,14 @@ func TestHandlersDoNoListOrDecodeWork(t *testing.T) {
 		infs[k] = f.Manager.Informer(k)
 		before[k] = infs[k].Stats()
 	}
-	c := controllerOf(f, "charger")
+	c := f.Controller("charger")
 	r0 := c.Stats().Reconciles
 
 	f.Update(template.Kind, "base", v1alpha1.TemplateSpec{Description: "changed"})
 	f.Update(BusKind, "bus1", v1alpha1.BusSpec{Device: "/dev/ttyUSB9"})
 	// 20 chargers use model, which extends base, and sit on bus1: each is
 	// queued by the template's spec, its status and the bus.
-	f.Eventually("the chargers of base and bus1 to be reconciled", func() string {
-		if n := c.Stats().Reconciles - r0; n < 20 {
-			return fmt.Sprintf("%d reconciles", n)
-		}
-		return ""
-	})
+	f.WaitReconciles(c, r0+20)
 	for k, inf := range infs {
 		s, b := inf.Stats(), before[k]
 		if s.Lists != b.Lists {
@@ -113,7 +97,7 @@ func TestStatusWriteOfAnotherOwnerDoesNotReconcile(t *testing.T) {
 	f.Create(Kind, "ch1", chSpec{TemplateRef: "t"})
 	f.WaitCondition(Kind, "ch1", ConditionTemplateReady, v1alpha1.ConditionTrue, ReasonTemplateReady)
 	f.Settle()
-	c := controllerOf(f, "charger")
+	c := f.Controller("charger")
 	s0 := c.Stats()
 	for i := range 20 {
 		otherOwnerWrite(t, f.Store, "ch1", i)

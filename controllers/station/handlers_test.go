@@ -6,7 +6,6 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers"
-	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/controllers/template"
 )
 
@@ -21,8 +20,8 @@ func TestStationHandlersDoNoListOrDecodeWork(t *testing.T) {
 		f.Create(Kind, fmt.Sprintf("cs%02d", i), charger(fmt.Sprintf("CS%02d", i), 1))
 	}
 	f.Create(Kind, "no-ocpp", v1alpha1.ChargerSpec{TemplateRef: "t"})
-	c := controllerByName(f, "station")
-	waitReconciles(f, c, 11)
+	c := f.Controller("station")
+	f.WaitReconciles(c, 11)
 	kinds := []string{Kind, v1alpha1.KindCSMS, v1alpha1.KindSecret, template.Kind}
 	before := map[string]controllers.InformerStats{}
 	for _, k := range kinds {
@@ -32,12 +31,12 @@ func TestStationHandlersDoNoListOrDecodeWork(t *testing.T) {
 	spec := csmsWithPassword()
 	spec.URL, spec.PingInterval = "ws://127.0.0.1:1/ocpp", "45s"
 	f.Update(v1alpha1.KindCSMS, "csms", spec)
-	waitReconciles(f, c, r0+10)
+	f.WaitReconciles(c, r0+10)
 	f.Update(v1alpha1.KindSecret, "pw", v1alpha1.SecretSpec{Data: map[string]string{"password": "second-password-2"}})
-	waitReconciles(f, c, r0+20)
+	f.WaitReconciles(c, r0+20)
 	f.Update(template.Kind, "t", v1alpha1.TemplateSpec{Protocol: v1alpha1.ProtocolModbus, Manufacturer: "ACME", Model: "Wallbox 11",
 		Signals: map[string]string{"energyWh": "0.0", "powerW": "0.0"}})
-	waitReconciles(f, c, r0+31) // the charger without OCPP uses the template too
+	f.WaitReconciles(c, r0+31) // the charger without OCPP uses the template too
 	for _, k := range kinds {
 		s, b := f.Manager.Informer(k).Stats(), before[k]
 		if s.Lists != b.Lists {
@@ -53,24 +52,4 @@ func csmsWithPassword() v1alpha1.CSMSSpec {
 	s := csmsSpec()
 	s.BasicAuthPasswordSecretRef = &v1alpha1.SecretKeyRef{Name: "pw"}
 	return s
-}
-
-func controllerByName(f *fixture.Fixture, name string) *controllers.Controller {
-	for _, c := range f.Manager.Controllers() {
-		if c.Name() == name {
-			return c
-		}
-	}
-	f.T.Fatalf("no controller %s", name)
-	return nil
-}
-
-func waitReconciles(f *fixture.Fixture, c *controllers.Controller, n uint64) {
-	f.T.Helper()
-	f.Eventually(fmt.Sprintf("%d reconciles of %s", n, c.Name()), func() string {
-		if s := c.Stats(); s.Reconciles < n {
-			return fmt.Sprintf("%d reconciles", s.Reconciles)
-		}
-		return ""
-	})
 }
