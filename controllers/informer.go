@@ -229,16 +229,15 @@ func (i *Informer) apply(ev v1alpha1.Event, seen map[string]struct{}) {
 	cur := &entry{obj: obj}
 	if ev.Type == v1alpha1.Deleted {
 		delete(i.items, name)
+		i.reindexLocked(name, old, nil)
 		if existed {
-			cur = old // handlers and indexes see the last state known
+			cur = old // handlers see the last state known, typed
 		}
 	} else {
+		// Under the lock, so a reader never sees the object without its
+		// typed view or its index entries.
 		i.decodeLocked(cur)
 		i.items[name] = cur
-	}
-	if ev.Type == v1alpha1.Deleted {
-		i.reindexLocked(name, old, nil)
-	} else {
 		i.reindexLocked(name, old, cur)
 	}
 	i.mu.Unlock()

@@ -134,23 +134,11 @@ func (m *Manager) Add(c *Controller) error {
 }
 
 // SetupFunc adds a controller to a manager. Every controller package has one
-// shape: Setup(Options) SetupFunc, whose controller declares in one place
-// (its SetupWithManager) the kind it reconciles, the changes of that kind it
-// wants (Controller.For), and each dependency with the changes of it that
-// matter (Controller.Watches).
+// shape: Setup(Options) SetupFunc builds its Reconciler, whose
+// SetupWithManager(m, log) error declares in one place the kind it
+// reconciles, the changes of that kind it wants (Controller.For), and each
+// dependency with the changes of it that matter (Controller.Watches).
 type SetupFunc func(m *Manager, st *store.Store, log *slog.Logger) error
-
-// SetupWith makes a Manager setup of a controller's constructor and its
-// options: the constructor builds the controller, the setup adds it.
-func SetupWith[O any](newController func(*Manager, *store.Store, *slog.Logger, O) (*Controller, error), opts O) SetupFunc {
-	return func(m *Manager, st *store.Store, log *slog.Logger) error {
-		c, err := newController(m, st, log, opts)
-		if err != nil {
-			return err
-		}
-		return m.Add(c)
-	}
-}
 
 // Run starts the informers, waits until every cache is synced, starts the
 // controllers' workers and blocks until ctx is done. It then shuts the queues

@@ -38,40 +38,43 @@ const (
 	indexWants    = "sitelimit.wants"    // Transactions: the charger, while they want current
 )
 
-// New returns the site-limit controller. Its work items are the names of
-// operator ChargingProfiles; any change of a Charger or a Transaction
-// queues every site limit, and a change of a site share queues its site.
-func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options) (*controllers.Controller, error) {
-	if opts.Settle < 0 {
-		return nil, fmt.Errorf("site limit settle time %v: must not be negative", opts.Settle)
+// Setup returns a setup that adds the site-limit controller. Its work
+// items are the names of operator ChargingProfiles; any change of a
+// Charger or a Transaction queues every site limit, and a change of a site
+// share queues its site.
+func Setup(opts Options) controllers.SetupFunc {
+	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
+		if opts.Settle < 0 {
+			return fmt.Errorf("site limit settle time %v: must not be negative", opts.Settle)
+		}
+		if opts.Settle == 0 {
+			opts.Settle = DefaultSettle
+		}
+		if opts.Clock == nil {
+			opts.Clock = controllers.RealClock
+		}
+		if log == nil {
+			log = m.Logger()
+		}
+		r := &Reconciler{
+			st: st, opts: opts, log: log.With("controller", "sitelimit"),
+			profiles:     controllers.ListerFor[v1alpha1.ChargingProfile](m),
+			chargers:     controllers.ListerFor[v1alpha1.Charger](m),
+			transactions: controllers.ListerFor[v1alpha1.Transaction](m),
+			under:        map[underKey]time.Time{},
+		}
+		return r.SetupWithManager(m, log)
 	}
-	if opts.Settle == 0 {
-		opts.Settle = DefaultSettle
-	}
-	if opts.Clock == nil {
-		opts.Clock = controllers.RealClock
-	}
-	if log == nil {
-		log = m.Logger()
-	}
-	r := &Reconciler{
-		st: st, opts: opts, log: log.With("controller", "sitelimit"),
-		profiles:     controllers.ListerFor[v1alpha1.ChargingProfile](m),
-		chargers:     controllers.ListerFor[v1alpha1.Charger](m),
-		transactions: controllers.ListerFor[v1alpha1.Transaction](m),
-		under:        map[underKey]time.Time{},
-	}
-	return r.SetupWithManager(m, log)
 }
 
-// SetupWithManager declares what the controller watches and returns it.
+// SetupWithManager declares what the controller watches and adds it to m.
 // ChargingProfiles, by spec and labels: site limits by name, shares by the
 // site they belong to (so one changed by someone else is put right). Its
 // own status writes do not re-run it. Chargers, by spec and status (the
 // draws and the limits the devices took, which others write), and
 // Transactions, by spec and by whether they want current: either queues
 // every site limit.
-func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) (*controllers.Controller, error) {
+func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) error {
 	profiles := r.profiles.Informer()
 	profiles.AddIndex(indexOperator, controllers.TypedIndex(func(p *v1alpha1.ChargingProfile) []string {
 		if isOperator(&p.Spec) {
@@ -86,12 +89,7 @@ func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) 
 	c.Watches(Kind, siteOfShare)
 	c.Watches(chargerKind, sites, controllers.Any(controllers.SpecOrMetadataChanged, controllers.StatusChanged))
 	c.Watches(transactionKind, sites, controllers.Any(controllers.SpecOrMetadataChanged, controllers.TypedChanged(wantChanged)))
-	return c, nil
-}
-
-// Setup returns a setup that adds the site-limit controller.
-func Setup(opts Options) controllers.SetupFunc {
-	return controllers.SetupWith(New, opts)
+	return m.Add(c)
 }
 
 // siteOfShare maps a site share to the site limit it belongs to, so a share

@@ -53,36 +53,34 @@ func (o Options) Validate() error {
 	return errors.Join(errs...)
 }
 
-// New returns the transaction history controller. Its work items are the
-// names of changed Transactions and the chargers to prune (see Reconcile).
-func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options) (*controllers.Controller, error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
+// Setup returns a setup that adds the transaction history controller. Its
+// work items are the names of changed Transactions and the chargers to
+// prune (see Reconcile).
+func Setup(opts Options) controllers.SetupFunc {
+	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
+		if err := opts.Validate(); err != nil {
+			return err
+		}
+		if opts.Resync == 0 {
+			opts.Resync = DefaultResync
+		}
+		if opts.Clock == nil {
+			opts.Clock = controllers.RealClock
+		}
+		if log == nil {
+			log = m.Logger()
+		}
+		r := &Reconciler{st: st, opts: opts, sessions: newSessions(m), log: log.With("controller", "transaction")}
+		return r.SetupWithManager(m, log)
 	}
-	if opts.Resync == 0 {
-		opts.Resync = DefaultResync
-	}
-	if opts.Clock == nil {
-		opts.Clock = controllers.RealClock
-	}
-	if log == nil {
-		log = m.Logger()
-	}
-	r := &Reconciler{st: st, opts: opts, sessions: newSessions(m), log: log.With("controller", "transaction")}
-	return r.SetupWithManager(m, log)
 }
 
-// SetupWithManager declares what the controller watches and returns it:
+// SetupWithManager declares what the controller watches and adds it to m:
 // Transactions, by spec and by what pruning reads of the status the
 // station writes (state, endedAt, outbox).
-func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) (*controllers.Controller, error) {
+func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) error {
 	c := controllers.NewController("transaction", Kind, r, controllers.ControllerOptions{Clock: r.opts.Clock, Logger: log})
 	c.For(controllers.Any(controllers.SpecOrMetadataChanged, controllers.TypedChanged(pruningInputsChanged)))
 	r.enqueue = c.Enqueue
-	return c, nil
-}
-
-// Setup returns a setup that adds the transaction history controller.
-func Setup(opts Options) controllers.SetupFunc {
-	return controllers.SetupWith(New, opts)
+	return m.Add(c)
 }
