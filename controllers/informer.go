@@ -242,7 +242,7 @@ func (i *Informer) apply(ev v1alpha1.Event, seen map[string]struct{}) {
 	}
 	i.mu.Unlock()
 
-	c := Change{Type: ev.Type, Object: obj, New: cur.typed}
+	c := Change{Type: ev.Type, Object: obj, Typed: cur.typed}
 	if existed && ev.Type != v1alpha1.Deleted {
 		c.Old, c.OldTyped = old.obj, old.typed
 	}
@@ -282,7 +282,7 @@ func (i *Informer) finishList(seen map[string]struct{}) {
 	i.mu.Unlock()
 	sort.Slice(gone, func(a, b int) bool { return gone[a].obj.Metadata.Name < gone[b].obj.Metadata.Name })
 	for _, e := range gone {
-		i.notify(Change{Type: v1alpha1.Deleted, Object: e.obj, New: e.typed})
+		i.notify(Change{Type: v1alpha1.Deleted, Object: e.obj, Typed: e.typed})
 	}
 	i.syncOnce.Do(func() { close(i.synced) })
 }

@@ -14,9 +14,9 @@ type Change struct {
 	Object *v1alpha1.Object
 	// Old is the state a MODIFIED replaced; nil for ADDED and DELETED.
 	Old *v1alpha1.Object
-	// New and OldTyped are Object and Old as the informer's Go type, when
+	// Typed and OldTyped are Object and Old as the informer's Go type, when
 	// it has a Lister and they decode; nil otherwise. Read-only.
-	New, OldTyped any
+	Typed, OldTyped any
 }
 
 // Predicate decides whether a change is worth a reconcile (controller-runtime's
@@ -77,7 +77,7 @@ func TypedChanged[T any](changed func(old, cur *T) bool) Predicate {
 			return true
 		}
 		old, ok1 := c.OldTyped.(*T)
-		cur, ok2 := c.New.(*T)
+		cur, ok2 := c.Typed.(*T)
 		if !ok1 || !ok2 {
 			return true
 		}

@@ -52,15 +52,15 @@ func TestPredicates(t *testing.T) {
 	}
 	typed := TypedChanged(func(old, cur *v1alpha1.Charger) bool { return old.Spec.TemplateRef != cur.Spec.TemplateRef })
 	c := Change{Type: v1alpha1.Modified, Old: base(), Object: base(),
-		OldTyped: &v1alpha1.Charger{Spec: v1alpha1.ChargerSpec{TemplateRef: "a"}}, New: &v1alpha1.Charger{Spec: v1alpha1.ChargerSpec{TemplateRef: "a"}}}
+		OldTyped: &v1alpha1.Charger{Spec: v1alpha1.ChargerSpec{TemplateRef: "a"}}, Typed: &v1alpha1.Charger{Spec: v1alpha1.ChargerSpec{TemplateRef: "a"}}}
 	if typed(c) {
 		t.Error("TypedChanged passed equal views")
 	}
-	c.New = &v1alpha1.Charger{Spec: v1alpha1.ChargerSpec{TemplateRef: "b"}}
+	c.Typed = &v1alpha1.Charger{Spec: v1alpha1.ChargerSpec{TemplateRef: "b"}}
 	if !typed(c) {
 		t.Error("TypedChanged dropped a change")
 	}
-	c.New = nil // does not decode: never lost
+	c.Typed = nil // does not decode: never lost
 	if !typed(c) {
 		t.Error("TypedChanged dropped a change it could not see typed")
 	}
