@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ocppgw/ocppgw/api/labels"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers/template"
@@ -22,7 +23,8 @@ type candidate struct {
 // candidates resolves the templates of protocol, or the named ones.
 func (r *Reconciler) candidates(protocol string, names []string) ([]candidate, error) {
 	if len(names) == 0 {
-		for _, o := range r.templates.List() {
+		tpls, _ := r.templates.List(labels.Everything()) // one that does not decode cannot be tried
+		for _, o := range tpls {
 			names = append(names, o.Metadata.Name)
 		}
 	}
