@@ -1,7 +1,9 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,6 +68,9 @@ type Stats struct {
 	Queued     int    // names ready for a worker
 	Processing int    // names being reconciled
 	Waiting    int    // names waiting for a delay or backoff
+	// Filtered counts the changes of watched objects its predicates
+	// dropped (status writes it did not ask for, above all).
+	Filtered uint64
 }
 
 // MapFunc turns an event's object into the names to reconcile.
@@ -74,6 +79,7 @@ type MapFunc func(obj *v1alpha1.Object) []string
 type watch struct {
 	kind  string
 	mapFn MapFunc
+	preds []Predicate
 }
 
 // Controller feeds names of one kind from a work queue to a Reconciler with a
@@ -87,10 +93,15 @@ type Controller struct {
 	log     *slog.Logger
 	ownLog  bool // log came from the options; the manager keeps it
 	watches []watch
+	forPred []Predicate // filter of its own kind; nil: SpecOrMetadataChanged
 	onStop  func()
 
 	reconciles atomic.Uint64
 	errors     atomic.Uint64
+	filtered   atomic.Uint64
+
+	ownMu     sync.Mutex
+	ownWrites map[string]json.RawMessage // name → the status it is writing or wrote last
 }
 
 // NewController returns a controller called name that reconciles objects of
@@ -123,13 +134,80 @@ func (c *Controller) Name() string { return c.name }
 // Kind returns the kind the controller reconciles.
 func (c *Controller) Kind() string { return c.kind }
 
+// For sets which changes of the controller's own kind enqueue the changed
+// object's name: those every one of preds passes. Without it, a change of
+// spec, labels or annotations does (SpecOrMetadataChanged); a controller
+// that reads its kind's status, as written by another owner, asks for it
+// here. Call it before the manager runs.
+func (c *Controller) For(preds ...Predicate) *Controller {
+	c.forPred = preds
+	return c
+}
+
 // Watches makes changes of objects of kind enqueue the names mapFn returns.
 // The controller's own kind is always watched by object name; Watches on it
-// adds further names (for example the children of a changed parent). Call it
-// before the manager runs.
-func (c *Controller) Watches(kind string, mapFn MapFunc) *Controller {
-	c.watches = append(c.watches, watch{kind: kind, mapFn: mapFn})
+// adds further names (for example the children of a changed parent). Only
+// changes every one of preds passes count; without preds, a change of spec,
+// labels or annotations (SpecOrMetadataChanged). mapFn should only look
+// names up (in an index, in labels): it runs on the informer's goroutine.
+// Call it before the manager runs.
+func (c *Controller) Watches(kind string, mapFn MapFunc, preds ...Predicate) *Controller {
+	c.watches = append(c.watches, watch{kind: kind, mapFn: mapFn, preds: preds})
 	return c
+}
+
+// UpdateStatusIfChanged is the package's UpdateStatusIfChanged for objects
+// of c's kind, and it notes the status it writes, so that the change comes
+// back to every other controller that asked for status writes but not to c.
+// The note is taken before the write, so it holds whichever comes first,
+// the store's answer or the watch event.
+func (c *Controller) UpdateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (bool, error) {
+	name := obj.Metadata.Name
+	return updateStatusIfChanged(st, obj, s, func(next json.RawMessage) {
+		c.ownMu.Lock()
+		defer c.ownMu.Unlock()
+		if next == nil {
+			delete(c.ownWrites, name)
+			return
+		}
+		if c.ownWrites == nil {
+			c.ownWrites = map[string]json.RawMessage{}
+		}
+		c.ownWrites[name] = next
+	})
+}
+
+// ownWrite reports whether ch is the change c's own last status write
+// made: a change of nothing but the status, to what c wrote. It forgets
+// the note then.
+func (c *Controller) ownWrite(ch Change) bool {
+	if ch.Type != v1alpha1.Modified || ch.Old == nil || SpecOrMetadataChanged(ch) {
+		return false
+	}
+	name := ch.Object.Metadata.Name
+	c.ownMu.Lock()
+	defer c.ownMu.Unlock()
+	next, ok := c.ownWrites[name]
+	if !ok || !bytes.Equal(next, ch.Object.Status) {
+		return false
+	}
+	delete(c.ownWrites, name)
+	return true
+}
+
+// passes reports whether every one of preds (or, with none, the default
+// filter) passes ch, and counts what it drops.
+func (c *Controller) passes(preds []Predicate, ch Change) bool {
+	if len(preds) == 0 {
+		preds = []Predicate{SpecOrMetadataChanged}
+	}
+	for _, p := range preds {
+		if !p(ch) {
+			c.filtered.Add(1)
+			return false
+		}
+	}
+	return true
 }
 
 // Enqueue asks for a reconcile of name.
@@ -144,6 +222,7 @@ func (c *Controller) Stats() Stats {
 		Queued:     ready,
 		Processing: processing,
 		Waiting:    waiting,
+		Filtered:   c.filtered.Load(),
 	}
 }
 

@@ -27,7 +27,27 @@
 //     with the resourceVersion it read so a concurrent writer causes a conflict
 //     and a retry rather than a lost update.
 //
+// The runtime around the contract, after controller-runtime and client-go:
+//
+//   - Typed caches. An informer decodes each object once, when its event
+//     arrives, into the Go type a Lister asked for; reconciles read those
+//     shared, read-only values (Lister.Get, List). An object that does not
+//     decode stays cached and indexed, and Get returns its DecodeError for
+//     the reconcile to report.
+//   - Indexes. An informer keeps indexes (AddIndex, ByIndex), among them the
+//     reverse of v1alpha1.References (IndexReferences, Referrers), so "who
+//     uses this template, bus, CSMS or Secret" is a map lookup and handlers
+//     only look names up and enqueue them.
+//   - Event filters. A controller sees changes of its kind and of each kind
+//     it Watches that pass its predicates: by default a change of spec
+//     (generation), labels or annotations. Status written by others reaches
+//     it only where it asks for it (StatusChanged, TypedChanged), and its own
+//     status writes (Controller.UpdateStatusIfChanged) never do.
+//   - One shape. Every controller package has Setup(Options) SetupFunc and a
+//     SetupWithManager that declares, in one place, what it watches and why.
+//
 // Layout: queue.go and clock.go hold the work queue, informer.go the caches,
-// controller.go the worker loop, manager.go the wiring and lifecycle, status.go
-// the status-merging helpers.
+// lister.go the typed reads, index.go the indexes, predicate.go the event
+// filters, controller.go the worker loop, manager.go the wiring and
+// lifecycle, status.go the status-merging helpers.
 package controllers

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -28,17 +29,50 @@ type Handler func(ev v1alpha1.Event)
 // Informer is an in-memory cache of every object of one kind, kept current by a
 // store watch. Controllers read from it instead of the store so a reconcile
 // sees one consistent, already-delivered state.
+//
+// Once a Lister asks for the kind's Go type, each object is decoded into it
+// once, when its event arrives, and readers share that decoded value
+// (lister.go). Indexes (index.go) are kept with the cache, so the cache, its
+// typed views and its indexes change together before any handler runs.
 type Informer struct {
 	kind string
 	st   *store.Store
 	log  *slog.Logger
 
 	mu       sync.RWMutex
-	items    map[string]*v1alpha1.Object
-	handlers []Handler
+	items    map[string]*entry
+	handlers []func(Change)
+	decode   func(*v1alpha1.Object) (any, error) // nil until a Lister sets it
+	typeName string                              // the Go type decode returns
+	indexers map[string]IndexFunc
+	indices  map[string]map[string]map[string]struct{} // index → value → names
+
+	stats informerStats
 
 	synced   chan struct{}
 	syncOnce sync.Once
+}
+
+// entry is one cached object: as stored, and as its Go type.
+type entry struct {
+	obj   *v1alpha1.Object    // never modified once cached
+	typed any                 // nil without a decoder or when err is set
+	err   error               // why obj does not decode into the Go type
+	keys  map[string][]string // index → the values obj is filed under
+}
+
+// InformerStats counts an informer's work since it was made.
+type InformerStats struct {
+	Events  uint64 // changes applied to the cache
+	Decodes uint64 // objects decoded into the Go type: one per event at most
+	Lists   uint64 // List calls, raw or typed: each copies or walks the kind
+}
+
+type informerStats struct{ events, decodes, lists atomic.Uint64 }
+
+// Stats returns the informer's counters.
+func (i *Informer) Stats() InformerStats {
+	return InformerStats{Events: i.stats.events.Load(), Decodes: i.stats.decodes.Load(), Lists: i.stats.lists.Load()}
 }
 
 // NewInformer returns an informer for kind. Nothing happens until Run.
@@ -47,11 +81,13 @@ func NewInformer(st *store.Store, kind string, log *slog.Logger) *Informer {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Informer{
-		kind:   kind,
-		st:     st,
-		log:    log.With("informer", kind),
-		items:  map[string]*v1alpha1.Object{},
-		synced: make(chan struct{}),
+		kind:     kind,
+		st:       st,
+		log:      log.With("informer", kind),
+		items:    map[string]*entry{},
+		indexers: map[string]IndexFunc{},
+		indices:  map[string]map[string]map[string]struct{}{},
+		synced:   make(chan struct{}),
 	}
 }
 
@@ -61,6 +97,11 @@ func (i *Informer) Kind() string { return i.kind }
 // AddHandler registers h. A handler added after Run started misses the events
 // delivered before, so register handlers first.
 func (i *Informer) AddHandler(h Handler) {
+	i.addChangeHandler(func(c Change) { h(v1alpha1.Event{Type: c.Type, Object: c.Object}) })
+}
+
+// addChangeHandler registers h, which also sees the state an update replaced.
+func (i *Informer) addChangeHandler(h func(Change)) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.handlers = append(i.handlers, h)
@@ -70,19 +111,22 @@ func (i *Informer) AddHandler(h Handler) {
 func (i *Informer) Get(name string) (*v1alpha1.Object, bool) {
 	i.mu.RLock()
 	defer i.mu.RUnlock()
-	obj, ok := i.items[name]
+	e, ok := i.items[name]
 	if !ok {
 		return nil, false
 	}
-	return obj.DeepCopy(), true
+	return e.obj.DeepCopy(), true
 }
 
-// List returns copies of every cached object, sorted by name.
+// List returns copies of every cached object, sorted by name. It costs a copy
+// of the whole kind: controllers look objects up through a Lister or an
+// index instead.
 func (i *Informer) List() []*v1alpha1.Object {
+	i.stats.lists.Add(1)
 	i.mu.RLock()
 	out := make([]*v1alpha1.Object, 0, len(i.items))
-	for _, obj := range i.items {
-		out = append(out, obj.DeepCopy())
+	for _, e := range i.items {
+		out = append(out, e.obj.DeepCopy())
 	}
 	i.mu.RUnlock()
 	sort.Slice(out, func(a, b int) bool { return out[a].Metadata.Name < out[b].Metadata.Name })
@@ -175,50 +219,79 @@ func (i *Informer) apply(ev v1alpha1.Event, seen map[string]struct{}) {
 	name := obj.Metadata.Name
 	i.mu.Lock()
 	old, existed := i.items[name]
+	if seen != nil && existed && old.obj.Metadata.ResourceVersion == obj.Metadata.ResourceVersion {
+		// A re-list of what is cached already: nothing to decode or tell.
+		i.mu.Unlock()
+		seen[name] = struct{}{}
+		return
+	}
+	i.stats.events.Add(1)
+	cur := &entry{obj: obj}
 	if ev.Type == v1alpha1.Deleted {
 		delete(i.items, name)
+		i.reindexLocked(name, old, nil)
+		if existed {
+			cur = old // handlers see the last state known, typed
+		}
 	} else {
-		i.items[name] = obj
+		// Under the lock, so a reader never sees the object without its
+		// typed view or its index entries.
+		i.decodeLocked(cur)
+		i.items[name] = cur
+		i.reindexLocked(name, old, cur)
 	}
 	i.mu.Unlock()
 
-	typ := ev.Type
+	c := Change{Type: ev.Type, Object: obj, Typed: cur.typed}
+	if existed && ev.Type != v1alpha1.Deleted {
+		c.Old, c.OldTyped = old.obj, old.typed
+	}
 	if seen != nil {
 		seen[name] = struct{}{}
 		if existed {
-			if old.Metadata.ResourceVersion == obj.Metadata.ResourceVersion {
-				return
-			}
-			typ = v1alpha1.Modified
+			c.Type = v1alpha1.Modified
 		}
 	}
-	i.notify(v1alpha1.Event{Type: typ, Object: obj})
+	i.notify(c)
+}
+
+// decodeLocked fills e's typed view when the informer has a decoder.
+func (i *Informer) decodeLocked(e *entry) {
+	if i.decode == nil {
+		return
+	}
+	i.stats.decodes.Add(1)
+	e.typed, e.err = i.decode(e.obj)
+	if e.err != nil {
+		e.typed = nil
+	}
 }
 
 // finishList ends a (re-)list: cached objects the list did not mention were
 // deleted while the informer was not watching.
 func (i *Informer) finishList(seen map[string]struct{}) {
 	i.mu.Lock()
-	var gone []*v1alpha1.Object
-	for name, obj := range i.items {
+	var gone []*entry
+	for name, e := range i.items {
 		if _, ok := seen[name]; !ok {
-			gone = append(gone, obj)
+			gone = append(gone, e)
 			delete(i.items, name)
+			i.reindexLocked(name, e, nil)
 		}
 	}
 	i.mu.Unlock()
-	sort.Slice(gone, func(a, b int) bool { return gone[a].Metadata.Name < gone[b].Metadata.Name })
-	for _, obj := range gone {
-		i.notify(v1alpha1.Event{Type: v1alpha1.Deleted, Object: obj})
+	sort.Slice(gone, func(a, b int) bool { return gone[a].obj.Metadata.Name < gone[b].obj.Metadata.Name })
+	for _, e := range gone {
+		i.notify(Change{Type: v1alpha1.Deleted, Object: e.obj, Typed: e.typed})
 	}
 	i.syncOnce.Do(func() { close(i.synced) })
 }
 
-func (i *Informer) notify(ev v1alpha1.Event) {
+func (i *Informer) notify(c Change) {
 	i.mu.RLock()
 	hs := i.handlers
 	i.mu.RUnlock()
 	for _, h := range hs {
-		h(ev)
+		h(c)
 	}
 }

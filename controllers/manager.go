@@ -133,17 +133,12 @@ func (m *Manager) Add(c *Controller) error {
 	return nil
 }
 
-// SetupWith makes a Manager setup of a controller's constructor and its
-// options: the constructor builds the controller, the setup adds it.
-func SetupWith[O any](newController func(*Manager, *store.Store, *slog.Logger, O) (*Controller, error), opts O) func(*Manager, *store.Store, *slog.Logger) error {
-	return func(m *Manager, st *store.Store, log *slog.Logger) error {
-		c, err := newController(m, st, log, opts)
-		if err != nil {
-			return err
-		}
-		return m.Add(c)
-	}
-}
+// SetupFunc adds a controller to a manager. Every controller package has one
+// shape: Setup(Options) SetupFunc builds its Reconciler, whose
+// SetupWithManager(m, log) error declares in one place the kind it
+// reconciles, the changes of that kind it wants (Controller.For), and each
+// dependency with the changes of it that matter (Controller.Watches).
+type SetupFunc func(m *Manager, st *store.Store, log *slog.Logger) error
 
 // Run starts the informers, waits until every cache is synced, starts the
 // controllers' workers and blocks until ctx is done. It then shuts the queues
@@ -196,19 +191,29 @@ func (m *Manager) begin(ctx context.Context) ([]*Informer, error) {
 	return infs, nil
 }
 
-// wire makes informer events enqueue c's names. Handlers only enqueue:
-// reconciles read the caches themselves (level-triggered).
+// wire makes informer changes that pass c's filters enqueue c's names.
+// Handlers only enqueue: reconciles read the caches themselves
+// (level-triggered).
 func (m *Manager) wire(c *Controller) {
-	m.informerLocked(c.kind).AddHandler(func(ev v1alpha1.Event) {
-		c.queue.Add(ev.Object.Metadata.Name)
+	m.informerLocked(c.kind).addChangeHandler(func(ch Change) {
+		if c.ownWrite(ch) {
+			c.filtered.Add(1)
+			return
+		}
+		if c.passes(c.forPred, ch) {
+			c.queue.Add(ch.Object.Metadata.Name)
+		}
 	})
 	for _, w := range c.watches {
 		mapFn := w.mapFn
 		if mapFn == nil {
 			mapFn = func(obj *v1alpha1.Object) []string { return []string{obj.Metadata.Name} }
 		}
-		m.informerLocked(w.kind).AddHandler(func(ev v1alpha1.Event) {
-			for _, name := range mapFn(ev.Object) {
+		m.informerLocked(w.kind).addChangeHandler(func(ch Change) {
+			if !c.passes(w.preds, ch) {
+				return
+			}
+			for _, name := range mapFn(ch.Object) {
 				c.queue.Add(name)
 			}
 		})

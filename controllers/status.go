@@ -107,7 +107,16 @@ func (s *Status) Encode() (json.RawMessage, error) {
 // The write carries obj's resourceVersion, so if someone else wrote the object
 // since obj was read it fails with store.ErrConflict and the caller retries
 // from fresh state instead of overwriting theirs.
+//
+// A controller writing its own kind uses Controller.UpdateStatusIfChanged,
+// so that its write does not re-run it.
 func UpdateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (bool, error) {
+	return updateStatusIfChanged(st, obj, s, nil)
+}
+
+// updateStatusIfChanged is UpdateStatusIfChanged telling note, when not nil,
+// the status it is about to write, and nil if the write failed.
+func updateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status, note func(json.RawMessage)) (bool, error) {
 	next, err := s.Encode()
 	if err != nil {
 		return false, fmt.Errorf("status of %s: %w", obj.Key(), err)
@@ -121,7 +130,13 @@ func UpdateStatusIfChanged(st *store.Store, obj *v1alpha1.Object, s *Status) (bo
 	}
 	upd := obj.DeepCopy()
 	upd.Status = next
+	if note != nil {
+		note(next)
+	}
 	if _, err := st.UpdateStatus(upd); err != nil {
+		if note != nil {
+			note(nil)
+		}
 		return false, fmt.Errorf("update status of %s: %w", obj.Key(), err)
 	}
 	return true, nil

@@ -118,8 +118,8 @@ func startGateway(t *testing.T) *gateway {
 	m := controllers.NewManager(st, logger)
 	g := &gateway{reg: reg, st: st}
 	for _, setup := range []func(*controllers.Manager, *store.Store, *slog.Logger) error{
-		template.Setup, charger.SetupWithMetrics(drivers, reg.Chargers(), &g.chargers),
-		station.SetupWithMetrics(commander{&g.chargers}, reg.OCPP()),
+		template.Setup(template.Options{}), charger.Setup(charger.Options{Opener: drivers, Metrics: reg.Chargers(), Reconciler: &g.chargers}),
+		station.Setup(station.Options{Commands: commander{&g.chargers}, Metrics: reg.OCPP()}),
 	} {
 		if err := setup(m, st, logger); err != nil {
 			t.Fatal(err)

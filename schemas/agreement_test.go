@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/schemas/validate"
 )
 
 // typedKinds pairs each kind with its Go type, the whole document.
@@ -25,13 +26,16 @@ var typedKinds = map[string]reflect.Type{
 	"Token":           reflect.TypeFor[v1alpha1.Token](),
 }
 
+// load returns the compiled generated schemas.
+func load() (*validate.Set, error) { return v1alpha1.ResourceSchemaSet(), nil }
+
 func TestSchemasCompile(t *testing.T) {
 	c, err := load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range v1alpha1.Kinds() {
-		if c.byKind[k.Kind] == nil {
+		if !c.Has(BaseURL + strings.ToLower(k.Kind) + ".json") {
 			t.Errorf("no schema for %s", k.Kind)
 		}
 		b, ok := ResourceSchema(k.Kind)
@@ -57,7 +61,7 @@ func TestSchemaMatchesGoTypes(t *testing.T) {
 	}
 	for kind, typ := range typedKinds {
 		url := BaseURL + strings.ToLower(kind) + ".json"
-		root := c.schemaAt(url + "#")
+		root := c.Raw(url + "#")
 		for _, p := range compareSchema(c, url, kind, root, typ) {
 			t.Error(p)
 		}
@@ -80,7 +84,7 @@ func TestAgreementCheckerCatchesMismatch(t *testing.T) {
 		EVSEs       []badEVSE `json:"evses"`
 	}
 	url := BaseURL + "charger.json"
-	problems := compareSchema(c, url, "spec", c.schemaAt(url+"#/$defs/spec"), reflect.TypeFor[badSpec]())
+	problems := compareSchema(c, url, "spec", c.Raw(url+"#/properties/spec"), reflect.TypeFor[badSpec]())
 	joined := strings.Join(problems, "\n")
 	for _, want := range []string{
 		`spec: Go fields not in schema: [extra]`,
@@ -94,7 +98,7 @@ func TestAgreementCheckerCatchesMismatch(t *testing.T) {
 	}
 }
 
-func compareSchema(c *compiled, base, path string, node map[string]any, typ reflect.Type) []string {
+func compareSchema(c *validate.Set, base, path string, node map[string]any, typ reflect.Type) []string {
 	node, base = resolveRef(c, base, node)
 	for typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
@@ -144,7 +148,7 @@ func compareSchema(c *compiled, base, path string, node map[string]any, typ refl
 	return nil
 }
 
-func compareStruct(c *compiled, base, path string, node map[string]any, typ reflect.Type) []string {
+func compareStruct(c *validate.Set, base, path string, node map[string]any, typ reflect.Type) []string {
 	props, _ := node["properties"].(map[string]any)
 	if props == nil {
 		return []string{fmt.Sprintf("%s: Go struct %s, schema has no properties", path, typ)}
@@ -152,7 +156,15 @@ func compareStruct(c *compiled, base, path string, node map[string]any, typ refl
 	if node["additionalProperties"] != false {
 		return []string{fmt.Sprintf("%s: schema object must set additionalProperties: false", path)}
 	}
-	goNames := v1alpha1.JSONFieldNames(typ)
+	fields := map[string]reflect.Type{}
+	collectFields(typ, fields)
+	goNames := make([]string, 0, len(fields))
+	for n := range fields {
+		if n != "-" {
+			goNames = append(goNames, n)
+		}
+	}
+	sort.Strings(goNames)
 	var onlyGo, onlySchema, problems []string
 	for _, n := range goNames {
 		if _, ok := props[n]; !ok {
@@ -171,13 +183,11 @@ func compareStruct(c *compiled, base, path string, node map[string]any, typ refl
 	if len(onlySchema) > 0 {
 		problems = append(problems, fmt.Sprintf("%s: schema properties not in Go: %v", path, onlySchema))
 	}
-	for _, r := range stringList(node["required"]) {
+	for _, r := range sortedStrings(node["required"]) {
 		if _, ok := props[r]; !ok {
 			problems = append(problems, fmt.Sprintf("%s: required %q is not a property", path, r))
 		}
 	}
-	fields := map[string]reflect.Type{}
-	collectFields(typ, fields)
 	for _, n := range goNames {
 		if sub, ok := props[n].(map[string]any); ok {
 			problems = append(problems, compareSchema(c, base, path+"."+n, sub, fields[n])...)
@@ -198,7 +208,7 @@ func collectFields(typ reflect.Type, out map[string]reflect.Type) {
 	}
 }
 
-func resolveRef(c *compiled, base string, node map[string]any) (map[string]any, string) {
+func resolveRef(c *validate.Set, base string, node map[string]any) (map[string]any, string) {
 	for {
 		ref, ok := node["$ref"].(string)
 		if !ok {
@@ -210,7 +220,7 @@ func resolveRef(c *compiled, base string, node map[string]any) (map[string]any, 
 		} else {
 			url = BaseURL + url
 		}
-		node, base = c.schemaAt(url+"#"+frag), url
+		node, base = c.Raw(url+"#"+frag), url
 	}
 }
 
@@ -219,7 +229,7 @@ func schemaTypes(node map[string]any) []string {
 	case string:
 		return []string{t}
 	case []any:
-		return stringList(t)
+		return sortedStrings(t)
 	}
 	if cv, ok := node["const"].(string); ok && cv != "" {
 		return []string{"string"}

@@ -1,4 +1,9 @@
-// Package schemas embeds the JSON Schemas (draft 2020-12) of the resource
-// kinds, used to validate applied documents before admission and to describe
-// the API; OCPP 2.0.1 message schemas will live beside them under ocpp/.
+// Package schemas serves the JSON Schemas (draft 2020-12) of the resource
+// kinds, generated from their registered Go types (api/v1alpha1), to
+// validate applied documents before admission and to describe the API. The
+// OCPP 2.0.1 message schemas live beside them under ocpp/.
+//
+// testdata/handwritten holds the resource schemas as they were written by
+// hand before generation; a test holds the generated ones to every
+// constraint they expressed.
 package schemas

@@ -61,9 +61,9 @@ func TestValidateResourceErrors(t *testing.T) {
 		{"unknown field near miss", "Charger", `{` + head + `"kind":"Charger","spec":{"templateRef":"t","connection":{"modbusTCP":{"hots":"h","host":"h"}}}}`,
 			[]v1alpha1.FieldError{{Field: "spec.connection.modbusTCP.hots", Reason: `unknown field "hots" (did you mean "host"?)`}}},
 		{"exactly one connection", "Charger", `{` + head + `"kind":"Charger","spec":{"templateRef":"t","connection":{"modbusTCP":{"host":"h"},"modbusRTU":{"busRef":"b","unitId":1}}}}`,
-			[]v1alpha1.FieldError{{Field: "spec.connection", Reason: "must set exactly one of echonet, goe, modbusRTU, modbusTCP, got modbusRTU and modbusTCP"}}},
+			[]v1alpha1.FieldError{{Field: "spec.connection", Reason: "must set exactly one of echonet, modbusRTU, modbusTCP, got modbusRTU and modbusTCP"}}},
 		{"no connection", "Charger", `{` + head + `"kind":"Charger","spec":{"templateRef":"t","connection":{}}}`,
-			[]v1alpha1.FieldError{{Field: "spec.connection", Reason: "must set exactly one of echonet, goe, modbusRTU, modbusTCP"}}},
+			[]v1alpha1.FieldError{{Field: "spec.connection", Reason: "must set exactly one of echonet, modbusRTU, modbusTCP"}}},
 		{"array paths", "Charger", `{` + head + `"kind":"Charger","spec":{"templateRef":"t","connection":{"modbusTCP":{"host":"h"}},"evses":[{"id":1},{"id":0,"connectors":[]}]}}`,
 			[]v1alpha1.FieldError{
 				{Field: "spec.evses[1].connectors", Reason: "must have at least 1 items, got 0"},

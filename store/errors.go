@@ -46,9 +46,17 @@ var (
 type Error struct {
 	Sentinel error
 	Detail   string
+	// Hint, when set, is what the operator does about it (RestoreHint for
+	// a damaged file). It ends the message and is not part of Detail.
+	Hint string
 }
 
-func (e *Error) Error() string { return e.Sentinel.Error() + ": " + e.Detail }
+func (e *Error) Error() string {
+	if e.Hint != "" {
+		return e.Sentinel.Error() + ": " + e.Detail + "; " + e.Hint
+	}
+	return e.Sentinel.Error() + ": " + e.Detail
+}
 
 // Unwrap makes errors.Is(err, e.Sentinel) true.
 func (e *Error) Unwrap() error { return e.Sentinel }

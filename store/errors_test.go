@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +32,33 @@ func TestErrorsCarryTheirDetail(t *testing.T) {
 	}
 	if Detail(errors.New("plain")) != "plain" {
 		t.Error("Detail of a foreign error")
+	}
+}
+
+// TestDamageCarriesTheRestoreHintApart: a damaged or empty file's error
+// ends with what to do, which Detail leaves out, so a caller that is not
+// about gwd's own file (gwctl checking a downloaded backup) words its own
+// advice without slicing the message.
+func TestDamageCarriesTheRestoreHintApart(t *testing.T) {
+	path := t.TempDir() + "/state.db"
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(path, Options{})
+	if !errors.Is(err, ErrEmptyFile) || !strings.HasSuffix(err.Error(), "; "+RestoreHint) {
+		t.Fatalf("empty file: %v", err)
+	}
+	if d := Detail(err); strings.Contains(d, RestoreHint) || !strings.Contains(d, path) {
+		t.Errorf("Detail of an empty file: %q", d)
+	}
+	if err := os.WriteFile(path, bytes.Repeat([]byte{0xAB}, 16384), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = VerifyBackup(path)
+	if !errors.Is(err, ErrCorrupt) || !strings.HasSuffix(err.Error(), "; "+RestoreHint) {
+		t.Fatalf("damaged file: %v", err)
+	}
+	if d := Detail(err); strings.Contains(d, RestoreHint) || !strings.Contains(d, path) {
+		t.Errorf("Detail of a damaged file: %q", d)
 	}
 }

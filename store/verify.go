@@ -26,7 +26,7 @@ const RestoreHint = "stop gwd, move the file aside and restore your latest backu
 
 // corruptError words a damaged file: which file, what is wrong, what to do.
 func corruptError(path string, cause any) error {
-	return fmt.Errorf("%w: %s: %v; %s", ErrCorrupt, path, cause, RestoreHint)
+	return &Error{Sentinel: ErrCorrupt, Detail: fmt.Sprintf("%s: %v", path, cause), Hint: RestoreHint}
 }
 
 // checkEmpty refuses a 0-byte file unless init allows replacing it: bbolt
@@ -38,7 +38,7 @@ func checkEmpty(path string, init bool) error {
 		return nil // a missing file is created; other errors surface in bolt.Open
 	}
 	if !init {
-		return fmt.Errorf("%w: %s has 0 bytes where a store was; %s", ErrEmptyFile, path, RestoreHint)
+		return &Error{Sentinel: ErrEmptyFile, Detail: path + " has 0 bytes where a store was", Hint: RestoreHint}
 	}
 	if err := os.Remove(path); err != nil {
 		return fmt.Errorf("replace empty store %s: %w", path, err)

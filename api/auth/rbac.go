@@ -71,9 +71,20 @@ type Rule struct {
 	Resources []string
 }
 
-// OperatorKinds are the kinds an operator applies and deletes: the
+// OperatorKinds are the kinds an operator applies and deletes (registered
+// OperatorWrites): the
 // devices and what limits them, not where they report to nor credentials.
-var OperatorKinds = []string{v1alpha1.KindCharger, v1alpha1.KindTemplate, v1alpha1.KindBus, v1alpha1.KindChargingProfile}
+var OperatorKinds = operatorKinds()
+
+func operatorKinds() []string {
+	var out []string
+	for _, r := range v1alpha1.DefaultScheme().Kinds() {
+		if r.OperatorWrites {
+			out = append(out, r.Kind)
+		}
+	}
+	return out
+}
 
 // readAll reads and watches every kind (Secret values are redacted in
 // every answer, whoever asks), the version, the discovery document, the

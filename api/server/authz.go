@@ -202,23 +202,21 @@ func objectAttributes(method string, seg []string, r *http.Request) attributes {
 	return a
 }
 
-// authorizeSecretRefs refuses an object that names a Secret unless the
-// caller's role may write Secrets: whoever points an object at a Secret
-// makes gwd send its value somewhere (a CSMS's password to its URL), which
-// is reading it by other means. Secret values are redacted for every role,
-// so writing them is the right that counts.
+// authorizeSecretRefs refuses an object that names an object of a sealed
+// kind (a Secret) unless the caller's role may write that kind: whoever
+// points an object at a Secret makes gwd send its value somewhere (a CSMS's
+// password to its URL), which is reading it by other means. Secret values
+// are redacted for every role, so writing them is the right that counts.
 func authorizeSecretRefs(r *http.Request, obj *v1alpha1.Object) error {
 	id, _ := auth.IdentityFrom(r.Context())
-	if auth.Allowed(id.Role, auth.Update, v1alpha1.KindSecret) {
-		return nil
-	}
 	for _, ref := range v1alpha1.References(obj) {
-		if ref.Kind != v1alpha1.KindSecret {
+		reg, ok := v1alpha1.DefaultScheme().ByKind(ref.Kind)
+		if !ok || !reg.Sealed || auth.Allowed(id.Role, auth.Update, ref.Kind) {
 			continue
 		}
 		st := newStatus(http.StatusForbidden, v1alpha1.ReasonForbidden, fmt.Sprintf(
-			"%s %q is forbidden: token %q with role %q cannot refer to Secret %q (%s): only a role that may write Secrets may make gwd use one",
-			obj.Kind, obj.Metadata.Name, id.Name, id.Role, ref.Name, ref.Field))
+			"%s %q is forbidden: token %q with role %q cannot refer to %s %q (%s): only a role that may write %s objects may make gwd use one",
+			obj.Kind, obj.Metadata.Name, id.Name, id.Role, ref.Kind, ref.Name, ref.Field, ref.Kind))
 		st.Details = &v1alpha1.StatusDetails{Kind: obj.Kind, Name: obj.Metadata.Name}
 		return &apiError{st}
 	}

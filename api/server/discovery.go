@@ -20,6 +20,8 @@ type discoveryKind struct {
 	Singular   string   `json:"singular"`
 	Plural     string   `json:"plural"`
 	ShortNames []string `json:"shortNames,omitempty"`
+	Scope      string   `json:"scope"`
+	Categories []string `json:"categories,omitempty"`
 }
 
 type discovery struct {
@@ -45,8 +47,9 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) handleDiscovery(w http.ResponseWriter, _ *http.Request) {
 	d := discovery{GroupVersion: v1alpha1.APIVersion}
-	for _, k := range v1alpha1.Kinds() {
-		d.Kinds = append(d.Kinds, discoveryKind{Kind: k.Kind, Singular: k.Singular, Plural: k.Plural, ShortNames: k.Short})
+	for _, k := range v1alpha1.DefaultScheme().Kinds() {
+		d.Kinds = append(d.Kinds, discoveryKind{Kind: k.Kind, Singular: k.Singular, Plural: k.Plural, ShortNames: k.Short,
+			Scope: string(k.Scope), Categories: k.Categories})
 	}
 	writeJSON(w, http.StatusOK, d)
 }

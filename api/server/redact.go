@@ -30,22 +30,26 @@ const (
 	RedactedChangedValue = "<redacted:changed>"
 )
 
-// A Token's spec.hash is redacted too. It is no credential (the API hashes
-// what it is sent), but a hash of a weak token applied by hand could be
-// guessed offline by anyone who may read Tokens.
-const (
-	secretKind = v1alpha1.KindSecret
-	tokenKind  = v1alpha1.KindToken
-)
+// Which values are redacted is the kinds' registrations' Redacted paths: a
+// Secret's spec.data values, a Token's spec.hash.
 
-// redact returns o as the API shows it: for a Secret or a Token, a copy with
-// its values redacted; any other object as it is.
+// redactedPaths returns the paths of kind whose values the API hides.
+func redactedPaths(kind string) []string {
+	if r, ok := v1alpha1.DefaultScheme().ByKind(kind); ok {
+		return r.Redacted
+	}
+	return nil
+}
+
+// redact returns o as the API shows it: for a kind with redacted paths, a
+// copy with those values redacted; any other object as it is.
 func redact(o *v1alpha1.Object) *v1alpha1.Object { return redactMarking(o, nil) }
 
-// redactMarking redacts like redact but marks the keys in changed with
-// RedactedChangedValue. o itself is never modified.
+// redactMarking redacts like redact but marks the fields in changed (by
+// path, "spec.data.password") with RedactedChangedValue. o itself is never
+// modified.
 func redactMarking(o *v1alpha1.Object, changed map[string]bool) *v1alpha1.Object {
-	if o == nil || (o.Kind != secretKind && o.Kind != tokenKind) {
+	if o == nil || len(redactedPaths(o.Kind)) == 0 {
 		return o
 	}
 	c := *o
@@ -57,64 +61,69 @@ func redactMarking(o *v1alpha1.Object, changed map[string]bool) *v1alpha1.Object
 	return &c
 }
 
-// redactKindSpec redacts the spec of a Secret or a Token.
+// redactKindSpec replaces every value at the kind's redacted paths. A spec
+// that cannot be read, or has the wrong shape on a redacted path, is dropped
+// whole rather than shown.
 func redactKindSpec(kind string, spec json.RawMessage, changed map[string]bool) json.RawMessage {
-	if kind == tokenKind {
-		return redactTokenSpec(spec, changed["hash"])
+	if len(spec) == 0 {
+		return spec
 	}
-	return redactSpec(spec, changed)
-}
-
-// redactTokenSpec replaces a Token's hash. A spec that cannot be read is
-// dropped whole rather than shown.
-func redactTokenSpec(spec json.RawMessage, changed bool) json.RawMessage {
-	var m map[string]any
-	if len(spec) == 0 || json.Unmarshal(spec, &m) != nil {
+	root, ok := decodeSpec(spec)
+	if !ok {
 		return nil
 	}
-	if _, ok := m["hash"]; ok {
-		m["hash"] = RedactedValue
-		if changed {
-			m["hash"] = RedactedChangedValue
+	replaced := false
+	for _, p := range redactedPaths(kind) {
+		sound := v1alpha1.VisitPath(root, p, func(fp v1alpha1.FieldPath, _ any) any {
+			replaced = true
+			if changed[fp.String()] {
+				return RedactedChangedValue
+			}
+			return RedactedValue
+		})
+		if !sound {
+			return nil
 		}
 	}
-	out, err := json.Marshal(m)
+	if !replaced {
+		return spec
+	}
+	out, err := json.Marshal(root["spec"])
 	if err != nil {
 		return nil
 	}
 	return out
 }
 
-// redactSpec replaces every value of spec.data. A spec that cannot be read
-// is dropped whole rather than shown.
-func redactSpec(spec json.RawMessage, changed map[string]bool) json.RawMessage {
-	if len(spec) == 0 {
-		return spec
+// decodeSpec reads a spec as {"spec": ...}, the root redacted paths start
+// from, numbers kept as written.
+func decodeSpec(spec json.RawMessage) (map[string]any, bool) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(spec))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(spec, &m); err != nil {
+	return map[string]any{"spec": v}, true
+}
+
+// redactedValues returns the values at the kind's redacted paths by path,
+// as canonical JSON so equal values have equal bytes.
+func redactedValues(o *v1alpha1.Object) map[string]string {
+	if o == nil {
 		return nil
 	}
-	var data map[string]json.RawMessage
-	if raw, ok := m["data"]; !ok {
-		return spec
-	} else if err := json.Unmarshal(raw, &data); err != nil {
+	root, ok := decodeSpec(o.Spec)
+	if !ok {
 		return nil
 	}
-	red := make(map[string]string, len(data))
-	for k := range data {
-		red[k] = RedactedValue
-		if changed[k] {
-			red[k] = RedactedChangedValue
-		}
-	}
-	var err error
-	if m["data"], err = json.Marshal(red); err != nil {
-		return nil
-	}
-	out, err := json.Marshal(m)
-	if err != nil {
-		return nil
+	out := map[string]string{}
+	for _, p := range redactedPaths(o.Kind) {
+		v1alpha1.VisitPath(root, p, func(fp v1alpha1.FieldPath, v any) any {
+			b, _ := json.Marshal(v)
+			out[fp.String()] = string(b)
+			return v
+		})
 	}
 	return out
 }
@@ -140,47 +149,22 @@ func redactLastApplied(record string) string {
 // redactApplyItem redacts the old and new object of one apply result,
 // marking the values the apply changes.
 func redactApplyItem(it *v1alpha1.ApplyItem) {
-	if it.Kind == tokenKind {
-		changed := it.Old != nil && it.Object != nil && tokenHash(it.Old) != tokenHash(it.Object)
-		it.Old, it.Object = redact(it.Old), redactMarking(it.Object, map[string]bool{"hash": changed})
+	if len(redactedPaths(it.Kind)) == 0 {
 		return
 	}
-	if it.Kind != secretKind {
-		return
-	}
-	oldData, newData := secretData(it.Old), secretData(it.Object)
+	oldValues, newValues := redactedValues(it.Old), redactedValues(it.Object)
 	changed := map[string]bool{}
-	for k, v := range newData {
-		if ov, ok := oldData[k]; ok && !bytes.Equal(ov, v) {
-			changed[k] = true
+	for p, v := range newValues {
+		if ov, ok := oldValues[p]; ok && ov != v {
+			changed[p] = true
 		}
 	}
 	it.Old = redact(it.Old)
 	it.Object = redactMarking(it.Object, changed)
 }
 
-// tokenHash returns a Token's spec.hash as stored.
-func tokenHash(o *v1alpha1.Object) string {
-	var spec v1alpha1.TokenSpec
-	_ = json.Unmarshal(o.Spec, &spec)
-	return spec.Hash
-}
-
-// secretData returns the values of a Secret's spec.data as the store keeps
-// them, in canonical JSON, so equal values have equal bytes.
-func secretData(o *v1alpha1.Object) map[string]json.RawMessage {
-	if o == nil {
-		return nil
-	}
-	var spec struct {
-		Data map[string]json.RawMessage `json:"data"`
-	}
-	_ = json.Unmarshal(o.Spec, &spec)
-	return spec.Data
-}
-
-// redactionMarkers refuses a Secret manifest that holds a redaction marker as
-// a value: it was read back from the API, and applying it would replace the
+// redactionMarkers refuses a manifest that holds a redaction marker as a
+// redacted value: it was read back from the API, and applying it would replace the
 // real value with the marker.
 func redactionMarkers(docs []manifest.Doc) error {
 	var bad manifest.Errors
@@ -197,15 +181,15 @@ func redactionMarkers(docs []manifest.Doc) error {
 }
 
 func markerError(o *v1alpha1.Object) *v1alpha1.ValidationError {
-	if o == nil || o.Kind != secretKind {
+	if o == nil {
 		return nil
 	}
-	var spec v1alpha1.SecretSpec
-	_ = json.Unmarshal(o.Spec, &spec)
+	values := redactedValues(o)
 	var errs []v1alpha1.FieldError
-	for _, k := range slices.Sorted(maps.Keys(spec.Data)) {
-		if v := spec.Data[k]; v == RedactedValue || v == RedactedChangedValue {
-			errs = append(errs, v1alpha1.FieldError{Field: string(v1alpha1.FieldPath("spec").Key("data").Key(k)),
+	for _, p := range slices.Sorted(maps.Keys(values)) {
+		var v string
+		if json.Unmarshal([]byte(values[p]), &v) == nil && (v == RedactedValue || v == RedactedChangedValue) {
+			errs = append(errs, v1alpha1.FieldError{Field: p,
 				Reason: "is the API's redaction marker " + quote(v) + ", not a value; write the real value"})
 		}
 	}

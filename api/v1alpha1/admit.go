@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strings"
 )
 
@@ -14,30 +13,18 @@ type spec interface {
 	Validate(meta *ObjectMeta) []FieldError
 }
 
-// specTypes maps each registered kind to a constructor of its spec.
-var specTypes = map[string]func() spec{
-	KindCSMS:            func() spec { return new(CSMSSpec) },
-	KindBus:             func() spec { return new(BusSpec) },
-	KindSecret:          func() spec { return new(SecretSpec) },
-	KindTemplate:        func() spec { return new(TemplateSpec) },
-	KindCharger:         func() spec { return new(ChargerSpec) },
-	KindChargingProfile: func() spec { return new(ChargingProfileSpec) },
-	KindTransaction:     func() spec { return new(TransactionSpec) },
-	KindToken:           func() spec { return new(TokenSpec) },
-}
-
 // KindProblem returns why kind is not a registered Kind name, or "". Kinds are
 // matched exactly; a near miss such as "charger" is pointed at the right name.
 func KindProblem(kind string) string {
 	if kind == "" {
 		return `required field "kind" is missing`
 	}
-	if _, ok := specTypes[kind]; ok {
+	if _, ok := scheme.ByKind(kind); ok {
 		return ""
 	}
-	names := make([]string, 0, len(kinds))
-	for _, k := range kinds {
-		names = append(names, k.Kind)
+	var names []string
+	for _, r := range scheme.Kinds() {
+		names = append(names, r.Kind)
 	}
 	r := fmt.Sprintf("unknown kind %q; known kinds: %s", kind, strings.Join(names, ", "))
 	if k, ok := LookupKind(kind); ok {
@@ -65,8 +52,8 @@ func Admit(obj *Object) error {
 	}
 	validateMeta(&errs, &obj.Metadata)
 	var canon json.RawMessage
-	if newSpec, ok := specTypes[obj.Kind]; ok {
-		canon = admitSpec(&errs, newSpec(), obj)
+	if r, ok := scheme.ByKind(obj.Kind); ok {
+		canon = admitSpec(&errs, r.newSpec(), obj)
 	}
 	if len(errs) > 0 {
 		return &ValidationError{Kind: obj.Kind, Name: obj.Metadata.Name, Errors: errs}
@@ -91,8 +78,7 @@ func admitSpec(errs *fieldErrors, s spec, obj *Object) json.RawMessage {
 		errs.add("spec", fmt.Sprintf("invalid JSON: %v", err))
 		return nil
 	}
-	var shape fieldErrors
-	checkShape(&shape, "spec", generic, reflect.TypeOf(s).Elem())
+	shape := checkSpecStructure(obj.Kind, generic)
 	*errs = append(*errs, shape...)
 
 	dec = json.NewDecoder(bytes.NewReader(raw))
@@ -100,7 +86,7 @@ func admitSpec(errs *fieldErrors, s spec, obj *Object) json.RawMessage {
 		dec.DisallowUnknownFields()
 	}
 	if err := dec.Decode(s); err != nil && len(shape) == 0 {
-		// checkShape should have caught this; report it rather than store it.
+		// The schema should have caught this; report it rather than store it.
 		errs.add("spec", fmt.Sprintf("cannot decode: %v", err))
 		return nil
 	}

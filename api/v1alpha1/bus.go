@@ -19,26 +19,26 @@ type Bus struct {
 // BusSpec declares the serial line settings and the polling budget.
 type BusSpec struct {
 	// Device is the serial device path, e.g. /dev/ttyUSB0.
-	Device string `json:"device"`
+	Device string `json:"device" schema:"is=devicePath"`
 	// BaudRate is 9600, 19200, 38400, 57600 or 115200. Default 9600.
-	BaudRate int `json:"baudRate,omitempty"`
+	BaudRate int `json:"baudRate,omitempty" schema:"enum=baudRate"`
 	// Parity is none, even or odd. Default even (Modbus RTU's default).
-	Parity string `json:"parity,omitempty"`
+	Parity string `json:"parity,omitempty" schema:"enum=parity"`
 	// DataBits is 8, which Modbus RTU requires. Default 8.
-	DataBits int `json:"dataBits,omitempty"`
+	DataBits int `json:"dataBits,omitempty" schema:"enum=dataBits"`
 	// StopBits is 1 or 2. Default 1.
-	StopBits int `json:"stopBits,omitempty"`
+	StopBits int `json:"stopBits,omitempty" schema:"enum=stopBits"`
 	// Timeout is the response timeout per request. Default "500ms".
 	Timeout Duration `json:"timeout,omitempty"`
 	// Retries is how often a failed request is repeated. Default 2; never nil once admitted.
-	Retries *int `json:"retries,omitempty"`
+	Retries *int `json:"retries,omitempty" schema:"minimum=0,maximum=10"`
 	// PollBudget caps requests per second on the line; 0 = no cap.
-	PollBudget float64 `json:"pollBudget,omitempty"`
+	PollBudget float64 `json:"pollBudget,omitempty" schema:"minimum=0"`
 	// DeadUnitAfter is how many exchanges in a row a unit must leave
 	// unanswered before it counts as dead: then each poll sends it one
 	// probe, without retries, and skips its other reads until it answers,
 	// so it does not cost the other units a timeout per read. Default 3.
-	DeadUnitAfter int `json:"deadUnitAfter,omitempty"`
+	DeadUnitAfter int `json:"deadUnitAfter,omitempty" schema:"minimum=1,maximum=100"`
 	// DeadUnitBackoff is the least time between two probes of a dead unit.
 	// Default "0s": every poll probes, so a unit that answers again is back
 	// within one poll interval.

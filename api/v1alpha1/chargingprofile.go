@@ -54,34 +54,34 @@ type ChargingProfileSpec struct {
 	// ChargerRef is the one charger the profile applies to. A csms or site
 	// profile always names one; an operator profile names one here or
 	// several in Chargers.
-	ChargerRef string `json:"chargerRef,omitempty"`
+	ChargerRef string `json:"chargerRef,omitempty" schema:"is=name"`
 	// Chargers selects the chargers that share an operator site limit.
 	Chargers *ChargerSelection `json:"chargers,omitempty"`
 	// EVSEID is the EVSE the profile applies to; 0 = the whole station.
-	EVSEID int `json:"evseId"`
+	EVSEID int `json:"evseId" schema:"minimum=0,optional"`
 	// Source is csms, operator or site. Default operator.
-	Source string `json:"source,omitempty"`
+	Source string `json:"source,omitempty" schema:"enum=profileSource"`
 	// Limit is a constant limit, in place of chargingProfileKind and
 	// chargingSchedule; operator and site profiles only.
 	Limit *ConstantLimit `json:"limit,omitempty"`
 	// SiteRef names the operator profile a site share comes from.
-	SiteRef string `json:"siteRef,omitempty"`
+	SiteRef string `json:"siteRef,omitempty" schema:"is=name"`
 
 	ID                     int                `json:"id"`
-	StackLevel             int                `json:"stackLevel"`
-	ChargingProfilePurpose string             `json:"chargingProfilePurpose"`
-	ChargingProfileKind    string             `json:"chargingProfileKind,omitempty"`
-	RecurrencyKind         string             `json:"recurrencyKind,omitempty"`
-	ValidFrom              string             `json:"validFrom,omitempty"`
-	ValidTo                string             `json:"validTo,omitempty"`
-	TransactionID          string             `json:"transactionId,omitempty"`
-	ChargingSchedule       []ChargingSchedule `json:"chargingSchedule,omitempty"`
+	StackLevel             int                `json:"stackLevel" schema:"minimum=0"`
+	ChargingProfilePurpose string             `json:"chargingProfilePurpose" schema:"enum=purpose,optional"`
+	ChargingProfileKind    string             `json:"chargingProfileKind,omitempty" schema:"enum=profileKind"`
+	RecurrencyKind         string             `json:"recurrencyKind,omitempty" schema:"enum=recurrency"`
+	ValidFrom              string             `json:"validFrom,omitempty" schema:"is=dateTime"`
+	ValidTo                string             `json:"validTo,omitempty" schema:"is=dateTime"`
+	TransactionID          string             `json:"transactionId,omitempty" schema:"maxLength=36"`
+	ChargingSchedule       []ChargingSchedule `json:"chargingSchedule,omitempty" schema:"minItems=1,maxItems=3"`
 }
 
 // ChargerSelection picks chargers by name, by label selector, or both (the
 // union).
 type ChargerSelection struct {
-	Names []string `json:"names,omitempty"`
+	Names []string `json:"names,omitempty" schema:"items.is=name"`
 	// Selector is a label selector such as "site=north,phase!=L3".
 	Selector string `json:"selector,omitempty"`
 }
@@ -89,29 +89,29 @@ type ChargerSelection struct {
 // ConstantLimit is a limit that holds at all times.
 type ConstantLimit struct {
 	// Value is the limit per phase in A, or the total in W.
-	Value float64 `json:"value"`
+	Value float64 `json:"value" schema:"minimum=0"`
 	// Unit is A or W.
-	Unit string `json:"unit"`
+	Unit string `json:"unit" schema:"enum=rateUnit"`
 }
 
 // ChargingSchedule is the OCPP ChargingScheduleType without salesTariff.
 type ChargingSchedule struct {
 	ID                     int                      `json:"id"`
-	StartSchedule          string                   `json:"startSchedule,omitempty"`
-	Duration               *int                     `json:"duration,omitempty"`
-	ChargingRateUnit       string                   `json:"chargingRateUnit"`
-	ChargingSchedulePeriod []ChargingSchedulePeriod `json:"chargingSchedulePeriod"`
-	MinChargingRate        *float64                 `json:"minChargingRate,omitempty"`
+	StartSchedule          string                   `json:"startSchedule,omitempty" schema:"is=dateTime"`
+	Duration               *int                     `json:"duration,omitempty" schema:"minimum=0"`
+	ChargingRateUnit       string                   `json:"chargingRateUnit" schema:"enum=rateUnit"`
+	ChargingSchedulePeriod []ChargingSchedulePeriod `json:"chargingSchedulePeriod" schema:"minItems=1,maxItems=1024"`
+	MinChargingRate        *float64                 `json:"minChargingRate,omitempty" schema:"minimum=0"`
 }
 
 // ChargingSchedulePeriod is the OCPP ChargingSchedulePeriodType.
 type ChargingSchedulePeriod struct {
 	// StartPeriod is seconds from the start of the schedule.
-	StartPeriod int `json:"startPeriod"`
+	StartPeriod int `json:"startPeriod" schema:"minimum=0"`
 	// Limit is in the schedule's chargingRateUnit, at most one decimal.
-	Limit        float64 `json:"limit"`
-	NumberPhases *int    `json:"numberPhases,omitempty"`
-	PhaseToUse   *int    `json:"phaseToUse,omitempty"`
+	Limit        float64 `json:"limit" schema:"minimum=0"`
+	NumberPhases *int    `json:"numberPhases,omitempty" schema:"minimum=1,maximum=3"`
+	PhaseToUse   *int    `json:"phaseToUse,omitempty" schema:"minimum=1,maximum=3"`
 }
 
 // ChargingProfileStatus reports what the profile contributes now.
@@ -123,10 +123,10 @@ type ChargingProfileStatus struct {
 // CompositeLimit is the limit in force for the profile's EVSE after combining
 // every applicable profile, and how long it holds.
 type CompositeLimit struct {
-	ChargingRateUnit string  `json:"chargingRateUnit"`
-	Limit            float64 `json:"limit"`
-	NumberPhases     int     `json:"numberPhases,omitempty"`
+	ChargingRateUnit string  `json:"chargingRateUnit" schema:"enum=rateUnit"`
+	Limit            float64 `json:"limit" schema:"minimum=0"`
+	NumberPhases     int     `json:"numberPhases,omitempty" schema:"minimum=1,maximum=3"`
 	// Since and Until bound the period (RFC 3339); Until is empty when open.
-	Since string `json:"since,omitempty"`
-	Until string `json:"until,omitempty"`
+	Since string `json:"since,omitempty" schema:"is=dateTime"`
+	Until string `json:"until,omitempty" schema:"is=dateTime"`
 }

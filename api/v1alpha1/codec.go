@@ -7,16 +7,13 @@ import (
 	"reflect"
 )
 
-// typedKinds maps each typed view to its Kind.
-var typedKinds = map[reflect.Type]string{
-	reflect.TypeFor[CSMS]():            KindCSMS,
-	reflect.TypeFor[Bus]():             KindBus,
-	reflect.TypeFor[Secret]():          KindSecret,
-	reflect.TypeFor[Template]():        KindTemplate,
-	reflect.TypeFor[Charger]():         KindCharger,
-	reflect.TypeFor[ChargingProfile](): KindChargingProfile,
-	reflect.TypeFor[Transaction]():     KindTransaction,
-	reflect.TypeFor[Token]():           KindToken,
+// typedKind returns the Kind whose typed view is t.
+func typedKind(t reflect.Type) (string, bool) {
+	r, ok := scheme.ByType(t)
+	if !ok {
+		return "", false
+	}
+	return r.Kind, true
 }
 
 // Decode returns the typed view of o, e.g. Decode[Charger](o). Decoding is
@@ -24,7 +21,7 @@ var typedKinds = map[reflect.Type]string{
 // and may come from a newer version. o is not modified and the result shares
 // no memory with it.
 func Decode[T any](o *Object) (*T, error) {
-	kind, ok := typedKinds[reflect.TypeFor[T]()]
+	kind, ok := typedKind(reflect.TypeFor[T]())
 	if !ok {
 		return nil, fmt.Errorf("decode: %s is not a resource kind", reflect.TypeFor[T]())
 	}
@@ -64,7 +61,7 @@ func Encode(v any) (*Object, error) {
 		}
 		rv = rv.Elem()
 	}
-	kind, ok := typedKinds[rv.Type()]
+	kind, ok := typedKind(rv.Type())
 	if !ok {
 		return nil, fmt.Errorf("encode: %T is not a resource kind", v)
 	}

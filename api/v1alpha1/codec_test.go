@@ -99,14 +99,12 @@ func TestEncodeFillsKindAndDropsEmptyStatus(t *testing.T) {
 
 func TestEveryKindHasTypes(t *testing.T) {
 	for _, k := range Kinds() {
-		if specTypes[k.Kind] == nil {
+		r, ok := scheme.ByKind(k.Kind)
+		if !ok || r.SpecType() == nil || r.newSpec() == nil {
 			t.Errorf("kind %s has no spec type", k.Kind)
+			continue
 		}
-		found := false
-		for _, name := range typedKinds {
-			found = found || name == k.Kind
-		}
-		if !found {
+		if back, ok := scheme.ByType(r.Type); !ok || back.Kind != k.Kind {
 			t.Errorf("kind %s has no typed view", k.Kind)
 		}
 	}

@@ -15,17 +15,17 @@ const (
 // Condition is one observation of an aspect of a resource. Conditions form a list
 // keyed by Type.
 type Condition struct {
-	Type               string          `json:"type"`
+	Type               string          `json:"type" schema:"minLength=1"`
 	Status             ConditionStatus `json:"status"`
-	ObservedGeneration int64           `json:"observedGeneration,omitempty"`
-	LastTransitionTime string          `json:"lastTransitionTime,omitempty"`
+	ObservedGeneration int64           `json:"observedGeneration,omitempty" schema:"minimum=0"`
+	LastTransitionTime string          `json:"lastTransitionTime,omitempty" schema:"is=dateTime"`
 	Reason             string          `json:"reason,omitempty"`
 	Message            string          `json:"message,omitempty"`
 }
 
 // CommonStatus is the part of status every kind shares.
 type CommonStatus struct {
-	ObservedGeneration int64       `json:"observedGeneration,omitempty"`
+	ObservedGeneration int64       `json:"observedGeneration,omitempty" schema:"minimum=0"`
 	Conditions         []Condition `json:"conditions,omitempty"`
 }
 

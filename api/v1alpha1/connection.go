@@ -96,8 +96,8 @@ func (c *ChargerConnection) UnmarshalJSON(b []byte) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	// Unknown members and wrong types inside are checkShape's to report,
-	// with paths; like encoding/json, keep what did decode.
+	// Unknown members and wrong types inside are the resource schema's to
+	// report, with paths; like encoding/json, keep what did decode.
 	v := reflect.New(types[keys[0]])
 	c.key, c.spec = keys[0], v.Interface().(ConnectionSpec)
 	if err := json.Unmarshal(members[keys[0]], v.Interface()); err != nil {
@@ -106,16 +106,12 @@ func (c *ChargerConnection) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// jsonShape tells checkShape the document form: an object with one
-// optional member per registered key.
-func (ChargerConnection) jsonShape(any) reflect.Type { return oneOfStruct(ConnectionTypes()) }
-
 // JSONSchemaOneOf lists the alternatives of the document form for the
 // resource schema generator: exactly one of these keys, with its type.
 func (ChargerConnection) JSONSchemaOneOf() map[string]reflect.Type { return ConnectionTypes() }
 
 // oneOfStruct builds a struct type with one pointer field per member, named
-// by its JSON key, which is the shape checkShape walks.
+// by its JSON key: the document form the resource schema describes.
 func oneOfStruct(members map[string]reflect.Type) reflect.Type {
 	fields := make([]reflect.StructField, 0, len(members))
 	for i, k := range slices.Sorted(maps.Keys(members)) {

@@ -21,10 +21,10 @@ type CSMS struct {
 // CSMSSpec is how stations reach the CSMS and how they secure the connection.
 type CSMSSpec struct {
 	// URL is the ws:// or wss:// endpoint; each station appends "/<stationId>".
-	URL string `json:"url"`
+	URL string `json:"url" schema:"is=wsURL"`
 	// SecurityProfile is 1 (Basic auth over ws), 2 (TLS + Basic auth) or
 	// 3 (mutual TLS). Default 1. Profiles 2 and 3 need a wss:// URL.
-	SecurityProfile int `json:"securityProfile,omitempty"`
+	SecurityProfile int `json:"securityProfile,omitempty" schema:"enum=securityProfile"`
 	// CABundle is PEM with the CSMS root certificates; alternatively CASecretRef.
 	CABundle string `json:"caBundle,omitempty"`
 	// CASecretRef names a Secret key holding the PEM bundle (key default "ca.crt").
@@ -42,7 +42,7 @@ type CSMSSpec struct {
 	// PingInterval is the WebSocket ping period; "0s" disables pings. Default "30s".
 	PingInterval Duration `json:"pingInterval,omitempty"`
 	// RetryBackOff is the reconnect back-off of OCPP Part 4 §5.3.
-	RetryBackOff RetryBackOff `json:"retryBackOff"`
+	RetryBackOff RetryBackOff `json:"retryBackOff" schema:"optional"`
 }
 
 // RetryBackOff holds the RetryBackOff* variables of OCPPCommCtrlr.
@@ -52,20 +52,20 @@ type RetryBackOff struct {
 	// RandomRange is the maximum random extra wait. Default "10s".
 	RandomRange Duration `json:"randomRange,omitempty"`
 	// RepeatTimes is how often the wait doubles. Default 5; never nil once admitted.
-	RepeatTimes *int `json:"repeatTimes,omitempty"`
+	RepeatTimes *int `json:"repeatTimes,omitempty" schema:"minimum=0,maximum=20"`
 }
 
 // SecretKeyRef names one key of a Secret.
 type SecretKeyRef struct {
-	Name string `json:"name"`
+	Name string `json:"name" schema:"is=name"`
 	// Key defaults by use: "ca.crt" for caSecretRef, "password" for
 	// basicAuthPasswordSecretRef.
-	Key string `json:"key,omitempty"`
+	Key string `json:"key,omitempty" schema:"is=secretKey"`
 }
 
 // SecretRef names a whole Secret.
 type SecretRef struct {
-	Name string `json:"name"`
+	Name string `json:"name" schema:"is=name"`
 }
 
 // CSMSStatus is observed by the station controller.

@@ -3,23 +3,12 @@ package v1alpha1
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ocppgw/ocppgw/api/field"
 )
 
 // FieldError is one problem with one field of a document.
-type FieldError struct {
-	// Field is the dotted path, e.g. "spec.connection.modbusTCP.port" or
-	// "spec.evses[0].connectors"; empty for the document as a whole.
-	Field string `json:"field,omitempty"`
-	// Reason says what is wrong, in words for a person.
-	Reason string `json:"reason"`
-}
-
-func (e FieldError) String() string {
-	if e.Field == "" {
-		return e.Reason
-	}
-	return e.Field + ": " + e.Reason
-}
+type FieldError = field.Error
 
 // ValidationError reports every problem found in one document of an apply. It
 // names where the document came from so a person can find it.

@@ -19,13 +19,13 @@ const (
 // ObjectMeta is the metadata every resource carries. Name, labels and annotations
 // are the user's; the rest is set by the store.
 type ObjectMeta struct {
-	Name              string            `json:"name"`
+	Name              string            `json:"name" schema:"is=name"`
 	UID               string            `json:"uid,omitempty"`
 	ResourceVersion   string            `json:"resourceVersion,omitempty"`
-	Generation        int64             `json:"generation,omitempty"`
-	CreationTimestamp string            `json:"creationTimestamp,omitempty"`
-	Labels            map[string]string `json:"labels,omitempty"`
-	Annotations       map[string]string `json:"annotations,omitempty"`
+	Generation        int64             `json:"generation,omitempty" schema:"minimum=0"`
+	CreationTimestamp string            `json:"creationTimestamp,omitempty" schema:"is=dateTime"`
+	Labels            map[string]string `json:"labels,omitempty" schema:"keys.is=labelKey,items.is=labelValue"`
+	Annotations       map[string]string `json:"annotations,omitempty" schema:"keys.is=labelKey"`
 }
 
 // Object is the kind-agnostic envelope of a resource. Spec and Status hold the

@@ -1,47 +1,9 @@
 package v1alpha1
 
-import (
-	"regexp"
-	"strconv"
-)
+import "github.com/ocppgw/ocppgw/api/field"
 
-// FieldPath builds the dotted field paths of FieldError: "spec.evses[1].id",
-// "metadata.labels[\"app.kubernetes.io/name\"]". Keys that are not plain
-// identifiers are bracketed and quoted so the path stays unambiguous.
-type FieldPath string
-
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// Key appends an object member.
-func (p FieldPath) Key(name string) FieldPath {
-	if !identRE.MatchString(name) {
-		return p + FieldPath("["+strconv.Quote(name)+"]")
-	}
-	if p == "" {
-		return FieldPath(name)
-	}
-	return p + "." + FieldPath(name)
-}
-
-// Index appends an array element.
-func (p FieldPath) Index(i int) FieldPath {
-	return p + FieldPath("["+strconv.Itoa(i)+"]")
-}
-
-func (p FieldPath) String() string { return string(p) }
-
-// covers reports whether p is q or one of q's ancestors, so an error already
-// reported at p makes a later one at q redundant.
-func (p FieldPath) covers(q FieldPath) bool {
-	if p == "" || p == q {
-		return p == q
-	}
-	if len(q) <= len(p) || q[:len(p)] != p {
-		return false
-	}
-	c := q[len(p)]
-	return c == '.' || c == '['
-}
+// FieldPath builds the dotted field paths of FieldError.
+type FieldPath = field.Path
 
 // MergeFieldErrors appends to errs those of more whose field is not already
 // covered by an error in errs (the same field or an ancestor), so that a
@@ -55,7 +17,7 @@ next:
 			if e == m {
 				continue next
 			}
-			if i < base && e.Field != "" && FieldPath(e.Field).covers(FieldPath(m.Field)) {
+			if i < base && e.Field != "" && FieldPath(e.Field).Covers(FieldPath(m.Field)) {
 				continue next
 			}
 		}

@@ -48,6 +48,7 @@ type ReadSpec interface {
 var registry struct {
 	sync.RWMutex
 	protocols map[string]ProtocolSpec
+	order     []string            // protocol names in registration order
 	conns     map[string]connType // by spec.connection key
 }
 
@@ -91,13 +92,15 @@ func RegisterProtocol(p ProtocolSpec) {
 		registry.conns[key] = connType{protocol: p.Name, typ: t}
 	}
 	registry.protocols[p.Name] = p
+	registry.order = append(registry.order, p.Name)
 }
 
-// Protocols returns the names of the registered protocols, sorted.
+// Protocols returns the names of the registered protocols in the order
+// they registered: Modbus and ECHONET Lite first, then the plug-ins.
 func Protocols() []string {
 	registry.RLock()
 	defer registry.RUnlock()
-	return slices.Sorted(maps.Keys(registry.protocols))
+	return slices.Clone(registry.order)
 }
 
 // ConnectionKeys returns the registered spec.connection keys, sorted.

@@ -12,7 +12,7 @@ type Secret struct {
 	APIVersion string       `json:"apiVersion"`
 	Kind       string       `json:"kind"`
 	Metadata   ObjectMeta   `json:"metadata"`
-	Spec       SecretSpec   `json:"spec"`
+	Spec       SecretSpec   `json:"spec" schema:"optional"`
 	Status     SecretStatus `json:"status"`
 }
 
@@ -27,8 +27,8 @@ const (
 type SecretSpec struct {
 	// Type is Opaque, basic-auth (needs "password") or tls (needs "tls.crt"
 	// and "tls.key"). Default Opaque.
-	Type string            `json:"type,omitempty"`
-	Data map[string]string `json:"data,omitempty"`
+	Type string            `json:"type,omitempty" schema:"enum=secretType"`
+	Data map[string]string `json:"data,omitempty" schema:"keys.is=secretKey"`
 }
 
 // SecretStatus is empty but for the common part.
@@ -70,4 +70,13 @@ func (s *SecretSpec) Validate(*ObjectMeta) []FieldError {
 
 // SealedKinds returns the kinds whose objects hold secrets: gwd has the
 // store seal them at rest (store.Options.SealedKinds).
-func SealedKinds() []string { return []string{KindSecret} }
+// It lists the kinds registered Sealed.
+func SealedKinds() []string {
+	var out []string
+	for _, r := range scheme.Kinds() {
+		if r.Sealed {
+			out = append(out, r.Kind)
+		}
+	}
+	return out
+}

@@ -30,18 +30,18 @@ const (
 // from the named template; the template controller resolves the chain.
 type TemplateSpec struct {
 	// Extends names the Template this one refines.
-	Extends     string `json:"extends,omitempty"`
-	Description string `json:"description,omitempty"`
+	Extends     string `json:"extends,omitempty" schema:"is=name"`
+	Description string `json:"description,omitempty" schema:"maxLength=1024"`
 	// Protocol is a registered protocol (Protocols): modbus, echonet, …;
 	// required unless inherited through Extends.
-	Protocol     string        `json:"protocol,omitempty"`
-	Manufacturer string        `json:"manufacturer,omitempty"`
-	Model        string        `json:"model,omitempty"`
+	Protocol     string        `json:"protocol,omitempty" schema:"enum=protocol"`
+	Manufacturer string        `json:"manufacturer,omitempty" schema:"maxLength=50"`
+	Model        string        `json:"model,omitempty" schema:"maxLength=50"`
 	Read         *TemplateRead `json:"read,omitempty"`
 	// Signals maps a canonical signal name (SignalNames) to a CEL expression.
-	Signals map[string]string `json:"signals,omitempty"`
+	Signals map[string]string `json:"signals,omitempty" schema:"keys.enum=signal,items.minLength=1"`
 	// Commands maps a canonical command name (CommandNames) to its CEL.
-	Commands map[string]TemplateCommand `json:"commands,omitempty"`
+	Commands map[string]TemplateCommand `json:"commands,omitempty" schema:"keys.enum=command"`
 }
 
 // TemplateRead says what one poll reads; one member per protocol.
@@ -69,23 +69,23 @@ const (
 
 // ModbusBlock is one read request. CEL sees its values as regs["<name>"].
 type ModbusBlock struct {
-	Name string `json:"name"`
+	Name string `json:"name" schema:"is=identifier"`
 	// Function is holding, input, coil or discrete. Default holding.
-	Function string `json:"function,omitempty"`
+	Function string `json:"function,omitempty" schema:"enum=blockFunction"`
 	// Address is the 0-based PDU address, 0..65535.
-	Address int `json:"address"`
+	Address int `json:"address" schema:"minimum=0,maximum=65535"`
 	// Count is 1..125 registers, or 1..2000 coils/discrete inputs.
-	Count int `json:"count"`
+	Count int `json:"count" schema:"minimum=1,maximum=2000"`
 	// Unit overrides the charger's unit id for this block, 0..255.
-	Unit *int `json:"unit,omitempty"`
+	Unit *int `json:"unit,omitempty" schema:"minimum=0,maximum=255"`
 	// Optional marks a block the device may refuse (an exception) or lack:
 	// its signals go unknown with no alarm.
-	Optional bool `json:"optional,omitempty"`
+	Optional bool `json:"optional,omitempty" description:"The device may refuse or lack this block: its signals go unknown with no alarm."`
 }
 
 // TemplateCommand is the CEL implementing one canonical command.
 type TemplateCommand struct {
-	Expr string `json:"expr"`
+	Expr string `json:"expr" schema:"minLength=1"`
 	// Period is how often keepAlive runs; only keepAlive has one.
 	Period Duration `json:"period,omitempty"`
 }
@@ -94,7 +94,7 @@ type TemplateCommand struct {
 type TemplateStatus struct {
 	CommonStatus
 	// ResolvedChain is this template and its ancestors, nearest first.
-	ResolvedChain []string `json:"resolvedChain,omitempty"`
+	ResolvedChain []string `json:"resolvedChain,omitempty" schema:"items.is=name"`
 }
 
 // SetDefaults fills what the operator left out.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 )
 
 // EchonetRead lists the EPCs read on every poll. In a document each entry of
@@ -38,9 +37,9 @@ type EPCDecl struct {
 // EPCEntry is one entry of epcs in its document form: a plain string when it
 // declares nothing, else an object.
 type EPCEntry struct {
-	EPC      string `json:"epc"`
-	Size     int    `json:"size,omitempty"`
-	Optional bool   `json:"optional,omitempty"`
+	EPC      string `json:"epc" schema:"is=epc"`
+	Size     int    `json:"size,omitempty" schema:"minimum=1,maximum=255" description:"EDT length in bytes; an EDT of another length is malformed and its signals go unknown."`
+	Optional bool   `json:"optional,omitempty" description:"The device may lack or refuse this EPC (Get_SNA): its signals go unknown with no alarm."`
 }
 
 // epcEntryObject is the object form of EPCEntry, without its JSON methods.
@@ -78,16 +77,6 @@ func (e *EPCEntry) UnmarshalJSON(b []byte) error {
 	*e = EPCEntry(o)
 	return nil
 }
-
-// jsonShape tells checkShape which form v has.
-func (EPCEntry) jsonShape(v any) reflect.Type {
-	if _, ok := v.(string); ok {
-		return reflect.TypeFor[string]()
-	}
-	return reflect.TypeFor[epcEntryObject]()
-}
-
-func (EchonetRead) jsonShape(any) reflect.Type { return reflect.TypeFor[echonetReadDoc]() }
 
 // Entries returns epcs in document form, declarations included.
 func (r *EchonetRead) Entries() []EPCEntry {

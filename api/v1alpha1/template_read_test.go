@@ -56,7 +56,7 @@ func TestAdmitTemplateEPCEntries(t *testing.T) {
 				{"spec.read.echonet.epcs[2].size", "1..255, got -1"},
 				{"spec.read.echonet.epcs[3]", "duplicate EPC 0xD8"}}},
 		{"entry shape", "Template", `{"protocol":"echonet","read":{"echonet":{"epcs":[true,{"epc":"0xD8","size":"4","extra":1},{"size":2}]}}}`,
-			[]want{{"spec.read.echonet.epcs[0]", "must be object, got boolean"},
+			[]want{{"spec.read.echonet.epcs[0]", "must be string or object, got boolean"},
 				{"spec.read.echonet.epcs[1].extra", `unknown field "extra"`},
 				{"spec.read.echonet.epcs[1].size", "must be integer, got string"}}},
 		{"block optional type", "Template", `{"protocol":"modbus","read":{"modbus":{"blocks":[{"name":"s","address":1,"count":1,"optional":"yes"}]}}}`,

@@ -57,12 +57,12 @@ func (r *TemplateRead) UnmarshalJSON(b []byte) error {
 			r.Sections = map[string]ReadSpec{}
 		}
 		r.Sections[k] = v.Interface().(ReadSpec)
-		// Unknown members are checkShape's to report, with paths.
+		// Unknown members are the resource schema's to report, with paths.
 		if err := json.Unmarshal(m[k], v.Interface()); err != nil {
 			return fmt.Errorf("read.%s: %w", k, err)
 		}
 	}
-	// Unknown members are checkShape's to report, with paths; like
+	// Unknown members are the resource schema's to report, with paths; like
 	// encoding/json, keep what did decode.
 	fb, _ := json.Marshal(fixed)
 	var f templateReadFields
@@ -71,9 +71,9 @@ func (r *TemplateRead) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// jsonShape tells checkShape the document form: the fixed members and one
-// per registered section.
-func (r TemplateRead) jsonShape(any) reflect.Type { return oneOfStruct(r.JSONSchemaProperties()) }
+// documentShape is a struct with the document form's members, the fixed
+// ones and one per registered section, for the resource schema.
+func (r TemplateRead) documentShape() reflect.Type { return oneOfStruct(r.JSONSchemaProperties()) }
 
 // JSONSchemaProperties lists the members of the document form for the
 // resource schema generator, fixed and registered alike.

@@ -32,13 +32,13 @@ const TokenHashPrefix = "sha256:"
 // TokenSpec is what a token may do and until when.
 type TokenSpec struct {
 	// Role is viewer, operator or admin.
-	Role string `json:"role"`
+	Role string `json:"role" schema:"enum=role"`
 	// Expiration is an RFC 3339 time after which the token is refused;
 	// empty means it never expires.
-	Expiration string `json:"expiration,omitempty"`
+	Expiration string `json:"expiration,omitempty" schema:"is=date-time"`
 	// Hash is "sha256:" and the hex SHA-256 of the token. The API shows
 	// it redacted.
-	Hash string `json:"hash"`
+	Hash string `json:"hash" schema:"is=tokenHash"`
 }
 
 // TokenStatus is empty but for the common part.

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -126,9 +125,8 @@ func checkSnapshot(part string, info client.BackupInfo) error {
 	if errors.Is(err, store.ErrCorrupt) {
 		// The store's advice (restore a backup) is about gwd's own file;
 		// here the copy is bad, which a second try tells apart.
-		msg := strings.TrimSuffix(err.Error(), "; "+store.RestoreHint)
 		return fmt.Errorf("the snapshot received is damaged (%s); try again, and if it is damaged again, "+
-			"check gwd's log and /healthz: gwd's own store may be damaged", msg)
+			"check gwd's log and /healthz: gwd's own store may be damaged", store.Detail(err))
 	}
 	if err != nil {
 		return fmt.Errorf("the snapshot received is not a sound store: %w", err)

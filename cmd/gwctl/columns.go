@@ -21,10 +21,23 @@ type view struct {
 	now    time.Time
 	// find lists related objects; nil when the caller fetches none.
 	find finder
+	meta map[string]any // metadata as a map, made when a column asks
 }
 
 func newView(o *v1alpha1.Object, now time.Time) *view {
 	return &view{obj: o, spec: decodeMap(o.Spec), status: decodeMap(o.Status), now: now}
+}
+
+// metadata returns the object's metadata decoded like spec and status.
+func (v *view) metadata() map[string]any {
+	if v.meta == nil {
+		b, err := json.Marshal(v.obj.Metadata)
+		if err != nil {
+			return map[string]any{}
+		}
+		v.meta = decodeMap(b)
+	}
+	return v.meta
 }
 
 // decodeMap decodes a JSON object keeping numbers exact; anything else is empty.
@@ -133,7 +146,8 @@ func (v *view) readyReason() string {
 	return "-"
 }
 
-// column is one printer column of a kind, like a CRD additionalPrinterColumn.
+// column is one printer column: the scheme's declaration and how gwctl
+// renders it.
 type column struct {
 	header string
 	wide   bool
@@ -143,59 +157,31 @@ type column struct {
 	value func(v *view) string
 }
 
-// kindColumns are the columns between NAME and AGE (and, when wide, after AGE).
-var kindColumns = map[string][]column{
+// computedColumns render the columns the scheme declares without a
+// JSONPath, by kind and header. Which columns a kind has, and their order,
+// come from the scheme; a test holds the two in step.
+var computedColumns = map[string]map[string]func(v *view) string{
 	v1alpha1.KindCharger: {
-		{header: "TEMPLATE", value: func(v *view) string { return first(v.spec, "templateRef") }},
-		{header: "CONNECTION", value: chargerConnection},
-		{header: "DEVICE", value: deviceState},
-		{header: "EV", value: func(v *view) string { return connectorFlag(v, "evConnected") }},
-		{header: "OCPP", value: func(v *view) string { return first(v.status, "ocpp.state") }},
-		{header: "REASON", value: func(v *view) string { return conditionShort(v, "Registered", "") }},
-		{header: "STATION-ID", wide: true, value: func(v *view) string { return first(v.spec, "ocpp.stationId") }},
-		{header: "CSMS", wide: true, value: func(v *view) string {
-			return first(v.spec, "ocpp.csmsRef")
-		}},
-		{header: "POLL", wide: true, value: func(v *view) string { return first(v.spec, "pollInterval") }},
-		{header: "EVSES", wide: true, value: func(v *view) string { return count(lookup(v.spec, "evses")) }},
-		{header: "CONNECTORS", wide: true, value: connectorStates},
-		{header: "CHARGING", wide: true, value: func(v *view) string { return connectorFlag(v, "charging") }},
-		{header: "POWER", wide: true, value: func(v *view) string { return connectorSignal(v, "powerW", "W") }},
-		{header: "ENERGY", wide: true, value: func(v *view) string { return connectorSignal(v, "energyWh", "Wh") }},
-		{header: "LIMIT", wide: true, value: limitColumn},
-		{header: "SOURCE", wide: true, value: limitSourceColumn},
-		{header: "NEXT", wide: true, value: nextChangeColumn},
+		"CONNECTION": chargerConnection,
+		"DEVICE":     deviceState,
+		"EV":         func(v *view) string { return connectorFlag(v, "evConnected") },
+		"REASON":     func(v *view) string { return conditionShort(v, "Registered", "") },
+		"EVSES":      func(v *view) string { return count(lookup(v.spec, "evses")) },
+		"CONNECTORS": connectorStates,
+		"CHARGING":   func(v *view) string { return connectorFlag(v, "charging") },
+		"POWER":      func(v *view) string { return connectorSignal(v, "powerW", "W") },
+		"ENERGY":     func(v *view) string { return connectorSignal(v, "energyWh", "Wh") },
+		"LIMIT":      limitColumn,
+		"SOURCE":     limitSourceColumn,
+		"NEXT":       nextChangeColumn,
 	},
 	v1alpha1.KindTemplate: {
-		{header: "PROTOCOL", value: func(v *view) string { return first(v.spec, "protocol") }},
-		{header: "EXTENDS", value: func(v *view) string { return first(v.spec, "extends") }},
-		{header: "READY", value: (*view).ready},
-		{header: "REASON", value: (*view).readyReason},
+		"READY":  (*view).ready,
+		"REASON": (*view).readyReason,
 	},
-	v1alpha1.KindCSMS: {
-		{header: "URL", value: func(v *view) string { return first(v.spec, "url") }},
-		{header: "PROFILE", value: func(v *view) string { return first(v.spec, "securityProfile") }},
-	},
-	v1alpha1.KindBus: {
-		{header: "DEVICE", value: func(v *view) string { return first(v.spec, "device") }},
-		{header: "BAUD", value: func(v *view) string { return first(v.spec, "baudRate") }},
-		{header: "PARITY", value: func(v *view) string { return first(v.spec, "parity") }},
-	},
-	v1alpha1.KindSecret: {
-		{header: "TYPE", value: func(v *view) string { return first(v.spec, "type") }},
-		{header: "KEYS", value: secretKeys},
-	},
-	v1alpha1.KindChargingProfile: profileColumns,
-	v1alpha1.KindToken: {
-		{header: "ROLE", value: func(v *view) string { return first(v.spec, "role") }},
-		{header: "EXPIRATION", value: func(v *view) string { return first(v.spec, "expiration") }},
-	},
-}
-
-// ownLayout are the kinds whose columns are the whole row: they name
-// themselves and show their own time instead of NAME and AGE.
-var ownLayout = map[string][]column{
-	v1alpha1.KindTransaction: transactionColumns,
+	v1alpha1.KindSecret:          {"KEYS": secretKeys},
+	v1alpha1.KindChargingProfile: profileComputed,
+	v1alpha1.KindTransaction:     transactionComputed,
 }
 
 // kindOrder sorts a listed kind for reading; kinds without one keep the
@@ -220,17 +206,46 @@ func sortListed(kind string, objs []*v1alpha1.Object, now time.Time) {
 	}
 }
 
-// columnsFor returns NAME, the kind's columns, AGE, then the wide-only ones,
-// the order kubectl uses. A kind with its own layout gets its columns alone.
+// columnsFor returns the kind's columns as the scheme declares them, the
+// wide-only ones dropped unless wide.
 func columnsFor(kind string, wide bool) []column {
-	if own, ok := ownLayout[kind]; ok {
-		narrow, extra := splitWide(own, wide)
-		return append(narrow, extra...)
+	r, ok := v1alpha1.DefaultScheme().ByKind(kind)
+	if !ok {
+		return []column{{header: "NAME", name: true, value: func(v *view) string { return v.obj.Metadata.Name }}}
 	}
-	narrow, extra := splitWide(kindColumns[kind], wide)
-	cols := append([]column{{header: "NAME", name: true, value: func(v *view) string { return v.obj.Metadata.Name }}}, narrow...)
-	cols = append(cols, column{header: "AGE", value: func(v *view) string { return age(v.obj.Metadata.CreationTimestamp, v.now) }})
-	return append(cols, extra...)
+	cols := make([]column, 0, len(r.Columns))
+	for _, c := range r.Columns {
+		cols = append(cols, column{header: c.Header, wide: c.Wide, name: c.ObjectName, value: columnValue(kind, c)})
+	}
+	narrow, extra := splitWide(cols, wide)
+	return append(narrow, extra...)
+}
+
+// columnValue renders a declared column: the value at its JSONPath (a date
+// as an age), or the kind's computed function for it.
+func columnValue(kind string, c v1alpha1.Column) func(v *view) string {
+	if c.JSONPath == "" {
+		if f := computedColumns[kind][c.Header]; f != nil {
+			return f
+		}
+		return func(*view) string { return "-" }
+	}
+	root, rest, _ := strings.Cut(strings.TrimPrefix(c.JSONPath, "."), ".")
+	return func(v *view) string {
+		var m map[string]any
+		switch root {
+		case "spec":
+			m = v.spec
+		case "status":
+			m = v.status
+		default:
+			m = v.metadata()
+		}
+		if c.Type == "date" {
+			return age(first(m, rest), v.now)
+		}
+		return first(m, rest)
+	}
 }
 
 // splitWide separates the columns always shown from the wide-only ones,

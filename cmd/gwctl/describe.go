@@ -142,9 +142,7 @@ func describeObject(w io.Writer, obj *v1alpha1.Object, now time.Time, find finde
 	fw.field("UID", m.UID)
 
 	spec := decodeMap(obj.Spec)
-	if obj.Kind == v1alpha1.KindSecret {
-		hideSecretValues(spec)
-	}
+	hideRedacted(obj.Kind, spec, func(string, any) any { return "<hidden>" })
 	writeSection(w, "Spec", spec)
 	detail := kindDetails[obj.Kind]
 	status := decodeMap(obj.Status)
@@ -275,20 +273,6 @@ func writeSection(w io.Writer, label string, m map[string]any) {
 	}
 	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
 		fmt.Fprintf(w, "  %s\n", line)
-	}
-}
-
-// hideSecretValues keeps a Secret's key names but not its values, in case a
-// server ever returns them.
-func hideSecretValues(spec map[string]any) {
-	for _, f := range []string{"data", "stringData"} {
-		m, ok := spec[f].(map[string]any)
-		if !ok {
-			continue
-		}
-		for k := range m {
-			m[k] = "<hidden>"
-		}
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -107,7 +106,7 @@ func (o *diffOptions) Run(ctx context.Context) (bool, error) {
 	}
 	var out strings.Builder
 	for _, it := range res.Items {
-		old, obj := maskSecretData(it.Old, it.Object)
+		old, obj := maskRedacted(it.Old, it.Object)
 		live, err := diffLinesOf(old)
 		if err != nil {
 			return false, err
@@ -147,54 +146,4 @@ func diffLinesOf(obj *v1alpha1.Object) ([]string, error) {
 		return nil, fmt.Errorf("render %s as yaml: %w", obj.Key(), err)
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"), nil
-}
-
-// maskSecretData hides a Secret's values as kubectl diff does, while still
-// showing which keys change: "***" when a value is the same on both sides,
-// "*** (before)" and "*** (after)" when it differs. Other kinds pass through.
-func maskSecretData(old, obj *v1alpha1.Object) (*v1alpha1.Object, *v1alpha1.Object) {
-	isSecret := func(o *v1alpha1.Object) bool { return o != nil && o.Kind == v1alpha1.KindSecret }
-	if !isSecret(old) && !isSecret(obj) {
-		return old, obj
-	}
-	oldData, newData := secretData(old), secretData(obj)
-	mask := func(own, other map[string]any, label string) map[string]any {
-		m := make(map[string]any, len(own))
-		for k, v := range own {
-			m[k] = "***"
-			if ov, ok := other[k]; ok && format(ov) != format(v) {
-				m[k] = "*** (" + label + ")"
-			}
-		}
-		return m
-	}
-	return withSecretData(old, mask(oldData, newData, "before")), withSecretData(obj, mask(newData, oldData, "after"))
-}
-
-func secretData(o *v1alpha1.Object) map[string]any {
-	if o == nil {
-		return nil
-	}
-	m, _ := decodeMap(o.Spec)["data"].(map[string]any)
-	return m
-}
-
-// withSecretData returns a copy of o with spec.data replaced; nil stays nil.
-func withSecretData(o *v1alpha1.Object, data map[string]any) *v1alpha1.Object {
-	if o == nil {
-		return nil
-	}
-	spec := decodeMap(o.Spec)
-	if _, ok := spec["data"]; !ok {
-		return o
-	}
-	spec["data"] = data
-	c := o.DeepCopy()
-	b, err := json.Marshal(spec)
-	if err != nil {
-		c.Spec = nil // never fall back to showing the values
-		return c
-	}
-	c.Spec = b
-	return c
 }

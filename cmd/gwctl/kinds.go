@@ -43,12 +43,11 @@ func parseResourceArgs(args []string, allowAll bool) ([]resourceRef, error) {
 	var refs []resourceRef
 	for _, s := range strings.Split(args[0], ",") {
 		if allowAll && strings.EqualFold(s, "all") {
-			for _, k := range v1alpha1.Kinds() {
-				// Tokens are access, not configuration: `gwctl token list`
-				// or `get tokens` names them (as kubectl's "all" leaves
-				// out Secrets and RBAC).
-				if k.Kind != v1alpha1.KindToken {
-					refs = append(refs, resourceRef{kind: k})
+			// The scheme's "all" category: Tokens are access, not
+			// configuration, and `get tokens` names them.
+			for _, r := range v1alpha1.DefaultScheme().Kinds() {
+				if r.InCategory("all") {
+					refs = append(refs, resourceRef{kind: r.Info()})
 				}
 			}
 			continue

@@ -8,18 +8,12 @@ import (
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
 
-// profileColumns are a ChargingProfile's columns: who set it, what it
-// applies to and the limit it sets.
-var profileColumns = []column{
-	{header: "SOURCE", value: func(v *view) string { return first(v.spec, "source") }},
-	{header: "CHARGER", value: profileTarget},
-	{header: "EVSE", value: func(v *view) string { return first(v.spec, "evseId") }},
-	{header: "PURPOSE", value: func(v *view) string { return shortPurpose(first(v.spec, "chargingProfilePurpose")) }},
-	{header: "STACK", value: func(v *view) string { return first(v.spec, "stackLevel") }},
-	{header: "LIMIT", value: profileLimit},
-	{header: "SITE", wide: true, value: func(v *view) string { return first(v.spec, "siteRef") }},
-	{header: "VALID-FROM", wide: true, value: func(v *view) string { return first(v.spec, "validFrom") }},
-	{header: "VALID-TO", wide: true, value: func(v *view) string { return first(v.spec, "validTo") }},
+// profileComputed are a ChargingProfile's computed columns: what it
+// applies to, its purpose in short and the limit it sets.
+var profileComputed = map[string]func(v *view) string{
+	"CHARGER": profileTarget,
+	"PURPOSE": func(v *view) string { return shortPurpose(first(v.spec, "chargingProfilePurpose")) },
+	"LIMIT":   profileLimit,
 }
 
 // shortPurpose drops what every purpose repeats, so the column stays narrow.

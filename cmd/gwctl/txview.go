@@ -7,31 +7,25 @@ import (
 	"time"
 )
 
-// transactionColumns are the whole row of a Transaction: the TRANSACTION
-// column is its name (the OCPP transactionId) and STARTED takes AGE's place,
-// so neither NAME nor AGE is added around them.
-var transactionColumns = []column{
-	{header: "CHARGER", value: func(v *view) string { return first(v.spec, "chargerRef") }},
-	{header: "EVSE", value: func(v *view) string { return first(v.spec, "evseId") }},
-	{header: "TRANSACTION", name: true, value: func(v *view) string { return v.obj.Metadata.Name }},
-	{header: "STATE", value: transactionState},
-	{header: "ENERGY", value: func(v *view) string { return kilo(v.status, "energyWh", 3, "kWh") }},
-	{header: "POWER", value: func(v *view) string { return kilo(v.status, "powerW", 2, "kW") }},
-	{header: "STARTED", value: func(v *view) string { return age(first(v.spec, "startedAt"), v.now) }},
-	{header: "DURATION", value: transactionDuration},
-	{header: "QUEUED", value: func(v *view) string {
+// transactionComputed are a Transaction's computed columns; the scheme
+// lays out its row (TRANSACTION is its name, STARTED takes AGE's place).
+var transactionComputed = map[string]func(v *view) string{
+	"STATE":    transactionState,
+	"ENERGY":   func(v *view) string { return kilo(v.status, "energyWh", 3, "kWh") },
+	"POWER":    func(v *view) string { return kilo(v.status, "powerW", 2, "kW") },
+	"DURATION": transactionDuration,
+	"QUEUED": func(v *view) string {
 		list, _ := lookup(v.status, "outbox").([]any)
 		return strconv.Itoa(len(list))
-	}},
-	{header: "CONNECTOR", wide: true, value: func(v *view) string { return first(v.spec, "connectorId") }},
-	{header: "ID-TOKEN", wide: true, value: func(v *view) string {
+	},
+	"ID-TOKEN": func(v *view) string {
 		if t := first(v.status, "idToken.idToken"); t != "-" {
 			return t
 		}
 		return first(v.spec, "idToken.idToken")
-	}},
-	{header: "SEQNO", wide: true, value: func(v *view) string { return dashZero(first(v.status, "seqNo")) }},
-	{header: "DROPPED", wide: true, value: func(v *view) string { return dashZero(first(v.status, "droppedEvents")) }},
+	},
+	"SEQNO":   func(v *view) string { return dashZero(first(v.status, "seqNo")) },
+	"DROPPED": func(v *view) string { return dashZero(first(v.status, "droppedEvents")) },
 }
 
 // transactionEnded reports whether the session is over. Older objects may

@@ -131,14 +131,14 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 // charger controller too, which serves commands and mapping tests.
 func setupControllers(st *store.Store, drivers *charger.Drivers, history transaction.Options, log *slog.Logger, reg *metrics.Registry) (*controllers.Manager, *charger.Reconciler, error) {
 	mgr := controllers.NewManager(st, log.With("component", "controllers"))
-	if err := template.Setup(mgr, st, log); err != nil {
+	if err := template.Setup(template.Options{})(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("template controller: %w", err)
 	}
 	var chargers *charger.Reconciler
-	if err := charger.SetupWithMetrics(drivers, reg.Chargers(), &chargers)(mgr, st, log); err != nil {
+	if err := charger.Setup(charger.Options{Opener: drivers, Metrics: reg.Chargers(), Reconciler: &chargers})(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("charger controller: %w", err)
 	}
-	if err := station.SetupWithMetrics(chargers, reg.OCPP())(mgr, st, log); err != nil {
+	if err := station.Setup(station.Options{Commands: chargers, Metrics: reg.OCPP()})(mgr, st, log); err != nil {
 		return nil, nil, fmt.Errorf("station controller: %w", err)
 	}
 	if err := transaction.Setup(history)(mgr, st, log); err != nil {

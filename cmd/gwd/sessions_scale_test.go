@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -102,24 +101,7 @@ spec:
   securityProfile: 1
   retryBackOff: {waitMinimum: 1s, randomRange: 5s, repeatTimes: 1}
 `, url)}
-	for i, dev := range devs {
-		host, port, err := net.SplitHostPort(dev.address)
-		if err != nil {
-			t.Fatalf("gwsim device %s address %q: %v", dev.name, dev.address, err)
-		}
-		docs = append(docs, fmt.Sprintf(`apiVersion: ocppgw.dev/v1alpha1
-kind: Charger
-metadata: {name: scale-%d}
-spec:
-  templateRef: keba-p30
-  pollInterval: 1s
-  connection:
-    modbusTCP: {host: %s, port: %s, unitId: 255, timeout: 300ms}
-  ocpp:
-    csmsRef: scale-csms
-    stationId: SCALE-%d
-`, i+1, host, port, i+1))
-	}
+	docs = append(docs, scaleChargers(t, devs, "scale-csms")...)
 	return strings.Join(docs, "\n---\n")
 }
 

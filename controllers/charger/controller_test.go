@@ -20,7 +20,7 @@ type chSpec struct {
 }
 
 func newFixture(t *testing.T) *fixture.Fixture {
-	return fixture.New(t, template.Setup, Setup)
+	return fixture.New(t, template.Setup(template.Options{}), Setup(Options{}))
 }
 
 func TestTemplateReadyFollowsTemplate(t *testing.T) {

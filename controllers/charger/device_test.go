@@ -128,7 +128,7 @@ func tcpCharger(failureThreshold int) v1alpha1.ChargerSpec {
 
 func deviceFixture(t *testing.T, o *fakeOpener) (*fixture.Fixture, *Reconciler) {
 	var r *Reconciler
-	f := fixture.New(t, template.Setup, SetupWith(o, &r))
+	f := fixture.New(t, template.Setup(template.Options{}), Setup(Options{Opener: o, Reconciler: &r}))
 	return f, r
 }
 

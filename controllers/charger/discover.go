@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ocppgw/ocppgw/api/labels"
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
 	"github.com/ocppgw/ocppgw/controllers/template"
@@ -15,7 +16,8 @@ import (
 // name.
 func (r *Reconciler) candidates(protocol string) []drivers.Candidate {
 	var names []string
-	for _, o := range r.templates.List() {
+	tpls, _ := r.templates.List(labels.Everything()) // one that does not decode cannot be tried
+	for _, o := range tpls {
 		names = append(names, o.Metadata.Name)
 	}
 	slices.Sort(names)

@@ -17,7 +17,7 @@ var fixtureNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // resolved: a new charger gets Unknown/TemplatePending, and an existing
 // condition is kept while the template's status lags behind its spec.
 func TestTemplatePending(t *testing.T) {
-	f := fixture.New(t, Setup)
+	f := fixture.New(t, Setup(Options{}))
 	f.Create(template.Kind, "t", tplSpec{})
 	f.Create(Kind, "ch1", chSpec{TemplateRef: "t"})
 	f.WaitCondition(Kind, "ch1", ConditionTemplateReady, v1alpha1.ConditionUnknown, ReasonTemplatePending)

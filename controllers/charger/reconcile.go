@@ -2,7 +2,6 @@ package charger
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -17,52 +16,46 @@ import (
 // device (when an Opener is configured).
 type Reconciler struct {
 	st        *store.Store
-	chargers  *controllers.Informer
-	templates *controllers.Informer
-	buses     *controllers.Informer
-	devices   *devices // nil: no device access (tests of the template rules)
+	chargers  *controllers.Lister[v1alpha1.Charger]
+	templates *controllers.Lister[v1alpha1.Template]
+	buses     *controllers.Lister[v1alpha1.Bus]
+	ctrl      *controllers.Controller // for status writes that do not come back to it
+	devices   *devices                // nil: no device access (tests of the template rules)
 	now       func() time.Time
-}
-
-func decodeSpec(obj *v1alpha1.Object) (v1alpha1.ChargerSpec, error) {
-	var s v1alpha1.ChargerSpec
-	if len(obj.Spec) == 0 {
-		return s, nil
-	}
-	if err := json.Unmarshal(obj.Spec, &s); err != nil {
-		return s, fmt.Errorf("charger %q: decode spec: %w", obj.Metadata.Name, err)
-	}
-	return s, nil
 }
 
 // Reconcile reads the named charger from the cache, works out its conditions
 // and writes its status if that changed. A deleted charger needs nothing yet.
 func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Result, error) {
-	obj, ok := r.chargers.Get(name)
+	ch, ok, err := r.chargers.Get(name)
 	if !ok {
 		if r.devices != nil {
 			r.devices.remove(name)
 		}
 		return controllers.Result{}, nil
 	}
-	sp, err := decodeSpec(obj)
 	if err != nil {
 		// Admission validates specs, so only a new spec can fix this.
-		return controllers.Result{}, controllers.TerminalError(err)
+		return controllers.Result{}, controllers.TerminalError(fmt.Errorf("charger %q: %w", name, err))
+	}
+	// The object as stored, for a status merge that keeps other owners' fields.
+	obj, ok := r.chargers.Informer().Get(name)
+	if !ok {
+		return controllers.Result{}, nil // deleted meanwhile: its event queues it again
 	}
 	status, err := r.loadStatus(obj)
 	if err != nil {
 		return controllers.Result{}, err
 	}
 	status.SetObservedGeneration(obj.Metadata.Generation)
-	r.setTemplateReady(status, sp.TemplateRef, obj.Metadata.Generation)
-	if _, err := controllers.UpdateStatusIfChanged(r.st, obj, status); err != nil {
+	r.setTemplateReady(status, ch.Spec.TemplateRef, obj.Metadata.Generation)
+	if _, err := r.ctrl.UpdateStatusIfChanged(r.st, obj, status); err != nil {
 		return controllers.Result{}, err
 	}
 	if r.devices == nil {
 		return controllers.Result{}, nil
 	}
-	return controllers.Result{RequeueAfter: r.devices.ensure(ctx, name, r.desired(sp))}, nil
+	return controllers.Result{RequeueAfter: r.devices.ensure(ctx, name, r.desired(ch.Spec))}, nil
 }
 
 // desired resolves what the charger's poller is built from.
@@ -71,17 +64,15 @@ func (r *Reconciler) desired(sp v1alpha1.ChargerSpec) desired {
 	w.template, _, w.tplErr = template.Resolve(r.templates, sp.TemplateRef)
 	if name := sp.Connection.Bus(); name != "" {
 		w.busName = name
-		obj, ok := r.buses.Get(name)
-		if !ok {
+		bus, ok, err := r.buses.Get(name)
+		switch {
+		case !ok:
 			w.busErr = fmt.Errorf("bus %q not found", name)
-			return w
+		case err != nil:
+			w.busErr = fmt.Errorf("bus %q: %w", name, err)
+		default:
+			w.bus = &bus.Spec
 		}
-		var bus v1alpha1.BusSpec
-		if err := json.Unmarshal(obj.Spec, &bus); err != nil {
-			w.busErr = fmt.Errorf("bus %q: decode spec: %w", name, err)
-			return w
-		}
-		w.bus = &bus
 	}
 	return w
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
+	"reflect"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -21,69 +21,69 @@ const Kind = v1alpha1.KindCharger
 // BusKind is the kind of the RS-485 lines Modbus RTU chargers sit on.
 const BusKind = v1alpha1.KindBus
 
-// newController returns the charger controller. Besides its own kind it
-// watches Templates: a template change (including its status, written by
-// the template controller) re-queues every charger whose templateRef is
-// that template or one that extends it; and Buses, whose changes re-queue
-// the chargers on them. With a nil opener it only checks templates and
-// polls no device. It records polls, reachability and commands in met
-// (nil: no metrics).
-func newController(m *controllers.Manager, st *store.Store, log *slog.Logger, opener Opener, met *metrics.Charger) *controllers.Controller {
-	if log == nil {
-		log = m.Logger()
+// Options configure the charger controller. The zero value checks templates
+// only and polls no device, for tests.
+type Options struct {
+	// Opener opens devices; nil: no device access.
+	Opener Opener
+	// Metrics records each charger's polls, reachability and commands;
+	// nil: no metrics.
+	Metrics *metrics.Charger
+	// Reconciler, when set, receives the reconciler, which runs commands.
+	Reconciler **Reconciler
+}
+
+// Setup returns a setup that adds the charger controller.
+func Setup(opts Options) controllers.SetupFunc {
+	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
+		if log == nil {
+			log = m.Logger()
+		}
+		r := &Reconciler{
+			st:        st,
+			chargers:  controllers.ListerFor[v1alpha1.Charger](m),
+			templates: template.NewLister(m),
+			buses:     controllers.ListerFor[v1alpha1.Bus](m),
+			now:       time.Now,
+		}
+		if opts.Opener != nil {
+			r.devices = &devices{opener: opts.Opener, st: st, now: time.Now, log: log, met: opts.Metrics, running: map[string]*running{}}
+		}
+		if opts.Reconciler != nil {
+			*opts.Reconciler = r
+		}
+		return r.SetupWithManager(m, log)
 	}
-	r := &Reconciler{
-		st:        st,
-		chargers:  m.Informer(Kind),
-		templates: m.Informer(template.Kind),
-		buses:     m.Informer(BusKind),
-		now:       time.Now,
-	}
+}
+
+// SetupWithManager declares what the controller watches and adds it to m.
+// Chargers, by spec, and by the status it owns (observedGeneration,
+// TemplateReady) when someone else changed it: the device pollers' and the
+// stations' writes do not re-run it, nor do its own. Templates, by spec and
+// status (TemplateReady follows the template controller's verdict): a
+// change re-queues every charger whose templateRef is that template or one
+// that extends it. Buses, by spec: a change re-queues the chargers on it.
+// Both are reverse-reference lookups in the Charger informer.
+func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) error {
 	opts := controllers.ControllerOptions{Workers: 2, Logger: log}
-	if opener != nil {
-		r.devices = &devices{opener: opener, st: st, now: time.Now, log: log, met: met, running: map[string]*running{}}
+	if r.devices != nil {
 		opts.OnStop = r.devices.stopAll
 	}
 	c := controllers.NewController("charger", Kind, r, opts)
-	c.Watches(template.Kind, r.chargersUsing)
-	c.Watches(BusKind, r.chargersOnBus)
-	return c
+	r.ctrl = c
+	refs := r.chargers.Informer().IndexReferences()
+	c.For(controllers.Any(controllers.SpecOrMetadataChanged, controllers.TypedChanged(ownedStatusChanged)))
+	c.Watches(template.Kind, r.chargersUsing, controllers.Any(controllers.SpecOrMetadataChanged, controllers.StatusChanged))
+	c.Watches(BusKind, func(bus *v1alpha1.Object) []string { return refs.Referrers(BusKind, bus.Metadata.Name) })
+	return m.Add(c)
 }
 
-// Setup adds the charger controller to m, without device access: the
-// template checks alone, for tests.
-func Setup(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
-	return m.Add(newController(m, st, log, nil, nil))
-}
-
-// SetupWith returns a setup that adds the charger controller polling devices
-// through opener, and hands the reconciler to use for commands.
-func SetupWith(opener Opener, out **Reconciler) func(*controllers.Manager, *store.Store, *slog.Logger) error {
-	return SetupWithMetrics(opener, nil, out)
-}
-
-// SetupWithMetrics is SetupWith recording each charger's polls,
-// reachability and commands in met (nil: no metrics).
-func SetupWithMetrics(opener Opener, met *metrics.Charger, out **Reconciler) func(*controllers.Manager, *store.Store, *slog.Logger) error {
-	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
-		c := newController(m, st, log, opener, met)
-		if out != nil {
-			*out = c.Reconciler().(*Reconciler)
-		}
-		return m.Add(c)
-	}
-}
-
-// chargersOnBus maps a changed bus to the chargers on it.
-func (r *Reconciler) chargersOnBus(bus *v1alpha1.Object) []string {
-	var out []string
-	for _, ch := range r.chargers.List() {
-		sp, err := decodeSpec(ch)
-		if err == nil && sp.Connection.Bus() == bus.Metadata.Name {
-			out = append(out, ch.Metadata.Name)
-		}
-	}
-	return out
+// ownedStatusChanged: what the reconcile writes, observedGeneration and
+// TemplateReady, differs.
+func ownedStatusChanged(old, cur *v1alpha1.Charger) bool {
+	return old.Status.ObservedGeneration != cur.Status.ObservedGeneration ||
+		!reflect.DeepEqual(v1alpha1.FindCondition(old.Status.Conditions, ConditionTemplateReady),
+			v1alpha1.FindCondition(cur.Status.Conditions, ConditionTemplateReady))
 }
 
 // Command runs a canonical command (start, stop, setCurrentLimit, …) on a
@@ -98,18 +98,7 @@ func (r *Reconciler) Command(ctx context.Context, charger, command string, conne
 
 // chargersUsing maps a changed template to the chargers that depend on it.
 func (r *Reconciler) chargersUsing(tpl *v1alpha1.Object) []string {
-	affected := template.Dependents(r.templates, tpl.Metadata.Name)
-	var out []string
-	for _, ch := range r.chargers.List() {
-		sp, err := decodeSpec(ch)
-		if err != nil {
-			continue // its own reconcile reports the bad spec
-		}
-		if _, found := slices.BinarySearch(affected, sp.TemplateRef); found {
-			out = append(out, ch.Metadata.Name)
-		}
-	}
-	return out
+	return template.UsedBy(r.chargers.Informer(), r.templates.Informer(), tpl.Metadata.Name)
 }
 
 // RunCommand runs one command an operator asked for by hand and reports
@@ -118,10 +107,8 @@ func (r *Reconciler) RunCommand(ctx context.Context, charger string, c v1alpha1.
 	if c.Command == "start" && c.LimitA == 0 {
 		// start offers the limit in force; by hand, without one, that is
 		// the charger's own maximum.
-		if obj, ok := r.chargers.Get(charger); ok {
-			if spec, err := decodeSpec(obj); err == nil {
-				c.LimitA = spec.Supply().MaxCurrentA
-			}
+		if ch, ok, err := r.chargers.Get(charger); ok && err == nil {
+			c.LimitA = ch.Spec.Supply().MaxCurrentA
 		}
 	}
 	err := r.Command(ctx, charger, c.Command, c.ConnectorID, cel.Args{LimitA: c.LimitA, LimitW: c.LimitW, Available: c.Available})

@@ -54,18 +54,18 @@ func (r *Reconciler) templateCondition(ref string) (c v1alpha1.Condition, pendin
 		return v1alpha1.Condition{Status: v1alpha1.ConditionFalse, Reason: ReasonTemplateNotFound,
 			Message: "spec.templateRef is not set"}, false
 	}
-	tpl, ok := r.templates.Get(ref)
+	tpl, ok, err := r.templates.Get(ref)
 	if !ok {
 		return v1alpha1.Condition{Status: v1alpha1.ConditionFalse, Reason: ReasonTemplateNotFound,
 			Message: fmt.Sprintf("template %q not found", ref)}, false
 	}
-	ts, err := controllers.DecodeStatus(tpl.Status)
 	if err != nil {
 		return v1alpha1.Condition{Status: v1alpha1.ConditionFalse, Reason: ReasonTemplateInvalid,
 			Message: fmt.Sprintf("template %q: %v", ref, err)}, false
 	}
-	ready := ts.Condition(template.ConditionReady)
-	if ready == nil || ts.ObservedGeneration() < tpl.Metadata.Generation {
+	ts := tpl.Status
+	ready := v1alpha1.FindCondition(ts.Conditions, template.ConditionReady)
+	if ready == nil || ts.ObservedGeneration < tpl.Metadata.Generation {
 		return v1alpha1.Condition{Status: v1alpha1.ConditionUnknown, Reason: ReasonTemplatePending,
 			Message: fmt.Sprintf("template %q generation %d not resolved yet", ref, tpl.Metadata.Generation)}, true
 	}
@@ -74,7 +74,7 @@ func (r *Reconciler) templateCondition(ref string) (c v1alpha1.Condition, pendin
 			Message: fmt.Sprintf("template %q is ready", ref)}, false
 	}
 	why := ready
-	if inv := ts.Condition(template.ConditionInvalid); inv != nil && inv.Status == v1alpha1.ConditionTrue {
+	if inv := v1alpha1.FindCondition(ts.Conditions, template.ConditionInvalid); inv != nil && inv.Status == v1alpha1.ConditionTrue {
 		why = inv
 	}
 	return v1alpha1.Condition{Status: v1alpha1.ConditionFalse, Reason: ReasonTemplateInvalid,

@@ -2,7 +2,6 @@ package sitelimit
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
@@ -22,22 +21,12 @@ type observed struct {
 	writtenKnown bool
 }
 
-// observe reads a Charger object.
-func observe(obj *v1alpha1.Object) (observed, error) {
-	var spec v1alpha1.ChargerSpec
-	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
-		return observed{}, fmt.Errorf("charger %s: read spec: %w", obj.Metadata.Name, err)
-	}
-	o := observed{name: obj.Metadata.Name, managed: spec.OCPP != nil, supply: spec.Supply()}
-	var status v1alpha1.ChargerStatus
-	if len(obj.Status) > 0 {
-		if err := json.Unmarshal(obj.Status, &status); err != nil {
-			return o, fmt.Errorf("charger %s: read status: %w", obj.Metadata.Name, err)
-		}
-	}
-	o.drawA, o.drawKnown = draw(status.Connectors, o.supply)
-	o.writtenA, o.writtenKnown = written(status.OCPP)
-	return o, nil
+// observe reads a Charger, as the cache decoded it.
+func observe(ch *v1alpha1.Charger) observed {
+	o := observed{name: ch.Metadata.Name, managed: ch.Spec.OCPP != nil, supply: ch.Spec.Supply()}
+	o.drawA, o.drawKnown = draw(ch.Status.Connectors, o.supply)
+	o.writtenA, o.writtenKnown = written(ch.Status.OCPP)
+	return o
 }
 
 // fixedA is the load an unmanaged charger puts on the site: its draw, or its

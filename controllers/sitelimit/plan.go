@@ -77,7 +77,7 @@ func (r *Reconciler) plan(site string, lim siteLimit, sel []observed, have map[s
 
 // input is one managed charger as share.Compute takes it.
 func (r *Reconciler) input(site string, o observed, have map[string]stored, now time.Time, p *plan) share.Charger {
-	since, session := r.sessions.session(o.name)
+	since, session := r.session(o.name)
 	allowed, hasPrev := have[ShareName(site, o.name)].previousA()
 	c := share.Charger{Name: o.name, MinA: o.supply.MinCurrentA, MaxA: o.supply.MaxCurrentA, Session: session,
 		Since: since, DrawA: o.drawA, DrawKnown: o.drawKnown, AllowedA: allowed}

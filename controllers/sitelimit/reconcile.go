@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -19,13 +20,12 @@ import (
 // Reconciler shares one operator ChargingProfile's limit among the chargers
 // it selects.
 type Reconciler struct {
-	st       *store.Store
-	opts     Options
-	log      *slog.Logger
-	profiles *controllers.Informer
-	chargers *controllers.Informer
-	sites    *siteIndex
-	sessions *sessionIndex
+	st           *store.Store
+	opts         Options
+	log          *slog.Logger
+	profiles     *controllers.Lister[v1alpha1.ChargingProfile]
+	chargers     *controllers.Lister[v1alpha1.Charger]
+	transactions *controllers.Lister[v1alpha1.Transaction]
 
 	mu sync.Mutex
 	// under holds since when each charger has been under-using its share
@@ -41,12 +41,16 @@ type underKey struct{ site, charger string }
 // that name, of which there are none unless a site limit by that name is
 // gone.
 func (r *Reconciler) Reconcile(_ context.Context, name string) (controllers.Result, error) {
-	obj, ok := r.profiles.Get(name)
-	var spec v1alpha1.ChargingProfileSpec
-	if !ok || json.Unmarshal(obj.Spec, &spec) != nil || !isOperator(&spec) {
+	p, ok, err := r.profiles.Get(name)
+	if !ok || err != nil || !isOperator(&p.Spec) {
 		return controllers.Result{}, r.removeAll(name)
 	}
-	return r.share(obj, &spec)
+	// The object as stored, for the status merge that keeps other owners' fields.
+	obj, ok := r.profiles.Informer().Get(name)
+	if !ok {
+		return controllers.Result{}, nil // deleted meanwhile: its event queues it again
+	}
+	return r.share(obj, &p.Spec)
 }
 
 // removeAll deletes every share of site.
@@ -73,12 +77,26 @@ func (r *Reconciler) removeAll(site string) error {
 // hasShares says whether the cache holds shares of site; a share the
 // cache does not show yet comes with an event that queues site again.
 func (r *Reconciler) hasShares(site string) bool {
-	for _, obj := range r.profiles.List() {
-		if obj.Metadata.Labels[v1alpha1.SiteLimitLabel] == site {
-			return true
+	return len(r.profiles.Informer().ByIndex(indexSite, site)) > 0
+}
+
+// cachedShares returns site's shares as the cache holds them, by name.
+func (r *Reconciler) cachedShares(site string) map[string]stored {
+	out := map[string]stored{}
+	for _, name := range r.profiles.Informer().ByIndex(indexSite, site) {
+		p, ok, err := r.profiles.Get(name)
+		switch {
+		case !ok:
+		case err != nil:
+			// An unreadable share is replaced.
+			if obj, ok := r.profiles.Informer().Get(name); ok {
+				out[name] = stored{found: true, labels: obj.Metadata.Labels}
+			}
+		default:
+			out[name] = stored{found: true, labels: p.Metadata.Labels, spec: p.Spec}
 		}
 	}
-	return false
+	return out
 }
 
 // sharesIn reads site's shares as tx sees them.
@@ -107,7 +125,7 @@ func (r *Reconciler) share(obj *v1alpha1.Object, spec *v1alpha1.ChargingProfileS
 	}
 	// Most passes (a charger's draw moved) change nothing: the cache says
 	// so without a write transaction, which costs an fsync even when empty.
-	cached := sharesOf(r.profiles.List(), site)
+	cached := r.cachedShares(site)
 	p := r.plan(site, lim, sel, cached, now)
 	if !r.changes(obj, cached, p, lim, now) {
 		return controllers.Result{RequeueAfter: p.requeue(lim.Next, now)}, nil
@@ -155,19 +173,48 @@ func (r *Reconciler) selected(spec *v1alpha1.ChargingProfileSpec) ([]observed, e
 			sel, hasSel = s, true
 		}
 	}
-	var out []observed
-	for _, obj := range r.chargers.List() {
-		if !names[obj.Metadata.Name] && !(hasSel && sel.Matches(obj.Metadata.Labels)) {
-			continue
+	chosen := map[string]*v1alpha1.Charger{}
+	var bad []error
+	if hasSel {
+		list, err := r.chargers.List(sel)
+		for _, ch := range list {
+			chosen[ch.Metadata.Name] = ch
 		}
-		o, err := observe(obj)
-		if err != nil {
-			r.log.Warn("charger left out of its site limit", "charger", obj.Metadata.Name, "err", err)
-			continue
+		bad = append(bad, unjoin(err)...)
+	}
+	for n := range names {
+		ch, ok, err := r.chargers.Get(n)
+		switch {
+		case err != nil:
+			bad = append(bad, err)
+		case ok:
+			chosen[n] = ch
 		}
-		out = append(out, o)
+	}
+	for _, err := range bad {
+		var de *controllers.DecodeError
+		name := ""
+		if errors.As(err, &de) {
+			name = de.Name
+		}
+		r.log.Warn("charger left out of its site limit", "charger", name, "err", err)
+	}
+	out := make([]observed, 0, len(chosen))
+	for _, n := range sortedKeys(chosen) {
+		out = append(out, observe(chosen[n]))
 	}
 	return out, nil
+}
+
+// unjoin splits an errors.Join.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if err != nil {
+		return []error{err}
+	}
+	return nil
 }
 
 // supplies lists the phases and voltages of the chargers.

@@ -1,11 +1,8 @@
 package sitelimit
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -34,42 +31,65 @@ type Options struct {
 	Clock controllers.Clock
 }
 
-// New returns the site-limit controller. Its work items are the names of
-// operator ChargingProfiles; any change of a Charger or a Transaction
-// queues every site limit, and a change of a site share queues its site.
-func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options) (*controllers.Controller, error) {
-	if opts.Settle < 0 {
-		return nil, fmt.Errorf("site limit settle time %v: must not be negative", opts.Settle)
+// Index names in the caches the controller reads.
+const (
+	indexOperator = "sitelimit.operator" // ChargingProfiles: "yes" for site limits
+	indexSite     = "sitelimit.site"     // ChargingProfiles: the site a share belongs to
+	indexWants    = "sitelimit.wants"    // Transactions: the charger, while they want current
+)
+
+// Setup returns a setup that adds the site-limit controller. Its work
+// items are the names of operator ChargingProfiles; any change of a
+// Charger or a Transaction queues every site limit, and a change of a site
+// share queues its site.
+func Setup(opts Options) controllers.SetupFunc {
+	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
+		if opts.Settle < 0 {
+			return fmt.Errorf("site limit settle time %v: must not be negative", opts.Settle)
+		}
+		if opts.Settle == 0 {
+			opts.Settle = DefaultSettle
+		}
+		if opts.Clock == nil {
+			opts.Clock = controllers.RealClock
+		}
+		if log == nil {
+			log = m.Logger()
+		}
+		r := &Reconciler{
+			st: st, opts: opts, log: log.With("controller", "sitelimit"),
+			profiles:     controllers.ListerFor[v1alpha1.ChargingProfile](m),
+			chargers:     controllers.ListerFor[v1alpha1.Charger](m),
+			transactions: controllers.ListerFor[v1alpha1.Transaction](m),
+			under:        map[underKey]time.Time{},
+		}
+		return r.SetupWithManager(m, log)
 	}
-	if opts.Settle == 0 {
-		opts.Settle = DefaultSettle
-	}
-	if opts.Clock == nil {
-		opts.Clock = controllers.RealClock
-	}
-	if log == nil {
-		log = m.Logger()
-	}
-	r := &Reconciler{
-		st: st, opts: opts, log: log.With("controller", "sitelimit"),
-		profiles: m.Informer(Kind), chargers: m.Informer(chargerKind),
-		sites: &siteIndex{names: map[string]bool{}}, sessions: newSessionIndex(),
-		under: map[underKey]time.Time{},
-	}
-	// Registered before the manager wires the controller's handlers, so a
-	// reconcile always finds in the indexes the event that queued it.
-	r.profiles.AddHandler(r.sites.handle)
-	m.Informer(transactionKind).AddHandler(r.sessions.handle)
-	c := controllers.NewController("sitelimit", Kind, r, controllers.ControllerOptions{Clock: opts.Clock, Logger: log})
-	c.Watches(Kind, siteOfShare)
-	c.Watches(chargerKind, func(*v1alpha1.Object) []string { return r.sites.list() })
-	c.Watches(transactionKind, func(*v1alpha1.Object) []string { return r.sites.list() })
-	return c, nil
 }
 
-// Setup returns a setup that adds the site-limit controller.
-func Setup(opts Options) func(*controllers.Manager, *store.Store, *slog.Logger) error {
-	return controllers.SetupWith(New, opts)
+// SetupWithManager declares what the controller watches and adds it to m.
+// ChargingProfiles, by spec and labels: site limits by name, shares by the
+// site they belong to (so one changed by someone else is put right). Its
+// own status writes do not re-run it. Chargers, by spec and status (the
+// draws and the limits the devices took, which others write), and
+// Transactions, by spec and by whether they want current: either queues
+// every site limit.
+func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) error {
+	profiles := r.profiles.Informer()
+	profiles.AddIndex(indexOperator, controllers.TypedIndex(func(p *v1alpha1.ChargingProfile) []string {
+		if isOperator(&p.Spec) {
+			return []string{"yes"}
+		}
+		return nil
+	}))
+	profiles.AddIndex(indexSite, controllers.LabelIndex(v1alpha1.SiteLimitLabel))
+	r.transactions.Informer().AddIndex(indexWants, controllers.TypedIndex(wantsCurrent))
+	sites := func(*v1alpha1.Object) []string { return profiles.ByIndex(indexOperator, "yes") }
+	c := controllers.NewController("sitelimit", Kind, r, controllers.ControllerOptions{Clock: r.opts.Clock, Logger: log})
+	c.Watches(Kind, siteOfShare)
+	c.Watches(chargerKind, sites, controllers.Any(controllers.SpecOrMetadataChanged, controllers.StatusChanged))
+	c.Watches(transactionKind, sites, controllers.Any(controllers.SpecOrMetadataChanged, controllers.TypedChanged(wantChanged)))
+	return m.Add(c)
 }
 
 // siteOfShare maps a site share to the site limit it belongs to, so a share
@@ -80,39 +100,6 @@ func siteOfShare(obj *v1alpha1.Object) []string {
 		return []string{site}
 	}
 	return nil
-}
-
-// siteIndex is the set of operator ChargingProfiles, kept by the informer.
-type siteIndex struct {
-	mu    sync.Mutex
-	names map[string]bool
-}
-
-func (x *siteIndex) handle(ev v1alpha1.Event) {
-	name := ev.Object.Metadata.Name
-	operator := false
-	if ev.Type != v1alpha1.Deleted {
-		var spec v1alpha1.ChargingProfileSpec
-		operator = json.Unmarshal(ev.Object.Spec, &spec) == nil && isOperator(&spec)
-	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if operator {
-		x.names[name] = true
-	} else {
-		delete(x.names, name)
-	}
-}
-
-func (x *siteIndex) list() []string {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	out := make([]string, 0, len(x.names))
-	for n := range x.names {
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // isOperator: an operator profile is a site limit (source defaults to it).

@@ -52,20 +52,23 @@ func shareLabels(site, charger string) map[string]string {
 	}
 }
 
-// stored is a share as the cache holds it.
+// stored is a share as the cache or a store transaction holds it. Its
+// labels and spec are read-only.
 type stored struct {
-	obj  *v1alpha1.Object
-	spec v1alpha1.ChargingProfileSpec
+	found  bool
+	labels map[string]string
+	spec   v1alpha1.ChargingProfileSpec
 }
 
-// sharesOf returns site's shares in the cache, by name.
+// sharesOf returns site's shares among profiles (read in a store
+// transaction), by name.
 func sharesOf(profiles []*v1alpha1.Object, site string) map[string]stored {
 	out := map[string]stored{}
 	for _, obj := range profiles {
 		if obj.Metadata.Labels[v1alpha1.SiteLimitLabel] != site {
 			continue
 		}
-		s := stored{obj: obj}
+		s := stored{found: true, labels: obj.Metadata.Labels}
 		_ = json.Unmarshal(obj.Spec, &s.spec) // an unreadable share is replaced
 		out[obj.Metadata.Name] = s
 	}
@@ -74,7 +77,7 @@ func sharesOf(profiles []*v1alpha1.Object, site string) map[string]stored {
 
 // previousA is the share stored for a charger, if any.
 func (s stored) previousA() (float64, bool) {
-	if s.obj == nil || s.spec.Limit == nil || s.spec.Limit.Unit != "A" {
+	if !s.found || s.spec.Limit == nil || s.spec.Limit.Unit != "A" {
 		return 0, false
 	}
 	return s.spec.Limit.Value, true
@@ -123,7 +126,7 @@ func putShare(tx *store.Tx, site, name string, w shareWant, cur stored) (int, er
 	}
 	obj := &v1alpha1.Object{APIVersion: v1alpha1.APIVersion, Kind: Kind,
 		Metadata: v1alpha1.ObjectMeta{Name: name, Labels: labels}, Spec: raw}
-	if cur.obj == nil {
+	if !cur.found {
 		_, err = tx.Create(obj)
 	} else {
 		_, err = tx.Update(obj)
@@ -136,8 +139,8 @@ func putShare(tx *store.Tx, site, name string, w shareWant, cur stored) (int, er
 
 // upToDate says whether cur is the share w already.
 func upToDate(cur stored, site string, w shareWant) bool {
-	return cur.obj != nil && specEqual(cur.spec, shareSpec(site, w.charger, w.a)) &&
-		maps.Equal(cur.obj.Metadata.Labels, shareLabels(site, w.charger))
+	return cur.found && specEqual(cur.spec, shareSpec(site, w.charger, w.a)) &&
+		maps.Equal(cur.labels, shareLabels(site, w.charger))
 }
 
 // specEqual compares two share specs, the limit to 0.1 A.

@@ -43,8 +43,8 @@ func BenchmarkStations(b *testing.B) {
 func benchStations(b *testing.B, n int) {
 	cs := startRPCCSMS(b)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f := fixture.New(b, template.Setup, func(m *controllers.Manager, st *store.Store, _ *slog.Logger) error {
-		return Setup(nil)(m, st, quiet)
+	f := fixture.New(b, template.Setup(template.Options{}), func(m *controllers.Manager, st *store.Store, _ *slog.Logger) error {
+		return Setup(Options{})(m, st, quiet)
 	})
 	spec := csmsSpec()
 	spec.URL = cs.url()

@@ -20,7 +20,7 @@ import (
 func TestSessionMetrics(t *testing.T) {
 	cs := startRaw(t, nil)
 	reg := metrics.New()
-	f := fixture.New(t, template.Setup, SetupWithMetrics(&recordingCommander{}, reg.OCPP()), devicesUp)
+	f := fixture.New(t, template.Setup(template.Options{}), Setup(Options{Commands: &recordingCommander{}, Metrics: reg.OCPP()}), devicesUp)
 	spec := rawSpec()
 	spec.URL = cs.URL
 	f.Create("CSMS", "csms", spec)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,7 +34,7 @@ type Commander interface {
 // that is deleted, has its station stopped (the connection closes cleanly).
 type Reconciler struct {
 	st       *store.Store
-	chargers *controllers.Informer
+	chargers *controllers.Lister[v1alpha1.Charger]
 	resolver resolver
 	commands Commander
 	log      *slog.Logger
@@ -56,30 +57,25 @@ type runningStation struct {
 
 // Reconcile makes the named charger's station match its spec.
 func (r *Reconciler) Reconcile(ctx context.Context, name string) (controllers.Result, error) {
-	obj, ok := r.chargers.Get(name)
+	ch, ok, err := r.chargers.Get(name)
 	if !ok {
 		r.retire(name)
 		return controllers.Result{}, nil
 	}
-	var spec v1alpha1.ChargerSpec
-	if err := json.Unmarshal(obj.Spec, &spec); err != nil {
-		return controllers.Result{}, controllers.TerminalError(fmt.Errorf("charger %q: decode spec: %w", name, err))
+	if err != nil {
+		return controllers.Result{}, controllers.TerminalError(fmt.Errorf("charger %q: %w", name, err))
 	}
-	if spec.OCPP == nil {
+	if ch.Spec.OCPP == nil {
 		r.retire(name)
 		return controllers.Result{}, nil
 	}
-	var status v1alpha1.ChargerStatus
-	if len(obj.Status) > 0 {
-		if err := json.Unmarshal(obj.Status, &status); err != nil {
-			return controllers.Result{}, controllers.TerminalError(fmt.Errorf("charger %q: decode status: %w", name, err))
-		}
-	}
+	// ch is the cache's and read-only; the station keeps copies of what it changes.
+	status := ch.Status
 	saved, passwordRef := persistedOf(status)
 	r.mu.Lock()
 	cur := r.running[name]
 	r.mu.Unlock()
-	in, err := r.resolver.gather(obj, spec, passwordRef)
+	in, err := r.resolver.gather(ch, passwordRef)
 	if err != nil {
 		if cur != nil && ownSecretPending(err, passwordRef) {
 			// The station wrote its new password's Secret and then the
@@ -194,7 +190,9 @@ func persistedOf(s v1alpha1.ChargerStatus) (Persisted, *v1alpha1.SecretKeyRef) {
 	if s.OCPP == nil {
 		return Persisted{}, nil
 	}
-	return Persisted{Variables: s.OCPP.Variables, Availability: s.OCPP.Availability, NetworkProfiles: s.OCPP.NetworkProfiles},
+	// Copies: the status is the cache's, the station changes what it keeps.
+	return Persisted{Variables: slices.Clone(s.OCPP.Variables), Availability: slices.Clone(s.OCPP.Availability),
+			NetworkProfiles: slices.Clone(s.OCPP.NetworkProfiles)},
 		s.OCPP.BasicAuthPasswordSecretRef
 }
 

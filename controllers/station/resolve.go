@@ -1,7 +1,6 @@
 package station
 
 import (
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -30,11 +29,11 @@ var measurandOf = []struct{ signal, measurand string }{
 // inputs are the objects a station's configuration is built from; their
 // resource versions tell whether it must be built again.
 type inputs struct {
-	charger  *v1alpha1.Object
+	charger  *v1alpha1.Charger
 	spec     v1alpha1.ChargerSpec
-	csms     *v1alpha1.Object
-	secrets  []*v1alpha1.Object
-	template []*v1alpha1.Object
+	csms     *v1alpha1.CSMS
+	secrets  []*v1alpha1.Secret
+	template []v1alpha1.ObjectMeta
 }
 
 // version identifies the inputs cheaply: a status write of the charger
@@ -42,48 +41,60 @@ type inputs struct {
 func (in inputs) version() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", in.charger.Metadata.Generation)
-	for _, o := range append(append([]*v1alpha1.Object{in.csms}, in.secrets...), in.template...) {
-		if o != nil {
-			fmt.Fprintf(&b, "/%s:%s", o.Metadata.Name, o.Metadata.ResourceVersion)
-		}
+	metas := []v1alpha1.ObjectMeta{}
+	if in.csms != nil {
+		metas = append(metas, in.csms.Metadata)
+	}
+	for _, s := range in.secrets {
+		metas = append(metas, s.Metadata)
+	}
+	for _, m := range append(metas, in.template...) {
+		fmt.Fprintf(&b, "/%s:%s", m.Name, m.ResourceVersion)
 	}
 	return b.String()
 }
 
 // resolver builds station configurations from the informer caches.
 type resolver struct {
-	csmss, secrets, templates *controllers.Informer
+	csmss     *controllers.Lister[v1alpha1.CSMS]
+	secrets   *controllers.Lister[v1alpha1.Secret]
+	templates *controllers.Lister[v1alpha1.Template]
 }
 
 // gather collects the inputs of a charger, or says which is missing.
-func (r *resolver) gather(obj *v1alpha1.Object, spec v1alpha1.ChargerSpec, passwordRef *v1alpha1.SecretKeyRef) (inputs, error) {
-	in := inputs{charger: obj, spec: spec}
-	csms, ok := r.csmss.Get(spec.OCPP.CSMSRef)
+func (r *resolver) gather(ch *v1alpha1.Charger, passwordRef *v1alpha1.SecretKeyRef) (inputs, error) {
+	spec := ch.Spec
+	in := inputs{charger: ch, spec: spec}
+	csms, ok, err := r.csmss.Get(spec.OCPP.CSMSRef)
 	if !ok {
 		return in, fmt.Errorf("CSMS %q not found", spec.OCPP.CSMSRef)
 	}
-	in.csms = csms
-	cs, err := decode[v1alpha1.CSMSSpec](csms)
 	if err != nil {
 		return in, err
 	}
-	for _, name := range secretNames(cs, passwordRef) {
-		sec, ok := r.secrets.Get(name)
+	in.csms = csms
+	for _, name := range secretNames(csms.Spec, passwordRef) {
+		sec, ok, err := r.secrets.Get(name)
 		if !ok {
 			return in, &secretNotFoundError{name}
+		}
+		if err != nil {
+			return in, err
 		}
 		in.secrets = append(in.secrets, sec)
 	}
 	// The BootNotification names the template's vendor and model, so the
 	// station waits for its template; this also keeps a station from
 	// starting, then restarting, when the charger reaches the cache first.
-	if _, ok := r.templates.Get(spec.TemplateRef); !ok {
+	if _, ok, _ := r.templates.Get(spec.TemplateRef); !ok {
 		return in, fmt.Errorf("template %q not found", spec.TemplateRef)
 	}
 	_, chain, _ := template.Resolve(r.templates, spec.TemplateRef)
 	for _, n := range chain {
-		if t, ok := r.templates.Get(n); ok {
-			in.template = append(in.template, t)
+		if t, ok, _ := r.templates.Get(n); ok {
+			in.template = append(in.template, t.Metadata)
+		} else if obj, ok := r.templates.Informer().Get(n); ok {
+			in.template = append(in.template, obj.Metadata) // one that does not decode counts too
 		}
 	}
 	return in, nil
@@ -108,30 +119,21 @@ func secretNames(cs v1alpha1.CSMSSpec, passwordRef *v1alpha1.SecretKeyRef) []str
 	return slices.Compact(names)
 }
 
-func decode[T any](obj *v1alpha1.Object) (T, error) {
-	var v T
-	if err := json.Unmarshal(obj.Spec, &v); err != nil {
-		return v, fmt.Errorf("%s %q: decode spec: %w", obj.Kind, obj.Metadata.Name, err)
-	}
-	return v, nil
-}
-
 func (r *resolver) secretValue(ref *v1alpha1.SecretKeyRef, key string) (string, error) {
 	if ref == nil {
 		return "", nil
 	}
-	obj, ok := r.secrets.Get(ref.Name)
+	sec, ok, err := r.secrets.Get(ref.Name)
 	if !ok {
 		return "", fmt.Errorf("secret %q not found", ref.Name)
 	}
-	sec, err := decode[v1alpha1.SecretSpec](obj)
 	if err != nil {
 		return "", err
 	}
 	if ref.Key != "" {
 		key = ref.Key
 	}
-	v, ok := sec.Data[key]
+	v, ok := sec.Spec.Data[key]
 	if !ok {
 		return "", fmt.Errorf("secret %q has no key %q", ref.Name, key)
 	}
@@ -140,16 +142,14 @@ func (r *resolver) secretValue(ref *v1alpha1.SecretKeyRef, key string) (string, 
 
 // config builds the station configuration of gathered inputs.
 func (r *resolver) config(in inputs, passwordRef *v1alpha1.SecretKeyRef) (Config, error) {
-	cs, err := decode[v1alpha1.CSMSSpec](in.csms)
-	if err != nil {
-		return Config{}, err
-	}
+	cs := in.csms.Spec
 	o := in.spec.OCPP
 	cfg := Config{Charger: in.charger.Metadata.Name, StationID: o.StationID, URL: cs.URL, SecurityProfile: cs.SecurityProfile}
 	ref := cs.BasicAuthPasswordSecretRef
 	if passwordRef != nil {
 		ref = passwordRef // the CSMS set this station's own password (A01)
 	}
+	var err error
 	if cfg.Password, err = r.secretValue(ref, "password"); err != nil {
 		return cfg, fmt.Errorf("basic-auth password: %w", err)
 	}

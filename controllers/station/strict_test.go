@@ -43,7 +43,7 @@ func stationFixture(t *testing.T, url string, csms v1alpha1.CSMSSpec) *fixture.F
 // stationFixtureWith runs the station controller with cmd as the charger
 // side that runs commands on devices.
 func stationFixtureWith(t *testing.T, url string, csms v1alpha1.CSMSSpec, cmd Commander) *fixture.Fixture {
-	f := fixture.New(t, template.Setup, Setup(cmd), devicesUp)
+	f := fixture.New(t, template.Setup(template.Options{}), Setup(Options{Commands: cmd}), devicesUp)
 	csms.URL = url
 	f.Create("CSMS", "csms", csms)
 	f.Create(template.Kind, "t", v1alpha1.TemplateSpec{Protocol: v1alpha1.ProtocolModbus, Manufacturer: "ACME", Model: "Wallbox 22",

@@ -21,16 +21,12 @@ const (
 	ReasonInvalidSpec    = "InvalidSpec"
 )
 
-// Extends returns spec.extends of a Template object.
-func Extends(obj *v1alpha1.Object) (string, error) {
-	var s v1alpha1.TemplateSpec
-	if len(obj.Spec) == 0 {
-		return "", nil
-	}
-	if err := json.Unmarshal(obj.Spec, &s); err != nil {
-		return "", fmt.Errorf("template %q: decode spec: %w", obj.Metadata.Name, err)
-	}
-	return s.Extends, nil
+// NewLister returns the typed lister of m's shared Template informer, which
+// keeps the reverse references that Dependents follows.
+func NewLister(m *controllers.Manager) *controllers.Lister[v1alpha1.Template] {
+	l := controllers.ListerFor[v1alpha1.Template](m)
+	l.Informer().IndexReferences()
+	return l
 }
 
 // lookup returns a template's extends and whether the template exists.
@@ -90,76 +86,113 @@ func arrow(names []string) string { return strings.Join(names, " → ") }
 // transaction at apply time.
 type Getter func(name string) (*v1alpha1.Object, bool)
 
-// lookupOf reads templates' extends through get.
-func lookupOf(get Getter) lookup {
-	return func(name string) (string, bool, error) {
+// specGetter finds a template's spec by name; err says it does not decode.
+type specGetter func(name string) (spec *v1alpha1.TemplateSpec, found bool, err error)
+
+// rawSpecs decodes the specs get finds.
+func rawSpecs(get Getter) specGetter {
+	return func(name string) (*v1alpha1.TemplateSpec, bool, error) {
 		obj, ok := get(name)
 		if !ok {
-			return "", false, nil
+			return nil, false, nil
 		}
-		ext, err := Extends(obj)
-		return ext, true, err
+		var s v1alpha1.TemplateSpec
+		if len(obj.Spec) > 0 {
+			if err := json.Unmarshal(obj.Spec, &s); err != nil {
+				return nil, true, fmt.Errorf("template %q: decode spec: %w", name, err)
+			}
+		}
+		return &s, true, nil
+	}
+}
+
+// cachedSpecs reads the specs a lister holds, decoded already.
+func cachedSpecs(templates *controllers.Lister[v1alpha1.Template]) specGetter {
+	return func(name string) (*v1alpha1.TemplateSpec, bool, error) {
+		t, ok, err := templates.Get(name)
+		if err != nil {
+			return nil, true, fmt.Errorf("template %q: %w", name, err)
+		}
+		if !ok {
+			return nil, false, nil
+		}
+		return &t.Spec, true, nil
+	}
+}
+
+// lookupOf reads templates' extends through get.
+func lookupOf(get specGetter) lookup {
+	return func(name string) (string, bool, error) {
+		s, ok, err := get(name)
+		if err != nil || !ok {
+			return "", ok, err
+		}
+		return s.Extends, true, nil
 	}
 }
 
 // Dependents returns name and the names of every cached template whose extends
 // chain passes through name, sorted. name is included even when it does not
-// exist, since what referred to it must learn that it is gone.
+// exist, since what referred to it must learn that it is gone. It walks the
+// informer's reverse references (NewLister keeps them), so it costs a map
+// lookup per dependent, whatever the number of templates. A template whose
+// spec does not decode has no usable parent link; its own reconcile reports
+// that.
 func Dependents(templates *controllers.Informer, name string) []string {
-	all := templates.List()
-	parent := make(map[string]string, len(all))
-	for _, obj := range all {
-		// A template whose spec does not decode has no usable parent link; its
-		// own reconcile reports that.
-		parent[obj.Metadata.Name], _ = Extends(obj)
-	}
 	out := []string{name}
-	for _, obj := range all {
-		if n := obj.Metadata.Name; n != name && passesThrough(parent, n, name) {
-			out = append(out, n)
+	seen := map[string]bool{name: true}
+	for i := 0; i < len(out); i++ {
+		for _, child := range templates.Referrers(Kind, out[i]) {
+			if !seen[child] {
+				seen[child] = true
+				out = append(out, child)
+			}
 		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-// passesThrough reports whether from's chain reaches target, stopping at the
-// end of the chain or a cycle.
-func passesThrough(parent map[string]string, from, target string) bool {
-	seen := map[string]bool{}
-	for cur := from; cur != "" && !seen[cur]; cur = parent[cur] {
-		if cur == target {
-			return true
-		}
-		seen[cur] = true
+// UsedBy returns the objects of refs (an informer keeping IndexReferences,
+// such as the Chargers') that name, by reference, the template name or one
+// whose extends chain passes through it, sorted: map lookups, whatever the
+// number of objects and templates.
+func UsedBy(refs, templates *controllers.Informer, name string) []string {
+	var out []string
+	for _, t := range Dependents(templates, name) {
+		out = append(out, refs.Referrers(Kind, t)...)
 	}
-	return false
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Resolve returns the named template with its extends chain merged in
 // (v1alpha1.MergeTemplate), root first, and the chain nearest first. It fails
 // with the chain's problem when a parent is missing or the chain has a cycle.
-func Resolve(templates *controllers.Informer, name string) (v1alpha1.TemplateSpec, []string, error) {
-	return ResolveWith(templates.Get, name)
+func Resolve(templates *controllers.Lister[v1alpha1.Template], name string) (v1alpha1.TemplateSpec, []string, error) {
+	return resolveSpecs(cachedSpecs(templates), name)
 }
 
 // ResolveWith is Resolve over any source of Template objects.
 func ResolveWith(get Getter, name string) (v1alpha1.TemplateSpec, []string, error) {
+	return resolveSpecs(rawSpecs(get), name)
+}
+
+func resolveSpecs(get specGetter, name string) (v1alpha1.TemplateSpec, []string, error) {
 	res := resolve(lookupOf(get), name)
 	if !res.ok() {
 		return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: %s: %s", name, res.reason, res.detail)
 	}
 	var merged v1alpha1.TemplateSpec
 	for i := len(res.chain) - 1; i >= 0; i-- {
-		obj, ok := get(res.chain[i])
+		s, ok, err := get(res.chain[i])
+		if err != nil {
+			return v1alpha1.TemplateSpec{}, res.chain, err
+		}
 		if !ok {
 			return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: %s vanished while resolving", name, res.chain[i])
 		}
-		var s v1alpha1.TemplateSpec
-		if err := json.Unmarshal(obj.Spec, &s); err != nil {
-			return v1alpha1.TemplateSpec{}, res.chain, fmt.Errorf("template %q: decode spec: %w", res.chain[i], err)
-		}
-		merged = v1alpha1.MergeTemplate(merged, s)
+		merged = v1alpha1.MergeTemplate(merged, *s)
 	}
 	return merged, res.chain, nil
 }

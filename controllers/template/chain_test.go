@@ -49,23 +49,3 @@ func TestResolve(t *testing.T) {
 		})
 	}
 }
-
-func TestPassesThrough(t *testing.T) {
-	parent := map[string]string{"leaf": "mid", "mid": "base", "x": "y", "y": "x", "orphan": "ghost"}
-	tests := []struct {
-		from, target string
-		want         bool
-	}{
-		{"leaf", "base", true},
-		{"leaf", "mid", true},
-		{"mid", "leaf", false},
-		{"x", "y", true},
-		{"x", "base", false}, // a cycle ends the walk instead of spinning
-		{"orphan", "ghost", true},
-	}
-	for _, tt := range tests {
-		if got := passesThrough(parent, tt.from, tt.target); got != tt.want {
-			t.Errorf("passesThrough(%s, %s) = %v, want %v", tt.from, tt.target, got, tt.want)
-		}
-	}
-}

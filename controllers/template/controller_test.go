@@ -17,7 +17,7 @@ type tplSpec struct {
 }
 
 func newFixture(t *testing.T) *fixture.Fixture {
-	return fixture.New(t, Setup)
+	return fixture.New(t, Setup(Options{}))
 }
 
 // status reads the template's stored status fields this controller owns.
@@ -180,7 +180,7 @@ func TestResolveMergesChain(t *testing.T) {
 	f.Create(Kind, "model", v1alpha1.TemplateSpec{Extends: "base", Model: "Terra AC",
 		Signals: map[string]string{"faulted": "regs[\"s\"][0] != 0"}})
 	f.WaitCondition(Kind, "model", ConditionReady, v1alpha1.ConditionTrue, ReasonResolved)
-	spec, chain, err := Resolve(f.Manager.Informer(Kind), "model")
+	spec, chain, err := Resolve(NewLister(f.Manager), "model")
 	if err != nil || !slices.Equal(chain, []string{"model", "base"}) {
 		t.Fatalf("chain %v, %v", chain, err)
 	}
@@ -190,7 +190,7 @@ func TestResolveMergesChain(t *testing.T) {
 	}
 	f.Update(Kind, "base", v1alpha1.TemplateSpec{Extends: "model", Protocol: v1alpha1.ProtocolModbus})
 	f.WaitCondition(Kind, "model", ConditionReady, v1alpha1.ConditionFalse, ReasonExtendsCycle)
-	if _, _, err := Resolve(f.Manager.Informer(Kind), "model"); err == nil || !strings.Contains(err.Error(), ReasonExtendsCycle) {
+	if _, _, err := Resolve(NewLister(f.Manager), "model"); err == nil || !strings.Contains(err.Error(), ReasonExtendsCycle) {
 		t.Fatalf("a cycle resolved: %v", err)
 	}
 }

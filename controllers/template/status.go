@@ -35,7 +35,7 @@ func (r *Reconciler) updateStatus(obj *v1alpha1.Object, res resolution) error {
 		// A partial chain must not look usable to whoever reads it.
 		s.Remove("resolvedChain")
 	}
-	_, err = controllers.UpdateStatusIfChanged(r.st, obj, s)
+	_, err = r.ctrl.UpdateStatusIfChanged(r.st, obj, s)
 	return err
 }
 

@@ -151,7 +151,7 @@ func TestConflictLeavesTheNewerSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	planned := summarize(obj)
+	planned := summarize(decode(t, obj))
 	// Meanwhile a resumed station re-queues an event for the session.
 	newer := setStatus(t, f.Store, obj, endedAt(t0.Add(-8*day), 1))
 
@@ -171,7 +171,16 @@ func TestConflictLeavesTheNewerSession(t *testing.T) {
 		t.Errorf("stored resourceVersion %s, want %s", got.Metadata.ResourceVersion, newer.Metadata.ResourceVersion)
 	}
 	// The newer state is seen for what it is: events queued, nothing to delete.
-	if d := plan([]session{summarize(got)}, t0, r.opts); len(d) != 0 {
+	if d := plan([]session{summarize(decode(t, got))}, t0, r.opts); len(d) != 0 {
 		t.Errorf("plan on the newer state = %v, want nothing", d)
 	}
+}
+
+func decode(t *testing.T, obj *v1alpha1.Object) *v1alpha1.Transaction {
+	t.Helper()
+	tx, err := v1alpha1.DecodeTransaction(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }

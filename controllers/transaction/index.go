@@ -1,12 +1,14 @@
 package transaction
 
 import (
-	"encoding/json"
-	"sync"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers"
 )
+
+// indexCharger files Transactions under their charger.
+const indexCharger = "transaction.charger"
 
 // session is what pruning needs to know of one Transaction, as of the
 // resourceVersion it was read at.
@@ -20,81 +22,81 @@ type session struct {
 	queued  int // outbox length
 }
 
-// summarize reads a session from its object. A status that does not decode
-// reads as open, so it is never deleted.
-func summarize(obj *v1alpha1.Object) session {
-	s := session{name: obj.Metadata.Name, resourceVersion: obj.Metadata.ResourceVersion, charger: obj.Metadata.Labels[v1alpha1.ChargerLabel]}
-	if s.charger == "" {
-		var spec v1alpha1.TransactionSpec
-		if json.Unmarshal(obj.Spec, &spec) == nil {
-			s.charger = spec.ChargerRef
+// chargerOf is a Transaction's charger: its label, else spec.chargerRef.
+// One that does not decode is found by its label, or by the reference the
+// spec names (v1alpha1.References reads it leniently).
+func chargerOf(obj *v1alpha1.Object, typed any) []string {
+	if c := obj.Metadata.Labels[v1alpha1.ChargerLabel]; c != "" {
+		return []string{c}
+	}
+	if t, ok := typed.(*v1alpha1.Transaction); ok {
+		return []string{t.Spec.ChargerRef}
+	}
+	for _, ref := range v1alpha1.References(obj) {
+		if ref.Kind == v1alpha1.KindCharger {
+			return []string{ref.Name}
 		}
 	}
-	var st v1alpha1.TransactionStatus
-	if len(obj.Status) == 0 || json.Unmarshal(obj.Status, &st) != nil {
-		return s
+	return []string{""}
+}
+
+// sessions reads Transactions from the cache, decoded once per event.
+type sessions struct {
+	txs *controllers.Lister[v1alpha1.Transaction]
+}
+
+func newSessions(m *controllers.Manager) sessions {
+	l := controllers.ListerFor[v1alpha1.Transaction](m)
+	l.Informer().AddIndex(indexCharger, chargerOf)
+	return sessions{txs: l}
+}
+
+// get returns the session called name. One whose object does not decode
+// reads as open, so it is never deleted.
+func (x sessions) get(name string) (session, bool) {
+	t, ok, err := x.txs.Get(name)
+	if !ok {
+		return session{}, false
 	}
-	s.ended = st.State == v1alpha1.TransactionEnded
-	s.queued = len(st.Outbox)
-	if t, err := time.Parse(time.RFC3339, st.EndedAt); err == nil {
-		s.endedAt = t
+	if err != nil {
+		obj, ok := x.txs.Informer().Get(name)
+		if !ok {
+			return session{}, false
+		}
+		return session{name: name, resourceVersion: obj.Metadata.ResourceVersion, charger: chargerOf(obj, nil)[0]}, true
+	}
+	return summarize(t), true
+}
+
+// summarize reads a session from its Transaction.
+func summarize(t *v1alpha1.Transaction) session {
+	s := session{name: t.Metadata.Name, resourceVersion: t.Metadata.ResourceVersion, charger: t.Metadata.Labels[v1alpha1.ChargerLabel]}
+	if s.charger == "" {
+		s.charger = t.Spec.ChargerRef
+	}
+	s.ended = t.Status.State == v1alpha1.TransactionEnded
+	s.queued = len(t.Status.Outbox)
+	if at, err := time.Parse(time.RFC3339, t.Status.EndedAt); err == nil {
+		s.endedAt = at
 	}
 	return s
 }
 
-// index holds every session by charger, kept current by the informer's
-// events, so pruning one charger reads only that charger's sessions and
-// decodes nothing.
-type index struct {
-	mu        sync.Mutex
-	byName    map[string]session
-	byCharger map[string]map[string]struct{}
-}
-
-func newIndex() *index {
-	return &index{byName: map[string]session{}, byCharger: map[string]map[string]struct{}{}}
-}
-
-// handle is the informer handler.
-func (x *index) handle(ev v1alpha1.Event) {
-	name := ev.Object.Metadata.Name
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if old, ok := x.byName[name]; ok {
-		delete(x.byName, name)
-		if set := x.byCharger[old.charger]; set != nil {
-			delete(set, name)
-			if len(set) == 0 {
-				delete(x.byCharger, old.charger)
-			}
+// ofCharger returns every session of charger, by name: an index lookup.
+func (x sessions) ofCharger(charger string) []session {
+	names := x.txs.Informer().ByIndex(indexCharger, charger)
+	out := make([]session, 0, len(names))
+	for _, n := range names {
+		if s, ok := x.get(n); ok {
+			out = append(out, s)
 		}
 	}
-	if ev.Type == v1alpha1.Deleted {
-		return
-	}
-	s := summarize(ev.Object)
-	x.byName[name] = s
-	if x.byCharger[s.charger] == nil {
-		x.byCharger[s.charger] = map[string]struct{}{}
-	}
-	x.byCharger[s.charger][name] = struct{}{}
-}
-
-// get returns the session called name.
-func (x *index) get(name string) (session, bool) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	s, ok := x.byName[name]
-	return s, ok
-}
-
-// ofCharger returns every session of charger, in no order.
-func (x *index) ofCharger(charger string) []session {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	out := make([]session, 0, len(x.byCharger[charger]))
-	for name := range x.byCharger[charger] {
-		out = append(out, x.byName[name])
-	}
 	return out
+}
+
+// pruningInputsChanged: what pruning reads of a Transaction's status, which
+// the station writes, differs.
+func pruningInputsChanged(old, cur *v1alpha1.Transaction) bool {
+	return old.Status.State != cur.Status.State || old.Status.EndedAt != cur.Status.EndedAt ||
+		len(old.Status.Outbox) != len(cur.Status.Outbox)
 }

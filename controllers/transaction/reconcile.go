@@ -18,7 +18,7 @@ import (
 type Reconciler struct {
 	st       *store.Store
 	opts     Options
-	sessions *index
+	sessions sessions
 	log      *slog.Logger
 	enqueue  func(key string)
 }

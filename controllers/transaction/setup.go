@@ -53,31 +53,34 @@ func (o Options) Validate() error {
 	return errors.Join(errs...)
 }
 
-// New returns the transaction history controller. Its work items are the
-// names of changed Transactions and the chargers to prune (see Reconcile).
-func New(m *controllers.Manager, st *store.Store, log *slog.Logger, opts Options) (*controllers.Controller, error) {
-	if err := opts.Validate(); err != nil {
-		return nil, err
+// Setup returns a setup that adds the transaction history controller. Its
+// work items are the names of changed Transactions and the chargers to
+// prune (see Reconcile).
+func Setup(opts Options) controllers.SetupFunc {
+	return func(m *controllers.Manager, st *store.Store, log *slog.Logger) error {
+		if err := opts.Validate(); err != nil {
+			return err
+		}
+		if opts.Resync == 0 {
+			opts.Resync = DefaultResync
+		}
+		if opts.Clock == nil {
+			opts.Clock = controllers.RealClock
+		}
+		if log == nil {
+			log = m.Logger()
+		}
+		r := &Reconciler{st: st, opts: opts, sessions: newSessions(m), log: log.With("controller", "transaction")}
+		return r.SetupWithManager(m, log)
 	}
-	if opts.Resync == 0 {
-		opts.Resync = DefaultResync
-	}
-	if opts.Clock == nil {
-		opts.Clock = controllers.RealClock
-	}
-	if log == nil {
-		log = m.Logger()
-	}
-	r := &Reconciler{st: st, opts: opts, sessions: newIndex(), log: log.With("controller", "transaction")}
-	// Registered before the manager wires the controller's own handler, so a
-	// reconcile always finds the event that queued it in the index.
-	m.Informer(Kind).AddHandler(r.sessions.handle)
-	c := controllers.NewController("transaction", Kind, r, controllers.ControllerOptions{Clock: opts.Clock, Logger: log})
-	r.enqueue = c.Enqueue
-	return c, nil
 }
 
-// Setup returns a setup that adds the transaction history controller.
-func Setup(opts Options) func(*controllers.Manager, *store.Store, *slog.Logger) error {
-	return controllers.SetupWith(New, opts)
+// SetupWithManager declares what the controller watches and adds it to m:
+// Transactions, by spec and by what pruning reads of the status the
+// station writes (state, endedAt, outbox).
+func (r *Reconciler) SetupWithManager(m *controllers.Manager, log *slog.Logger) error {
+	c := controllers.NewController("transaction", Kind, r, controllers.ControllerOptions{Clock: r.opts.Clock, Logger: log})
+	c.For(controllers.Any(controllers.SpecOrMetadataChanged, controllers.TypedChanged(pruningInputsChanged)))
+	r.enqueue = c.Enqueue
+	return m.Add(c)
 }

@@ -38,7 +38,7 @@ func TestControllerEndToEnd(t *testing.T) {
 	d := charger.NewDrivers(echonet.Config{})
 	t.Cleanup(func() { d.Close() })
 	var r *charger.Reconciler
-	f := fixture.New(t, template.Setup, charger.SetupWith(d, &r))
+	f := fixture.New(t, template.Setup(template.Options{}), charger.Setup(charger.Options{Opener: d, Reconciler: &r}))
 	var conn v1alpha1.ChargerConnection
 	if err := conn.UnmarshalJSON([]byte(`{"goe": {"url": "` + peer.URL() + `"}}`)); err != nil {
 		t.Fatal(err)

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp"
+	"github.com/ocppgw/ocppgw/schemas/gen"
 	ocppschema "github.com/ocppgw/ocppgw/schemas/ocpp"
 )
 
@@ -21,9 +20,17 @@ var (
 	rawType      = reflect.TypeFor[json.RawMessage]()
 )
 
-// schema is one JSON Schema object; encoding/json sorts its keys, which
-// makes the output deterministic.
-type schema map[string]any
+// config maps the OCPP message types: draft-07 definitions, the ocpp tag,
+// DateTime as a date-time string and enums from ocpp.EnumValues.
+var config = &gen.Config{
+	Tag:     "ocpp",
+	DefsKey: "definitions",
+	Types: map[reflect.Type]gen.Schema{
+		dateTimeType: {"type": "string", "format": "date-time"},
+		rawType:      {},
+	},
+	Enum: ocpp.EnumValues,
+}
 
 // generate returns every project schema file, keyed by file name.
 func generate() (map[string][]byte, error) {
@@ -44,151 +51,16 @@ func generate() (map[string][]byte, error) {
 
 // document renders the self-contained schema of one message type.
 func document(file string, t reflect.Type) ([]byte, error) {
-	b := &builder{defs: map[string]schema{}}
-	root, err := b.object(t)
+	g := gen.New(config)
+	root, err := g.Object(t)
 	if err != nil {
 		return nil, err
 	}
 	root["$schema"] = draft
 	root["$id"] = ocppschema.BaseURL + file
 	root["$comment"] = comment
-	if len(b.defs) > 0 {
-		root["definitions"] = b.defs
+	if defs := g.Defs(); defs != nil {
+		root["definitions"] = defs
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(root); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// builder collects the definitions one document refers to.
-type builder struct {
-	defs map[string]schema
-}
-
-// object renders a struct type as an object schema.
-func (b *builder) object(t reflect.Type) (schema, error) {
-	props := schema{}
-	var required []string
-	open := false
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		tags, err := parseTag(f.Tag.Get("ocpp"))
-		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", t.Name(), f.Name, err)
-		}
-		if name == "-" {
-			open = open || tags.open
-			continue
-		}
-		if name == "" || !f.IsExported() {
-			return nil, fmt.Errorf("%s.%s: every exported field needs a json name", t.Name(), f.Name)
-		}
-		s, err := b.field(f.Type, tags)
-		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", t.Name(), f.Name, err)
-		}
-		props[name] = s
-		if !strings.Contains(opts, "omitempty") {
-			required = append(required, name)
-		}
-	}
-	s := schema{"type": "object", "properties": props}
-	if !open {
-		s["additionalProperties"] = false
-	}
-	if len(required) > 0 {
-		s["required"] = required
-	}
-	return s, nil
-}
-
-// field renders the schema of a struct field, applying its tag.
-func (b *builder) field(t reflect.Type, tags tag) (schema, error) {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() == reflect.Slice && t != rawType {
-		var itemTags tag
-		if tags.items != nil {
-			itemTags = *tags.items
-		}
-		items, err := b.field(t.Elem(), itemTags)
-		if err != nil {
-			return nil, fmt.Errorf("items: %w", err)
-		}
-		s := schema{"type": "array", "items": items}
-		return s, tags.apply(s, "minItems", "maxItems")
-	}
-	s, err := b.value(t)
-	if err != nil {
-		return nil, err
-	}
-	if _, isRef := s["$ref"]; isRef {
-		// draft-07 ignores keywords next to $ref, so a tag there is a mistake.
-		if len(tags.kv) > 0 {
-			return nil, fmt.Errorf("constraints %v on a $ref type %s", tags.kv, t.Name())
-		}
-		return s, nil
-	}
-	switch s["type"] {
-	case "string":
-		return s, tags.apply(s, "maxLength", "minLength")
-	case "integer", "number":
-		return s, tags.apply(s, "minimum", "maximum")
-	}
-	return s, tags.apply(s)
-}
-
-// value renders a non-array type: a primitive inline, a named struct or enum
-// as a $ref to its definition.
-func (b *builder) value(t reflect.Type) (schema, error) {
-	switch {
-	case t == dateTimeType:
-		return schema{"type": "string", "format": "date-time"}, nil
-	case t == rawType:
-		return schema{}, nil
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		return b.define(t, func() (schema, error) { return b.object(t) })
-	case reflect.String:
-		if values, ok := ocpp.EnumValues(t); ok {
-			return b.define(t, func() (schema, error) {
-				return schema{"type": "string", "enum": values}, nil
-			})
-		}
-		if t.Name() != "string" {
-			return nil, fmt.Errorf("string type %s has no registered enum values", t)
-		}
-		return schema{"type": "string"}, nil
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		return schema{"type": "integer"}, nil
-	case reflect.Float64:
-		return schema{"type": "number"}, nil
-	case reflect.Bool:
-		return schema{"type": "boolean"}, nil
-	}
-	return nil, fmt.Errorf("no schema mapping for Go type %s", t)
-}
-
-// define adds t's definition once and returns a reference to it.
-func (b *builder) define(t reflect.Type, render func() (schema, error)) (schema, error) {
-	name := t.Name()
-	ref := schema{"$ref": "#/definitions/" + name}
-	if _, done := b.defs[name]; done {
-		return ref, nil
-	}
-	b.defs[name] = nil // reserve the name: recursive types terminate
-	s, err := render()
-	if err != nil {
-		return nil, err
-	}
-	b.defs[name] = s
-	return ref, nil
+	return gen.Marshal(root)
 }

@@ -1,4 +1,4 @@
-package schemas
+package validate
 
 import (
 	"encoding/json"
@@ -11,14 +11,14 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
-	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/api/field"
 )
 
 // fieldErrors flattens a validation error tree into its leaves, one
-// FieldError each, deduplicated and sorted by field.
-func (c *compiled) fieldErrors(doc any, root *jsonschema.ValidationError) []v1alpha1.FieldError {
-	var out []v1alpha1.FieldError
-	seen := map[v1alpha1.FieldError]bool{}
+// field.Error each, deduplicated and sorted by field.
+func (r *run) fieldErrors(root *jsonschema.ValidationError) []field.Error {
+	var out []field.Error
+	seen := map[field.Error]bool{}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) > 0 {
@@ -27,7 +27,10 @@ func (c *compiled) fieldErrors(doc any, root *jsonschema.ValidationError) []v1al
 			}
 			return
 		}
-		for _, fe := range c.leaf(doc, e) {
+		if r.structural && !structuralKeyword(e.KeywordLocation) {
+			return
+		}
+		for _, fe := range r.leaf(e) {
 			if !seen[fe] {
 				seen[fe] = true
 				out = append(out, fe)
@@ -35,30 +38,35 @@ func (c *compiled) fieldErrors(doc any, root *jsonschema.ValidationError) []v1al
 		}
 	}
 	walk(root)
+	sortErrors(out)
+	return out
+}
+
+// sortErrors orders errors by field, then reason.
+func sortErrors(out []field.Error) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Field != out[j].Field {
 			return out[i].Field < out[j].Field
 		}
 		return out[i].Reason < out[j].Reason
 	})
-	return out
 }
 
 // leaf turns one failed keyword into field errors. The schema node that
 // failed is looked up in the raw schema so the message can name the fields,
 // bounds and values involved rather than echo the validator's wording.
-func (c *compiled) leaf(doc any, e *jsonschema.ValidationError) []v1alpha1.FieldError {
+func (r *run) leaf(e *jsonschema.ValidationError) []field.Error {
 	tokens := pointerTokens(e.InstanceLocation)
-	path := fieldPath(doc, tokens)
-	value, _ := valueAt(doc, tokens)
+	path := fieldPath(r.base, r.doc, tokens)
+	value, _ := valueAt(r.doc, tokens)
 	kwPath := pointerTokens(afterHash(e.KeywordLocation))
 	kw := ""
 	if len(kwPath) > 0 {
 		kw = kwPath[len(kwPath)-1]
 	}
-	node := c.schemaAt(parentPointer(e.AbsoluteKeywordLocation))
-	one := func(reason string) []v1alpha1.FieldError {
-		return []v1alpha1.FieldError{{Field: path.String(), Reason: reason}}
+	node := r.set.schemaAt(parentPointer(e.AbsoluteKeywordLocation))
+	one := func(reason string) []field.Error {
+		return []field.Error{{Field: path.String(), Reason: reason}}
 	}
 	if i := lastIndex(kwPath, "propertyNames"); i >= 0 && len(tokens) > 0 {
 		// The failing value is the key itself; report it at the key's path.
@@ -73,22 +81,26 @@ func (c *compiled) leaf(doc any, e *jsonschema.ValidationError) []v1alpha1.Field
 		return unknownFieldErrors(path, node, value)
 	case "minProperties", "maxProperties":
 		return one(propertiesCountReason(node, value, e.Message))
+	case "type":
+		if n, ok := value.(json.Number); ok && r.goNumbers && node["type"] == "integer" {
+			return one("must be integer, got " + n.String())
+		}
 	}
 	return one(keywordReason(kw, node, value, e.Message))
 }
 
-func requiredErrors(path v1alpha1.FieldPath, node map[string]any, value any) []v1alpha1.FieldError {
+func requiredErrors(path field.Path, node map[string]any, value any) []field.Error {
 	obj, _ := value.(map[string]any)
-	var out []v1alpha1.FieldError
+	var out []field.Error
 	for _, r := range stringList(node["required"]) {
 		if _, ok := obj[r]; !ok {
-			out = append(out, v1alpha1.FieldError{Field: path.Key(r).String(), Reason: fmt.Sprintf("required field %q is missing", r)})
+			out = append(out, field.Error{Field: path.Key(r).String(), Reason: fmt.Sprintf("required field %q is missing", r)})
 		}
 	}
 	return out
 }
 
-func unknownFieldErrors(path v1alpha1.FieldPath, node map[string]any, value any) []v1alpha1.FieldError {
+func unknownFieldErrors(path field.Path, node map[string]any, value any) []field.Error {
 	obj, _ := value.(map[string]any)
 	props, _ := node["properties"].(map[string]any)
 	known := make([]string, 0, len(props))
@@ -96,7 +108,7 @@ func unknownFieldErrors(path v1alpha1.FieldPath, node map[string]any, value any)
 		known = append(known, k)
 	}
 	sort.Strings(known)
-	var out []v1alpha1.FieldError
+	var out []field.Error
 	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if _, ok := props[k]; ok {
 			continue
@@ -107,7 +119,7 @@ func unknownFieldErrors(path v1alpha1.FieldPath, node map[string]any, value any)
 		} else if len(known) > 0 {
 			reason += "; known fields: " + strings.Join(known, ", ")
 		}
-		out = append(out, v1alpha1.FieldError{Field: path.Key(k).String(), Reason: reason})
+		out = append(out, field.Error{Field: path.Key(k).String(), Reason: reason})
 	}
 	return out
 }
@@ -137,8 +149,8 @@ func keywordReason(kw string, node map[string]any, value any, msg string) string
 	custom, _ := node["x-message"].(string)
 	switch kw {
 	case "type":
-		reason := fmt.Sprintf("must be %s, got %s", typeList(node["type"]), v1alpha1.JSONType(value))
-		if t := v1alpha1.JSONType(value); node["type"] == "string" && (t == "integer" || t == "number" || t == "boolean") {
+		reason := fmt.Sprintf("must be %s, got %s", typeList(node["type"]), field.JSONType(value))
+		if t := field.JSONType(value); node["type"] == "string" && (t == "integer" || t == "number" || t == "boolean") {
 			// YAML turns 0x02A101, 1e3, yes and no into numbers and booleans.
 			reason += " (quote it in YAML)"
 		}
@@ -208,7 +220,7 @@ func describe(v any) string {
 	case nil:
 		return "null"
 	}
-	return v1alpha1.JSONType(v)
+	return field.JSONType(v)
 }
 
 func typeList(t any) string {
@@ -292,4 +304,18 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// structuralKeyword reports whether a failed keyword is about shape: an
+// unknown field or a wrong JSON type.
+func structuralKeyword(loc string) bool {
+	kw := pointerTokens(afterHash(loc))
+	if len(kw) == 0 {
+		return false
+	}
+	switch kw[len(kw)-1] {
+	case "type", "additionalProperties":
+		return true
+	}
+	return false
 }

@@ -1,11 +1,11 @@
-package schemas
+package validate
 
 import (
 	"net/url"
 	"strconv"
 	"strings"
 
-	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/api/field"
 )
 
 // pointerTokens splits a JSON pointer ("/spec/evses/0") into unescaped tokens.
@@ -24,10 +24,10 @@ func pointerTokens(ptr string) []string {
 	return parts
 }
 
-// fieldPath renders pointer tokens as a dotted path, using the document to
+// fieldPath renders pointer tokens as a dotted path below base, using the document to
 // tell array indexes from object keys that happen to be digits.
-func fieldPath(doc any, tokens []string) v1alpha1.FieldPath {
-	var p v1alpha1.FieldPath
+func fieldPath(base field.Path, doc any, tokens []string) field.Path {
+	p := base
 	cur := doc
 	for _, t := range tokens {
 		switch x := cur.(type) {
@@ -77,9 +77,9 @@ func valueAt(doc any, tokens []string) (any, bool) {
 
 // schemaAt returns the raw schema object at an absolute location
 // ("https://…/charger.json#/$defs/spec"), or an empty map.
-func (c *compiled) schemaAt(abs string) map[string]any {
+func (s *Set) schemaAt(abs string) map[string]any {
 	url, frag, _ := strings.Cut(abs, "#")
-	v, ok := valueAt(c.raw[url], pointerTokens(frag))
+	v, ok := valueAt(s.raw[url], pointerTokens(frag))
 	if !ok {
 		return map[string]any{}
 	}
