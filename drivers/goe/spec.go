@@ -74,10 +74,10 @@ func urlProblem(s string) string {
 type Read struct {
 	// Keys are the API keys read on every poll, in one filtered status
 	// request: "car", "amp", "nrg", …
-	Keys []string `json:"keys"`
+	Keys []string `json:"keys" schema:"minItems=1,maxItems=64,items.is=identifier"`
 	// Optional lists keys of Keys the device may leave out (older
 	// firmware): their signals go unknown with no alarm.
-	Optional []string `json:"optional,omitempty"`
+	Optional []string `json:"optional,omitempty" schema:"items.is=identifier"`
 }
 
 // MaxKeys bounds Keys: the filter of one request, and the size CEL's cost
