@@ -55,6 +55,12 @@ type BusUser interface {
 	BusName() string
 }
 
+// Summarizer is implemented by a connection spec that can say in a few
+// words where its device is, for listings ("goe 192.168.1.60").
+type Summarizer interface {
+	Summary() string
+}
+
 // Bus names the Bus the connection's device is on; "" when it uses none.
 func (c ChargerConnection) Bus() string {
 	if b, ok := c.spec.(BusUser); ok {

@@ -325,7 +325,21 @@ func chargerConnection(v *view) string {
 	if c, ok := lookup(v.spec, "connection.echonet").(map[string]any); ok {
 		return "el " + first(c, "address")
 	}
-	return "-"
+	return registeredConnection(lookup(v.spec, "connection"))
+}
+
+// registeredConnection summarises a registered protocol's connection in
+// its own words (v1alpha1.Summarizer), else by its key.
+func registeredConnection(raw any) string {
+	b, err := json.Marshal(raw)
+	var c v1alpha1.ChargerConnection
+	if err != nil || json.Unmarshal(b, &c) != nil || c.Spec() == nil {
+		return "-"
+	}
+	if s, ok := c.Spec().(v1alpha1.Summarizer); ok {
+		return s.Summary()
+	}
+	return c.Key()
 }
 
 func unitSuffix(c map[string]any) string {

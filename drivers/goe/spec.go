@@ -129,3 +129,11 @@ func (c *Connection) WorstCasePoll(read *v1alpha1.TemplateRead, _ *v1alpha1.BusS
 	}
 	return timeout, fmt.Sprintf("one status request × %v timeout over HTTP", timeout)
 }
+
+// Summary implements v1alpha1.Summarizer: "goe 192.168.1.60".
+func (c *Connection) Summary() string {
+	if u, err := url.Parse(c.URL); err == nil && u.Host != "" {
+		return "goe " + u.Host
+	}
+	return "goe " + c.URL
+}
