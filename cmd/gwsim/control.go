@@ -28,9 +28,14 @@ type deviceView struct {
 func controlHandler(f *fleet) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /devices", func(w http.ResponseWriter, _ *http.Request) {
+		// One moment for all: a site's setpoints sum as they were at once.
+		chs := make([]*sim.Charger, len(f.devices))
+		for i, d := range f.devices {
+			chs[i] = d.charger
+		}
 		views := []deviceView{}
-		for _, d := range f.devices {
-			views = append(views, deviceView{d, d.charger.Snapshot()})
+		for i, st := range sim.SnapshotAll(chs) {
+			views = append(views, deviceView{f.devices[i], st})
 		}
 		writeJSON(w, http.StatusOK, views)
 	})

@@ -58,7 +58,7 @@ func (s *site) charger(name string, managed bool, lbls map[string]string) {
 	}
 	if managed {
 		s.status(name, func(st *v1alpha1.ChargerStatus) {
-			st.OCPP = &v1alpha1.ChargerOCPPStatus{Limits: []v1alpha1.EVSELimit{{EVSEID: 1, WrittenA: ptr(0.0)}}}
+			st.OCPP = &v1alpha1.ChargerOCPPStatus{Limits: []v1alpha1.EVSELimit{{EVSEID: 1, WrittenA: ptr(0.0), WrittenAt: stamp()}}}
 		})
 	}
 }
@@ -98,9 +98,13 @@ func (s *site) draw(name string, amps ...float64) {
 func (s *site) written(name string, a float64) {
 	s.t.Helper()
 	s.status(name, func(st *v1alpha1.ChargerStatus) {
-		st.OCPP = &v1alpha1.ChargerOCPPStatus{Limits: []v1alpha1.EVSELimit{{EVSEID: 1, LimitA: a, Source: "Site", WrittenA: ptr(a)}}}
+		st.OCPP = &v1alpha1.ChargerOCPPStatus{Limits: []v1alpha1.EVSELimit{{EVSEID: 1, LimitA: a, Source: "Site", WrittenA: ptr(a), WrittenAt: stamp()}}}
 	})
 }
+
+// stamp is a writtenAt of now, as the station stamps it after the device
+// took a limit.
+func stamp() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // session stores a session of charger that started at start, authorized
 // or held.

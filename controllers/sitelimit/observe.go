@@ -2,6 +2,7 @@ package sitelimit
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 )
@@ -16,8 +17,10 @@ type observed struct {
 	// drawA is the current per phase the charger draws, when drawKnown.
 	drawA     float64
 	drawKnown bool
-	// writtenA is the limit the device last took, when writtenKnown.
+	// writtenA is the limit the device last took, when writtenKnown, and
+	// writtenAt when (the earliest over the charger's EVSEs).
 	writtenA     float64
+	writtenAt    time.Time
 	writtenKnown bool
 }
 
@@ -25,7 +28,7 @@ type observed struct {
 func observe(ch *v1alpha1.Charger) observed {
 	o := observed{name: ch.Metadata.Name, managed: ch.Spec.OCPP != nil, supply: ch.Spec.Supply()}
 	o.drawA, o.drawKnown = draw(ch.Status.Connectors, o.supply)
-	o.writtenA, o.writtenKnown = written(ch.Status.OCPP)
+	o.writtenA, o.writtenAt, o.writtenKnown = written(ch.Status.OCPP)
 	return o
 }
 
@@ -89,19 +92,24 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// written is the sum over the charger's EVSEs of the limit each last took;
-// unknown while any EVSE has taken none, since that one may draw anything
-// up to the maximum.
-func written(s *v1alpha1.ChargerOCPPStatus) (float64, bool) {
+// written is the sum over the charger's EVSEs of the limit each last took,
+// and the earliest time one of them took it; unknown while any EVSE has
+// taken none, since that one may draw anything up to the maximum, or does
+// not say when.
+func written(s *v1alpha1.ChargerOCPPStatus) (float64, time.Time, bool) {
 	if s == nil || len(s.Limits) == 0 {
-		return 0, false
+		return 0, time.Time{}, false
 	}
-	sum := 0.0
+	sum, first := 0.0, time.Time{}
 	for _, l := range s.Limits {
-		if l.WrittenA == nil {
-			return 0, false
+		at, err := time.Parse(time.RFC3339Nano, l.WrittenAt)
+		if l.WrittenA == nil || err != nil {
+			return 0, time.Time{}, false
 		}
 		sum += *l.WrittenA
+		if first.IsZero() || at.Before(first) {
+			first = at
+		}
 	}
-	return sum, true
+	return sum, first, true
 }

@@ -57,9 +57,17 @@ func (r *Reconciler) plan(site string, lim siteLimit, sel []observed, have map[s
 	res := share.Compute(in)
 	devs := make([]share.Device, len(managed))
 	for i, o := range managed {
-		prev, hasPrev := have[ShareName(site, o.name)].previousA()
+		name := ShareName(site, o.name)
+		prev, hasPrev := have[name].previousA()
 		devs[i] = share.Device{TargetA: res.Shares[i], PreviousA: prev, HasPrevious: hasPrev,
 			WrittenA: o.writtenA, WrittenKnown: o.writtenKnown, MinA: o.supply.MinCurrentA, MaxA: o.supply.MaxCurrentA}
+		if !r.inflight.confirmedSince(o.writtenAt) {
+			// Taken before this controller started: what was stored since
+			// then is not in the log, so nothing is known.
+			devs[i].WrittenKnown = false
+		} else if o.writtenKnown {
+			devs[i].InFlightA, _ = r.inflight.inFlight(name, o.writtenAt)
+		}
 	}
 	shares, withheld := share.Commit(res.AvailableA, devs, res.Order)
 	p.withheld = withheld

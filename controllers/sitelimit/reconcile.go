@@ -26,6 +26,8 @@ type Reconciler struct {
 	profiles     *controllers.Lister[v1alpha1.ChargingProfile]
 	chargers     *controllers.Lister[v1alpha1.Charger]
 	transactions *controllers.Lister[v1alpha1.Transaction]
+	// inflight logs the shares stored, which stations may still be writing.
+	inflight *shareLog
 
 	mu sync.Mutex
 	// under holds since when each charger has been under-using its share
@@ -60,16 +62,19 @@ func (r *Reconciler) removeAll(site string) error {
 		return nil
 	}
 	n := 0
+	var gone map[string]stored
 	err := r.st.Txn(false, func(tx *store.Tx) error {
 		have, err := sharesIn(tx, site)
 		if err == nil {
 			n, err = applyShares(tx, site, have, nil)
 		}
+		gone = have
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("site limit %s is gone: %w", site, err)
 	}
+	r.logShares(gone, nil)
 	r.log.Info("site limit gone, deleted its shares", "site", site, "deleted", n)
 	return nil
 }
@@ -131,9 +136,9 @@ func (r *Reconciler) share(obj *v1alpha1.Object, spec *v1alpha1.ChargingProfileS
 		return controllers.Result{RequeueAfter: p.requeue(lim.Next, now)}, nil
 	}
 	n := 0
+	var have map[string]stored
 	err = r.st.Txn(false, func(tx *store.Tx) error {
-		have, err := sharesIn(tx, site)
-		if err != nil {
+		if have, err = sharesIn(tx, site); err != nil {
 			return err
 		}
 		p = r.plan(site, lim, sel, have, now)
@@ -145,6 +150,7 @@ func (r *Reconciler) share(obj *v1alpha1.Object, spec *v1alpha1.ChargingProfileS
 	if err != nil {
 		return controllers.Result{}, fmt.Errorf("site limit %s: %w", site, err)
 	}
+	r.logShares(have, p.want)
 	if n > 0 {
 		r.log.Info("site limit shared", "site", site, "limit", lim.String(), "writes", n, "shares", p.summary())
 	}
@@ -285,6 +291,20 @@ func readyStatus(obj *v1alpha1.Object, status v1alpha1.ConditionStatus, reason, 
 	s.SetCondition(v1alpha1.Condition{Type: ConditionReady, Status: status, ObservedGeneration: gen,
 		Reason: reason, Message: msg}, now)
 	return s.Encode()
+}
+
+// logShares notes the shares just stored (want) in the log of shares in
+// flight, and forgets those deleted (in have, not in want).
+func (r *Reconciler) logShares(have map[string]stored, want map[string]shareWant) {
+	now := time.Now()
+	for name, w := range want {
+		r.inflight.record(name, w.a, now)
+	}
+	for name := range have {
+		if _, ok := want[name]; !ok {
+			r.inflight.drop(name)
+		}
+	}
 }
 
 // forget drops the under-use timers of site's chargers other than keep.

@@ -62,6 +62,7 @@ func Setup(opts Options) controllers.SetupFunc {
 			chargers:     controllers.ListerFor[v1alpha1.Charger](m),
 			transactions: controllers.ListerFor[v1alpha1.Transaction](m),
 			under:        map[underKey]time.Time{},
+			inflight:     newShareLog(time.Now()),
 		}
 		return r.SetupWithManager(m, log)
 	}

@@ -187,6 +187,11 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) 
 	s.mu.Lock()
 	reachable := s.obs.Reachable && !s.obs.Connecting && s.obs.Polled
 	s.mu.Unlock()
+	// One device command at a time (cmdMu, as holds and releases): the site
+	// limit controller counts a charger at what it last took (writtenAt)
+	// and at every share stored since, which holds only while no write
+	// that read the store before that confirmation is still under way.
+	s.ss.cmdMu.Lock()
 	s.ss.mu.Lock()
 	released, known := s.ss.commanded[evse]
 	s.ss.mu.Unlock()
@@ -214,10 +219,11 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) 
 			due = retry
 		}
 	}
+	s.ss.cmdMu.Unlock()
 	s.lim.mu.Lock()
 	w, ok := s.lim.written[evse]
 	if ok {
-		lim.WrittenA, lim.WrittenAt = &w, s.lim.writtenAt[evse].UTC().Format(time.RFC3339)
+		lim.WrittenA, lim.WrittenAt = &w, s.lim.writtenAt[evse].UTC().Format(time.RFC3339Nano)
 	}
 	rateChanged := had && ok && before > 0 && w > 0 && w != before
 	changed := !sameLimit(s.lim.shown[evse], lim)

@@ -132,14 +132,28 @@ func (c *Charger) Config() Config { return c.cfg }
 // Snapshot returns the state as a device would report it: frozen while the
 // charger is in FaultStuck.
 func (c *Charger) Snapshot() State {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.frozen != nil {
-		s := *c.frozen
-		s.Fault = c.st.Fault
-		return s
+	return SnapshotAll([]*Charger{c})[0]
+}
+
+// SnapshotAll returns the states of cs at one moment: it holds every
+// charger's lock while it reads them, so a reader never sees one charger's
+// change without another's that came before it.
+func SnapshotAll(cs []*Charger) []State {
+	for _, c := range cs {
+		c.mu.Lock()
 	}
-	return c.st
+	out := make([]State, len(cs))
+	for i, c := range cs {
+		out[i] = c.st
+		if c.frozen != nil {
+			out[i] = *c.frozen
+			out[i].Fault = c.st.Fault
+		}
+	}
+	for _, c := range cs {
+		c.mu.Unlock()
+	}
+	return out
 }
 
 // Step advances the physics to now: the current follows the limit in force,

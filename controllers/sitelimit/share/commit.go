@@ -14,7 +14,10 @@ type Device struct {
 	// when it took none that the gateway knows of (it may draw its maximum).
 	WrittenA     float64
 	WrittenKnown bool
-	MinA, MaxA   float64
+	// InFlightA is the highest share stored since the device last took
+	// one, which its station may be writing now (0: none).
+	InFlightA  float64
+	MinA, MaxA float64
 }
 
 // committed is what the charger may draw before the new share reaches it.
@@ -26,7 +29,7 @@ func (d *Device) committed() int64 {
 	if d.HasPrevious {
 		c = max(c, ceilDeci(d.PreviousA))
 	}
-	return c
+	return max(c, ceilDeci(d.InFlightA))
 }
 
 // Commit returns the shares to store now, given what Compute wants (in
