@@ -22,6 +22,8 @@ type recordingCommander struct {
 	calls  []string
 	limits []string // "setCurrentLimit 16" and "start 16": the current each offered
 	refuse map[string]error
+	// limitAt is when the device last took a setCurrentLimit.
+	limitAt time.Time
 }
 
 func (c *recordingCommander) Command(_ context.Context, charger, command string, connector int, args cel.Args) error {
@@ -34,6 +36,9 @@ func (c *recordingCommander) Command(_ context.Context, charger, command string,
 	c.calls = append(c.calls, call)
 	if c.refuse[command] == nil && (command == "setCurrentLimit" || command == "start") {
 		c.limits = append(c.limits, fmt.Sprintf("%s %g", command, args.LimitA))
+		if command == "setCurrentLimit" {
+			c.limitAt = time.Now()
+		}
 	}
 	return c.refuse[command]
 }

@@ -267,6 +267,20 @@ func TestSmartChargingSiteShare(t *testing.T) {
 		}
 		return ""
 	})
+	// The site limit controller counts the shares stored since writtenAt
+	// as possibly in flight: it is when the device took the limit, to the
+	// nanosecond, never before.
+	fixture.Within(t, 10*time.Second, "the status shows the share written", func() string {
+		l := limitShown(f)
+		at, err := time.Parse(time.RFC3339Nano, l.WrittenAt)
+		cmd.mu.Lock()
+		took := cmd.limitAt
+		cmd.mu.Unlock()
+		if l.WrittenA == nil || *l.WrittenA != 12 || err != nil || at.Before(took) {
+			return fmt.Sprintf("writtenA %s at %q (%v); the device took it at %s", fmtA(l.WrittenA), l.WrittenAt, err, took.UTC().Format(time.RFC3339Nano))
+		}
+		return ""
+	})
 	comp := csmsCall(t, cs, "GW-SC-2", "GetCompositeSchedule", map[string]any{"evseId": 1, "duration": 60, "chargingRateUnit": "W"})
 	p0 := comp["schedule"].(map[string]any)["chargingSchedulePeriod"].([]any)[0].(map[string]any)
 	if p0["limit"] != 12.0*230*3 {
@@ -389,4 +403,12 @@ func TestSmartChargingStationLimitSplit(t *testing.T) {
 	if len(periods) != 1 || periods[0].(map[string]any)["limit"] != 20.0 {
 		t.Errorf("station composite = %v, want 20 A throughout", comp)
 	}
+}
+
+// fmtA shows an optional current, "none" when absent.
+func fmtA(a *float64) string {
+	if a == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%g A", *a)
 }
