@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -70,6 +72,7 @@ func benchStations(b *testing.B, n int) {
 	fixture.Within(b, 5*time.Minute, "stations", func() string { return cs.notReady(stationIDs) })
 	f.Settle()
 	g2, h2 := ownGoroutines(), heapNow()
+	writeHeapProfile(b)
 
 	cpu, count := exchangeBoth(b, cs, [2][]string{stationIDs, bareIDs})
 	per := func(v int64) float64 { return float64(v) / float64(n) }
@@ -235,4 +238,24 @@ func cpuNow() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// writeHeapProfile writes the heap as it is with every station connected to
+// the file named by OCPPGW_BENCH_HEAPPROFILE, if set: -memprofile writes it
+// only after the stations are gone. Read it with
+// go tool pprof -sample_index=inuse_space.
+func writeHeapProfile(b *testing.B) {
+	name := os.Getenv("OCPPGW_BENCH_HEAPPROFILE")
+	if name == "" {
+		return
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }

@@ -26,8 +26,10 @@ type Config struct {
 	// RootCAs is the CSMS root bundle (PEM) of profiles 2 and 3; ClientCert
 	// and ClientKey the station certificate of profile 3. The TLS
 	// configuration is built from them at each dial, with the wildcard rule
-	// of SecurityCtrlr.AllowCSMSTLSWildcards as it is then.
-	RootCAs, ClientCert, ClientKey []byte `json:"-"`
+	// of SecurityCtrlr.AllowCSMSTLSWildcards as it is then. They are
+	// strings taken from the cached CSMS and Secret objects, so the stations
+	// of one CSMS share one copy of a bundle instead of each holding its own.
+	RootCAs, ClientCert, ClientKey string `json:"-"`
 	// TLSKey identifies the TLS inputs in Key: a digest.
 	TLSKey string
 	Boot   ocpp.ChargingStationType
@@ -79,10 +81,12 @@ const DefaultOutboxLimit = 1000
 
 // Key identifies the configuration but for the password, which a running
 // station takes with SetPassword (it reconnects, it does not reboot). The
-// TLS inputs count through TLSKey.
-func (c Config) Key() string {
+// TLS inputs count through TLSKey. It is a digest of the encoded config,
+// so that a running station keeps 32 bytes for it, not the encoding
+// (about 1.3 KB).
+func (c Config) Key() [sha256.Size]byte {
 	b, _ := json.Marshal(c)
-	return string(b)
+	return sha256.Sum256(b)
 }
 
 // Persisted is what the CSMS set for a station that must survive a restart:
@@ -94,10 +98,10 @@ type Persisted struct {
 }
 
 // digest names secret inputs in a Key without holding them.
-func digest(parts ...[]byte) string {
+func digest(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {
-		h.Write(p)
+		h.Write([]byte(p))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])

@@ -2,6 +2,7 @@ package station
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,8 +49,8 @@ type Reconciler struct {
 }
 
 type runningStation struct {
-	version string // the inputs' versions the config was built from
-	key     string // the config's Key
+	version string            // the inputs' versions the config was built from
+	key     [sha256.Size]byte // the config's Key
 	station *Station
 	cancel  context.CancelFunc
 	done    chan struct{}

@@ -203,13 +203,13 @@ func limitConfig(tpl v1alpha1.TemplateSpec, supply v1alpha1.Electrical) LimitCon
 }
 
 func (r *resolver) tlsInputs(cfg *Config, cs v1alpha1.CSMSSpec) error {
-	cfg.RootCAs = []byte(cs.CABundle)
+	cfg.RootCAs = cs.CABundle
 	if cs.CASecretRef != nil {
 		ca, err := r.secretValue(cs.CASecretRef, "ca.crt")
 		if err != nil {
 			return fmt.Errorf("CSMS root certificate: %w", err)
 		}
-		cfg.RootCAs = []byte(ca)
+		cfg.RootCAs = ca
 	}
 	if cs.SecurityProfile == 3 && cs.ClientCertificateSecretRef != nil {
 		ref := &v1alpha1.SecretKeyRef{Name: cs.ClientCertificateSecretRef.Name}
@@ -221,7 +221,7 @@ func (r *resolver) tlsInputs(cfg *Config, cs v1alpha1.CSMSSpec) error {
 		if err != nil {
 			return fmt.Errorf("station certificate: %w", err)
 		}
-		cfg.ClientCert, cfg.ClientKey = []byte(crt), []byte(key)
+		cfg.ClientCert, cfg.ClientKey = crt, key
 	}
 	cfg.TLSKey = digest(cfg.RootCAs, cfg.ClientCert, cfg.ClientKey)
 	return nil

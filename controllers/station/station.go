@@ -143,6 +143,7 @@ func New(cfg Config, saved Persisted, passwordRef *v1alpha1.SecretKeyRef, host H
 	for _, err := range s.model.Initialize(cfg.Variables) {
 		s.log.Warn("initial device-model value not applied", "err", err)
 	}
+	s.cfg.Variables = nil // the model holds them now; the reconciler keeps the Key
 	for _, err := range s.model.Restore(saved.Variables) {
 		s.log.Warn("device-model value the CSMS set no longer applies", "err", err)
 	}
@@ -273,10 +274,10 @@ func (s *Station) dialOptions(ep endpoint) (rpc.DialOptions, error) {
 		if len(s.cfg.RootCAs) == 0 {
 			return o, fmt.Errorf("slot %d needs TLS but no CSMS root certificate is configured", ep.slot)
 		}
-		to := rpc.TLSOptions{URL: ep.url, RootCAs: s.cfg.RootCAs,
+		to := rpc.TLSOptions{URL: ep.url, RootCAs: []byte(s.cfg.RootCAs),
 			AllowWildcards: s.model.Value(secCtrlr, devicemodel.Variable{Name: "AllowCSMSTLSWildcards"}) == "true"}
 		if ep.profile == 3 {
-			to.ClientCert, to.ClientKey = s.cfg.ClientCert, s.cfg.ClientKey
+			to.ClientCert, to.ClientKey = []byte(s.cfg.ClientCert), []byte(s.cfg.ClientKey)
 		}
 		conf, err := rpc.StationTLSConfig(to)
 		if err != nil {

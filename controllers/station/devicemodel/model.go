@@ -64,9 +64,24 @@ type Model struct {
 	mu sync.Mutex
 	// values holds what differs from the catalog's initial values: set by
 	// the CSMS, the spec or the station. Most stations change few
-	// variables, so a station costs a small map, not a copy of the catalog.
-	values    map[Key]string
-	overrides map[Key]bool
+	// variables, so a station costs a small map keyed by catalog position,
+	// not a copy of the catalog nor a map of full addresses.
+	values map[slot]entry
+}
+
+// slot is an attribute's position in the catalog: its definition's index
+// times maxAttributes plus the attribute's index.
+type slot uint32
+
+// maxAttributes bounds the attributes of one variable (Actual, Target,
+// MinSet, MaxSet).
+const maxAttributes = 4
+
+// entry is a value that differs from the catalog's. override marks one the
+// CSMS set, which the station persists.
+type entry struct {
+	value    string
+	override bool
 }
 
 // catalog is the read-only part of a model, shared by the stations of one
@@ -101,7 +116,7 @@ func catalogOf(l Layout) *catalog {
 // New builds the model of a layout with the catalog's initial values.
 func New(l Layout) *Model {
 	m := &Model{catalog: catalogOf(l), live: Live{Now: l.Now, ProfileEntries: l.ProfileEntries},
-		values: map[Key]string{}, overrides: map[Key]bool{}}
+		values: map[slot]entry{}}
 	if m.live.Now == nil {
 		m.live.Now = time.Now
 	}
@@ -110,35 +125,35 @@ func New(l Layout) *Model {
 
 // valueLocked is the stored value of attribute a at k, the catalog's
 // initial one unless something set it. m.mu is held.
-func (m *Model) valueLocked(k Key, a *AttributeDef) string {
-	if v, ok := m.values[k]; ok {
-		return v
+func (m *Model) valueLocked(s slot, a *AttributeDef) string {
+	if e, ok := m.values[s]; ok {
+		return e.value
 	}
 	return a.Value
 }
 
-// lookup finds the definition and attribute of k, or the status that says
-// why there is none.
-func (m *Model) lookup(k Key) (*Definition, *AttributeDef, string) {
+// lookup finds the definition, attribute and slot of k, or the status that
+// says why there is none.
+func (m *Model) lookup(k Key) (*Definition, *AttributeDef, slot, string) {
 	i, ok := m.index[varKey{k.Component, k.Variable}]
 	if !ok {
 		if !m.comps[k.Component] {
-			return nil, nil, "UnknownComponent"
+			return nil, nil, 0, "UnknownComponent"
 		}
-		return nil, nil, "UnknownVariable"
+		return nil, nil, 0, "UnknownVariable"
 	}
 	d := &m.defs[i]
 	for j := range d.Attributes {
 		if d.Attributes[j].Type == k.attribute() {
-			return d, &d.Attributes[j], ""
+			return d, &d.Attributes[j], slot(i*maxAttributes + j), ""
 		}
 	}
-	return d, nil, "NotSupportedAttributeType"
+	return d, nil, 0, "NotSupportedAttributeType"
 }
 
 // Get answers one GetVariableData (B06).
 func (m *Model) Get(k Key) GetResult {
-	_, a, why := m.lookup(k)
+	_, a, at, why := m.lookup(k)
 	if why != "" {
 		return GetResult{Status: GetStatus(why), Reason: why, Detail: k.String()}
 	}
@@ -150,43 +165,49 @@ func (m *Model) Get(k Key) GetResult {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return GetResult{Status: GetAccepted, Value: m.valueLocked(Key{k.Component, k.Variable, a.Type}, a)}
+	return GetResult{Status: GetAccepted, Value: m.valueLocked(at, a)}
 }
 
 // Set answers one SetVariableData from the CSMS (B05) and, when accepted,
 // stores the value as an override.
 func (m *Model) Set(k Key, value string) SetResult {
-	d, a, why := m.lookup(k)
+	r, _ := m.set(k, value)
+	return r
+}
+
+// set is Set, also returning the slot it stored the value at.
+func (m *Model) set(k Key, value string) (SetResult, slot) {
+	d, a, at, why := m.lookup(k)
 	if why != "" {
-		return SetResult{Status: SetStatus(why), Reason: why, Detail: k.String()}
+		return SetResult{Status: SetStatus(why), Reason: why, Detail: k.String()}, 0
 	}
 	if a.Mutability == ReadOnly || a.Dynamic != nil {
-		return SetResult{Status: SetRejected, Reason: "ReadOnly", Detail: k.String() + " is read-only"}
+		return SetResult{Status: SetRejected, Reason: "ReadOnly", Detail: k.String() + " is read-only"}, 0
 	}
 	if problem := check(d.Chars, value); problem != "" {
-		return SetResult{Status: SetRejected, Reason: "InvalidValue", Detail: problem}
+		return SetResult{Status: SetRejected, Reason: "InvalidValue", Detail: problem}, 0
 	}
-	key := Key{k.Component, k.Variable, a.Type}
 	m.mu.Lock()
-	m.values[key] = value
-	m.overrides[key] = true
+	m.values[at] = entry{value: value, override: true}
 	m.mu.Unlock()
 	if d.RebootRequired {
-		return SetResult{Status: SetRebootRequired}
+		return SetResult{Status: SetRebootRequired}, at
 	}
-	return SetResult{Status: SetAccepted}
+	return SetResult{Status: SetAccepted}, at
 }
 
 // Update sets a value the station itself observes (availability, power), not
 // an override: it is not persisted and mutability does not apply.
 func (m *Model) Update(k Key, value string) error {
-	_, a, why := m.lookup(k)
+	_, _, at, why := m.lookup(k)
 	if why != "" {
 		return fmt.Errorf("device model: %s: %s", k, why)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.values[Key{k.Component, k.Variable, a.Type}] = value
+	e := m.values[at]
+	e.value = value
+	m.values[at] = e
 	return nil
 }
 
@@ -219,14 +240,13 @@ func (m *Model) Float(c Component, v Variable, def float64) float64 {
 // Secret returns the value of a write-only variable for the station's own
 // use (the Basic-auth password), which Get never reveals.
 func (m *Model) Secret(c Component, v Variable) string {
-	k := Key{c, v, Actual}
-	_, a, why := m.lookup(k)
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	_, a, at, why := m.lookup(Key{c, v, Actual})
 	if why != "" {
 		return ""
 	}
-	return m.valueLocked(k, a)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.valueLocked(at, a)
 }
 
 // Definitions returns the catalog the model was built from, in report order.

@@ -312,3 +312,36 @@ func TestNewCopiesNoCatalogValues(t *testing.T) {
 		t.Fatalf("initial HeartbeatInterval = %q, want the catalog's 300", v)
 	}
 }
+
+// Values are kept by catalog position: every attribute must have a slot of
+// its own, or an update of one would show in another.
+func TestEveryAttributeHasItsOwnSlot(t *testing.T) {
+	m := New(layout())
+	seen := map[slot]Key{}
+	for _, d := range m.Definitions() {
+		if len(d.Attributes) > maxAttributes {
+			t.Fatalf("%s %s has %d attributes, slots hold %d", d.Component, d.Variable, len(d.Attributes), maxAttributes)
+		}
+		for _, a := range d.Attributes {
+			k := Key{d.Component, d.Variable, a.Type}
+			_, _, at, why := m.lookup(k)
+			if why != "" {
+				t.Fatalf("%s: %s", k, why)
+			}
+			if other, dup := seen[at]; dup {
+				t.Fatalf("%s and %s share slot %d", k, other, at)
+			}
+			seen[at] = k
+		}
+	}
+	avail := Key{Component: Component{Name: "EVSE", EVSE: 2}, Variable: Variable{Name: "AvailabilityState"}}
+	if err := m.Update(avail, "Unavailable"); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Get(Key{Component: Component{Name: "EVSE", EVSE: 1}, Variable: Variable{Name: "AvailabilityState"}}).Value; got == "Unavailable" {
+		t.Errorf("EVSE 1 shows EVSE 2's update")
+	}
+	if got := m.Get(avail).Value; got != "Unavailable" {
+		t.Errorf("EVSE 2 AvailabilityState = %q after the update", got)
+	}
+}

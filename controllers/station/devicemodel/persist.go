@@ -28,14 +28,16 @@ func (m *Model) apply(vars []v1alpha1.OCPPVariable, override bool) []error {
 	var errs []error
 	for i, v := range vars {
 		k := apiKey(v)
-		r := m.Set(k, string(v.Value))
+		r, at := m.set(k, string(v.Value))
 		if r.Status != SetAccepted && r.Status != SetRebootRequired {
 			errs = append(errs, fmt.Errorf("variables[%d] %s: %s: %s", i, k, r.Status, r.Detail))
 			continue
 		}
 		if !override {
 			m.mu.Lock()
-			delete(m.overrides, Key{k.Component, k.Variable, k.attribute()})
+			e := m.values[at]
+			e.override = false
+			m.values[at] = e
 			m.mu.Unlock()
 		}
 	}
@@ -49,11 +51,11 @@ func (m *Model) Overrides() []v1alpha1.OCPPVariable {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []v1alpha1.OCPPVariable
-	for _, d := range m.defs {
-		for _, a := range d.Attributes {
-			k := Key{d.Component, d.Variable, a.Type}
-			if m.overrides[k] && a.Mutability != WriteOnly {
-				out = append(out, resourceVariable(k, m.values[k]))
+	for i, d := range m.defs {
+		for j, a := range d.Attributes {
+			e := m.values[slot(i*maxAttributes+j)]
+			if e.override && a.Mutability != WriteOnly {
+				out = append(out, resourceVariable(Key{d.Component, d.Variable, a.Type}, e.value))
 			}
 		}
 	}
@@ -61,17 +63,14 @@ func (m *Model) Overrides() []v1alpha1.OCPPVariable {
 }
 
 // Snapshot is what a station's model holds at one moment, for Undo.
-type Snapshot struct {
-	values    map[Key]string
-	overrides map[Key]bool
-}
+type Snapshot struct{ values map[slot]entry }
 
 // Snapshot keeps what the model holds now: only what differs from the
 // catalog, a small copy.
 func (m *Model) Snapshot() Snapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return Snapshot{values: maps.Clone(m.values), overrides: maps.Clone(m.overrides)}
+	return Snapshot{values: maps.Clone(m.values)}
 }
 
 // Undo puts back what Snapshot kept: a SetVariables whose values could not
@@ -79,5 +78,5 @@ func (m *Model) Snapshot() Snapshot {
 func (m *Model) Undo(s Snapshot) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.values, m.overrides = maps.Clone(s.values), maps.Clone(s.overrides)
+	m.values = maps.Clone(s.values)
 }
