@@ -82,8 +82,16 @@ ocppgw_store_revision 42
 		"ocppgw_store_revision"); err != nil {
 		t.Error(err)
 	}
-	if n := testutil.ToFloat64(r.OCPP().state.WithLabelValues("c1", "Offline")); n != 0 {
-		t.Errorf("Offline state = %v, want 0 once Registered", n)
+	state := `
+# HELP ocppgw_ocpp_connection_state 1 for the station's current OCPP connection state (Offline, Pending, Registered, Rejected), 0 for the others.
+# TYPE ocppgw_ocpp_connection_state gauge
+ocppgw_ocpp_connection_state{charger="c1",state="Offline"} 0
+ocppgw_ocpp_connection_state{charger="c1",state="Pending"} 0
+ocppgw_ocpp_connection_state{charger="c1",state="Registered"} 1
+ocppgw_ocpp_connection_state{charger="c1",state="Rejected"} 0
+`
+	if err := testutil.GatherAndCompare(r.Gatherer(), strings.NewReader(state), "ocppgw_ocpp_connection_state"); err != nil {
+		t.Error(err)
 	}
 }
 
