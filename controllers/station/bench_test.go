@@ -57,7 +57,8 @@ func benchStations(b *testing.B, n int) {
 	warmUp(b, f, cs)
 
 	bareIDs := make([]string, n)
-	g0, h0 := ownGoroutines(), heapNow()
+	g0 := ownGoroutines()
+	h0, s0 := memNow()
 	for i := range n {
 		bareIDs[i] = fmt.Sprintf("BARE-%03d", i)
 		c, err := dialBareStation(cs.url(), bareIDs[i])
@@ -67,11 +68,13 @@ func benchStations(b *testing.B, n int) {
 		b.Cleanup(func() { _ = c.Close() })
 	}
 	fixture.Within(b, time.Minute, "bare clients", func() string { return cs.notReady(bareIDs) })
-	g1, h1 := ownGoroutines(), heapNow()
+	g1 := ownGoroutines()
+	h1, s1 := memNow()
 	_, stationIDs, _ := createChargers(f, "GW-BENCH", n, nil)
 	fixture.Within(b, 5*time.Minute, "stations", func() string { return cs.notReady(stationIDs) })
 	f.Settle()
-	g2, h2 := ownGoroutines(), heapNow()
+	g2 := ownGoroutines()
+	h2, s2 := memNow()
 	writeHeapProfile(b)
 
 	cpu, count := exchangeBoth(b, cs, [2][]string{stationIDs, bareIDs})
@@ -82,6 +85,8 @@ func benchStations(b *testing.B, n int) {
 	b.ReportMetric(per(h1-h0), "bare-heap-B/conn")
 	b.ReportMetric(float64(h2-h1)/float64(h1-h0), "heap-ratio")
 	b.ReportMetric(per(h2-h1)-per(h1-h0), "extra-heap-B/station")
+	b.ReportMetric(per(s2-s1), "stack-B/station")
+	b.ReportMetric(per(s1-s0), "bare-stack-B/conn")
 	if count[0] > 0 && count[1] > 0 {
 		station := float64(cpu[0].Nanoseconds()) / float64(count[0])
 		bare := float64(cpu[1].Nanoseconds()) / float64(count[1])
@@ -225,13 +230,14 @@ func ownGoroutines() int {
 	return k
 }
 
-// heapNow is the live heap after a collection.
-func heapNow() int64 {
+// memNow is the live heap and the goroutine stacks in use after a
+// collection (which also shrinks stacks that use a quarter of theirs).
+func memNow() (heap, stack int64) {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return int64(m.HeapAlloc)
+	return int64(m.HeapAlloc), int64(m.StackInuse)
 }
 
 func cpuNow() time.Duration {
