@@ -63,6 +63,10 @@ type Options struct {
 	Audit *audit.Log
 	// Metrics serves GET /metrics (the Prometheus exposition); nil: 404.
 	Metrics http.Handler
+	// Profiling serves the Go runtime's profiles (heap, goroutines, CPU,
+	// execution trace) under /debug/pprof/, for admin tokens only; false:
+	// 404.
+	Profiling bool
 }
 
 // Server is the admin API. It keeps no state of its own beyond its options:
@@ -83,6 +87,7 @@ type Server struct {
 	systemTokens []*v1alpha1.Object
 	ready        []Check
 	logLevels    LogLevels
+	profiling    bool
 	audit        *audit.Log
 	now          func() time.Time
 	mux          *http.ServeMux
@@ -113,6 +118,7 @@ func New(opts Options) *Server {
 		ready:       opts.ReadyChecks,
 		logLevels:   opts.LogLevels,
 		audit:       opts.Audit,
+		profiling:   opts.Profiling,
 		now:         time.Now,
 		mux:         http.NewServeMux(),
 		quit:        make(chan struct{}),
@@ -184,6 +190,9 @@ func (s *Server) routes() {
 		m.HandleFunc("GET /debug/loglevels", s.handleLogLevels)
 		m.HandleFunc("PUT /debug/loglevels/{component...}", s.handleSetLogLevel)
 		m.HandleFunc("DELETE /debug/loglevels/{component...}", s.handleResetLogLevel)
+	}
+	if s.profiling {
+		profilingRoutes(m)
 	}
 
 	// Method-less patterns catch what the ones above do not, so that every

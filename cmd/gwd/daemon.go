@@ -80,7 +80,8 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 	api := server.New(server.Options{Store: st, Logger: log.With("component", "api"), Version: version, Commit: commit,
 		MappingTest: mappingTest(st, chargers), Command: chargers.RunCommand,
 		TryTemplate: tryTemplate(chargers), Discover: discover(chargers), SystemToken: systemToken,
-		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels, Metrics: reg.Handler(), Audit: auditLog})
+		ReadyChecks: []server.Check{{Name: "controllers", Ready: mgr.Ready}}, LogLevels: logger.Levels, Metrics: reg.Handler(), Audit: auditLog,
+		Profiling: o.profiling})
 	// Headers within 10 s, bodies within server.BodyTimeout (watches are
 	// exempt), idle keep-alive connections closed after 2 minutes.
 	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,

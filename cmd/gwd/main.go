@@ -69,6 +69,7 @@ type options struct {
 	history transaction.Options
 
 	showVersion bool
+	profiling   bool
 }
 
 // addFlags defines gwd's daemon flags on fs. Each can also be set by an
@@ -104,6 +105,7 @@ func (o *options) addFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.log.MaxAgeDays, "log-max-age", 30, "days a rotated log file is kept; 0 keeps them regardless of age")
 	fs.IntVar(&o.log.MaxBackups, "log-max-backups", 10, "rotated log files kept at most; 0 keeps them all")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	fs.BoolVar(&o.profiling, "profiling", false, "serve Go profiles (heap, goroutines, CPU) at /debug/pprof/ on the admin API, to admin tokens")
 }
 
 // validate checks what the flag types alone cannot.

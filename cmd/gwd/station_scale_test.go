@@ -3,7 +3,9 @@ package main
 import (
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +46,7 @@ func TestStationScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := startGwd(t, t.TempDir(), "--log-level", "warn")
+	d := startGwd(t, t.TempDir(), "--log-level", "warn", "--profiling")
 	pid := d.cmd.Process.Pid
 
 	stationScaleApply(t, d, stationScaleSite(t, g.devices, "", ""))
@@ -68,6 +70,7 @@ func TestStationScale(t *testing.T) {
 	time.Sleep(10 * time.Second)
 	full := scaleMeasure(t, pid, window)
 	fullG := got(scrape(t, d, d.config(t).Server+"/metrics"), "go_goroutines", "", "")
+	saveHeapProfile(t, d, os.Getenv("OCPPGW_SCALE_HEAPPROFILE"))
 
 	t.Logf("%d chargers, 1 s polling, steady windows of %v:", n, window)
 	t.Logf("  without spec.ocpp: gwd CPU %.2f %% of one core, RSS %.1f MiB, %.0f goroutines", bare.cpuPercent, bare.rssMiB, bareG)
@@ -166,4 +169,30 @@ func stationScaleApply(t *testing.T, d *daemon, site string) {
 	if out, errOut, code := d.gwctl(t, strings.NewReader(site), "apply", "-f", "-"); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
+}
+
+// saveHeapProfile writes gwd's heap profile, as it is with every station
+// connected, to file, if one is named. Read it with
+// go tool pprof -sample_index=inuse_space bin/gwd FILE.
+func saveHeapProfile(t *testing.T, d *daemon, file string) {
+	t.Helper()
+	if file == "" {
+		return
+	}
+	resp, err := d.request(t, http.MethodGet, d.config(t).Server+"/debug/pprof/heap?gc=1", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /debug/pprof/heap: %s", resp.Status)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err == nil {
+		err = os.WriteFile(file, b, 0o644)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("heap profile with every station connected: %s", file)
 }
