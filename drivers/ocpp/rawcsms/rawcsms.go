@@ -93,13 +93,6 @@ func (c *CSMS) Stop() {
 	c.srv.Close()
 }
 
-// SetScript replaces the script for the CALLs received from now on.
-func (c *CSMS) SetScript(s Script) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.script = s
-}
-
 // Calls returns the CALLs received so far, in order.
 func (c *CSMS) Calls() []Call {
 	c.mu.Lock()
