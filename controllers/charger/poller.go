@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"reflect"
 	"sync"
 	"time"
 
@@ -132,9 +131,8 @@ func (p *poller) poll(ctx context.Context) {
 	ev := p.evaluate(rd.Input)
 	p.state.mu.Lock()
 	s := p.state
-	changed := !s.polled || s.failures > 0 || !reflect.DeepEqual(ev.signals, s.signals) ||
-		!reflect.DeepEqual(ev.unknown, s.unknown) || fmt.Sprint(ev.errs) != fmt.Sprint(s.evalErrs) ||
-		fmt.Sprint(required) != fmt.Sprint(s.readFails)
+	changed := !s.polled || s.failures > 0 || !sameSignals(ev.signals, s.signals) ||
+		!sameUnknown(ev.unknown, s.unknown) || !sameErrors(ev.errs, s.evalErrs) || !sameFailures(required, s.readFails)
 	if !changed {
 		s.lastGood = s.now()
 	}
