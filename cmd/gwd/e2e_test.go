@@ -35,7 +35,7 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	code := m.Run()
+	code := testutil.RunCheckingLeaks(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -59,7 +59,7 @@ func startGwd(t *testing.T, dataDir string, extra ...string) *daemon {
 		t.Fatal(err)
 	}
 	go func() { d.cmd.Wait(); close(d.exited) }()
-	t.Cleanup(func() { d.kill() })
+	t.Cleanup(func() { d.kill(); d.keepLogs(t) })
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if c := d.tryClient(); c != nil {
@@ -118,6 +118,19 @@ func (d *daemon) client(t *testing.T) *client.Client {
 		t.Fatal("no client config")
 	}
 	return c
+}
+
+// keepLogs writes the log of a gwd whose test failed to the directory
+// OCPPGW_GWD_LOGS names, if it does, as <test>-<pid>.log.
+func (d *daemon) keepLogs(t *testing.T) {
+	dir := os.Getenv("OCPPGW_GWD_LOGS")
+	if dir == "" || !t.Failed() {
+		return
+	}
+	name := fmt.Sprintf("%s-%d.log", strings.ReplaceAll(t.Name(), "/", "_"), d.cmd.Process.Pid)
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(d.logs.String()), 0o644); err != nil {
+		t.Logf("keeping gwd's log: %v", err)
+	}
 }
 
 func (d *daemon) kill() {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/drivers/ocpp/strictcsms"
 )
 
@@ -45,6 +46,12 @@ func commandsThroughPeers(t *testing.T, d *daemon, csms *strictcsms.CSMS, devs [
 		return string(res)
 	}
 
+	// AutoStart releases the KEBA (start: 5004, then 5014=1) once it has
+	// read it; only after that may 5014 be counted.
+	waitCharger(t, d, keba.name, "the AutoStart release", func(st v1alpha1.ChargerStatus) bool {
+		c := v1alpha1.FindCondition(st.Conditions, station.ConditionChargingControl)
+		return c != nil && c.Reason == "Commanded" && strings.HasPrefix(c.Message, "start took effect")
+	})
 	before := keba.count(t, 5014)
 	if got := change(keba, "Inoperative"); !strings.Contains(got, `"Scheduled"`) {
 		t.Fatalf("ChangeAvailability Inoperative on %s, which is charging: %s", keba.name, got)
