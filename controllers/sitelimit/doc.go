@@ -48,7 +48,10 @@
 // is Lowering while raises wait. A charger that is unreachable and never
 // confirms keeps the capacity it may draw for as long: that is the safe
 // side, and its share is still lowered so that it takes it when it comes
-// back.
+// back. Counted at its maximum, an unconfirmed charger may still be at 0
+// (held, or a status from before a restart): above the shares already
+// reserved for it (its previous one, one in flight) it is raised only as
+// far as the others' committed currents leave room, as if from 0.
 //
 // Restarts. The shares are stored (bbolt), so after a gwd restart the
 // stations enforce them before any CSMS connects and before this controller

@@ -62,9 +62,25 @@ func Commit(availableA float64, devs []Device, order []int) (shares []float64, w
 	return shares, withheld
 }
 
+// reserved is the current the site has already set aside for the charger:
+// its previous share and any share in flight. A device that has confirmed
+// nothing is counted at its maximum in the sum, but its setpoint may be as
+// low as 0; what its station enforces now is one of these shares, so a
+// share up to them raises nothing.
+func (d *Device) reserved() int64 {
+	var r int64
+	if d.HasPrevious {
+		r = ceilDeci(d.PreviousA)
+	}
+	return max(r, ceilDeci(d.InFlightA))
+}
+
 // raise clamps one charger's share to what room allows above its committed
 // current, uses that room, and reports whether it held the share back.
 func raise(d *Device, committed int64, room *int64, share *float64) bool {
+	if !d.WrittenKnown {
+		return raiseUnconfirmed(d, committed, *room, share)
+	}
 	want := floorDeci(d.TargetA)
 	if want <= committed {
 		return false
@@ -80,6 +96,28 @@ func raise(d *Device, committed int64, room *int64, share *float64) bool {
 		got = 0
 	}
 	*room -= max(got-committed, 0)
+	*share = float64(got) / 10
+	return true
+}
+
+// raiseUnconfirmed clamps the share of a charger that has confirmed no
+// limit. Above what is reserved for it, it may rise only as far as every
+// other charger's committed current leaves room (the limit less the sum of
+// the others: room + committed, since the sum counts it at its maximum),
+// since its device may be at 0 when the new share reaches it. The room is
+// not used up: the charger still counts at its maximum until it confirms.
+func raiseUnconfirmed(d *Device, committed, room int64, share *float64) bool {
+	want, base := floorDeci(d.TargetA), d.reserved()
+	if want <= base {
+		return false
+	}
+	got := min(want, max(committed+room, base))
+	if got >= want {
+		return false
+	}
+	if got < ceilDeci(d.MinA) {
+		got = 0 // a session cannot charge below its minimum: it waits at 0
+	}
 	*share = float64(got) / 10
 	return true
 }
