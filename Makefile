@@ -98,6 +98,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime $(FUZZTIME) ./drivers/ocpp/rpc
 	$(GO) test -run '^$$' -fuzz FuzzValidateRequest -fuzztime $(FUZZTIME) ./drivers/ocpp
 	$(GO) test -run '^$$' -fuzz FuzzDecodeRequest -fuzztime $(FUZZTIME) ./drivers/ocpp
+	$(GO) test -run '^$$' -fuzz FuzzFastChecks -fuzztime $(FUZZTIME) ./drivers/ocpp
 	$(GO) test -run '^$$' -fuzz FuzzValidateRequest -fuzztime $(FUZZTIME) ./drivers/ocpp
 	$(GO) test -run '^$$' -fuzz FuzzDecodeFrame -fuzztime $(FUZZTIME) ./drivers/echonet
 	$(GO) test -run '^$$' -fuzz FuzzParseReply -fuzztime $(FUZZTIME) ./drivers/modbus

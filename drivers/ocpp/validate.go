@@ -13,6 +13,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/ocppgw/ocppgw/drivers/ocpp/rpc"
+	"github.com/ocppgw/ocppgw/schemas/conform"
 	ocppschema "github.com/ocppgw/ocppgw/schemas/ocpp"
 )
 
@@ -35,6 +36,10 @@ func ValidateResponse(action string, payload []byte) error {
 type compiled struct {
 	schemas map[string]*jsonschema.Schema // "<Action>Request" → schema
 	raw     map[string]any                // schema URL → decoded document
+	// fast holds each schema's fast checks (schemas/conform): a payload
+	// they pass is valid without asking jsonschema, which decides, and
+	// describes the violation, for every other.
+	fast map[string]*conform.Checker
 }
 
 var loadSchemas = sync.OnceValues(compileSchemas)
@@ -43,7 +48,7 @@ func compileSchemas() (*compiled, error) {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft7
 	c.AssertFormat = true
-	out := &compiled{schemas: map[string]*jsonschema.Schema{}, raw: map[string]any{}}
+	out := &compiled{schemas: map[string]*jsonschema.Schema{}, raw: map[string]any{}, fast: map[string]*conform.Checker{}}
 	names, err := fs.Glob(ocppschema.FS(), "*.json")
 	if err != nil {
 		return nil, fmt.Errorf("ocpp: schemas: %w", err)
@@ -68,47 +73,62 @@ func compileSchemas() (*compiled, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ocpp: compile %s: %w", name, err)
 		}
-		out.schemas[strings.TrimSuffix(name, ".json")] = s
+		key := strings.TrimSuffix(name, ".json")
+		out.schemas[key] = s
+		if ch, err := conform.Compile(s, c.AssertFormat); err == nil {
+			out.fast[key] = ch // a test requires one for every schema
+		}
 	}
 	return out, nil
 }
 
 func validate(action, kind string, payload []byte) error {
+	_, err := check(action, kind, payload, true)
+	return err
+}
+
+// check validates with the fast checks first when fast is set, and with
+// jsonschema alone otherwise (tests compare the two); byFast says that the
+// fast checks passed the payload.
+func check(action, kind string, payload []byte, fast bool) (byFast bool, err error) {
 	info, known := registry[action]
 	if !known {
-		return rpc.Errorf(rpc.NotImplemented, "unknown action %q", action)
+		return false, rpc.Errorf(rpc.NotImplemented, "unknown action %q", action)
 	}
 	if !info.HasTypes() {
-		return rpc.Errorf(rpc.NotSupported, "action %s is not supported by this gateway", action)
+		return false, rpc.Errorf(rpc.NotSupported, "action %s is not supported by this gateway", action)
 	}
 	c, err := loadSchemas()
 	if err != nil {
 		// The schemas are embedded and tested; this is a build defect.
-		return rpc.Errorf(rpc.InternalError, "%v", err)
+		return false, rpc.Errorf(rpc.InternalError, "%v", err)
 	}
 	s, ok := c.schemas[action+kind]
 	if !ok {
-		return rpc.Errorf(rpc.InternalError, "no project schema for %s%s", action, kind)
+		return false, rpc.Errorf(rpc.InternalError, "no project schema for %s%s", action, kind)
 	}
 	if n := countValues(payload); n > MaxPayloadValues {
-		return rpc.Errorf(rpc.FormatViolation, "payload holds over %d JSON values (%d): refused before validation", MaxPayloadValues, n)
+		return false, rpc.Errorf(rpc.FormatViolation, "payload holds over %d JSON values (%d): refused before validation", MaxPayloadValues, n)
 	}
 	doc, err := decodeJSON(payload)
 	if err != nil {
-		return rpc.Errorf(rpc.FormatViolation, "payload is not valid JSON: %v", err)
+		return false, rpc.Errorf(rpc.FormatViolation, "payload is not valid JSON: %v", err)
 	}
 	if _, isObject := doc.(map[string]any); !isObject {
-		return rpc.Errorf(rpc.FormatViolation, "payload must be a JSON object, got %s", jsonType(doc))
+		return false, rpc.Errorf(rpc.FormatViolation, "payload must be a JSON object, got %s", jsonType(doc))
+	}
+	if f := c.fast[action+kind]; fast && f != nil && f.Conforms(doc) {
+		return true, nil
 	}
 	err = s.Validate(doc)
 	if err == nil {
-		return nil
+		return false, nil
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return rpc.Errorf(rpc.InternalError, "validating %s%s: %v", action, kind, err)
+		return false, rpc.Errorf(rpc.InternalError, "validating %s%s: %v", action, kind, err)
 	}
-	return c.violation(doc, ve)
+	return false, c.violation(doc, ve)
 }
 
 // MaxPayloadValues bounds the JSON values in one payload. The schema
