@@ -78,6 +78,11 @@ func TestStationScale(t *testing.T) {
 		full.cpuPercent, full.rssMiB, fullG)
 	t.Logf("  per station: %.1f KiB RSS, %.2f goroutines, %.4f %% of one core",
 		(full.rssMiB-bare.rssMiB)*1024/float64(n), (fullG-bareG)/float64(n), (full.cpuPercent-bare.cpuPercent)/float64(n))
+	// The CSMS stops first: ocpp-go v0.19.0's server dispatcher can
+	// deadlock when a thousand stations disconnect at once (DeleteClient
+	// sends to its message pump under the read lock the pump waits for),
+	// and then never stops.
+	cs.Stop()
 	d.stop(t)
 }
 
