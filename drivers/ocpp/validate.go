@@ -37,8 +37,9 @@ type compiled struct {
 	schemas map[string]*jsonschema.Schema // "<Action>Request" → schema
 	raw     map[string]any                // schema URL → decoded document
 	// fast holds each schema's fast checks (schemas/conform): a payload
-	// they pass is valid without asking jsonschema, which decides, and
-	// describes the violation, for every other.
+	// they pass as they scan it is valid without being decoded for
+	// jsonschema, which decides, and describes the violation, for every
+	// other.
 	fast map[string]*conform.Checker
 }
 
@@ -110,15 +111,15 @@ func check(action, kind string, payload []byte, fast bool) (byFast bool, err err
 	if n := countValues(payload); n > MaxPayloadValues {
 		return false, rpc.Errorf(rpc.FormatViolation, "payload holds over %d JSON values (%d): refused before validation", MaxPayloadValues, n)
 	}
+	if f := c.fast[action+kind]; fast && f != nil && isObject(payload) && f.ConformsJSON(payload) {
+		return true, nil
+	}
 	doc, err := decodeJSON(payload)
 	if err != nil {
 		return false, rpc.Errorf(rpc.FormatViolation, "payload is not valid JSON: %v", err)
 	}
 	if _, isObject := doc.(map[string]any); !isObject {
 		return false, rpc.Errorf(rpc.FormatViolation, "payload must be a JSON object, got %s", jsonType(doc))
-	}
-	if f := c.fast[action+kind]; fast && f != nil && f.Conforms(doc) {
-		return true, nil
 	}
 	err = s.Validate(doc)
 	if err == nil {
@@ -138,6 +139,12 @@ func check(action, kind string, payload []byte, fast bool) (byFast bool, err err
 // BytesPerMessage (8,192) cannot exceed it, nor can a SetChargingProfile
 // within PeriodsPerSchedule.
 const MaxPayloadValues = 4096
+
+// isObject reports whether b's first non-space byte opens an object.
+func isObject(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	return len(t) > 0 && t[0] == '{'
+}
 
 // countValues counts the JSON values in b without decoding it: one more
 // than the commas, plus one per array or object, outside strings. Invalid

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -48,6 +47,9 @@ type node struct {
 	pattern        *regexp.Regexp
 
 	min, max, exMin, exMax *bound
+
+	// refOnly: $ref is the node's only keyword.
+	refOnly bool
 }
 
 // Compile builds the checks of s. assertFormat must be what the compiler
@@ -139,7 +141,18 @@ func (c *compiler) node(s *jsonschema.Schema) (*node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conform: %s: %w", s.Location, err)
 	}
+	own := *n
+	own.ref = nil
+	n.refOnly = n.ref != nil && own.isAnyValue()
 	return n, nil
+}
+
+// isAnyValue reports whether n, without its $ref, allows every value.
+func (n *node) isAnyValue() bool {
+	return !n.never && n.types == 0 && n.enum == nil && n.format == nil && len(n.required) == 0 && n.props == nil &&
+		!n.closed && n.additional == nil && n.minProps < 0 && n.maxProps < 0 && n.items == nil && n.minItems < 0 &&
+		n.maxItems < 0 && n.minLen < 0 && n.maxLen < 0 && n.pattern == nil && n.min == nil && n.max == nil &&
+		n.exMin == nil && n.exMax == nil
 }
 
 func (c *compiler) sub(s *jsonschema.Schema, into **node) error {
@@ -182,119 +195,6 @@ func unsupported(s *jsonschema.Schema) string {
 		return "tuple items"
 	}
 	return ""
-}
-
-// Conforms reports whether doc certainly conforms; false means it does
-// not, or that jsonschema must decide. doc is a value decoded with
-// json.Decoder.UseNumber: numbers of other Go types are left to jsonschema.
-func (c *Checker) Conforms(doc any) bool { return c.root.conforms(doc) }
-
-func (n *node) conforms(v any) bool {
-	if n.never {
-		return false
-	}
-	if n.types != 0 && !n.typeOK(v) {
-		return false
-	}
-	if n.enum != nil {
-		s, ok := v.(string)
-		if _, in := n.enum[s]; !ok || !in {
-			return false
-		}
-	}
-	if n.format != nil && !n.format(v) {
-		return false
-	}
-	var ok bool
-	switch x := v.(type) {
-	case map[string]any:
-		ok = n.object(x)
-	case []any:
-		ok = n.array(x)
-	case string:
-		ok = n.text(x)
-	case json.Number:
-		ok = n.number(x)
-	case nil, bool:
-		ok = true
-	default:
-		return false // not what a decoder with UseNumber makes
-	}
-	return ok && (n.ref == nil || n.ref.conforms(v))
-}
-
-func (n *node) typeOK(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return n.types&tNull != 0
-	case bool:
-		return n.types&tBoolean != 0
-	case string:
-		return n.types&tString != 0
-	case []any:
-		return n.types&tArray != 0
-	case map[string]any:
-		return n.types&tObject != 0
-	case json.Number:
-		if n.types&tNumber != 0 {
-			return true
-		}
-		// 1.0 and 1e3 are integers too: jsonschema decides those.
-		_, isInt := integer(string(x))
-		return n.types&tInteger != 0 && isInt
-	}
-	return false
-}
-
-func (n *node) object(m map[string]any) bool {
-	if (n.minProps >= 0 && len(m) < n.minProps) || (n.maxProps >= 0 && len(m) > n.maxProps) {
-		return false
-	}
-	for _, r := range n.required {
-		if _, ok := m[r]; !ok {
-			return false
-		}
-	}
-	for k, v := range m {
-		p, known := n.props[k]
-		switch {
-		case known:
-			if !p.conforms(v) {
-				return false
-			}
-		case n.closed:
-			return false
-		case n.additional != nil:
-			if !n.additional.conforms(v) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func (n *node) array(a []any) bool {
-	if (n.minItems >= 0 && len(a) < n.minItems) || (n.maxItems >= 0 && len(a) > n.maxItems) {
-		return false
-	}
-	if n.items != nil {
-		for _, v := range a {
-			if !n.items.conforms(v) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func (n *node) text(s string) bool {
-	if n.minLen >= 0 || n.maxLen >= 0 {
-		l := utf8.RuneCountInString(s)
-		if (n.minLen >= 0 && l < n.minLen) || (n.maxLen >= 0 && l > n.maxLen) {
-			return false
-		}
-	}
-	return n.pattern == nil || n.pattern.MatchString(s)
 }
 
 func (n *node) number(x json.Number) bool {
