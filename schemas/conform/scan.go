@@ -103,19 +103,19 @@ func (n *node) scanObject(s *scanner) bool {
 	var seen uint64
 	count := 0
 	s.space()
+	more := true
 	if s.i < len(s.b) && s.b[s.i] == '}' {
 		s.i++
-		return n.requiredSeen(seen) && (n.maxProps < 0 || count <= n.maxProps)
+		more = false
 	}
-	for {
+	for more {
 		s.space()
-		raw, decoded, escaped, ok := scanString(s)
+		key, decoded, escaped, ok := scanString(s)
 		if !ok {
 			return false
 		}
-		key := decoded
-		if !escaped {
-			key = string(raw) // not copied: only compared and looked up
+		if escaped {
+			key = []byte(decoded)
 		}
 		s.space()
 		if s.i >= len(s.b) || s.b[s.i] != ':' {
@@ -124,11 +124,11 @@ func (n *node) scanObject(s *scanner) bool {
 		s.i++
 		count++
 		for k, r := range n.required {
-			if r == key {
+			if r == string(key) { // compared, not copied
 				seen |= 1 << k
 			}
 		}
-		p, known := n.props[key]
+		p, known := n.props[string(key)]
 		switch {
 		case known:
 			ok = p.scan(s)
@@ -140,20 +140,29 @@ func (n *node) scanObject(s *scanner) bool {
 		if !ok {
 			return false
 		}
-		s.space()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return n.requiredSeen(seen) && (n.maxProps < 0 || count <= n.maxProps)
-		default:
+		if more, ok = s.next('}'); !ok {
 			return false
 		}
 	}
+	return n.requiredSeen(seen) && (n.maxProps < 0 || count <= n.maxProps)
+}
+
+// next moves past the comma before another member or element (more) or
+// the bracket that closes the object or array.
+func (s *scanner) next(closing byte) (more, ok bool) {
+	s.space()
+	if s.i >= len(s.b) {
+		return false, false
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return true, true
+	case closing:
+		s.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (n *node) requiredSeen(seen uint64) bool {
@@ -164,32 +173,21 @@ func (n *node) scanArray(s *scanner) bool {
 	s.i++ // [
 	count := 0
 	s.space()
+	more := true
 	if s.i < len(s.b) && s.b[s.i] == ']' {
 		s.i++
-		return n.itemsOK(count)
+		more = false
 	}
-	for {
+	for more {
 		if !n.items.scan(s) {
 			return false
 		}
 		count++
-		s.space()
-		if s.i >= len(s.b) {
-			return false
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return n.itemsOK(count)
-		default:
+		var ok bool
+		if more, ok = s.next(']'); !ok {
 			return false
 		}
 	}
-}
-
-func (n *node) itemsOK(count int) bool {
 	return (n.minItems < 0 || count >= n.minItems) && (n.maxItems < 0 || count <= n.maxItems)
 }
 
@@ -233,8 +231,9 @@ func scanString(s *scanner) (raw []byte, decoded string, escaped, ok bool) {
 		case c == '"':
 			s.i++
 			if escaped {
-				err := json.Unmarshal(s.b[start:s.i], &decoded)
-				return nil, decoded, true, err == nil
+				var v string // on the heap only here
+				err := json.Unmarshal(s.b[start:s.i], &v)
+				return nil, v, true, err == nil
 			}
 			raw = s.b[start+1 : s.i-1]
 			// Invalid UTF-8 a decoder would replace: jsonschema decides.
