@@ -66,20 +66,22 @@ func (s *Server) handleBackup(w http.ResponseWriter, r *http.Request) {
 // renewed at every write, and fails at once when the request ends or gwd
 // stops, even in the middle of a write blocked on the client.
 type backupWriter struct {
-	w    http.ResponseWriter
-	rc   *http.ResponseController
-	done chan struct{}
-	mu   sync.Mutex
-	err  error // why the stream must end; nil while it may go on
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	done    chan struct{}
+	watched chan struct{} // closed when the watching goroutine returned
+	mu      sync.Mutex
+	err     error // why the stream must end; nil while it may go on
 }
 
 func newBackupWriter(ctx context.Context, w http.ResponseWriter, quit <-chan struct{}) *backupWriter {
-	b := &backupWriter{w: w, rc: http.NewResponseController(w), done: make(chan struct{})}
+	b := &backupWriter{w: w, rc: http.NewResponseController(w), done: make(chan struct{}), watched: make(chan struct{})}
 	// The request has no body to wait for, and the read deadline that
 	// bodyDeadline set would, once past, cancel the request's context in
 	// the middle of a long stream.
 	_ = b.rc.SetReadDeadline(time.Time{})
 	go func() {
+		defer close(b.watched)
 		select {
 		case <-quit:
 			b.end(errShuttingDown)
@@ -122,5 +124,12 @@ func (b *backupWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// close stops watching the request and the server's quit channel.
-func (b *backupWriter) close() { close(b.done) }
+// close stops watching the request and the server's quit channel, and
+// clears the write deadline, so that the keep-alive connection serves the
+// client's next request: a deadline left set, the stall timeout or the
+// moment the request's context ended, would fail that answer's write.
+func (b *backupWriter) close() {
+	close(b.done)
+	<-b.watched
+	_ = b.rc.SetWriteDeadline(time.Time{})
+}

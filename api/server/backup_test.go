@@ -365,3 +365,51 @@ func TestBackupAnswer(t *testing.T) {
 		t.Errorf("body %d bytes, Content-Length %d, Content-Disposition %q", len(body), resp.ContentLength, resp.Header.Get("Content-Disposition"))
 	}
 }
+
+// TestBackupKeepsTheConnectionUsable: the request after a backup, on the
+// same keep-alive connection, is answered. The backup's write deadline,
+// or the one its watcher set when the request's context ended after the
+// answer, used to stay on the connection and fail the next answer's write
+// (the client saw EOF).
+func TestBackupKeepsTheConnectionUsable(t *testing.T) {
+	e := newEnv(t, store.Options{}, Options{})
+	e.createBase()
+	tr := &http.Transport{MaxConnsPerHost: 1}
+	t.Cleanup(tr.CloseIdleConnections)
+	c := &http.Client{Transport: tr}
+	get := func(path string) (int, error) {
+		req, err := http.NewRequest(http.MethodGet, e.url+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+e.admin)
+		resp, err := c.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return 0, err
+		}
+		return resp.StatusCode, nil
+	}
+	for i := range 30 {
+		if code, err := get(prefix + "/backup"); err != nil || code != http.StatusOK {
+			t.Fatalf("backup %d: %d %v", i, code, err)
+		}
+		// A PUT is not retried on a fresh connection as a GET may be: a
+		// GET of /version would hide the failure.
+		req, err := http.NewRequest(http.MethodPut, e.url+"/debug/loglevels/drivers/modbus", strings.NewReader(`{"level":"debug"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+e.admin)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("the request after backup %d: %v", i, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
