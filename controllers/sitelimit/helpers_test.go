@@ -97,6 +97,10 @@ func (s *site) draw(name string, amps ...float64) {
 // written sets what a charger's device took, as the station reports it.
 func (s *site) written(name string, a float64) {
 	s.t.Helper()
+	// A device confirms a share after the controller stored and logged
+	// it: the log's entry is stamped after the commit, so a confirmation
+	// stamped between the two would count the share before as in flight.
+	s.Settle()
 	s.status(name, func(st *v1alpha1.ChargerStatus) {
 		st.OCPP = &v1alpha1.ChargerOCPPStatus{Limits: []v1alpha1.EVSELimit{{EVSEID: 1, LimitA: a, Source: "Site", WrittenA: ptr(a), WrittenAt: stamp()}}}
 	})
@@ -142,6 +146,12 @@ func (s *site) setSession(obj *v1alpha1.Object, st v1alpha1.TransactionStatus) {
 // limit stores or replaces an operator site limit.
 func (s *site) limit(name string, spec v1alpha1.ChargingProfileSpec) {
 	s.t.Helper()
+	// Every informer first holds what the test stored before: each kind
+	// has its own, and a ChargingProfile informer ahead of the Charger or
+	// Transaction one would let the first pass see an earlier state (a
+	// session missing, a confirmation not yet withdrawn), whose shares
+	// then count as in flight.
+	s.Settle()
 	spec.Source = v1alpha1.ProfileSourceOperator
 	spec.ChargingProfilePurpose = purposeExternal
 	if _, err := s.Store.Get(Kind, name); err == nil {
