@@ -9,39 +9,50 @@ import (
 
 // pollBuckets span a fast Modbus TCP poll (milliseconds) to an RS-485 line
 // retrying units that do not answer (tens of seconds).
-var pollBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+var pollBuckets = bounds{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+
+var (
+	pollDurationDesc = newDesc("charger", "poll_duration_seconds",
+		"Time one poll of a charger's device took, answered or not.", "charger", "protocol")
+	pollFailuresDesc = newDesc("charger", "poll_failures_total",
+		"Polls that did not read every required value, by cause (NotResponding, DeviceError, MalformedAnswer).", "charger", "cause")
+	reachableDesc = newDesc("charger", "device_reachable",
+		"1 while the charger's device answers its polls (DeviceReachable True), else 0.", "charger")
+	commandsDesc = newDesc("charger", "commands_total",
+		"Device commands run, by command and outcome (Done, Rejected, Unsupported, Timeout, Failed).", "charger", "command", "outcome")
+)
 
 // Charger is the charger controller's handle: polls, reachability and
-// device commands per charger, and the driver counters read at scrape time.
+// device commands per charger, and the driver counters read at scrape
+// time. Each charger's counters are plain fields of its own series, under
+// the handle's lock, turned into metrics when scraped, as a station's are
+// (Station): a poll costs one map lookup, not a labelled series lookup
+// per metric.
 type Charger struct {
-	pollDuration *prometheus.HistogramVec
-	pollFailures *prometheus.CounterVec
-	reachable    *prometheus.GaugeVec
-	commands     *prometheus.CounterVec
-
 	mu      sync.Mutex
+	byName  map[string]*chargerSeries
 	drivers DriverSource
 }
 
-func newCharger() *Charger {
-	return &Charger{
-		pollDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: fullName("charger", "poll_duration_seconds"),
-			Help: "Time one poll of a charger's device took, answered or not.", Buckets: pollBuckets,
-		}, []string{"charger", "protocol"}),
-		pollFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: fullName("charger", "poll_failures_total"),
-			Help: "Polls that did not read every required value, by cause (NotResponding, DeviceError, MalformedAnswer).",
-		}, []string{"charger", "cause"}),
-		reachable: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: fullName("charger", "device_reachable"),
-			Help: "1 while the charger's device answers its polls (DeviceReachable True), else 0.",
-		}, []string{"charger"}),
-		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: fullName("charger", "commands_total"),
-			Help: "Device commands run, by command and outcome (Done, Rejected, Unsupported, Timeout, Failed).",
-		}, []string{"charger", "command", "outcome"}),
+// chargerSeries is what one charger has recorded.
+type chargerSeries struct {
+	polls        map[string]*histogram // by protocol
+	failures     map[string]uint64     // by cause
+	reachable    float64
+	reachableSet bool
+	commands     map[[2]string]uint64 // by command and outcome
+}
+
+func newCharger() *Charger { return &Charger{byName: map[string]*chargerSeries{}} }
+
+// seriesLocked is the charger's series, made on first use.
+func (c *Charger) seriesLocked(charger string) *chargerSeries {
+	s := c.byName[charger]
+	if s == nil {
+		s = &chargerSeries{}
+		c.byName[charger] = s
 	}
+	return s
 }
 
 // Polled records one poll: how long it took and, when it failed, why
@@ -50,9 +61,23 @@ func (c *Charger) Polled(charger, protocol string, took time.Duration, cause str
 	if c == nil {
 		return
 	}
-	c.pollDuration.WithLabelValues(charger, protocol).Observe(took.Seconds())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.seriesLocked(charger)
+	h := s.polls[protocol]
+	if h == nil {
+		if s.polls == nil {
+			s.polls = map[string]*histogram{}
+		}
+		h = &histogram{bounds: &pollBuckets}
+		s.polls[protocol] = h
+	}
+	h.observe(took.Seconds())
 	if cause != "" {
-		c.pollFailures.WithLabelValues(charger, cause).Inc()
+		if s.failures == nil {
+			s.failures = map[string]uint64{}
+		}
+		s.failures[cause]++
 	}
 }
 
@@ -65,7 +90,10 @@ func (c *Charger) SetReachable(charger string, reachable bool) {
 	if reachable {
 		v = 1
 	}
-	c.reachable.WithLabelValues(charger).Set(v)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.seriesLocked(charger)
+	s.reachable, s.reachableSet = v, true
 }
 
 // CommandDone counts one device command by its outcome.
@@ -73,7 +101,13 @@ func (c *Charger) CommandDone(charger, command, outcome string) {
 	if c == nil {
 		return
 	}
-	c.commands.WithLabelValues(charger, command, outcome).Inc()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.seriesLocked(charger)
+	if s.commands == nil {
+		s.commands = map[[2]string]uint64{}
+	}
+	s.commands[[2]string{command, outcome}]++
 }
 
 // Forget drops a deleted charger's series, so a scrape lists only chargers
@@ -82,11 +116,9 @@ func (c *Charger) Forget(charger string) {
 	if c == nil {
 		return
 	}
-	l := prometheus.Labels{"charger": charger}
-	c.pollDuration.DeletePartialMatch(l)
-	c.pollFailures.DeletePartialMatch(l)
-	c.reachable.DeletePartialMatch(l)
-	c.commands.DeletePartialMatch(l)
+	c.mu.Lock()
+	delete(c.byName, charger)
+	c.mu.Unlock()
 }
 
 // WatchDrivers makes each scrape read src's counters (Modbus TCP
@@ -101,24 +133,32 @@ func (c *Charger) WatchDrivers(src DriverSource) {
 	c.mu.Unlock()
 }
 
-func (c *Charger) vecs() []prometheus.Collector {
-	return []prometheus.Collector{c.pollDuration, c.pollFailures, c.reachable, c.commands}
-}
-
 // Describe implements prometheus.Collector.
 func (c *Charger) Describe(ch chan<- *prometheus.Desc) {
-	for _, v := range c.vecs() {
-		v.Describe(ch)
+	for _, d := range []*prometheus.Desc{pollDurationDesc, pollFailuresDesc, reachableDesc, commandsDesc} {
+		ch <- d
 	}
 	describeDrivers(ch)
 }
 
-// Collect implements prometheus.Collector.
+// Collect implements prometheus.Collector: each charger's series that it
+// has recorded something in, as metric vectors would have them.
 func (c *Charger) Collect(ch chan<- prometheus.Metric) {
-	for _, v := range c.vecs() {
-		v.Collect(ch)
-	}
 	c.mu.Lock()
+	for name, s := range c.byName {
+		for protocol, h := range s.polls {
+			ch <- prometheus.MustNewConstHistogram(pollDurationDesc, h.count, h.sum, h.buckets(), name, protocol)
+		}
+		for cause, n := range s.failures {
+			ch <- prometheus.MustNewConstMetric(pollFailuresDesc, prometheus.CounterValue, float64(n), name, cause)
+		}
+		if s.reachableSet {
+			ch <- prometheus.MustNewConstMetric(reachableDesc, prometheus.GaugeValue, s.reachable, name)
+		}
+		for k, n := range s.commands {
+			ch <- prometheus.MustNewConstMetric(commandsDesc, prometheus.CounterValue, float64(n), name, k[0], k[1])
+		}
+	}
 	src := c.drivers
 	c.mu.Unlock()
 	if src != nil {

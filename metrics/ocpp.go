@@ -8,7 +8,7 @@ import (
 
 // rttBuckets span a CSMS on the LAN to one at the end of a mobile link,
 // up to the default MessageTimeout of 30 s.
-var rttBuckets = [...]float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
+var rttBuckets = bounds{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
 
 // StationStates are the values of ocppgw_ocpp_connection_state's state
 // label (api/v1alpha1's OCPPState* values).

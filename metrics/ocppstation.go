@@ -30,37 +30,6 @@ type messageKey struct{ direction, action, result string }
 // codeKey labels one ocppgw_ocpp_call_errors_total series of a station.
 type codeKey struct{ direction, code string }
 
-// histogram is a round-trip histogram: counts per bucket of rttBuckets
-// (not cumulative; the last counts what is above every bound), their sum
-// and count.
-type histogram struct {
-	counts [len(rttBuckets) + 1]uint64
-	count  uint64
-	sum    float64
-}
-
-func (h *histogram) observe(v float64) {
-	i := 0
-	for i < len(rttBuckets) && v > rttBuckets[i] {
-		i++
-	}
-	h.counts[i]++
-	h.count++
-	h.sum += v
-}
-
-// buckets are the cumulative counts by upper bound, as a const histogram
-// takes them.
-func (h *histogram) buckets() map[float64]uint64 {
-	out := make(map[float64]uint64, len(rttBuckets))
-	var n uint64
-	for i, le := range rttBuckets {
-		n += h.counts[i]
-		out[le] = n
-	}
-	return out
-}
-
 // SetState records the station's OCPP connection state.
 func (s *Station) SetState(state string) {
 	if s == nil {
@@ -93,7 +62,7 @@ func (s *Station) CallEnded(action, result, code string, rtt time.Duration) {
 	s.countLocked("sent", action, result, code)
 	if rtt > 0 {
 		if s.rtt == nil {
-			s.rtt = &histogram{}
+			s.rtt = &histogram{bounds: &rttBuckets}
 		}
 		s.rtt.observe(rtt.Seconds())
 	}

@@ -37,3 +37,25 @@ func heapInUse() int64 {
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapInuse)
 }
+
+// BenchmarkChargerSeries is the heap a charger's poll and command series
+// hold once it has been polled, has failed a poll and run its commands:
+// what each charger adds to gwd's memory through metrics alone.
+func BenchmarkChargerSeries(b *testing.B) {
+	const n = 1000
+	for b.Loop() {
+		r := New()
+		before := heapInUse()
+		for i := range n {
+			name := fmt.Sprintf("charger-%04d", i)
+			r.Chargers().Polled(name, "modbus", 20*time.Millisecond, "")
+			r.Chargers().Polled(name, "modbus", 2*time.Second, "NotResponding")
+			r.Chargers().SetReachable(name, true)
+			for _, cmd := range []string{"start", "stop", "setCurrentLimit", "keepAlive"} {
+				r.Chargers().CommandDone(name, cmd, "Done")
+			}
+		}
+		b.ReportMetric(float64(heapInUse()-before)/n, "heap-B/charger")
+		runtime.KeepAlive(r)
+	}
+}
