@@ -74,10 +74,7 @@ func (c *Charger) Polled(charger, protocol string, took time.Duration, cause str
 	}
 	h.observe(took.Seconds())
 	if cause != "" {
-		if s.failures == nil {
-			s.failures = map[string]uint64{}
-		}
-		s.failures[cause]++
+		increment(&s.failures, cause)
 	}
 }
 
@@ -103,11 +100,7 @@ func (c *Charger) CommandDone(charger, command, outcome string) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.seriesLocked(charger)
-	if s.commands == nil {
-		s.commands = map[[2]string]uint64{}
-	}
-	s.commands[[2]string{command, outcome}]++
+	increment(&c.seriesLocked(charger).commands, [2]string{command, outcome})
 }
 
 // Forget drops a deleted charger's series, so a scrape lists only chargers
@@ -142,25 +135,31 @@ func (c *Charger) Describe(ch chan<- *prometheus.Desc) {
 }
 
 // Collect implements prometheus.Collector: each charger's series that it
-// has recorded something in, as metric vectors would have them.
+// has recorded something in, as metric vectors would have them. The
+// metrics are made under the lock and sent after it, so that polls do not
+// wait on the scrape reading them.
 func (c *Charger) Collect(ch chan<- prometheus.Metric) {
 	c.mu.Lock()
+	var out []prometheus.Metric
 	for name, s := range c.byName {
 		for protocol, h := range s.polls {
-			ch <- prometheus.MustNewConstHistogram(pollDurationDesc, h.count, h.sum, h.buckets(), name, protocol)
+			out = append(out, prometheus.MustNewConstHistogram(pollDurationDesc, h.count, h.sum, h.buckets(), name, protocol))
 		}
 		for cause, n := range s.failures {
-			ch <- prometheus.MustNewConstMetric(pollFailuresDesc, prometheus.CounterValue, float64(n), name, cause)
+			out = append(out, prometheus.MustNewConstMetric(pollFailuresDesc, prometheus.CounterValue, float64(n), name, cause))
 		}
 		if s.reachableSet {
-			ch <- prometheus.MustNewConstMetric(reachableDesc, prometheus.GaugeValue, s.reachable, name)
+			out = append(out, prometheus.MustNewConstMetric(reachableDesc, prometheus.GaugeValue, s.reachable, name))
 		}
 		for k, n := range s.commands {
-			ch <- prometheus.MustNewConstMetric(commandsDesc, prometheus.CounterValue, float64(n), name, k[0], k[1])
+			out = append(out, prometheus.MustNewConstMetric(commandsDesc, prometheus.CounterValue, float64(n), name, k[0], k[1]))
 		}
 	}
 	src := c.drivers
 	c.mu.Unlock()
+	for _, m := range out {
+		ch <- m
+	}
 	if src != nil {
 		collectDrivers(src, ch)
 	}

@@ -37,3 +37,12 @@ func (h *histogram) buckets() map[float64]uint64 {
 	}
 	return out
 }
+
+// increment adds one to (*m)[k], making the map on first use: a series
+// that never counted anything keeps no map.
+func increment[K comparable](m *map[K]uint64, k K) {
+	if *m == nil {
+		*m = map[K]uint64{}
+	}
+	(*m)[k]++
+}

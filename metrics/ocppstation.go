@@ -80,15 +80,9 @@ func (s *Station) Served(action, result, code string) {
 }
 
 func (s *Station) countLocked(direction, action, result, code string) {
-	if s.messages == nil {
-		s.messages = map[messageKey]uint64{}
-	}
-	s.messages[messageKey{direction, action, result}]++
+	increment(&s.messages, messageKey{direction, action, result})
 	if code != "" {
-		if s.callErrors == nil {
-			s.callErrors = map[codeKey]uint64{}
-		}
-		s.callErrors[codeKey{direction, code}]++
+		increment(&s.callErrors, codeKey{direction, code})
 	}
 }
 

@@ -1,7 +1,6 @@
 package conform
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 
@@ -195,8 +194,4 @@ func unsupported(s *jsonschema.Schema) string {
 		return "tuple items"
 	}
 	return ""
-}
-
-func (n *node) number(x json.Number) bool {
-	return above(x, n.min, true) && above(x, n.exMin, false) && below(x, n.max, true) && below(x, n.exMax, false)
 }

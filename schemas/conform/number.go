@@ -79,6 +79,11 @@ func compare(x json.Number, b *bound) (int, bool) {
 	return r.Cmp(b.r), true
 }
 
+// number checks x against n's numeric bounds.
+func (n *node) number(x json.Number) bool {
+	return above(x, n.min, true) && above(x, n.exMin, false) && below(x, n.max, true) && below(x, n.exMax, false)
+}
+
 // above reports whether x is certainly at least b (inclusive) or above it.
 func above(x json.Number, b *bound, inclusive bool) bool {
 	if b == nil {

@@ -86,8 +86,8 @@ func (n *node) scanOwn(s *scanner) bool {
 		ok = n.enum == nil && literal(s)
 	default:
 		var isInt bool
-		t, ok, isInt = tNumber, n.enum == nil, false
-		ok = ok && n.scanNumber(s, &isInt)
+		ok = n.enum == nil && n.scanNumber(s, &isInt)
+		t = tNumber
 		if isInt && n.types&tNumber == 0 {
 			t = tInteger
 		}
@@ -97,18 +97,14 @@ func (n *node) scanOwn(s *scanner) bool {
 
 func (n *node) scanObject(s *scanner) bool {
 	s.i++ // {
+	// A repeated key would count twice towards minProperties, and over 64
+	// required properties do not fit the bitmask: jsonschema decides.
 	if n.minProps > 0 || len(n.required) > 64 {
-		return false // a repeated key would count twice: jsonschema decides
+		return false
 	}
 	var seen uint64
 	count := 0
-	s.space()
-	more := true
-	if s.i < len(s.b) && s.b[s.i] == '}' {
-		s.i++
-		more = false
-	}
-	for more {
+	for more := s.open('}'); more; {
 		s.space()
 		key, decoded, escaped, ok := scanString(s)
 		if !ok {
@@ -147,6 +143,17 @@ func (n *node) scanObject(s *scanner) bool {
 	return n.requiredSeen(seen) && (n.maxProps < 0 || count <= n.maxProps)
 }
 
+// open moves past the bracket that closes an empty object or array, just
+// after the one that opened it, and reports whether members follow.
+func (s *scanner) open(closing byte) (more bool) {
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == closing {
+		s.i++
+		return false
+	}
+	return true
+}
+
 // next moves past the comma before another member or element (more) or
 // the bracket that closes the object or array.
 func (s *scanner) next(closing byte) (more, ok bool) {
@@ -172,13 +179,7 @@ func (n *node) requiredSeen(seen uint64) bool {
 func (n *node) scanArray(s *scanner) bool {
 	s.i++ // [
 	count := 0
-	s.space()
-	more := true
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
-		more = false
-	}
-	for more {
+	for more := s.open(']'); more; {
 		if !n.items.scan(s) {
 			return false
 		}
