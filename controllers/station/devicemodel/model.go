@@ -77,6 +77,9 @@ type slot uint32
 // MinSet, MaxSet).
 const maxAttributes = 4
 
+// slotOf is the slot of attribute j of definition i.
+func slotOf(i, j int) slot { return slot(i*maxAttributes + j) }
+
 // entry is a value that differs from the catalog's. override marks one the
 // CSMS set, which the station persists.
 type entry struct {
@@ -145,7 +148,7 @@ func (m *Model) lookup(k Key) (*Definition, *AttributeDef, slot, string) {
 	d := &m.defs[i]
 	for j := range d.Attributes {
 		if d.Attributes[j].Type == k.attribute() {
-			return d, &d.Attributes[j], slot(i*maxAttributes + j), ""
+			return d, &d.Attributes[j], slotOf(i, j), ""
 		}
 	}
 	return d, nil, 0, "NotSupportedAttributeType"

@@ -53,7 +53,7 @@ func (m *Model) Overrides() []v1alpha1.OCPPVariable {
 	var out []v1alpha1.OCPPVariable
 	for i, d := range m.defs {
 		for j, a := range d.Attributes {
-			e := m.values[slot(i*maxAttributes+j)]
+			e := m.values[slotOf(i, j)]
 			if e.override && a.Mutability != WriteOnly {
 				out = append(out, resourceVariable(Key{d.Component, d.Variable, a.Type}, e.value))
 			}
