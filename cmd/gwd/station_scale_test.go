@@ -33,7 +33,9 @@ const stationScalePassword = "scale-station-password-1"
 //	OCPPGW_SCALE=1 go test -count=1 -timeout 30m -run TestStationScale -v ./cmd/gwd/
 //
 // OCPPGW_SCALE_CHARGERS (default 1000) is N, OCPPGW_SCALE_WINDOW (default
-// 60s) each steady window.
+// 60s) each steady window. OCPPGW_SCALE_POLLONLY=1 stops after the polling
+// phase; OCPPGW_SCALE_CPUPROFILE and OCPPGW_SCALE_HEAPPROFILE name files for
+// a 20 s CPU profile of that phase and the heap with every station up.
 func TestStationScale(t *testing.T) {
 	if os.Getenv("OCPPGW_SCALE") == "" {
 		t.Skip("a benchmark: set OCPPGW_SCALE=1 to run it")
@@ -59,6 +61,13 @@ func TestStationScale(t *testing.T) {
 	time.Sleep(10 * time.Second)
 	bare := scaleMeasure(t, pid, window)
 	bareG := got(scrape(t, d, d.config(t).Server+"/metrics"), "go_goroutines", "", "")
+	saveProfile(t, d, "profile?seconds=20", os.Getenv("OCPPGW_SCALE_CPUPROFILE"))
+	if os.Getenv("OCPPGW_SCALE_POLLONLY") != "" {
+		t.Logf("%d chargers, 1 s polling, no spec.ocpp, steady window of %v: gwd CPU %.2f %% of one core, RSS %.1f MiB, %.0f goroutines",
+			n, window, bare.cpuPercent, bare.rssMiB, bareG)
+		d.stop(t)
+		return
+	}
 
 	stationScaleApply(t, d, stationScaleSite(t, g.devices, cs.URL, caPEM))
 	fixture.Within(t, 5*time.Minute, fmt.Sprintf("all %d stations to report their connector", n), func() string {
@@ -70,7 +79,7 @@ func TestStationScale(t *testing.T) {
 	time.Sleep(10 * time.Second)
 	full := scaleMeasure(t, pid, window)
 	fullG := got(scrape(t, d, d.config(t).Server+"/metrics"), "go_goroutines", "", "")
-	saveHeapProfile(t, d, os.Getenv("OCPPGW_SCALE_HEAPPROFILE"))
+	saveProfile(t, d, "heap?gc=1", os.Getenv("OCPPGW_SCALE_HEAPPROFILE"))
 
 	t.Logf("%d chargers, 1 s polling, steady windows of %v:", n, window)
 	t.Logf("  without spec.ocpp: gwd CPU %.2f %% of one core, RSS %.1f MiB, %.0f goroutines", bare.cpuPercent, bare.rssMiB, bareG)
@@ -176,21 +185,21 @@ func stationScaleApply(t *testing.T, d *daemon, site string) {
 	}
 }
 
-// saveHeapProfile writes gwd's heap profile, as it is with every station
-// connected, to file, if one is named. Read it with
-// go tool pprof -sample_index=inuse_space bin/gwd FILE.
-func saveHeapProfile(t *testing.T, d *daemon, file string) {
+// saveProfile writes gwd's /debug/pprof/<what> to file, if one is named:
+// the heap as it is with every station connected, or a CPU profile of the
+// polling-only phase. Read it with go tool pprof bin/gwd FILE.
+func saveProfile(t *testing.T, d *daemon, what, file string) {
 	t.Helper()
 	if file == "" {
 		return
 	}
-	resp, err := d.request(t, http.MethodGet, d.config(t).Server+"/debug/pprof/heap?gc=1", "", nil)
+	resp, err := d.request(t, http.MethodGet, d.config(t).Server+"/debug/pprof/"+what, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET /debug/pprof/heap: %s", resp.Status)
+		t.Fatalf("GET /debug/pprof/%s: %s", what, resp.Status)
 	}
 	b, err := io.ReadAll(resp.Body)
 	if err == nil {
@@ -199,5 +208,5 @@ func saveHeapProfile(t *testing.T, d *daemon, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("heap profile with every station connected: %s", file)
+	t.Logf("profile %s: %s", what, file)
 }

@@ -1,6 +1,7 @@
 package modbus
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"net"
@@ -21,7 +22,8 @@ type tcpConn struct {
 
 	// Guarded by lock.
 	conn    net.Conn
-	tid     uint16 // transaction id of the last request sent
+	rd      *bufio.Reader // conn's, so that a frame takes one read
+	tid     uint16        // transaction id of the last request sent
 	closed  bool
 	backoff time.Duration
 	dialErr error
@@ -101,6 +103,11 @@ func (c *tcpConn) connect(unit byte, r request, timeout time.Duration, probe boo
 			Kind: KindConnection, Until: now.Add(c.backoff), Err: err}
 	}
 	c.conn, c.backoff, c.dialErr = conn, 0, nil
+	if c.rd == nil {
+		c.rd = bufio.NewReaderSize(conn, tcpMaxADU)
+	} else {
+		c.rd.Reset(conn)
+	}
 	c.mu.Lock()
 	c.connected, c.retryAt = true, time.Time{}
 	c.dials++

@@ -54,10 +54,12 @@ func (c *tcpConn) roundTrip(unit byte, r *request, timeout time.Duration) ([]uin
 }
 
 // readFrame reads one MBAP frame and returns its transaction id, unit id
-// and PDU (which aliases c.buf).
+// and PDU (which aliases c.buf). It reads through c.rd, which takes what
+// the socket holds in one read: a whole frame, usually, instead of a read
+// for the header and another for the PDU.
 func (c *tcpConn) readFrame() (tid uint16, unit byte, pdu []byte, err error) {
 	hdr := c.buf[:mbapHeaderLen]
-	if _, err := io.ReadFull(c.conn, hdr); err != nil {
+	if _, err := io.ReadFull(c.rd, hdr); err != nil {
 		return 0, 0, nil, fmt.Errorf("read from %s: %w", c.addr, err)
 	}
 	tid = binary.BigEndian.Uint16(hdr)
@@ -66,7 +68,7 @@ func (c *tcpConn) readFrame() (tid uint16, unit byte, pdu []byte, err error) {
 		return 0, 0, nil, badResponse("MBAP header % X: protocol id %d, length %d is not a Modbus frame", hdr, proto, length)
 	}
 	pdu = c.buf[mbapHeaderLen : mbapHeaderLen-1+length]
-	if _, err := io.ReadFull(c.conn, pdu); err != nil {
+	if _, err := io.ReadFull(c.rd, pdu); err != nil {
 		if err == io.ErrUnexpectedEOF || err == io.EOF {
 			return 0, 0, nil, fmt.Errorf("read from %s: frame cut after %d bytes: %w", c.addr, mbapHeaderLen, err)
 		}

@@ -11,10 +11,16 @@ import (
 // Tests against a pymodbus TCP server with ABB (unit 1) and KEBA (unit
 // 255) maps, through the fault proxy.
 
-// A reply sent twice, back to back or just before the next reply: each
-// request still gets its own answer, and the connection is kept.
+// A reply sent twice, back to back or just before the next reply, or one
+// that trickles in byte by byte within the timeout: each request still
+// gets its own answer, and the connection is kept. The reader keeps nothing
+// of one frame for the next but a whole later frame.
 func TestTCPDuplicateRepliesDropped(t *testing.T) {
-	for _, fault := range []string{"dup 0", "dupnext"} {
+	for _, tc := range []struct {
+		fault string
+		late  uint64
+	}{{"dup 0", 10}, {"dupnext", 10}, {"slow 3", 0}} { // slow: 13 or 15 bytes in under 50 ms
+		fault := tc.fault
 		t.Run(fault, func(t *testing.T) {
 			d, proxy := vendorTCP(t, "1=abb,255=keba", time.Second)
 			u := abbUnit(1)
@@ -30,8 +36,8 @@ func TestTCPDuplicateRepliesDropped(t *testing.T) {
 			if n := pollChecked(t, d, 1, blocks, want); n != 2 {
 				t.Fatalf("after the fault: %d of 2 blocks read", n)
 			}
-			if s := d.Stats(); s.LateReplies != 10 || s.Dials != 1 || s.OK != 12 {
-				t.Fatalf("stats %+v: want the 10 copies dropped on one connection", s)
+			if s := d.Stats(); s.LateReplies != tc.late || s.Dials != 1 || s.OK != 12 {
+				t.Fatalf("stats %+v: want %d copies dropped on one connection", s, tc.late)
 			}
 		})
 	}
