@@ -62,9 +62,12 @@ func (p *poller) stop() {
 
 // run polls on a fixed schedule. A poll that runs past its slot is not cut
 // short: the slots it overlapped are skipped and PollsOnTime says so.
+//
+// The first poll runs at once, so a new charger reads without waiting; the
+// rest keep to slots shared by every poller of the same interval (slot).
 func (p *poller) run(ctx context.Context) {
 	defer close(p.done)
-	next := time.Now()
+	var next time.Time
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {
@@ -76,6 +79,9 @@ func (p *poller) run(ctx context.Context) {
 		start := time.Now()
 		p.poll(ctx)
 		took := time.Since(start)
+		if next.IsZero() {
+			next = slot(time.Now(), p.interval)
+		}
 		next = next.Add(p.interval)
 		var overran time.Duration
 		if now := time.Now(); !now.Before(next) {
@@ -85,6 +91,22 @@ func (p *poller) run(ctx context.Context) {
 		p.noteSchedule(overran)
 		t.Reset(time.Until(next))
 	}
+}
+
+// epoch is where the pollers' slots are counted from, on the monotonic
+// clock, so that a step of the wall clock moves no poller.
+var epoch = time.Now()
+
+// slot returns the start of the interval-long slot, counted from epoch,
+// that holds t. Pollers of one interval poll at the same instants instead
+// of spreading over the interval: their requests and replies then come in
+// bursts that the runtime handles on busy threads, rather than one wake-up
+// of an idle thread for each. 100 KEBA P30s at 1 s, 10 Modbus TCP reads
+// each, took 7.8-9.1 % of a core spread and 2.8 % in slots
+// (TestStationScale with OCPPGW_SCALE_POLLONLY). Readings of one instant
+// also add up to a site's current as it was at that instant.
+func slot(t time.Time, interval time.Duration) time.Time {
+	return t.Add(-t.Sub(epoch) % interval)
 }
 
 // noteSchedule records whether the last poll overran, writing only when
