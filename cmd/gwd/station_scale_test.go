@@ -35,7 +35,8 @@ const stationScalePassword = "scale-station-password-1"
 // OCPPGW_SCALE_CHARGERS (default 1000) is N, OCPPGW_SCALE_WINDOW (default
 // 60s) each steady window. OCPPGW_SCALE_POLLONLY=1 stops after the polling
 // phase; OCPPGW_SCALE_CPUPROFILE and OCPPGW_SCALE_HEAPPROFILE name files for
-// a 20 s CPU profile of that phase and the heap with every station up.
+// a 20 s CPU profile of that phase and the heap with every station up (and
+// in FILE.polling, before: compare them with go tool pprof -base).
 func TestStationScale(t *testing.T) {
 	if os.Getenv("OCPPGW_SCALE") == "" {
 		t.Skip("a benchmark: set OCPPGW_SCALE=1 to run it")
@@ -60,8 +61,12 @@ func TestStationScale(t *testing.T) {
 	})
 	time.Sleep(10 * time.Second)
 	bare := scaleMeasure(t, pid, window)
-	bareG := got(scrape(t, d, d.config(t).Server+"/metrics"), "go_goroutines", "", "")
+	bareM := scaleRuntime(t, d)
+	bareG := bareM["go_goroutines"]
 	saveProfile(t, d, "profile?seconds=20", os.Getenv("OCPPGW_SCALE_CPUPROFILE"))
+	if f := os.Getenv("OCPPGW_SCALE_HEAPPROFILE"); f != "" {
+		saveProfile(t, d, "heap?gc=1", f+".polling")
+	}
 	if os.Getenv("OCPPGW_SCALE_POLLONLY") != "" {
 		t.Logf("%d chargers, 1 s polling, no spec.ocpp, steady window of %v: gwd CPU %.2f %% of one core, RSS %.1f MiB, %.0f goroutines",
 			n, window, bare.cpuPercent, bare.rssMiB, bareG)
@@ -78,7 +83,8 @@ func TestStationScale(t *testing.T) {
 	})
 	time.Sleep(10 * time.Second)
 	full := scaleMeasure(t, pid, window)
-	fullG := got(scrape(t, d, d.config(t).Server+"/metrics"), "go_goroutines", "", "")
+	fullM := scaleRuntime(t, d)
+	fullG := fullM["go_goroutines"]
 	saveProfile(t, d, "heap?gc=1", os.Getenv("OCPPGW_SCALE_HEAPPROFILE"))
 
 	t.Logf("%d chargers, 1 s polling, steady windows of %v:", n, window)
@@ -87,6 +93,10 @@ func TestStationScale(t *testing.T) {
 		full.cpuPercent, full.rssMiB, fullG)
 	t.Logf("  per station: %.1f KiB RSS, %.2f goroutines, %.4f %% of one core",
 		(full.rssMiB-bare.rssMiB)*1024/float64(n), (fullG-bareG)/float64(n), (full.cpuPercent-bare.cpuPercent)/float64(n))
+	perStation := func(name string) float64 { return (fullM[name] - bareM[name]) / 1024 / float64(n) }
+	t.Logf("  of which, per station in KiB: heap in use %.1f, stacks %.1f, GC goal %.1f, heap idle not returned %.1f",
+		perStation("go_memstats_heap_inuse_bytes"), perStation("go_memstats_stack_inuse_bytes"),
+		perStation("go_memstats_next_gc_bytes"), perStation("idle"))
 	// The CSMS stops first: ocpp-go v0.19.0's server dispatcher can
 	// deadlock when a thousand stations disconnect at once (DeleteClient
 	// sends to its message pump under the read lock the pump waits for),
@@ -183,6 +193,20 @@ func stationScaleApply(t *testing.T, d *daemon, site string) {
 	if out, errOut, code := d.gwctl(t, strings.NewReader(site), "apply", "-f", "-"); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
+}
+
+// scaleRuntime is gwd's goroutines and Go memory figures from /metrics;
+// "idle" is heap memory free but not yet returned to the system.
+func scaleRuntime(t *testing.T, d *daemon) map[string]float64 {
+	t.Helper()
+	fams := scrape(t, d, d.config(t).Server+"/metrics")
+	out := map[string]float64{}
+	for _, name := range []string{"go_goroutines", "go_memstats_heap_inuse_bytes", "go_memstats_stack_inuse_bytes",
+		"go_memstats_next_gc_bytes", "go_memstats_heap_idle_bytes", "go_memstats_heap_released_bytes"} {
+		out[name] = got(fams, name, "", "")
+	}
+	out["idle"] = out["go_memstats_heap_idle_bytes"] - out["go_memstats_heap_released_bytes"]
+	return out
 }
 
 // saveProfile writes gwd's /debug/pprof/<what> to file, if one is named:
