@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Protocol is everything a device protocol declares to the gateway.
@@ -37,6 +38,11 @@ type Protocol struct {
 	// (`gwctl discover <protocol>`), whose opener implements Discoverer;
 	// nil when the protocol has no discovery.
 	DiscoverRequest reflect.Type
+	// Metrics are the descriptors of the protocol's metric families, whose
+	// Opener implements Collector. They are named without the gateway's
+	// namespace (modbus_requests_total), which metrics adds (as
+	// ocppgw_modbus_requests_total). nil: the protocol has no metrics.
+	Metrics []*prometheus.Desc
 }
 
 // Discoverable returns the protocols with a discovery, sorted.

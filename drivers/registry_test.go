@@ -12,6 +12,8 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // A protocol registered by this test only, as a protocol package would.
@@ -32,12 +34,19 @@ type fakeOpener struct{ opened, closed int }
 func (o *fakeOpener) Open(context.Context, Config) (Device, error) { o.opened++; return nil, nil }
 func (o *fakeOpener) Close() error                                 { o.closed++; return nil }
 
+var fakeOpens = prometheus.NewDesc("fake_opens_total", "Devices the fake opener opened.", nil, nil)
+
+func (o *fakeOpener) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(fakeOpens, prometheus.CounterValue, float64(o.opened))
+}
+
 var fakes []*fakeOpener
 
 func init() {
 	Register(Protocol{Name: "fake", Connections: map[string]reflect.Type{"fakeNet": reflect.TypeFor[fakeConn]()},
 		CEL:       cel.Protocol{Options: func(string) []celgo.EnvOption { return nil }},
-		NewOpener: func(any) (Opener, error) { o := &fakeOpener{}; fakes = append(fakes, o); return o, nil }})
+		NewOpener: func(any) (Opener, error) { o := &fakeOpener{}; fakes = append(fakes, o); return o, nil },
+		Metrics:   []*prometheus.Desc{fakeOpens}})
 }
 
 // TestRegisterReachesEveryLayer: one registration makes the protocol a
@@ -83,5 +92,29 @@ func TestSetOpensThroughTheProtocolOfTheKey(t *testing.T) {
 	}
 	if _, err := s.Open(context.Background(), cfg); err == nil {
 		t.Error("opened after Close")
+	}
+}
+
+// TestSetCollectsItsOpeners: a Set describes every registered protocol's
+// families from the start, and exports those of the openers it has made.
+func TestSetCollectsItsOpeners(t *testing.T) {
+	s := NewSet(nil)
+	defer s.Close()
+	reg := prometheus.NewPedanticRegistry() // fails a metric whose family is not described
+	if err := reg.Register(s); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := testutil.GatherAndCount(reg, "fake_opens_total"); err != nil || n != 0 {
+		t.Fatalf("before the opener is made: %d series, %v", n, err)
+	}
+	cfg := Config{Charger: "c", Connection: v1alpha1.NewConnection("fakeNet", &fakeConn{Addr: "x"})}
+	for range 2 {
+		if _, err := s.Open(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "# HELP fake_opens_total Devices the fake opener opened.\n# TYPE fake_opens_total counter\nfake_opens_total 2\n"
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "fake_opens_total"); err != nil {
+		t.Error(err)
 	}
 }

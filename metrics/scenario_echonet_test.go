@@ -39,7 +39,9 @@ func TestScenarioEchonetSilent(t *testing.T) {
 		Timeout: 50 * time.Millisecond, Retries: 2})
 	defer drivers.Close()
 	reg := metrics.New()
-	reg.Chargers().WatchDrivers(drivers)
+	if err := reg.WatchDrivers(drivers); err != nil {
+		t.Fatal(err)
+	}
 	if n := value(t, reg.Gatherer(), "ocppgw_echonet_frames_sent_total", nil); n != -1 {
 		t.Fatalf("ECHONET Lite families before the client exists: frames sent %v", n)
 	}

@@ -113,7 +113,9 @@ func startGateway(t *testing.T) *gateway {
 			Compactions: s.Compactions, SpaceInUseBytes: s.SpaceInUse}
 	})
 	drivers := charger.NewDrivers(echonet.Config{})
-	reg.Chargers().WatchDrivers(drivers)
+	if err := reg.WatchDrivers(drivers); err != nil {
+		t.Fatal(err)
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := controllers.NewManager(st, logger)
 	g := &gateway{reg: reg, st: st}

@@ -54,7 +54,9 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 
 	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface, Group: o.echonetGroup})
 	defer drivers.Close()
-	reg.Chargers().WatchDrivers(drivers)
+	if err := reg.WatchDrivers(drivers); err != nil {
+		return err
+	}
 	reg.Store().WatchStore(storeStats(st))
 	mgr, chargers, err := setupControllers(st, drivers, o.history, log, reg)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/ocppgw/ocppgw/drivers"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/drivers/echonetdev"
-	"github.com/ocppgw/ocppgw/drivers/modbusdev"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Drivers opens devices through the drivers registry: each protocol's
@@ -59,14 +59,13 @@ func (d *Drivers) echonet() (*echonetdev.Opener, error) {
 	return el, nil
 }
 
-func (d *Drivers) modbus() *modbusdev.Opener {
-	o, err := d.set.Opener(v1alpha1.ProtocolModbus)
-	if err != nil {
-		return nil
-	}
-	m, _ := o.(*modbusdev.Opener)
-	return m
-}
+// Describe implements prometheus.Collector with Collect: the metric
+// families of every registered protocol (metrics.Registry.WatchDrivers).
+func (d *Drivers) Describe(ch chan<- *prometheus.Desc) { d.set.Describe(ch) }
+
+// Collect implements prometheus.Collector: the metrics of the protocols
+// whose openers are made.
+func (d *Drivers) Collect(ch chan<- prometheus.Metric) { d.set.Collect(ch) }
 
 // Close ends every protocol's opener: the shared ECHONET Lite client, the
 // TCP pool, the registered protocols' own.

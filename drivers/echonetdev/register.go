@@ -22,5 +22,5 @@ func init() {
 			return New(c), nil
 		}
 		return nil, fmt.Errorf("configuration %T is not an echonet.Config", config)
-	}, DiscoverRequest: reflect.TypeFor[v1alpha1.EchonetDiscoverRequest]()})
+	}, DiscoverRequest: reflect.TypeFor[v1alpha1.EchonetDiscoverRequest](), Metrics: families})
 }

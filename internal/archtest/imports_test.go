@@ -26,11 +26,7 @@ var protocolPkgs = []string{"drivers/modbus", "drivers/echonet", "drivers/goe",
 // one removed from the code must be removed here too.
 var known = map[string]bool{
 	"controllers/charger -> drivers/echonet":    true,
-	"controllers/charger -> drivers/modbus":     true,
 	"controllers/charger -> drivers/echonetdev": true,
-	"controllers/charger -> drivers/modbusdev":  true,
-	"metrics -> drivers/echonet":                true,
-	"metrics -> drivers/modbus":                 true,
 	"cmd/gwd -> drivers/echonet":                true,
 }
 
