@@ -3,12 +3,8 @@ package charger
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/drivers"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
-	"github.com/ocppgw/ocppgw/drivers/echonetdev"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -19,10 +15,11 @@ type Drivers struct {
 	set *drivers.Set
 }
 
-// NewDrivers returns an Opener over the registered drivers; el configures
-// the ECHONET Lite client, made on first use.
-func NewDrivers(el echonet.Config) *Drivers {
-	return &Drivers{set: drivers.NewSet(map[string]any{v1alpha1.ProtocolEchonet: el})}
+// NewDrivers returns an Opener over the registered drivers; configs holds
+// the protocols' configurations by name (drivers.NewSet), each given to
+// its opener, made on first use.
+func NewDrivers(configs map[string]any) *Drivers {
+	return &Drivers{set: drivers.NewSet(configs)}
 }
 
 // Open implements Opener.
@@ -36,28 +33,6 @@ func (d *Drivers) Open(ctx context.Context, cfg DeviceConfig) (Device, error) {
 // Opener returns the Set's opener of the named protocol, for the hooks
 // beyond Open (discovery).
 func (d *Drivers) Opener(protocol string) (drivers.Opener, error) { return d.set.Opener(protocol) }
-
-// EchonetClient is the ECHONET Lite client every EL charger shares, opened
-// on first use (it owns UDP 3610); discovery uses it.
-func (d *Drivers) EchonetClient() (*echonet.Client, error) {
-	o, err := d.echonet()
-	if err != nil {
-		return nil, err
-	}
-	return o.Client()
-}
-
-func (d *Drivers) echonet() (*echonetdev.Opener, error) {
-	o, err := d.set.Opener(v1alpha1.ProtocolEchonet)
-	if err != nil {
-		return nil, err
-	}
-	el, ok := o.(*echonetdev.Opener)
-	if !ok {
-		return nil, fmt.Errorf("the %s opener is a %T", v1alpha1.ProtocolEchonet, o)
-	}
-	return el, nil
-}
 
 // Describe implements prometheus.Collector with Collect: the metric
 // families of every registered protocol (metrics.Registry.WatchDrivers).
