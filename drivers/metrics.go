@@ -9,7 +9,9 @@ import (
 
 // Collector is implemented by an Opener that has metrics: Collect sends
 // the current value of each series it keeps, of the families its
-// protocol declares in Protocol.Metrics and of no other.
+// protocol declares in Protocol.Metrics and of no other (gwd's registry
+// does not check a metric against the declared descriptors; a pedantic
+// registry does, and tests use one).
 //
 // It is a prometheus.Collector without Describe. A Prometheus registry asks
 // a collector to describe itself when the collector is registered, at
@@ -18,8 +20,7 @@ import (
 // Set describes them for every registered protocol. That keeps the Set a
 // checked collector, which an unchecked one (describing nothing) would not
 // be: a family whose name another family holds is refused when gwd
-// registers the Set, and a metric of a family no protocol declared fails
-// the scrape, instead of either passing unnoticed.
+// registers the Set, instead of clashing at a scrape.
 type Collector interface {
 	Collect(ch chan<- prometheus.Metric)
 }

@@ -58,6 +58,28 @@ func populate(t *testing.T, r *Registry) {
 	r.Store().WatchStore(func() StoreStats { return StoreStats{Revision: 42, Watchers: 3, Compactions: 1} })
 }
 
+// TestDriverFamiliesAsDeclared: the Modbus and ECHONET Lite collectors send
+// every family their registrations declare, and no other. A pedantic
+// registry checks each metric against its descriptor, which gwd's does not.
+func TestDriverFamiliesAsDeclared(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(counted{}); err != nil {
+		t.Fatal(err)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := 0
+	for _, name := range []string{v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet} {
+		p, _ := drivers.Lookup(name)
+		declared += len(p.Metrics)
+	}
+	if len(mfs) != declared || declared < 15 {
+		t.Errorf("%d families gathered, %d declared, want the 9 Modbus and 6 ECHONET Lite families", len(mfs), declared)
+	}
+}
+
 func TestLint(t *testing.T) {
 	r := New()
 	populate(t, r)
