@@ -4,9 +4,13 @@
 // A protocol package registers itself in an init function with Register: its
 // name (a Template's spec.protocol), the Go types of its Charger
 // connections (spec.connection.<key>) and of its Template read section
-// (spec.read.<name>), its CEL environment pieces (cel.Protocol), and how it
-// opens a device (NewOpener). The gateway links a protocol in with a blank
-// import (cmd/gwd/protocols.go); api, cel, controllers, gwctl and gwd then
+// (spec.read.<name>), its CEL environment pieces (cel.Protocol), how it
+// opens a device (NewOpener), and where it has them its discovery request,
+// its gwd flags (Flags, from which its opener's configuration is built;
+// AddFlags) and its metric families (Metrics, which its opener collects as
+// a Collector; the Set is the prometheus.Collector gwd registers). The
+// gateway links a protocol in with a blank import in drivers/linked, which
+// gwd and gwctl import; api, cel, controllers, metrics, gwctl and gwd then
 // learn of it from the registry.
 //
 // Why registration flows downwards. api/v1alpha1 decodes and validates
@@ -34,6 +38,7 @@
 // Modbus and ECHONET Lite predate the registry: their spec types and CEL
 // functions still live in api/v1alpha1 and cel, which register them
 // themselves; their openers and device adapters (drivers/modbusdev,
-// drivers/echonetdev) register here like any protocol's. See
+// drivers/echonetdev) register here like any protocol's, with their
+// discovery, flags and metrics. See
 // docs/adding-a-protocol.md for the steps and for what still names them.
 package drivers

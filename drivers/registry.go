@@ -12,6 +12,8 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/pflag"
 )
 
 // Protocol is everything a device protocol declares to the gateway.
@@ -33,10 +35,21 @@ type Protocol struct {
 	// the protocol (nil when none). An Opener that also implements
 	// io.Closer is closed with the Set.
 	NewOpener func(config any) (Opener, error)
+	// Flags defines the protocol's gwd flags on fs (AddFlags) and returns
+	// what builds the configuration NewOpener gets from their values, once
+	// the command line is parsed. Every flag can then also be set by an
+	// OCPPGW_ variable or a key of gwd's settings file. nil: the protocol
+	// has no flags, and NewOpener gets nil.
+	Flags func(fs *pflag.FlagSet) func() any
 	// DiscoverRequest is the Go type of the protocol's discovery request
 	// (`gwctl discover <protocol>`), whose opener implements Discoverer;
 	// nil when the protocol has no discovery.
 	DiscoverRequest reflect.Type
+	// Metrics are the descriptors of the protocol's metric families, whose
+	// Opener implements Collector. They are named without the gateway's
+	// namespace (modbus_requests_total), which metrics adds (as
+	// ocppgw_modbus_requests_total). nil: the protocol has no metrics.
+	Metrics []*prometheus.Desc
 }
 
 // Discoverable returns the protocols with a discovery, sorted.
@@ -109,8 +122,8 @@ type Set struct {
 }
 
 // NewSet returns a Set whose protocols get their configuration from
-// configs, by protocol name (the ECHONET Lite socket options gwd takes as
-// flags); a protocol without an entry gets nil.
+// configs, by protocol name (gwd's come from the protocols' flags,
+// AddFlags); a protocol without an entry gets nil.
 func NewSet(configs map[string]any) *Set {
 	return &Set{configs: configs, openers: map[string]Opener{}}
 }

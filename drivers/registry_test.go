@@ -12,6 +12,9 @@ import (
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/cel"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/spf13/pflag"
 )
 
 // A protocol registered by this test only, as a protocol package would.
@@ -27,17 +30,31 @@ func (c *fakeConn) Validate(p v1alpha1.FieldPath) []v1alpha1.FieldError {
 	return nil
 }
 
-type fakeOpener struct{ opened, closed int }
+type fakeOpener struct {
+	config         any
+	opened, closed int
+}
 
 func (o *fakeOpener) Open(context.Context, Config) (Device, error) { o.opened++; return nil, nil }
 func (o *fakeOpener) Close() error                                 { o.closed++; return nil }
+
+var fakeOpens = prometheus.NewDesc("fake_opens_total", "Devices the fake opener opened.", nil, nil)
+
+func (o *fakeOpener) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(fakeOpens, prometheus.CounterValue, float64(o.opened))
+}
 
 var fakes []*fakeOpener
 
 func init() {
 	Register(Protocol{Name: "fake", Connections: map[string]reflect.Type{"fakeNet": reflect.TypeFor[fakeConn]()},
 		CEL:       cel.Protocol{Options: func(string) []celgo.EnvOption { return nil }},
-		NewOpener: func(any) (Opener, error) { o := &fakeOpener{}; fakes = append(fakes, o); return o, nil }})
+		NewOpener: func(c any) (Opener, error) { o := &fakeOpener{config: c}; fakes = append(fakes, o); return o, nil },
+		Metrics:   []*prometheus.Desc{fakeOpens},
+		Flags: func(fs *pflag.FlagSet) func() any {
+			addr := fs.String("fake-addr", "default", "where the fake protocol's devices are")
+			return func() any { return *addr }
+		}})
 }
 
 // TestRegisterReachesEveryLayer: one registration makes the protocol a
@@ -83,5 +100,53 @@ func TestSetOpensThroughTheProtocolOfTheKey(t *testing.T) {
 	}
 	if _, err := s.Open(context.Background(), cfg); err == nil {
 		t.Error("opened after Close")
+	}
+}
+
+// TestSetCollectsItsOpeners: a Set describes every registered protocol's
+// families from the start, and exports those of the openers it has made.
+func TestSetCollectsItsOpeners(t *testing.T) {
+	s := NewSet(nil)
+	defer s.Close()
+	reg := prometheus.NewPedanticRegistry() // fails a metric whose family is not described
+	if err := reg.Register(s); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := testutil.GatherAndCount(reg, "fake_opens_total"); err != nil || n != 0 {
+		t.Fatalf("before the opener is made: %d series, %v", n, err)
+	}
+	cfg := Config{Charger: "c", Connection: v1alpha1.NewConnection("fakeNet", &fakeConn{Addr: "x"})}
+	for range 2 {
+		if _, err := s.Open(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "# HELP fake_opens_total Devices the fake opener opened.\n# TYPE fake_opens_total counter\nfake_opens_total 2\n"
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "fake_opens_total"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestFlagsConfigureTheOpener: a protocol's flags are defined by AddFlags,
+// and their parsed values are the configuration its opener is made from.
+func TestFlagsConfigureTheOpener(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{{nil, "default"}, {[]string{"--fake-addr", "10.0.0.9"}, "10.0.0.9"}} {
+		fs := pflag.NewFlagSet("gwd", pflag.ContinueOnError)
+		configs := AddFlags(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		s := NewSet(configs())
+		o, err := s.Opener("fake")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := o.(*fakeOpener).config; got != c.want {
+			t.Errorf("%q: the opener got %v, want %q", c.args, got, c.want)
+		}
+		s.Close()
 	}
 }

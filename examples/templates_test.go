@@ -77,7 +77,7 @@ type rig struct {
 
 func openRig(t *testing.T, c *sim.Charger, m *cel.Mapping, cfg charger.DeviceConfig, sync func()) *rig {
 	t.Helper()
-	d := charger.NewDrivers(elClientConfig())
+	d := charger.NewDrivers(map[string]any{v1alpha1.ProtocolEchonet: elClientConfig()})
 	t.Cleanup(func() { d.Close() })
 	dev, err := d.Open(context.Background(), cfg)
 	if err != nil {

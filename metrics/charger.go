@@ -23,15 +23,13 @@ var (
 )
 
 // Charger is the charger controller's handle: polls, reachability and
-// device commands per charger, and the driver counters read at scrape
-// time. Each charger's counters are plain fields of its own series, under
+// device commands per charger. Each charger's counters are plain fields of its own series, under
 // the handle's lock, turned into metrics when scraped, as a station's are
 // (Station): a poll costs one map lookup, not a labelled series lookup
 // per metric.
 type Charger struct {
-	mu      sync.Mutex
-	byName  map[string]*chargerSeries
-	drivers DriverSource
+	mu     sync.Mutex
+	byName map[string]*chargerSeries
 }
 
 // chargerSeries is what one charger has recorded.
@@ -114,24 +112,11 @@ func (c *Charger) Forget(charger string) {
 	c.mu.Unlock()
 }
 
-// WatchDrivers makes each scrape read src's counters (Modbus TCP
-// connections, RTU lines, the ECHONET Lite client). The drivers count
-// every request anyway; reading them at scrape time costs a poll nothing.
-func (c *Charger) WatchDrivers(src DriverSource) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	c.drivers = src
-	c.mu.Unlock()
-}
-
 // Describe implements prometheus.Collector.
 func (c *Charger) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{pollDurationDesc, pollFailuresDesc, reachableDesc, commandsDesc} {
 		ch <- d
 	}
-	describeDrivers(ch)
 }
 
 // Collect implements prometheus.Collector: each charger's series that it
@@ -155,12 +140,8 @@ func (c *Charger) Collect(ch chan<- prometheus.Metric) {
 			out = append(out, prometheus.MustNewConstMetric(commandsDesc, prometheus.CounterValue, float64(n), name, k[0], k[1]))
 		}
 	}
-	src := c.drivers
 	c.mu.Unlock()
 	for _, m := range out {
 		ch <- m
-	}
-	if src != nil {
-		collectDrivers(src, ch)
 	}
 }

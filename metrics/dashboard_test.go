@@ -83,7 +83,7 @@ func TestDashboardMetricsExist(t *testing.T) {
 		t.Fatalf("%s: found %d queries; the extractor is broken or the dashboard lost its panels", dashboardPath, len(exprs))
 	}
 	r := New()
-	populate(r)
+	populate(t, r)
 	names := exposed(t, r)
 	used := map[string]bool{}
 	for _, e := range exprs {

@@ -5,34 +5,47 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/drivers"
+	"github.com/ocppgw/ocppgw/drivers/echonetdev"
 	"github.com/ocppgw/ocppgw/drivers/modbus"
+	"github.com/ocppgw/ocppgw/drivers/modbusdev"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
-// counted is a DriverSource with fixed counters: the collector's input, so
-// the test can check what it turns them into.
+// counted is the Modbus and ECHONET Lite drivers' metrics for fixed
+// counters, handed over as gwd hands over its drivers.Set: the families'
+// input, so the test can check what the registry exports of them.
 type counted struct{}
 
-func (counted) ModbusTCPStats() []modbus.ConnStats {
-	return []modbus.ConnStats{{Addr: "10.0.0.5:502", Counters: modbus.Counters{Requests: 7, OK: 4, NoResponse: 2,
-		LateReplies: 1, Exceptions: map[modbus.ExceptionCode]uint64{modbus.IllegalDataAddress: 1}}}}
+func (counted) Describe(ch chan<- *prometheus.Desc) {
+	for _, name := range []string{v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet} {
+		p, _ := drivers.Lookup(name)
+		for _, d := range p.Metrics {
+			ch <- d
+		}
+	}
 }
 
-func (counted) ModbusRTUStats() []modbus.BusStats {
-	return []modbus.BusStats{{Device: "/dev/ttyUSB0", Retries: 3, Counters: modbus.Counters{Requests: 9, CRCErrors: 2}}}
-}
-
-func (counted) EchonetStats() (echonet.Stats, bool) {
-	return echonet.Stats{Sent: 5, Retransmits: 2, SNAs: 1}, true
+func (counted) Collect(ch chan<- prometheus.Metric) {
+	modbusdev.Metrics{
+		TCP: []modbus.ConnStats{{Addr: "10.0.0.5:502", Counters: modbus.Counters{Requests: 7, OK: 4, NoResponse: 2,
+			LateReplies: 1, Exceptions: map[modbus.ExceptionCode]uint64{modbus.IllegalDataAddress: 1}}}},
+		RTU: []modbus.BusStats{{Device: "/dev/ttyUSB0", Retries: 3, Counters: modbus.Counters{Requests: 9, CRCErrors: 2}}},
+	}.Collect(ch)
+	echonetdev.Metrics{Sent: 5, Retransmits: 2, SNAs: 1}.Collect(ch)
 }
 
 // populate touches every family once, so lint and the name list see all.
-func populate(r *Registry) {
+func populate(t *testing.T, r *Registry) {
+	t.Helper()
 	r.Chargers().Polled("c1", "modbus-tcp", 20*time.Millisecond, "NotResponding")
 	r.Chargers().SetReachable("c1", true)
 	r.Chargers().CommandDone("c1", "start", "Done")
-	r.Chargers().WatchDrivers(counted{})
+	if err := r.WatchDrivers(counted{}); err != nil {
+		t.Fatal(err)
+	}
 	st := r.OCPP().Station("c1")
 	st.SetState("Registered")
 	st.Reconnected()
@@ -45,9 +58,31 @@ func populate(r *Registry) {
 	r.Store().WatchStore(func() StoreStats { return StoreStats{Revision: 42, Watchers: 3, Compactions: 1} })
 }
 
+// TestDriverFamiliesAsDeclared: the Modbus and ECHONET Lite collectors send
+// every family their registrations declare, and no other. A pedantic
+// registry checks each metric against its descriptor, which gwd's does not.
+func TestDriverFamiliesAsDeclared(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(counted{}); err != nil {
+		t.Fatal(err)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := 0
+	for _, name := range []string{v1alpha1.ProtocolModbus, v1alpha1.ProtocolEchonet} {
+		p, _ := drivers.Lookup(name)
+		declared += len(p.Metrics)
+	}
+	if len(mfs) != declared || declared < 15 {
+		t.Errorf("%d families gathered, %d declared, want the 9 Modbus and 6 ECHONET Lite families", len(mfs), declared)
+	}
+}
+
 func TestLint(t *testing.T) {
 	r := New()
-	populate(r)
+	populate(t, r)
 	problems, err := testutil.GatherAndLint(r.Gatherer())
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +94,7 @@ func TestLint(t *testing.T) {
 
 func TestCollectedValues(t *testing.T) {
 	r := New()
-	populate(r)
+	populate(t, r)
 	want := `
 # HELP ocppgw_modbus_exceptions_total Modbus exception responses, by exception code (0x01 to 0x0B).
 # TYPE ocppgw_modbus_exceptions_total counter
@@ -97,7 +132,7 @@ ocppgw_ocpp_connection_state{charger="c1",state="Rejected"} 0
 
 func TestForget(t *testing.T) {
 	r := New()
-	populate(r)
+	populate(t, r)
 	r.Chargers().Forget("c1")
 	r.OCPP().Forget("c1")
 	mfs, err := r.Gatherer().Gather()
@@ -113,5 +148,5 @@ func TestForget(t *testing.T) {
 
 func TestNilHandles(t *testing.T) {
 	var r *Registry
-	populate(r) // must not panic: nil means no metrics
+	populate(t, r) // must not panic: nil means no metrics
 }

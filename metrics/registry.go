@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,6 +58,23 @@ func (r *Registry) Store() *Store {
 	return r.store
 }
 
+// WatchDrivers makes each scrape collect the device drivers' metrics from
+// c, gwd's drivers.Set (through the charger controller's Drivers): the
+// families each registered protocol declares, with the gateway's namespace
+// put before their names (modbus_requests_total is exported as
+// ocppgw_modbus_requests_total), so that no protocol is named here. The
+// drivers count every request anyway; reading them at scrape time costs a
+// poll nothing. It fails when a family's name is already taken.
+func (r *Registry) WatchDrivers(c prometheus.Collector) error {
+	if r == nil {
+		return nil
+	}
+	if err := prometheus.WrapRegistererWithPrefix(namespace+"_", r.reg).Register(c); err != nil {
+		return fmt.Errorf("driver metrics: %w", err)
+	}
+	return nil
+}
+
 // Gatherer is what a scrape reads, for promhttp and tests.
 func (r *Registry) Gatherer() prometheus.Gatherer { return r.reg }
 
@@ -70,4 +88,12 @@ func (r *Registry) Handler() http.Handler {
 // fullName is ns_subsystem_name, the one place names are put together.
 func fullName(subsystem, name string) string {
 	return prometheus.BuildFQName(namespace, subsystem, name)
+}
+
+func newDesc(subsystem, name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc(fullName(subsystem, name), help, labels, nil)
+}
+
+func counter(d *prometheus.Desc, v uint64, labels ...string) prometheus.Metric {
+	return prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), labels...)
 }

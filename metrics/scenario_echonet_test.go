@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/controllers/charger"
 	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/drivers/echonetdev"
 	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/metrics"
 )
@@ -35,15 +37,24 @@ func TestScenarioEchonetSilent(t *testing.T) {
 			got.Add(1)
 		}
 	}()
-	drivers := charger.NewDrivers(echonet.Config{ListenAddr: "127.0.0.1:0", Group: silent.LocalAddr().String(),
-		Timeout: 50 * time.Millisecond, Retries: 2})
+	drivers := charger.NewDrivers(map[string]any{v1alpha1.ProtocolEchonet: echonet.Config{ListenAddr: "127.0.0.1:0",
+		Group: silent.LocalAddr().String(), Timeout: 50 * time.Millisecond, Retries: 2}})
 	defer drivers.Close()
 	reg := metrics.New()
-	reg.Chargers().WatchDrivers(drivers)
-	if n := value(t, reg.Gatherer(), "ocppgw_echonet_frames_sent_total", nil); n != -1 {
-		t.Fatalf("ECHONET Lite families before the client exists: frames sent %v", n)
+	if err := reg.WatchDrivers(drivers); err != nil {
+		t.Fatal(err)
 	}
-	cl, err := drivers.EchonetClient()
+	if n := value(t, reg.Gatherer(), "ocppgw_echonet_frames_sent_total", nil); n != -1 {
+		t.Fatalf("ECHONET Lite families before the opener is made: frames sent %v", n)
+	}
+	o, err := drivers.Opener(v1alpha1.ProtocolEchonet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := value(t, reg.Gatherer(), "ocppgw_echonet_frames_sent_total", nil); n != -1 {
+		t.Fatalf("ECHONET Lite families before the opener made the client: frames sent %v", n)
+	}
+	cl, err := o.(*echonetdev.Opener).Client()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,6 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/controllers/template"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/internal/testutil"
 	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
@@ -112,8 +111,10 @@ func startGateway(t *testing.T) *gateway {
 		return metrics.StoreStats{Revision: s.Revision, CompactedRevision: s.CompactedRevision, Watchers: s.Watchers,
 			Compactions: s.Compactions, SpaceInUseBytes: s.SpaceInUse}
 	})
-	drivers := charger.NewDrivers(echonet.Config{})
-	reg.Chargers().WatchDrivers(drivers)
+	drivers := charger.NewDrivers(nil)
+	if err := reg.WatchDrivers(drivers); err != nil {
+		t.Fatal(err)
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := controllers.NewManager(st, logger)
 	g := &gateway{reg: reg, st: st}

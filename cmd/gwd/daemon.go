@@ -24,7 +24,6 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/station"
 	"github.com/ocppgw/ocppgw/controllers/template"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/internal/logging"
 	"github.com/ocppgw/ocppgw/metrics"
 	"github.com/ocppgw/ocppgw/store"
@@ -52,9 +51,11 @@ func runDaemon(ctx context.Context, o *options, logger *logging.Logger, hup <-ch
 		}
 	}()
 
-	drivers := charger.NewDrivers(echonet.Config{ListenAddr: o.echonetListen, Interface: o.echonetInterface, Group: o.echonetGroup})
+	drivers := charger.NewDrivers(o.driverConfigs())
 	defer drivers.Close()
-	reg.Chargers().WatchDrivers(drivers)
+	if err := reg.WatchDrivers(drivers); err != nil {
+		return err
+	}
 	reg.Store().WatchStore(storeStats(st))
 	mgr, chargers, err := setupControllers(st, drivers, o.history, log, reg)
 	if err != nil {

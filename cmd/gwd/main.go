@@ -19,7 +19,7 @@ import (
 	"github.com/ocppgw/ocppgw/api/servingcert"
 	"github.com/ocppgw/ocppgw/cmd/internal/clidocs"
 	"github.com/ocppgw/ocppgw/controllers/transaction"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
+	"github.com/ocppgw/ocppgw/drivers"
 	"github.com/ocppgw/ocppgw/internal/i18n"
 	"github.com/ocppgw/ocppgw/internal/logging"
 	"github.com/ocppgw/ocppgw/store"
@@ -53,9 +53,9 @@ type options struct {
 	// log is the --log-file and its rotation.
 	log logging.Options
 
-	echonetListen    string
-	echonetInterface string
-	echonetGroup     string
+	// driverConfigs builds each protocol's opener configuration from
+	// the protocols' own flags (drivers.AddFlags).
+	driverConfigs func() map[string]any
 
 	// init allows a missing or 0-byte store where one was before.
 	init bool
@@ -85,9 +85,7 @@ func (o *options) addFlags(fs *pflag.FlagSet) {
 		"admin API connections served at once; over it /healthz is still answered and other requests get 503")
 	fs.StringVar(&o.configDir, "config-dir", "", "directory of YAML resources applied at start and on SIGHUP")
 	fs.StringVar(&o.keyFile, "encryption-key-file", "", "file of the 32-byte key that encrypts Secrets in the store, mode 0600 (default <data-dir>/"+keyFile+", created if missing)")
-	fs.StringVar(&o.echonetListen, "echonet-listen", ":3610", "UDP address of the ECHONET Lite client (opened when the first EL charger is applied)")
-	fs.StringVar(&o.echonetInterface, "echonet-interface", "", "network interface for ECHONET Lite multicast; empty lets the kernel choose")
-	fs.StringVar(&o.echonetGroup, "echonet-discovery-address", echonet.DefaultGroup, "where ECHONET Lite discovery is sent: the multicast group, or one node's address:port")
+	o.driverConfigs = drivers.AddFlags(fs)
 	fs.DurationVar(&o.history.Retention, "transaction-retention", transaction.DefaultRetention,
 		"how long an ended session is kept once the CSMS has all its events; 0 keeps it regardless of age")
 	fs.IntVar(&o.history.History, "transaction-history", transaction.DefaultHistory,

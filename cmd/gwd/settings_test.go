@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/drivers/echonet"
 )
 
 func settingsFile(t *testing.T, body string) string {
@@ -83,5 +86,37 @@ func TestSettingsReachStoreCommands(t *testing.T) {
 	code := run([]string{"check", "--config", file}, &out)
 	if code != 1 || !strings.Contains(out.String(), filepath.Join(dir, storeFile)) {
 		t.Errorf("gwd check with data-dir from the file: exit %d, %q", code, out.String())
+	}
+}
+
+// The protocols' own flags are gwd's: --echonet-* keep their defaults and
+// help, and set by flag, variable or settings file they reach the ECHONET
+// Lite opener's configuration.
+func TestProtocolFlags(t *testing.T) {
+	o, err := parseFlags(nil, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := o.driverConfigs()[v1alpha1.ProtocolEchonet], (echonet.Config{ListenAddr: ":3610", Group: echonet.DefaultGroup}); got != want {
+		t.Errorf("defaults: %+v, want %+v", got, want)
+	}
+	file := settingsFile(t, "echonet-interface: eth1\n")
+	t.Setenv("OCPPGW_ECHONET_DISCOVERY_ADDRESS", "192.0.2.7:3610")
+	if o, err = parseFlags([]string{"--config", file, "--echonet-listen", "127.0.0.1:0"}, os.Stderr); err != nil {
+		t.Fatal(err)
+	}
+	want := echonet.Config{ListenAddr: "127.0.0.1:0", Interface: "eth1", Group: "192.0.2.7:3610"}
+	if got := o.driverConfigs()[v1alpha1.ProtocolEchonet]; got != want {
+		t.Errorf("flag, file and variable: %+v, want %+v", got, want)
+	}
+	var help strings.Builder
+	if code := run([]string{"--help"}, &help); code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	for _, want := range []string{"--echonet-listen string",
+		`UDP address of the ECHONET Lite client (opened when the first EL charger is applied) (default ":3610")`} {
+		if !strings.Contains(help.String(), want) {
+			t.Errorf("--help lacks %q:\n%s", want, help.String())
+		}
 	}
 }

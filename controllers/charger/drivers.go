@@ -3,13 +3,9 @@ package charger
 import (
 	"context"
 	"errors"
-	"fmt"
 
-	"github.com/ocppgw/ocppgw/api/v1alpha1"
 	"github.com/ocppgw/ocppgw/drivers"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
-	"github.com/ocppgw/ocppgw/drivers/echonetdev"
-	"github.com/ocppgw/ocppgw/drivers/modbusdev"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Drivers opens devices through the drivers registry: each protocol's
@@ -19,10 +15,11 @@ type Drivers struct {
 	set *drivers.Set
 }
 
-// NewDrivers returns an Opener over the registered drivers; el configures
-// the ECHONET Lite client, made on first use.
-func NewDrivers(el echonet.Config) *Drivers {
-	return &Drivers{set: drivers.NewSet(map[string]any{v1alpha1.ProtocolEchonet: el})}
+// NewDrivers returns an Opener over the registered drivers; configs holds
+// the protocols' configurations by name (drivers.NewSet), each given to
+// its opener, made on first use.
+func NewDrivers(configs map[string]any) *Drivers {
+	return &Drivers{set: drivers.NewSet(configs)}
 }
 
 // Open implements Opener.
@@ -37,36 +34,13 @@ func (d *Drivers) Open(ctx context.Context, cfg DeviceConfig) (Device, error) {
 // beyond Open (discovery).
 func (d *Drivers) Opener(protocol string) (drivers.Opener, error) { return d.set.Opener(protocol) }
 
-// EchonetClient is the ECHONET Lite client every EL charger shares, opened
-// on first use (it owns UDP 3610); discovery uses it.
-func (d *Drivers) EchonetClient() (*echonet.Client, error) {
-	o, err := d.echonet()
-	if err != nil {
-		return nil, err
-	}
-	return o.Client()
-}
+// Describe implements prometheus.Collector with Collect: the metric
+// families of every registered protocol (metrics.Registry.WatchDrivers).
+func (d *Drivers) Describe(ch chan<- *prometheus.Desc) { d.set.Describe(ch) }
 
-func (d *Drivers) echonet() (*echonetdev.Opener, error) {
-	o, err := d.set.Opener(v1alpha1.ProtocolEchonet)
-	if err != nil {
-		return nil, err
-	}
-	el, ok := o.(*echonetdev.Opener)
-	if !ok {
-		return nil, fmt.Errorf("the %s opener is a %T", v1alpha1.ProtocolEchonet, o)
-	}
-	return el, nil
-}
-
-func (d *Drivers) modbus() *modbusdev.Opener {
-	o, err := d.set.Opener(v1alpha1.ProtocolModbus)
-	if err != nil {
-		return nil
-	}
-	m, _ := o.(*modbusdev.Opener)
-	return m
-}
+// Collect implements prometheus.Collector: the metrics of the protocols
+// whose openers are made.
+func (d *Drivers) Collect(ch chan<- prometheus.Metric) { d.set.Collect(ch) }
 
 // Close ends every protocol's opener: the shared ECHONET Lite client, the
 // TCP pool, the registered protocols' own.

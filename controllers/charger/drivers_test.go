@@ -63,7 +63,7 @@ func openSimABB(t testing.TB, now time.Time) (*sim.Charger, Device, *cel.Mapping
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	d := NewDrivers(echonet.Config{})
+	d := NewDrivers(nil)
 	t.Cleanup(func() { d.Close() })
 	unit := 1
 	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "abb",
@@ -144,7 +144,7 @@ func TestEchonetTimeoutPerCharger(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer silent.Close()
-	d := NewDrivers(echonet.Config{ListenAddr: "127.0.0.1:0", Group: silent.LocalAddr().String(), Retries: -1})
+	d := NewDrivers(map[string]any{v1alpha1.ProtocolEchonet: echonet.Config{ListenAddr: "127.0.0.1:0", Group: silent.LocalAddr().String(), Retries: -1}})
 	defer d.Close()
 	dev, err := d.Open(context.Background(), DeviceConfig{Charger: "el",
 		Connection: v1alpha1.NewConnection(v1alpha1.ConnEchonet, &v1alpha1.EchonetConnection{Address: "127.0.0.1", EOJ: "0x02A101",

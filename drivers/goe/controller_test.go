@@ -15,7 +15,6 @@ import (
 	"github.com/ocppgw/ocppgw/controllers/charger"
 	"github.com/ocppgw/ocppgw/controllers/fixture"
 	"github.com/ocppgw/ocppgw/controllers/template"
-	"github.com/ocppgw/ocppgw/drivers/echonet"
 	"github.com/ocppgw/ocppgw/drivers/internal/goepeer"
 )
 
@@ -35,7 +34,7 @@ func TestControllerEndToEnd(t *testing.T) {
 	}
 	peer := goepeer.Start(t, goepeer.Options{MaxAmps: 16, Amp: 16})
 	peer.Plug()
-	d := charger.NewDrivers(echonet.Config{})
+	d := charger.NewDrivers(nil)
 	t.Cleanup(func() { d.Close() })
 	var r *charger.Reconciler
 	f := fixture.New(t, template.Setup(template.Options{}), charger.Setup(charger.Options{Opener: d, Reconciler: &r}))

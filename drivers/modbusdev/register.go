@@ -12,5 +12,6 @@ import (
 func init() {
 	drivers.Register(drivers.Protocol{Name: v1alpha1.ProtocolModbus,
 		NewOpener:       func(any) (drivers.Opener, error) { return New(), nil },
-		DiscoverRequest: reflect.TypeFor[v1alpha1.ModbusDiscoverRequest]()})
+		DiscoverRequest: reflect.TypeFor[v1alpha1.ModbusDiscoverRequest](),
+		Metrics:         families})
 }
