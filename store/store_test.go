@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -166,6 +167,55 @@ func TestTxnAllOrNothing(t *testing.T) {
 	tp, _ := s.Get("Template", "t")
 	if rv(a) != rev+1 || rv(tp) != rev+2 {
 		t.Errorf("revisions %d, %d; want %d, %d", rv(a), rv(tp), rev+1, rev+2)
+	}
+}
+
+// OnCommit runs after the commit and before any reader can see what the
+// transaction stored: the cache does not have it yet and no watcher got
+// its event. It does not run for a failed transaction or a dry run.
+func TestOnCommitRunsBeforeReadersSeeTheCommit(t *testing.T) {
+	s, _ := openTest(t, Options{})
+	w, err := s.Watch(context.Background(), WatchOptions{Kind: "Charger", Revision: s.Revision()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	ran := 0
+	err = s.Txn(false, func(tx *Tx) error {
+		if _, err := tx.Create(obj("Charger", "a", `{}`)); err != nil {
+			return err
+		}
+		tx.OnCommit(func() {
+			ran++
+			if _, err := s.Get("Charger", "a"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("OnCommit: the cache already has the object (err %v)", err)
+			}
+			select {
+			case ev := <-w.Events():
+				t.Errorf("OnCommit: a watcher already got %s %s", ev.Type, ev.Object.Metadata.Name)
+			default:
+			}
+		})
+		return nil
+	})
+	if err != nil || ran != 1 {
+		t.Fatalf("Txn: %v, OnCommit ran %d times", err, ran)
+	}
+	if _, err := s.Get("Charger", "a"); err != nil {
+		t.Fatalf("after Txn: %v", err)
+	}
+	if ev := next(t, w); ev.Object.Metadata.Name != "a" {
+		t.Fatalf("after Txn: event for %q", ev.Object.Metadata.Name)
+	}
+	for _, dry := range []bool{true, false} {
+		s.Txn(dry, func(tx *Tx) error {
+			tx.OnCommit(func() { t.Errorf("OnCommit ran for a dry run (%v) or a failed transaction", dry) })
+			if dry {
+				_, err := tx.Create(obj("Charger", "b", `{}`))
+				return err
+			}
+			return errors.New("refused")
+		})
 	}
 }
 

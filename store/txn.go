@@ -33,7 +33,15 @@ type Tx struct {
 	btx    *bolt.Tx
 	now    time.Time
 	events []*eventRecord
+	after  []func()
 }
+
+// OnCommit has f run once the transaction has committed, before its
+// events reach the store's cache and watchers: whatever f records happens
+// before any reader can see what the transaction stored. f does not run
+// when the transaction fails or is a dry run; it must not use tx or call
+// Txn (the writer lock is held).
+func (tx *Tx) OnCommit(f func()) { tx.after = append(tx.after, f) }
 
 // Txn runs fn in one write transaction. If fn fails, or dryRun is set, nothing
 // is stored and no revision is used. Events are published after commit.
@@ -63,6 +71,9 @@ func (s *Store) Txn(dryRun bool, fn func(tx *Tx) error) error {
 		return err
 	}
 	s.space.measure(s.db, size)
+	for _, f := range tx.after {
+		f()
+	}
 	s.publish(tx.events)
 	return nil
 }

@@ -97,9 +97,8 @@ func (s *site) draw(name string, amps ...float64) {
 // written sets what a charger's device took, as the station reports it.
 func (s *site) written(name string, a float64) {
 	s.t.Helper()
-	// A device confirms a share after the controller stored and logged
-	// it: the log's entry is stamped after the commit, so a confirmation
-	// stamped between the two would count the share before as in flight.
+	// The controller's informers see the share and the confirmation in
+	// order only once they have caught up with what came before.
 	s.Settle()
 	s.status(name, func(st *v1alpha1.ChargerStatus) {
 		st.OCPP = &v1alpha1.ChargerOCPPStatus{Limits: []v1alpha1.EVSELimit{{EVSEID: 1, LimitA: a, Source: "Site", WrittenA: ptr(a), WrittenAt: stamp()}}}

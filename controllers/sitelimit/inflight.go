@@ -39,9 +39,13 @@ func newShareLog(now time.Time) *shareLog {
 	return &shareLog{started: now, entries: map[string][]logEntry{}}
 }
 
-// record notes that share name was stored with a at time at (after the
-// store transaction committed, so a station may have read it a moment
-// before: that only counts the earlier share longer).
+// record notes that share name was stored with a at time at: after the
+// store transaction committed and before its events were published
+// (store.Tx.OnCommit), so no station can have read the share before at. A
+// later stamp would only count the earlier share longer, but a station
+// confirming the share before its stamp would leave the earlier one
+// counted as in flight until the station confirmed another write, and with
+// it the raises it withholds.
 func (l *shareLog) record(name string, a float64, at time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

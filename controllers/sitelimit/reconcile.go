@@ -145,12 +145,15 @@ func (r *Reconciler) share(obj *v1alpha1.Object, spec *v1alpha1.ChargingProfileS
 		if n, err = applyShares(tx, site, have, p.want); err != nil {
 			return err
 		}
+		// Logged once committed and before any station can read them, so
+		// a station that confirms a share confirms it after its entry.
+		want := p.want
+		tx.OnCommit(func() { r.logShares(have, want) })
 		return r.setReady(tx, site, v1alpha1.ConditionTrue, p.reason(), p.message(lim), now)
 	})
 	if err != nil {
 		return controllers.Result{}, fmt.Errorf("site limit %s: %w", site, err)
 	}
-	r.logShares(have, p.want)
 	if n > 0 {
 		r.log.Info("site limit shared", "site", site, "limit", lim.String(), "writes", n, "shares", p.summary())
 	}
