@@ -85,6 +85,20 @@ func (r *responder) count(u byte) int {
 	return n
 }
 
+// settled is the number of requests for unit u once the responder has
+// read every request sent so far: a silent unit's request is counted when
+// the responder reads it, which may be after the bus gave up waiting.
+// It waits until the count reaches want (at most a few seconds) and
+// returns the count, so a test still sees a count above or below it.
+func (r *responder) settled(t testing.TB, u byte, want int) int {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for r.count(u) < want && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	return r.count(u)
+}
+
 func (r *responder) seen() []seen {
 	r.mu.Lock()
 	defer r.mu.Unlock()

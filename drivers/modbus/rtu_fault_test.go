@@ -189,7 +189,7 @@ func TestRTUDeadUnitDoesNotStarveOthers(t *testing.T) {
 			t.Fatalf("round %d: %d attempts, want %d (retries until dead, then one probe)", i, e.Attempts, want)
 		}
 	}
-	if n := f.resp.count(3); n != 3*2+(rounds-3) {
+	if n := f.resp.settled(t, 3, 3*2+(rounds-3)); n != 3*2+(rounds-3) {
 		t.Fatalf("%d requests for the dead unit, want 3 exchanges of 2 then one probe per round", n)
 	}
 	s := f.bus.Stats()
@@ -213,7 +213,7 @@ func TestRTUDeadUnitDoesNotStarveOthers(t *testing.T) {
 func TestRTUDeadUnitBackoffSpacesProbes(t *testing.T) {
 	f := newFaultBus(t, BusConfig{Retries: 1, DeadUnitAfter: 1, DeadUnitBackoff: time.Minute, LateReplyGuard: 20 * time.Millisecond}, 3)
 	f.resp.set(3, func(u *respUnit) { u.silent = true })
-	if _, err := f.read(3, 0); !errors.Is(err, ErrNoResponse) || f.resp.count(3) != 2 {
+	if _, err := f.read(3, 0); !errors.Is(err, ErrNoResponse) || f.resp.settled(t, 3, 2) != 2 {
 		t.Fatalf("first exchange: %v, %d requests", err, f.resp.count(3))
 	}
 	for range 3 {
@@ -225,7 +225,7 @@ func TestRTUDeadUnitBackoffSpacesProbes(t *testing.T) {
 		t.Fatalf("write within the back-off: %v", err)
 	}
 	f.clock.advance(time.Minute)
-	if _, err := f.read(3, 0); !errors.Is(err, ErrNoResponse) || f.resp.count(3) != 3 {
+	if _, err := f.read(3, 0); !errors.Is(err, ErrNoResponse) || f.resp.settled(t, 3, 3) != 3 {
 		t.Fatalf("probe: %v, requests %d", err, f.resp.count(3))
 	}
 	if _, err := f.read(3, 0); !errors.Is(err, ErrBackedOff) {
