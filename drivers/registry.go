@@ -50,6 +50,13 @@ type Protocol struct {
 	// namespace (modbus_requests_total), which metrics adds (as
 	// ocppgw_modbus_requests_total). nil: the protocol has no metrics.
 	Metrics []*prometheus.Desc
+	// DiscoverCommand is the protocol's `gwctl discover <protocol>`
+	// command; nil: gwctl has none for it.
+	DiscoverCommand *DiscoverCommand
+	// MappingTestFlags are the protocol's connection flags of `gwctl
+	// mapping test --template`; nil: its devices are given there with
+	// --connection only.
+	MappingTestFlags *MappingTestFlags
 }
 
 // Discoverable returns the protocols with a discovery, sorted.
@@ -81,6 +88,7 @@ func Register(p Protocol) {
 	if p.NewOpener == nil {
 		panic(fmt.Sprintf("drivers: protocol %q has no NewOpener", p.Name))
 	}
+	checkCLI(p)
 	if p.Connections != nil || p.Read != nil {
 		v1alpha1.RegisterProtocol(v1alpha1.ProtocolSpec{Name: p.Name, Connections: p.Connections, Read: p.Read})
 	}

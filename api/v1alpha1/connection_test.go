@@ -60,3 +60,29 @@ func TestConnectionBusIsTheRTULine(t *testing.T) {
 		t.Errorf("no connection, bus %q", b)
 	}
 }
+
+// TestBuiltinConnectionSummaries: the Modbus and ECHONET Lite connections
+// say where their device is as gwctl's CONNECTION column shows it, leaving
+// out what a document does not set.
+func TestBuiltinConnectionSummaries(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"modbusTCP":{"host":"10.0.0.5","port":1502,"unitId":3}}`: "tcp 10.0.0.5:1502/3",
+		`{"modbusTCP":{"host":"10.0.0.5","unitId":0}}`:             "tcp 10.0.0.5/0",
+		`{"modbusTCP":{}}`: "tcp -",
+		`{"modbusRTU":{"busRef":"rs485-1","unitId":7}}`:           "rtu rs485-1/7",
+		`{"modbusRTU":{"busRef":"rs485-1"}}`:                      "rtu rs485-1",
+		`{"echonet":{"address":"192.168.1.50","eoj":"0x02A101"}}`: "el 192.168.1.50",
+	} {
+		var c ChargerConnection
+		if err := json.Unmarshal([]byte(in), &c); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		s, ok := c.Spec().(Summarizer)
+		if !ok {
+			t.Fatalf("%s: %T is no Summarizer", in, c.Spec())
+		}
+		if got := s.Summary(); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}

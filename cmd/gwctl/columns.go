@@ -309,29 +309,12 @@ func count(v any) string {
 	return "-"
 }
 
-// chargerConnection summarises how the gateway reaches the charger:
-// "tcp host:port/unit", "rtu bus/unit" or "el address".
+// chargerConnection summarises how the gateway reaches the charger, in its
+// protocol's words (v1alpha1.Summarizer: "tcp host:port/unit", "goe
+// 192.168.1.60"), else by its connection's key; "-" when it has none that
+// decodes.
 func chargerConnection(v *view) string {
-	if c, ok := lookup(v.spec, "connection.modbusTCP").(map[string]any); ok {
-		s := "tcp " + first(c, "host")
-		if p := first(c, "port"); p != "-" {
-			s += ":" + p
-		}
-		return s + unitSuffix(c)
-	}
-	if c, ok := lookup(v.spec, "connection.modbusRTU").(map[string]any); ok {
-		return "rtu " + first(c, "busRef") + unitSuffix(c)
-	}
-	if c, ok := lookup(v.spec, "connection.echonet").(map[string]any); ok {
-		return "el " + first(c, "address")
-	}
-	return registeredConnection(lookup(v.spec, "connection"))
-}
-
-// registeredConnection summarises a registered protocol's connection in
-// its own words (v1alpha1.Summarizer), else by its key.
-func registeredConnection(raw any) string {
-	b, err := json.Marshal(raw)
+	b, err := json.Marshal(lookup(v.spec, "connection"))
 	var c v1alpha1.ChargerConnection
 	if err != nil || json.Unmarshal(b, &c) != nil || c.Spec() == nil {
 		return "-"
@@ -340,13 +323,6 @@ func registeredConnection(raw any) string {
 		return s.Summary()
 	}
 	return c.Key()
-}
-
-func unitSuffix(c map[string]any) string {
-	if u := first(c, "unitId"); u != "-" {
-		return "/" + u
-	}
-	return ""
 }
 
 // statusConnectors returns status.connectors as maps.

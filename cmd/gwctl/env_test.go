@@ -36,6 +36,13 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, server.Options{})
+}
+
+// newTestEnvWith is newTestEnv whose server has opts besides its store
+// (the device hooks a gwd gives it).
+func newTestEnvWith(t *testing.T, opts server.Options) *testEnv {
+	t.Helper()
 	key := bytes.Repeat([]byte{0x7e}, store.KeySize)
 	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{NoSync: true, EncryptionKey: key, SealedKinds: v1alpha1.SealedKinds()})
 	if err != nil {
@@ -43,7 +50,8 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	t.Cleanup(func() { st.Close() })
 	e := &testEnv{t: t, store: st}
-	h := server.New(server.Options{Store: st, Version: "v0.0.0-test"})
+	opts.Store, opts.Version = st, "v0.0.0-test"
+	h := server.New(opts)
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.requests.Add(1)
 		h.Handler().ServeHTTP(w, r)

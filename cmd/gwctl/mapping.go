@@ -7,16 +7,16 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
+	"github.com/ocppgw/ocppgw/drivers"
 )
 
 // mappingTestOptions holds the flags of `gwctl mapping test`.
@@ -26,30 +26,24 @@ type mappingTestOptions struct {
 	name    string
 	output  string
 	// Trying a template on a device no Charger describes yet.
-	template  string
-	modbusTCP string // host[:port]
-	modbusRTU string // Bus name
-	echonet   string // IP address
-	conn      string // any registered protocol's connection, as JSON
-	eoj       string
-	unit      int
-	timeout   time.Duration
+	template string
+	conn     string // any registered protocol's connection, as JSON
+	timeout  time.Duration
+	// flags holds the connection flags the protocols declare
+	// (drivers.MappingTestFlags), whose values are read from fs.
+	flags []drivers.ConnectionFlag
+	fs    *pflag.FlagSet
 }
 
 func newMappingCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 	cmd := &cobra.Command{Use: "mapping", Short: root.t("gwctl.mapping.short")}
 	o := &mappingTestOptions{root: root, streams: streams}
+	examples := []string{"  gwctl mapping test wb-garage-1", "  gwctl mapping test wb-garage-1 -o json"}
 	test := &cobra.Command{
 		Use:   "test CHARGER | --template TEMPLATE CONNECTION",
 		Short: root.t("gwctl.mapping.test.short"),
 		Long:  root.t("gwctl.mapping.test.long"),
-		Example: `  gwctl mapping test wb-garage-1
-  gwctl mapping test wb-garage-1 -o json
-  gwctl mapping test --template keba-p30 --modbus-tcp 192.168.1.40 --unit 255
-  gwctl mapping test --template abb-terra-ac --modbus-rtu rs485-1 --unit 3
-  gwctl mapping test --template echonet-ev-charger --echonet 192.168.1.50 --eoj 0x02A101
-  gwctl mapping test --template goe-charger --connection '{"goe": {"url": "http://192.168.1.60"}}'`,
-		Args: cobra.MaximumNArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.name = args[0]
@@ -61,17 +55,46 @@ func newMappingCmd(root *rootOptions, streams IOStreams) *cobra.Command {
 		},
 	}
 	f := test.Flags()
+	o.fs = f
 	f.StringVarP(&o.output, "output", "o", "", "output format: json (default: human-readable)")
 	f.StringVar(&o.template, "template", "", "try this template on the device given by a connection flag, without a Charger")
-	f.StringVar(&o.modbusTCP, "modbus-tcp", "", "with --template: the device's Modbus TCP address, host[:port]")
-	f.StringVar(&o.modbusRTU, "modbus-rtu", "", "with --template: the Bus (RS-485 line) the device is on")
-	f.StringVar(&o.echonet, "echonet", "", "with --template: the device's ECHONET Lite IP address")
+	for _, name := range drivers.Names() {
+		if p, _ := drivers.Lookup(name); p.MappingTestFlags != nil {
+			o.flags = append(o.flags, p.MappingTestFlags.Flags(f)...)
+			if p.MappingTestFlags.Example != "" {
+				examples = append(examples, p.MappingTestFlags.Example)
+			}
+		}
+	}
 	f.StringVar(&o.conn, "connection", "", `with --template: the device's connection as a Charger's spec.connection in JSON, for any protocol: '{"goe": {"url": "http://192.168.1.60"}}'`)
-	f.StringVar(&o.eoj, "eoj", "0x02A101", "with --echonet: the device object")
-	f.IntVar(&o.unit, "unit", 1, "with --modbus-tcp or --modbus-rtu: the unit id")
 	f.DurationVar(&o.timeout, "timeout", 0, "with --template: the per-request timeout (default: the transport's)")
+	test.Example = strings.Join(append(examples, `  gwctl mapping test --template goe-charger --connection '{"goe": {"url": "http://192.168.1.60"}}'`), "\n")
 	cmd.AddCommand(test)
 	return cmd
+}
+
+// given returns the connection flags given a value.
+func (o *mappingTestOptions) given() []drivers.ConnectionFlag {
+	var out []drivers.ConnectionFlag
+	for _, c := range o.flags {
+		if o.fs.Lookup(c.Name).Value.String() != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// connectionFlags lists the flags that give a connection: "--a, --b or
+// --connection".
+func (o *mappingTestOptions) connectionFlags() string {
+	names := make([]string, 0, len(o.flags))
+	for _, c := range o.flags {
+		names = append(names, "--"+c.Name)
+	}
+	if len(names) == 0 {
+		return "--connection"
+	}
+	return strings.Join(names, ", ") + " or --connection"
 }
 
 // Validate checks the output format and that either a charger or a
@@ -80,19 +103,17 @@ func (o *mappingTestOptions) Validate() error {
 	if o.output != "" && o.output != "json" {
 		return fmt.Errorf("--output %q: want json or nothing", o.output)
 	}
-	conns := 0
-	for _, c := range []string{o.modbusTCP, o.modbusRTU, o.echonet, o.conn} {
-		if c != "" {
-			conns++
-		}
+	conns := len(o.given())
+	if o.conn != "" {
+		conns++
 	}
 	switch {
 	case o.name != "" && (o.template != "" || conns > 0):
 		return fmt.Errorf("give either a charger or --template with a connection, not both")
 	case o.name == "" && o.template == "":
-		return fmt.Errorf("give a charger, or --template with a connection (--modbus-tcp, --modbus-rtu, --echonet or --connection)")
+		return fmt.Errorf("give a charger, or --template with a connection (%s)", o.connectionFlags())
 	case o.template != "" && conns != 1:
-		return fmt.Errorf("--template needs exactly one of --modbus-tcp, --modbus-rtu, --echonet or --connection")
+		return fmt.Errorf("--template needs exactly one of %s", o.connectionFlags())
 	}
 	return nil
 }
@@ -104,24 +125,15 @@ func (o *mappingTestOptions) request() (v1alpha1.MappingTestRequest, error) {
 	if o.timeout > 0 {
 		timeout = v1alpha1.Duration(o.timeout.String())
 	}
-	unit := o.unit
-	switch {
-	case o.modbusTCP != "":
-		host, port, err := hostPort("--modbus-tcp", o.modbusTCP)
-		if err != nil {
-			return req, err
-		}
-		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusTCP, &v1alpha1.ModbusTCPConnection{Host: host, Port: port, UnitID: &unit, Timeout: timeout})
-	case o.modbusRTU != "":
-		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnModbusRTU, &v1alpha1.ModbusRTUConnection{BusRef: o.modbusRTU, UnitID: unit})
-	case o.conn != "":
+	if o.conn != "" {
 		if err := json.Unmarshal([]byte(o.conn), &req.Connection); err != nil {
 			return req, fmt.Errorf("--connection: %w", err)
 		}
-	default:
-		req.Connection = v1alpha1.NewConnection(v1alpha1.ConnEchonet, &v1alpha1.EchonetConnection{Address: o.echonet, EOJ: o.eoj, Timeout: timeout})
+		return req, nil
 	}
-	return req, nil
+	var err error
+	req.Connection, err = o.given()[0].Build(timeout)
+	return req, err
 }
 
 // Run asks gwd for one live read and prints it.
@@ -210,17 +222,4 @@ func orNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, ", ")
-}
-
-// hostPort reads a flag's host[:port]; port is 0 when not given.
-func hostPort(flag, value string) (string, int, error) {
-	h, p, err := net.SplitHostPort(value)
-	if err != nil {
-		return value, 0, nil // no port: the default one
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		return "", 0, fmt.Errorf("%s %q: port %q is not a number", flag, value, p)
-	}
-	return h, n, nil
 }

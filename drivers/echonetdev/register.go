@@ -23,7 +23,8 @@ func init() {
 			return New(c), nil
 		}
 		return nil, fmt.Errorf("configuration %T is not an echonet.Config", config)
-	}, Flags: flags, DiscoverRequest: reflect.TypeFor[v1alpha1.EchonetDiscoverRequest](), Metrics: families})
+	}, Flags: flags, DiscoverRequest: reflect.TypeFor[v1alpha1.EchonetDiscoverRequest](), Metrics: families,
+		DiscoverCommand: discoverCommand, MappingTestFlags: mappingTestFlags})
 }
 
 // flags are gwd's --echonet-* flags: the client's socket and where

@@ -2,5 +2,7 @@
 // turns a Charger's modbusTCP or modbusRTU connection and a Template's
 // register blocks into requests of package modbus, and classifies what the
 // driver answers (exceptions, silence, bad frames) as the registry's
-// faults. Package modbus itself knows nothing of the resources.
+// faults. It also declares gwctl's `discover modbus` and the --modbus-tcp
+// and --modbus-rtu flags of `mapping test` (cli.go). Package modbus itself
+// knows nothing of the resources.
 package modbusdev

@@ -11,7 +11,9 @@ import (
 // and cel; this registers how the gateway opens Modbus devices.
 func init() {
 	drivers.Register(drivers.Protocol{Name: v1alpha1.ProtocolModbus,
-		NewOpener:       func(any) (drivers.Opener, error) { return New(), nil },
-		DiscoverRequest: reflect.TypeFor[v1alpha1.ModbusDiscoverRequest](),
-		Metrics:         families})
+		NewOpener:        func(any) (drivers.Opener, error) { return New(), nil },
+		DiscoverRequest:  reflect.TypeFor[v1alpha1.ModbusDiscoverRequest](),
+		Metrics:          families,
+		DiscoverCommand:  discoverCommand,
+		MappingTestFlags: mappingTestFlags})
 }
