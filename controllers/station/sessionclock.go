@@ -29,10 +29,14 @@ type sessionClock struct {
 	hbLast  time.Time
 	retry   time.Time // zero: the outbox waits for nothing
 	aligned alignedTimer
+	// model is the device model's Changes when the intervals were read:
+	// they are read again only when it moved.
+	model uint64
 }
 
 func newSessionClock(s *Station) *sessionClock {
-	k := &sessionClock{tick: make(chan struct{}, 1), hbEvery: s.heartbeatInterval(), hbLast: time.Now()}
+	k := &sessionClock{tick: make(chan struct{}, 1), model: s.model.Changes(), hbEvery: s.heartbeatInterval(), hbLast: time.Now()}
+	k.aligned.update(s)
 	k.armed = k.hbLast.Add(k.hbEvery)
 	tick := k.tick
 	k.timer = time.AfterFunc(k.hbEvery, func() { signal(tick) })
@@ -41,15 +45,18 @@ func newSessionClock(s *Station) *sessionClock {
 
 func (k *sessionClock) stop() { k.timer.Stop() }
 
-// arm follows the model and the outbox as they are now and sets the timer
-// for the earliest time due.
+// arm follows the model's intervals and the outbox as they are now and
+// sets the timer for the earliest time due.
 func (k *sessionClock) arm(s *Station) {
 	k.retry = time.Time{}
 	if due := s.outboxDue(); !due.IsZero() {
 		k.retry = latest(due, time.Now().Add(time.Millisecond))
 	}
-	k.aligned.update(s)
-	k.hbEvery = s.heartbeatInterval()
+	if n := s.model.Changes(); n != k.model {
+		k.model = n
+		k.aligned.update(s)
+		k.hbEvery = s.heartbeatInterval()
+	}
 	next := k.hbLast.Add(k.hbEvery)
 	for _, t := range [...]time.Time{k.retry, k.aligned.next} {
 		if !t.IsZero() && t.Before(next) {
