@@ -33,12 +33,11 @@ func nextAligned(now time.Time, every time.Duration) time.Time {
 }
 
 // alignedTimer follows AlignedDataCtrlr.Interval, which the CSMS may change
-// at any time: it is re-armed when the interval differs from the one it
-// was armed with.
+// at any time: next is re-computed when the interval differs from the one
+// it was computed with.
 type alignedTimer struct {
 	every time.Duration
-	t     *time.Timer
-	c     <-chan time.Time // nil while aligned values are off
+	next  time.Time // zero while aligned values are off
 }
 
 func (a *alignedTimer) update(s *Station) {
@@ -46,26 +45,17 @@ func (a *alignedTimer) update(s *Station) {
 	if every == a.every {
 		return
 	}
-	a.stop()
-	a.every = every
+	a.every, a.next = every, time.Time{}
 	if every > 0 {
-		now := s.now()
-		a.t = time.NewTimer(nextAligned(now, every).Sub(now))
-		a.c = a.t.C
+		a.fired(s)
 	}
 }
 
-// fired re-arms the timer for the next boundary after a send.
+// fired sets next to the boundary after now. The boundary is on the
+// station's clock; next is on the local one, which timers follow.
 func (a *alignedTimer) fired(s *Station) {
 	now := s.now()
-	a.t.Reset(nextAligned(now, a.every).Sub(now))
-}
-
-func (a *alignedTimer) stop() {
-	if a.t != nil {
-		a.t.Stop()
-	}
-	a.t, a.c = nil, nil
+	a.next = time.Now().Add(nextAligned(now, a.every).Sub(now))
 }
 
 // sendMeterValues sends one MeterValues per EVSE of target (0: all) with

@@ -32,18 +32,20 @@ func (s *Station) noteCards(o Observation) {
 				tok = v
 			}
 		}
-		if tok != "" && tok != s.ss.lastToken[e.ID] {
-			s.ss.cards[e.ID] = append(s.ss.cards[e.ID], tok)
+		st := s.ss.evses[e.ID]
+		if tok != "" && tok != st.lastToken {
+			st.cards = append(st.cards, tok)
 		}
-		s.ss.lastToken[e.ID] = tok
+		st.lastToken = tok
 	}
 }
 
 // readCard authorizes the cards shown at an EVSE since the last step.
 func (s *Station) readCard(evse int) {
 	s.ss.mu.Lock()
-	cards := s.ss.cards[evse]
-	delete(s.ss.cards, evse)
+	st := s.ss.evses[evse]
+	cards := st.cards
+	st.cards = nil
 	s.ss.mu.Unlock()
 	s.mu.Lock()
 	online := s.online
@@ -62,7 +64,7 @@ func (s *Station) readCard(evse int) {
 func (s *Station) authorizeCard(evse int, tok ocpp.IdTokenType) action {
 	return func(ctx context.Context, c *rpc.Conn) error {
 		s.ss.mu.Lock()
-		m := s.ss.machines[evse]
+		m := s.ss.machine(evse)
 		if t := m.Session(); t != nil && t.Authorized && t.IDToken != nil && t.IDToken.IDToken == tok.IDToken {
 			m.Revoke(ocpp.TriggerReasonStopAuthorized, ocpp.ReasonLocal)
 			s.ss.mu.Unlock()
@@ -109,7 +111,7 @@ func (s *Station) authorize(ctx context.Context, c *rpc.Conn, tok ocpp.IdTokenTy
 // charger.
 func (s *Station) grant(evse int, a tx.Auth) {
 	s.ss.mu.Lock()
-	s.ss.machines[evse].Authorize(a)
+	s.ss.machine(evse).Authorize(a)
 	s.ss.mu.Unlock()
 	s.ss.wake.kick()
 }

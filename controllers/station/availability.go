@@ -60,8 +60,8 @@ func (s *Station) inUseLocked(target ConnectorRef) bool {
 	}
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	for evse, m := range s.ss.machines {
-		if covers(target, ConnectorRef{EVSE: evse, Connector: target.Connector}) && m.Session() != nil {
+	for evse, e := range s.ss.evses {
+		if covers(target, ConnectorRef{EVSE: evse, Connector: target.Connector}) && e.machine.Session() != nil {
 			return true
 		}
 	}

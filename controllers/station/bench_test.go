@@ -43,7 +43,12 @@ func BenchmarkStations(b *testing.B) {
 }
 
 func benchStations(b *testing.B, n int) {
-	cs := startRPCCSMS(b)
+	var cs *rpcCSMS
+	// Labelled, so that a CPU profile tells the sides apart: what the CSMS
+	// and the bare clients run is tagged side=csms or side=bare (goroutines
+	// inherit the labels of the one that started them), the stations'
+	// goroutines are untagged.
+	pprof.Do(context.Background(), pprof.Labels("side", "csms"), func(context.Context) { cs = startRPCCSMS(b) })
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f := fixture.New(b, template.Setup(template.Options{}), func(m *controllers.Manager, st *store.Store, _ *slog.Logger) error {
 		return Setup(Options{})(m, st, quiet)
@@ -61,7 +66,9 @@ func benchStations(b *testing.B, n int) {
 	h0, s0 := memNow()
 	for i := range n {
 		bareIDs[i] = fmt.Sprintf("BARE-%03d", i)
-		c, err := dialBareStation(cs.url(), bareIDs[i])
+		var c *bareStation
+		var err error
+		pprof.Do(context.Background(), pprof.Labels("side", "bare"), func(context.Context) { c, err = dialBareStation(cs.url(), bareIDs[i]) })
 		if err != nil {
 			b.Fatalf("bare client %d: %v", i, err)
 		}
@@ -77,7 +84,13 @@ func benchStations(b *testing.B, n int) {
 	h2, s2 := memNow()
 	writeHeapProfile(b)
 
-	cpu, count := exchangeBoth(b, cs, [2][]string{stationIDs, bareIDs})
+	stopCPU := startCPUProfile(b)
+	var cpu [2]time.Duration
+	var count [2]int
+	pprof.Do(context.Background(), pprof.Labels("side", "csms"), func(context.Context) {
+		cpu, count = exchangeBoth(b, cs, [2][]string{stationIDs, bareIDs})
+	})
+	stopCPU()
 	per := func(v int64) float64 { return float64(v) / float64(n) }
 	b.ReportMetric(per(int64(g2-g1)), "goroutines/station")
 	b.ReportMetric(per(int64(g1-g0)), "bare-goroutines/conn")
@@ -263,5 +276,31 @@ func writeHeapProfile(b *testing.B) {
 	runtime.GC()
 	if err := pprof.WriteHeapProfile(f); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// startCPUProfile profiles the CPU of the exchanges alone to the file named
+// by OCPPGW_BENCH_CPUPROFILE, if set (-cpuprofile takes in the setup too,
+// which dominates), until the returned stop. Both sides' exchanges are in
+// it: tell them apart by their frames (rpc.(*Conn) and Station for the
+// stations, bareStation for the floor).
+func startCPUProfile(b *testing.B) (stop func()) {
+	name := os.Getenv("OCPPGW_BENCH_CPUPROFILE")
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
 	}
 }

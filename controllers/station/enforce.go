@@ -43,14 +43,14 @@ func (s *Station) released(evse int) bool {
 	}
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	m := s.ss.machines[evse]
-	if s.ss.invalid[evse] {
-		return s.underInvalidMaxLocked(m)
+	e := s.ss.evses[evse]
+	if e.invalid {
+		return s.underInvalidMaxLocked(e.machine)
 	}
-	if m.Authorization() != nil {
+	if e.machine.Authorization() != nil {
 		return true
 	}
-	return s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && !s.ss.autoDone[evse] && m.Session() == nil
+	return s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && !e.autoDone && e.machine.Session() == nil
 }
 
 // enforce brings the charger to what released says, unless it is there
@@ -67,19 +67,19 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 	defer s.ss.cmdMu.Unlock()
 	want := s.released(evse)
 	s.ss.mu.Lock()
-	have, known := s.ss.commanded[evse]
-	tried := s.ss.triedAt[evse]
+	e := s.ss.evses[evse]
+	have, known, tried := e.commanded, e.told, e.triedAt
 	// A held charger that charges anyway (a value written back, a
 	// charger reset) is held again, at most every retryHoldEvery.
-	leaking := !want && s.ss.flowing[evse] && time.Since(s.ss.heldAt[evse]) >= retryHoldEvery
-	if (known && have == want && !leaking) || (!tried.IsZero() && time.Since(tried) < retryHoldEvery && s.ss.triedWant[evse] == want) {
+	leaking := !want && e.flowing && time.Since(e.heldAt) >= retryHoldEvery
+	if (known && have == want && !leaking) || (!tried.IsZero() && time.Since(tried) < retryHoldEvery && e.triedWant == want) {
 		s.ss.mu.Unlock()
 		return
 	}
 	if leaking && known {
 		s.log.Warn("the charger charges although held: holding it again", "evse", evse)
 	}
-	s.ss.triedAt[evse], s.ss.triedWant[evse] = time.Now(), want
+	e.triedAt, e.triedWant = time.Now(), want
 	s.ss.mu.Unlock()
 	if err := s.commandEVSE(ctx, evse, want); err != nil {
 		if errors.Is(err, devctl.ErrNoDevice) || errors.Is(err, devctl.ErrNoData) {
@@ -87,7 +87,7 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 			// before a restart can still say it was reachable): the step
 			// that follows its first poll commands it, without a wait.
 			s.ss.mu.Lock()
-			delete(s.ss.triedAt, evse)
+			e.triedAt = time.Time{}
 			s.ss.mu.Unlock()
 			s.log.Debug("charger not commanded yet: no device connection or reading", "evse", evse, "err", err)
 			return
@@ -96,10 +96,10 @@ func (s *Station) enforce(ctx context.Context, evse int) {
 		return
 	}
 	s.ss.mu.Lock()
-	s.ss.commanded[evse] = want
-	delete(s.ss.triedAt, evse) // the gate is for failures only
+	e.command(want)
+	e.triedAt = time.Time{} // the gate is for failures only
 	if !want {
-		s.ss.heldAt[evse] = time.Now()
+		e.heldAt = time.Now()
 	}
 	s.ss.mu.Unlock()
 }
@@ -148,7 +148,9 @@ func (s *Station) setControl(status v1alpha1.ConditionStatus, reason, msg string
 // unreachable and may have lost what it was told.
 func (s *Station) forgetCommanded() {
 	s.ss.mu.Lock()
-	clear(s.ss.commanded)
+	for _, e := range s.ss.evses {
+		e.commanded, e.told = false, false
+	}
 	s.ss.mu.Unlock()
 	s.lim.forgetAll()
 }

@@ -87,7 +87,7 @@ func (s *Station) compositeRequest(evse int, start time.Time, duration int, unit
 		req.Voltage = v
 	}
 	s.ss.mu.Lock()
-	if m := s.ss.machines[evse]; m != nil && m.Session() != nil {
+	if m := s.ss.machine(evse); m != nil && m.Session() != nil {
 		req.SessionStart, req.TransactionID = m.Session().StartedAt, m.Session().ID
 	}
 	s.ss.mu.Unlock()
@@ -193,7 +193,7 @@ func (s *Station) enforceLimit(ctx context.Context, evse int) (time.Time, bool) 
 	// that read the store before that confirmation is still under way.
 	s.ss.cmdMu.Lock()
 	s.ss.mu.Lock()
-	released, known := s.ss.commanded[evse]
+	released, known := s.ss.commanded(evse)
 	s.ss.mu.Unlock()
 	s.lim.mu.Lock()
 	before, had := s.lim.written[evse]
@@ -324,7 +324,7 @@ func (s *Station) checkReadback(evse int) time.Time {
 	}
 	s.mu.Unlock()
 	s.ss.mu.Lock()
-	released := s.ss.commanded[evse]
+	released, _ := s.ss.commanded(evse)
 	s.ss.mu.Unlock()
 	s.lim.mu.Lock()
 	w, ok := s.lim.written[evse]

@@ -49,7 +49,7 @@ func (s *Station) sampleEnded(evse int, sig map[string]any, now time.Time) time.
 	}
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	t := s.ss.machines[evse].Session()
+	t := s.ss.machine(evse).Session()
 	if t == nil || s.ss.records[t.ID] == nil {
 		return time.Time{}
 	}

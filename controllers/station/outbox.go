@@ -189,7 +189,7 @@ func (s *Station) deauthorize(evse int, id string, status ocpp.AuthorizationStat
 	stop := s.model.Value(txCtrlr, devicemodel.Variable{Name: "StopTxOnInvalidId"}) != "false"
 	s.log.Warn("the CSMS did not accept the session's token", "transactionId", id, "status", status, "stop", stop)
 	s.ss.mu.Lock()
-	m := s.ss.machines[evse]
+	m := s.ss.machine(evse)
 	if m == nil || m.Session() == nil || m.Session().ID != id {
 		s.ss.mu.Unlock()
 		return
@@ -197,7 +197,7 @@ func (s *Station) deauthorize(evse int, id string, status ocpp.AuthorizationStat
 	if stop {
 		m.Revoke(ocpp.TriggerReasonDeauthorized, ocpp.ReasonDeAuthorized)
 	} else {
-		s.ss.invalid[evse] = true
+		s.ss.evses[evse].invalid = true
 	}
 	s.ss.mu.Unlock()
 	s.ss.wake.kick()

@@ -75,7 +75,7 @@ func (s *Station) startEVSE(r *ocpp.RequestStartTransactionRequest) (int, *ocpp.
 func (s *Station) busyAuthorized(evse int) bool {
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	m := s.ss.machines[evse]
+	m := s.ss.machine(evse)
 	return m == nil || m.Authorization() != nil
 }
 
@@ -100,7 +100,7 @@ func (s *Station) onRequestStart(ctx context.Context, r *ocpp.RequestStartTransa
 	if r.ChargingProfile != nil && s.cfg.Layout.SmartCharging {
 		raw, _ := json.Marshal(r.ChargingProfile)
 		s.ss.mu.Lock()
-		s.ss.profiles[evse] = raw
+		s.ss.evses[evse].profile = raw
 		s.ss.mu.Unlock()
 	}
 	release := s.holdOutbox()
@@ -143,22 +143,22 @@ func (s *Station) releaseFor(ctx context.Context, evse int, auth tx.Auth) error 
 	s.ss.cmdMu.Lock()
 	defer s.ss.cmdMu.Unlock()
 	s.ss.mu.Lock()
-	s.ss.machines[evse].Authorize(auth)
+	s.ss.machine(evse).Authorize(auth)
 	s.ss.mu.Unlock()
 	if !s.released(evse) {
 		s.ss.mu.Lock()
-		s.ss.machines[evse].Withdraw()
+		s.ss.machine(evse).Withdraw()
 		s.ss.mu.Unlock()
 		return errors.New("the EVSE is inoperative")
 	}
 	if err := s.commandEVSE(ctx, evse, true); err != nil {
 		s.ss.mu.Lock()
-		s.ss.machines[evse].Withdraw()
+		s.ss.machine(evse).Withdraw()
 		s.ss.mu.Unlock()
 		return err
 	}
 	s.ss.mu.Lock()
-	s.ss.commanded[evse] = true
+	s.ss.evses[evse].command(true)
 	s.ss.mu.Unlock()
 	return nil
 }
@@ -173,7 +173,7 @@ func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransact
 	err := s.commandEVSE(ctx, evse, false)
 	if err == nil {
 		s.ss.mu.Lock()
-		s.ss.commanded[evse] = false
+		s.ss.evses[evse].command(false)
 		s.ss.mu.Unlock()
 	}
 	s.ss.cmdMu.Unlock()
@@ -187,8 +187,8 @@ func (s *Station) onRequestStop(ctx context.Context, r *ocpp.RequestStopTransact
 	}
 	release := s.holdOutbox()
 	s.ss.mu.Lock()
-	if t := s.ss.machines[evse].Session(); t != nil && t.ID == r.TransactionID {
-		s.ss.machines[evse].Revoke(ocpp.TriggerReasonRemoteStop, ocpp.ReasonRemote)
+	if t := s.ss.machine(evse).Session(); t != nil && t.ID == r.TransactionID {
+		s.ss.machine(evse).Revoke(ocpp.TriggerReasonRemoteStop, ocpp.ReasonRemote)
 	}
 	s.ss.mu.Unlock()
 	return &ocpp.RequestStopTransactionResponse{Status: ocpp.RequestStartStopStatusAccepted}, func() { release(); s.ss.wake.kick() }, nil
@@ -224,7 +224,7 @@ func (s *Station) triggerTransactionEvent(evse int) (*ocpp.TriggerMessageRespons
 		for _, id := range targets {
 			_, sig := s.observed(id, false)
 			s.ss.mu.Lock()
-			ev := s.ss.machines[id].Meter(ocpp.TriggerReasonTrigger, ocpp.ReadingContextTrigger)
+			ev := s.ss.machine(id).Meter(ocpp.TriggerReasonTrigger, ocpp.ReadingContextTrigger)
 			s.ss.mu.Unlock()
 			if ev != nil {
 				s.record(id, []tx.Event{*ev}, sig)

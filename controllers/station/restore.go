@@ -39,7 +39,7 @@ func (s *Station) restoreSessions() {
 			t.Status.Outbox[i].Offline = true
 			queue = append(queue, queued{rec: rec, seqNo: t.Status.Outbox[i].SeqNo})
 		}
-		m := s.ss.machines[t.Spec.EVSEID]
+		m := s.ss.machine(t.Spec.EVSEID)
 		if open && m != nil {
 			if m.Session() != nil {
 				s.log.Warn("two open sessions stored for one EVSE: the older one is not resumed", "evse", t.Spec.EVSEID,

@@ -52,31 +52,25 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 	if err := s.survive(ctx, c, s.afterAccepted(ctx, c)); err != nil {
 		return err
 	}
-	// Heartbeats keep their own schedule: a wake for a status change or a
-	// CSMS request must not push the next one back, or a charger whose
-	// readings change at every poll would never send one. A new
-	// HeartbeatInterval counts from the last heartbeat.
-	hbEvery, hbLast := s.heartbeatInterval(), time.Now()
-	hb := time.NewTimer(hbEvery)
-	defer hb.Stop()
-	var aligned alignedTimer
-	defer aligned.stop()
 	s.setOnline(true)
 	defer s.setOnline(false)
-	retry := time.NewTimer(time.Hour)
-	defer retry.Stop()
+	return s.serve(ctx, c)
+}
+
+// serve is the session loop of an accepted station. It waits on channels
+// only; the times it waits for (the next heartbeat, the outbox's next
+// retry, the next clock-aligned boundary) are kept by a sessionClock,
+// whose one timer rings the loop's tick. Its frame is small: the loop
+// rests on the connection's long-lived goroutine, whose stack the
+// collector can then keep small, and what it calls pops off again.
+func (s *Station) serve(ctx context.Context, c *rpc.Conn) error {
+	clock := newSessionClock(s)
+	defer clock.stop()
 	for {
 		if err := s.drainOutbox(ctx, c); err != nil {
 			return err
 		}
-		if due := s.outboxDue(); !due.IsZero() {
-			retry.Reset(max(time.Until(due), time.Millisecond))
-		}
-		aligned.update(s)
-		if every := s.heartbeatInterval(); every != hbEvery {
-			hbEvery = every
-			hb.Reset(max(time.Until(hbLast.Add(every)), 0))
-		}
+		clock.arm(s)
 		var err error
 		select {
 		case <-ctx.Done():
@@ -87,18 +81,9 @@ func (s *Station) session(ctx context.Context, c *rpc.Conn, accepted func()) err
 			err = s.sendChanged(ctx, c)
 		case act := <-s.actions:
 			err = act(ctx, c)
-		case <-hb.C:
-			err = s.heartbeat(ctx, c)
-			hbLast = time.Now()
-			hb.Reset(hbEvery)
-			// Statuses the CSMS refused or did not answer are sent again
-			// with each heartbeat, even when nothing changed.
-			err = errors.Join(err, s.sendStatuses(ctx, c, s.reporter.Changed(s.connectorStatuses())))
 		case <-s.ss.ready:
-		case <-retry.C:
-		case <-aligned.c:
-			err = s.sendMeterValues(0, ocpp.ReadingContextSampleClock)(ctx, c)
-			aligned.fired(s)
+		case <-clock.tick:
+			err = clock.due(ctx, c, s)
 		}
 		if err := s.survive(ctx, c, err); err != nil {
 			return err

@@ -31,39 +31,16 @@ var (
 // sessions.mu; nothing holds sessions.mu while calling the device or the
 // CSMS.
 type sessions struct {
-	mu       sync.Mutex
-	machines map[int]*tx.Machine // by EVSE id
-	records  map[string]*txRecord
-	queue    []queued      // the outbox of the station, in creation order
-	dropped  int           // events given up since start, for the log
-	wake     *stepper      // steps the machines (runSessions)
-	ready    chan struct{} // the outbox has something new
-	// lastToken is the idToken the reader reported last, per EVSE: a card
-	// is authorized once when it appears.
-	lastToken map[int]string
-	// cards are the cards shown per EVSE that the session loop has not
-	// sent in an Authorize yet.
-	cards map[int][]string
-	// commanded is what the charger was last told per EVSE (true: released);
-	// triedAt/triedWant the last attempt, for retries.
-	commanded map[int]bool
-	triedAt   map[int]time.Time
-	triedWant map[int]bool
-	// flowing: energy flows at the EVSE (last step); heldAt: when it was
-	// last held. A held charger that charges is held again.
-	flowing map[int]bool
-	heldAt  map[int]time.Time
-	// invalid: the CSMS refused the session's token and StopTxOnInvalidId is
-	// false, so the session stays but the charger is held.
-	invalid map[int]bool
-	// autoDone: an AutoStart session ended with the EV still plugged in; no
-	// new one starts until it leaves.
-	autoDone map[int]bool
-	// profiles holds the chargingProfile of a remote start per EVSE until
-	// its session records it; adopt the ones recorded since the last
+	mu      sync.Mutex
+	evses   map[int]*evseState // by EVSE id, one per EVSE of the layout
+	records map[string]*txRecord
+	queue   []queued      // the outbox of the station, in creation order
+	dropped int           // events given up since start, for the log
+	wake    *stepper      // steps the machines (runSessions)
+	ready   chan struct{} // the outbox has something new
+	// adopt holds the remote starts' profiles recorded since the last
 	// record call, to be installed as TxProfiles.
-	profiles map[int][]byte
-	adopt    []txProfile
+	adopt []txProfile
 	// alignedNext is the next clock-aligned boundary of AlignedDataCtrlr
 	// interval alignedEvery, for sessions' MeterValueClock events.
 	alignedNext  time.Time
@@ -76,14 +53,62 @@ type sessions struct {
 	holds int
 }
 
+// evseState is what sessions keep per EVSE, under sessions.mu.
+type evseState struct {
+	machine *tx.Machine
+	// lastToken is the idToken the reader reported last: a card is
+	// authorized once when it appears.
+	lastToken string
+	// cards are the cards shown that the session loop has not sent in an
+	// Authorize yet.
+	cards []string
+	// commanded is what the charger was last told (true: released), if
+	// told; triedAt/triedWant the last attempt, for retries.
+	commanded, told bool
+	triedAt         time.Time
+	triedWant       bool
+	// flowing: energy flows at the EVSE (last step); heldAt: when it was
+	// last held. A held charger that charges is held again.
+	flowing bool
+	heldAt  time.Time
+	// invalid: the CSMS refused the session's token and StopTxOnInvalidId
+	// is false, so the session stays but the charger is held.
+	invalid bool
+	// autoDone: an AutoStart session ended with the EV still plugged in;
+	// no new one starts until it leaves.
+	autoDone bool
+	// profile is the chargingProfile of a remote start until its session
+	// records it.
+	profile []byte
+}
+
 func newSessions(layout devicemodel.Layout) *sessions {
-	ss := &sessions{machines: map[int]*tx.Machine{}, records: map[string]*txRecord{},
-		wake: &stepper{}, ready: make(chan struct{}, 1), lastToken: map[int]string{}, cards: map[int][]string{},
-		commanded: map[int]bool{}, triedAt: map[int]time.Time{}, triedWant: map[int]bool{}, flowing: map[int]bool{}, heldAt: map[int]time.Time{}, invalid: map[int]bool{}, autoDone: map[int]bool{}, profiles: map[int][]byte{}}
+	ss := &sessions{evses: map[int]*evseState{}, records: map[string]*txRecord{},
+		wake: &stepper{}, ready: make(chan struct{}, 1)}
 	for _, e := range layout.EVSEs {
-		ss.machines[e.ID] = tx.New(uuid.NewString)
+		ss.evses[e.ID] = &evseState{machine: tx.New(uuid.NewString)}
 	}
 	return ss
+}
+
+// machine is the EVSE's machine; nil for an EVSE the layout has not.
+func (ss *sessions) machine(evse int) *tx.Machine {
+	if e := ss.evses[evse]; e != nil {
+		return e.machine
+	}
+	return nil
+}
+
+// command notes what the charger took (true: released).
+func (e *evseState) command(released bool) { e.commanded, e.told = released, true }
+
+// commanded is what the EVSE's charger was last told (true: released),
+// and whether it was told since it was last unreachable.
+func (ss *sessions) commanded(evse int) (released, known bool) {
+	if e := ss.evses[evse]; e != nil {
+		return e.commanded, e.told
+	}
+	return false, false
 }
 
 func signal(ch chan struct{}) {
@@ -173,24 +198,25 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 		o, sig := s.observed(e.ID, blocked)
 		now := s.now()
 		s.ss.mu.Lock()
-		m := s.ss.machines[e.ID]
+		st := s.ss.evses[e.ID]
+		m := st.machine
 		if o.Known && !o.EVConnected && !o.Charging {
-			s.ss.autoDone[e.ID] = false
+			st.autoDone = false
 		}
 		if s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && o.Known && (o.EVConnected || o.Charging) && m.Authorization() == nil &&
-			m.Session() == nil && !s.ss.autoDone[e.ID] {
+			m.Session() == nil && !st.autoDone {
 			m.Authorize(tx.Auth{IDToken: s.cfg.Auth.Token, Source: tx.SourceAuto, At: now})
 		}
 		events := m.Step(o, settings, now)
-		s.ss.flowing[e.ID] = o.Known && o.Charging && o.Flowing
+		st.flowing = o.Known && o.Charging && o.Flowing
 		if fireAligned && sig != nil && !ended(events) {
 			if ev := m.Meter(ocpp.TriggerReasonMeterValueClock, ocpp.ReadingContextSampleClock); ev != nil {
 				events = append(events, *ev)
 			}
 		}
 		if ended(events) {
-			s.ss.invalid[e.ID] = false
-			s.ss.autoDone[e.ID] = s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && (o.EVConnected || o.Charging)
+			st.invalid = false
+			st.autoDone = s.cfg.Auth.Mode == v1alpha1.AuthAutoStart && (o.EVConnected || o.Charging)
 		}
 		due := m.NextDue(settings)
 		s.ss.mu.Unlock()
@@ -213,7 +239,7 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 			}
 		}
 		s.ss.mu.Lock()
-		if tried := s.ss.triedAt[e.ID]; !tried.IsZero() && (due.IsZero() || tried.Add(retryHoldEvery).Before(due)) {
+		if tried := st.triedAt; !tried.IsZero() && (due.IsZero() || tried.Add(retryHoldEvery).Before(due)) {
 			due = tried.Add(retryHoldEvery) // a command the device did not take is tried again
 		}
 		s.ss.mu.Unlock()
@@ -228,7 +254,7 @@ func (s *Station) stepAll(ctx context.Context) time.Time {
 func (s *Station) openSession(evse int) string {
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	if m := s.ss.machines[evse]; m != nil && m.Session() != nil {
+	if m := s.ss.machine(evse); m != nil && m.Session() != nil {
 		return m.Session().ID
 	}
 	return ""
@@ -238,8 +264,8 @@ func (s *Station) openSession(evse int) string {
 func (s *Station) sessionEVSE(id string) int {
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	for evse, m := range s.ss.machines {
-		if t := m.Session(); t != nil && t.ID == id {
+	for evse, e := range s.ss.evses {
+		if t := e.machine.Session(); t != nil && t.ID == id {
 			return evse
 		}
 	}
@@ -273,7 +299,7 @@ func (s *Station) stopAllSessions(trigger ocpp.TriggerReasonEnumType, reason ocp
 	for _, evse := range s.evseIDs() {
 		o, sig := s.observed(evse, true)
 		s.ss.mu.Lock()
-		events := s.ss.machines[evse].Stop(o, trigger, reason)
+		events := s.ss.machine(evse).Stop(o, trigger, reason)
 		s.ss.mu.Unlock()
 		s.record(evse, events, sig)
 	}

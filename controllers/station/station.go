@@ -222,20 +222,9 @@ func (s *Station) Run(ctx context.Context) {
 // An endpoint that failed NetworkProfileConnectionAttempts times in a row
 // gives way to the next in NetworkConfigurationPriority.
 func (s *Station) connectAndServe(ctx context.Context) error {
-	eps := s.endpoints()
-	if len(eps) == 0 {
-		return fmt.Errorf("no network profile at security profile %d or above", s.model.Int(secCtrlr, profileVar, s.cfg.SecurityProfile))
-	}
-	ep := eps[(s.attempts/max(1, s.model.Int(commCtrlr, devicemodel.Variable{Name: "NetworkProfileConnectionAttempts"}, 3)))%len(eps)]
-	opts, err := s.dialOptions(ep)
+	conn, ep, err := s.connect(ctx)
 	if err != nil {
 		return err
-	}
-	conn, _, err := rpc.Dial(ctx, opts)
-	if err != nil {
-		s.attempts++
-		s.raiseSecurityEvent(err)
-		return fmt.Errorf("slot %d (%s): %w", ep.slot, ep.url, err)
 	}
 	// Closing waits for the CSMS's close frame, so the next dial (at once
 	// after a Reset or a new password) never overlaps this connection; a
@@ -252,6 +241,27 @@ func (s *Station) connectAndServe(ctx context.Context) error {
 		_ = s.model.Update(devicemodel.Key{Component: secCtrlr, Variable: profileVar}, strconv.Itoa(ep.profile))
 	})
 	return err
+}
+
+// connect dials the endpoint whose turn it is. The dial's options and
+// state stay in this frame, off the stack the session then runs on.
+func (s *Station) connect(ctx context.Context) (*rpc.Conn, endpoint, error) {
+	eps := s.endpoints()
+	if len(eps) == 0 {
+		return nil, endpoint{}, fmt.Errorf("no network profile at security profile %d or above", s.model.Int(secCtrlr, profileVar, s.cfg.SecurityProfile))
+	}
+	ep := eps[(s.attempts/max(1, s.model.Int(commCtrlr, devicemodel.Variable{Name: "NetworkProfileConnectionAttempts"}, 3)))%len(eps)]
+	opts, err := s.dialOptions(ep)
+	if err != nil {
+		return nil, ep, err
+	}
+	conn, _, err := rpc.Dial(ctx, opts)
+	if err != nil {
+		s.attempts++
+		s.raiseSecurityEvent(err)
+		return nil, ep, fmt.Errorf("slot %d (%s): %w", ep.slot, ep.url, err)
+	}
+	return conn, ep, nil
 }
 
 func (s *Station) dialOptions(ep endpoint) (rpc.DialOptions, error) {

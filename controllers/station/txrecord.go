@@ -207,10 +207,10 @@ func (s *Station) applyProgress(rec *txRecord, t *tx.State, sig map[string]any, 
 	if p, ok := sig["powerW"].(float64); ok {
 		st.PowerW = &p
 	}
-	if raw := s.ss.profiles[rec.evse]; raw != nil && t.Authorized {
-		st.ChargingProfile = raw // the profile of the remote start that authorized it
-		delete(s.ss.profiles, rec.evse)
-		s.ss.adopt = append(s.ss.adopt, txProfile{evse: rec.evse, txID: t.ID, raw: raw})
+	if e := s.ss.evses[rec.evse]; e != nil && e.profile != nil && t.Authorized {
+		st.ChargingProfile = e.profile // the profile of the remote start that authorized it
+		s.ss.adopt = append(s.ss.adopt, txProfile{evse: rec.evse, txID: t.ID, raw: e.profile})
+		e.profile = nil
 	}
 	st.UpdatedAt = now.UTC().Format(time.RFC3339)
 }
@@ -224,7 +224,7 @@ func (s *Station) progress(evse int, sig map[string]any) {
 	now := s.now()
 	s.ss.mu.Lock()
 	defer s.ss.mu.Unlock()
-	t := s.ss.machines[evse].Session()
+	t := s.ss.machine(evse).Session()
 	if t == nil {
 		return
 	}

@@ -30,9 +30,11 @@ func (d DateTime) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON accepts any RFC 3339 date-time, with or without fraction
 // and in any offset, since peers differ.
 func (d *DateTime) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("ocpp: date-time must be a string: %w", err)
+	s, plain := plainString(b)
+	if !plain {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("ocpp: date-time must be a string: %w", err)
+		}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -40,4 +42,20 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 	}
 	d.Time = t
 	return nil
+}
+
+// plainString returns the text of a JSON string that has no escape and
+// only printable ASCII, as every date-time on the wire has: what
+// json.Unmarshal would make of it, without decoding the value a second
+// time (the decoder that calls UnmarshalJSON has checked it already).
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	for _, c := range b[1 : len(b)-1] {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return "", false
+		}
+	}
+	return string(b[1 : len(b)-1]), true
 }

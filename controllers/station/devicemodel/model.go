@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocppgw/ocppgw/api/v1alpha1"
@@ -67,6 +68,8 @@ type Model struct {
 	// variables, so a station costs a small map keyed by catalog position,
 	// not a copy of the catalog nor a map of full addresses.
 	values map[slot]entry
+	// changes counts the writes to values (see Changes).
+	changes atomic.Uint64
 }
 
 // slot is an attribute's position in the catalog: its definition's index
@@ -192,6 +195,7 @@ func (m *Model) set(k Key, value string) (SetResult, slot) {
 	}
 	m.mu.Lock()
 	m.values[at] = entry{value: value, override: true}
+	m.changes.Add(1)
 	m.mu.Unlock()
 	if d.RebootRequired {
 		return SetResult{Status: SetRebootRequired}, at
@@ -211,8 +215,15 @@ func (m *Model) Update(k Key, value string) error {
 	e := m.values[at]
 	e.value = value
 	m.values[at] = e
+	m.changes.Add(1)
 	return nil
 }
+
+// Changes counts the changes to stored values so far. What a reader
+// derives from stored values (not from Dynamic ones, which change on
+// their own) stays right while the count is the same: a loop can read a
+// value again only when it moved.
+func (m *Model) Changes() uint64 { return m.changes.Load() }
 
 // Value returns the Actual value of a variable, "" if there is none.
 func (m *Model) Value(c Component, v Variable) string {

@@ -79,4 +79,5 @@ func (m *Model) Undo(s Snapshot) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.values = maps.Clone(s.values)
+	m.changes.Add(1)
 }
