@@ -4,10 +4,12 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +34,7 @@ const stationScalePassword = "scale-station-password-1"
 //
 //	OCPPGW_SCALE=1 go test -count=1 -timeout 30m -run TestStationScale -v ./cmd/gwd/
 //
+// OCPPGW_SCALE_MODEL (keba-p30 or abb-terra-ac) the model,
 // OCPPGW_SCALE_CHARGERS (default 1000) is N, OCPPGW_SCALE_WINDOW (default
 // 60s) each steady window. OCPPGW_SCALE_POLLONLY=1 stops after the polling
 // phase; OCPPGW_SCALE_CPUPROFILE and OCPPGW_SCALE_HEAPPROFILE name files for
@@ -45,7 +48,7 @@ func TestStationScale(t *testing.T) {
 	window := crashEnvDuration(t, "OCPPGW_SCALE_WINDOW", time.Minute)
 	scaleUseBinaries(t)
 	caPEM, cs := stationScaleCSMS(t)
-	g, err := runGwsim(t, fmt.Sprintf("keba-p30:%d", n), fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, n)
+	g, err := runGwsim(t, fmt.Sprintf("%s:%d", scaleModel(t), n), fmt.Sprintf("127.0.0.1:%d", testutil.FreeUDPPort(t)), 0, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +159,24 @@ spec:
 	return strings.Join(docs, "\n---\n")
 }
 
-// scaleChargers is one KEBA P30 Charger per device, polled every second,
+// scaleUnits are the Modbus TCP models the scale test can run, with their
+// unit ids; the gwsim model and the library template share the name.
+var scaleUnits = map[string]int{"keba-p30": 255, "abb-terra-ac": 1}
+
+// scaleModel is OCPPGW_SCALE_MODEL, keba-p30 unless set: the KEBA reads 10
+// blocks a poll, the ABB 2.
+func scaleModel(t *testing.T) string {
+	m := os.Getenv("OCPPGW_SCALE_MODEL")
+	if m == "" {
+		return "keba-p30"
+	}
+	if _, ok := scaleUnits[m]; !ok {
+		t.Fatalf("OCPPGW_SCALE_MODEL %q: want one of %v", m, slices.Sorted(maps.Keys(scaleUnits)))
+	}
+	return m
+}
+
+// scaleChargers is one Charger per device, polled every second,
 // each a station of the CSMS called csms unless csms is "".
 func scaleChargers(t *testing.T, devs []simDevice, csms string) []string {
 	t.Helper()
@@ -170,11 +190,11 @@ func scaleChargers(t *testing.T, devs []simDevice, csms string) []string {
 kind: Charger
 metadata: {name: scale-%d}
 spec:
-  templateRef: keba-p30
+  templateRef: %s
   pollInterval: 1s
   connection:
-    modbusTCP: {host: %s, port: %s, unitId: 255, timeout: 300ms}
-`, i+1, host, port)
+    modbusTCP: {host: %s, port: %s, unitId: %d, timeout: 300ms}
+`, i+1, dev.model, host, port, scaleUnits[dev.model])
 		if csms != "" {
 			doc += fmt.Sprintf("  ocpp:\n    csmsRef: %s\n    stationId: SCALE-%d\n", csms, i+1)
 		}
