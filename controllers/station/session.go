@@ -200,7 +200,7 @@ func (s *Station) boot(ctx context.Context, c *rpc.Conn, reason ocpp.BootReasonE
 		s.mu.Lock()
 		s.booted = true
 		s.state.LastBootTime = time.Now().UTC().Format(time.RFC3339)
-		s.state.HeartbeatInterval = int(s.heartbeatIntervalLocked().Seconds())
+		s.state.HeartbeatInterval = int(s.heartbeatInterval().Seconds())
 		s.mu.Unlock()
 		s.setState(v1alpha1.OCPPStateRegistered, ReasonAccepted, "BootNotification accepted")
 		return 0, nil
@@ -213,11 +213,6 @@ func (s *Station) boot(ctx context.Context, c *rpc.Conn, reason ocpp.BootReasonE
 		interval = 30 * time.Second // the CSMS gave none; do not hammer it
 	}
 	return interval, nil
-}
-
-func (s *Station) heartbeatIntervalLocked() time.Duration {
-	n := s.model.Int(devicemodel.Component{Name: "OCPPCommCtrlr"}, devicemodel.Variable{Name: "HeartbeatInterval"}, 300)
-	return time.Duration(max(n, 1)) * time.Second
 }
 
 func statusInfoText(si *ocpp.StatusInfoType) string {

@@ -40,7 +40,8 @@ type tcpConn struct {
 }
 
 func newTCPConn(addr string, timeout time.Duration, pool TCPPoolConfig) *tcpConn {
-	return &tcpConn{addr: addr, timeout: timeout, pool: pool, lock: make(chan struct{}, 1)}
+	return &tcpConn{addr: addr, timeout: timeout, pool: pool, lock: make(chan struct{}, 1),
+		rd: bufio.NewReaderSize(nil, tcpMaxADU)}
 }
 
 // exchange runs one request with the connection to itself.
@@ -103,11 +104,7 @@ func (c *tcpConn) connect(unit byte, r request, timeout time.Duration, probe boo
 			Kind: KindConnection, Until: now.Add(c.backoff), Err: err}
 	}
 	c.conn, c.backoff, c.dialErr = conn, 0, nil
-	if c.rd == nil {
-		c.rd = bufio.NewReaderSize(conn, tcpMaxADU)
-	} else {
-		c.rd.Reset(conn)
-	}
+	c.rd.Reset(conn)
 	c.mu.Lock()
 	c.connected, c.retryAt = true, time.Time{}
 	c.dials++
